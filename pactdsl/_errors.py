@@ -1,0 +1,45 @@
+"""The exceptions pactdsl raises.
+
+    PactdslError
+    ├── ContractError(ValueError)      a contract or interaction definition is wrong
+    ├── InvalidMatcher(ValueError)     a matcher or generator factory got bad arguments
+    ├── PactFileError(ValueError)      a pact file (or its JSON) is malformed
+    └── PactSpecError(ValueError)      a contract does not fit the requested spec version
+
+Each subclasses the builtin a caller would naturally catch, as attrs does.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ContractError",
+    "InvalidMatcher",
+    "PactFileError",
+    "PactSpecError",
+    "PactdslError",
+]
+
+
+class PactdslError(Exception):
+    """Base class of every error pactdsl raises on purpose."""
+
+
+class ContractError(PactdslError, ValueError):
+    """A contract or one of its interactions is defined wrongly."""
+
+
+class InvalidMatcher(PactdslError, ValueError):
+    """A matcher or generator factory was called with bad arguments."""
+
+
+class PactFileError(PactdslError, ValueError):
+    """A pact file is malformed; the message starts with the JSON path at fault."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        self.where = where
+        self.problem = problem
+        super().__init__(f"{where}: {problem}" if where else problem)
+
+
+class PactSpecError(PactdslError, ValueError):
+    """A contract uses a feature that the requested Pact spec version cannot hold."""

@@ -1,0 +1,575 @@
+"""Generator classes: values that Pact replaces at run time.
+
+A generator sits in a request or response like a value: the pact file keeps its
+example in the body and a ``generators`` entry at its path. The mock provider
+and the verifier call `generate` to make a fresh value.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import random
+import re
+import string
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from pactdsl._errors import InvalidMatcher
+from pactdsl._matchers import Matcher
+
+__all__ = [
+    "UUID_FORMATS",
+    "Generator",
+    "GeneratorContext",
+    "apply_generators",
+    "generator_from_json",
+]
+
+UUID_FORMATS = ("simple", "lower-case-hyphenated", "upper-case-hyphenated", "URN")
+_EXAMPLE_UUID = uuid.UUID("e2490de5-5bd3-43d5-b7c4-526e33f71304")
+_EXAMPLE_MOMENT = _dt.datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=_dt.UTC)
+
+
+@attrs.frozen
+class GeneratorContext:
+    """What a generator may draw on: randomness, provider-state values, the mock URL."""
+
+    rng: random.Random = attrs.field(factory=random.Random)
+    provider_state: Mapping[str, Any] = attrs.field(factory=dict)
+    mock_server_url: str | None = None
+
+
+@attrs.frozen(repr=False)
+class Generator:
+    """Base class of every generator; see `pactdsl.generate` for the factories."""
+
+    pact_type: ClassVar[str] = ""
+    factory_name: ClassVar[str] = ""
+
+    def __repr__(self) -> str:
+        fields = attrs.fields(type(self))
+        args = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields
+            if getattr(self, f.name) != f.default
+        ]
+        return f"{self.factory_name}({', '.join(args)})"
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``generators`` entry a pact file holds."""
+        out: dict[str, Any] = {"type": self.pact_type}
+        for f in attrs.fields(type(self)):
+            if f.name == "example_override":
+                continue
+            value = getattr(self, f.name)
+            if value is not None:
+                out[f.metadata.get("json", f.name)] = value
+        return out
+
+    def example_value(self) -> Any:
+        """A fixed example for the pact body, so files are reproducible."""
+        return self.generate(GeneratorContext(rng=random.Random(0)))
+
+    def implied_matcher(self) -> Matcher | None:
+        """The matcher a generated value naturally satisfies, put beside it."""
+        return None
+
+    def generate(self, context: GeneratorContext) -> Any:
+        """Make a fresh value."""
+        raise NotImplementedError
+
+
+def _example_or(override: Any, fallback: Any) -> Any:
+    return fallback if override is None else override
+
+
+@attrs.frozen(repr=False)
+class RandomInt(Generator):
+    """``RandomInt``: an integer in [min, max]."""
+
+    pact_type: ClassVar[str] = "RandomInt"
+    factory_name: ClassVar[str] = "random_int"
+    min: int = 0
+    max: int = 2147483647
+
+    def example_value(self) -> Any:
+        return self.min
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import integer
+
+        return integer(self.min)
+
+    def generate(self, context: GeneratorContext) -> Any:
+        return context.rng.randint(self.min, self.max)
+
+
+@attrs.frozen(repr=False)
+class RandomDecimal(Generator):
+    """``RandomDecimal``: a decimal number with `digits` digits."""
+
+    pact_type: ClassVar[str] = "RandomDecimal"
+    factory_name: ClassVar[str] = "random_decimal"
+    digits: int = 10
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import decimal
+
+        return decimal()
+
+    def generate(self, context: GeneratorContext) -> Any:
+        digits = max(self.digits, 2)
+        point = context.rng.randint(1, digits - 1)
+        text = str(context.rng.randint(1, 9)) + "".join(
+            context.rng.choice(string.digits) for _ in range(digits - 1)
+        )
+        return float(f"{text[:point]}.{text[point:]}")
+
+
+@attrs.frozen(repr=False)
+class RandomHexadecimal(Generator):
+    """``RandomHexadecimal``: `digits` hexadecimal digits."""
+
+    pact_type: ClassVar[str] = "RandomHexadecimal"
+    factory_name: ClassVar[str] = "random_hexadecimal"
+    digits: int = 10
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import regex
+
+        return regex("[0-9a-fA-F]+", self.example_value())
+
+    def generate(self, context: GeneratorContext) -> Any:
+        return "".join(context.rng.choice("0123456789abcdef") for _ in range(self.digits))
+
+
+@attrs.frozen(repr=False)
+class RandomString(Generator):
+    """``RandomString``: `size` alphanumeric characters."""
+
+    pact_type: ClassVar[str] = "RandomString"
+    factory_name: ClassVar[str] = "random_string"
+    size: int = 10
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import like
+
+        return like(self.example_value())
+
+    def generate(self, context: GeneratorContext) -> Any:
+        alphabet = string.ascii_letters + string.digits
+        return "".join(context.rng.choice(alphabet) for _ in range(self.size))
+
+
+@attrs.frozen(repr=False)
+class Regex(Generator):
+    """``Regex``: a string that the regular expression matches."""
+
+    pact_type: ClassVar[str] = "Regex"
+    factory_name: ClassVar[str] = "regex"
+    regex: str = ""
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import regex
+
+        return regex(self.regex, self.example_value())
+
+    def generate(self, context: GeneratorContext) -> Any:
+        return _string_for_regex(self.regex, context.rng)
+
+
+@attrs.frozen(repr=False)
+class Uuid(Generator):
+    """``Uuid``: a random UUID in one of the four Pact formats."""
+
+    pact_type: ClassVar[str] = "Uuid"
+    factory_name: ClassVar[str] = "uuid"
+    format: str | None = None
+
+    def example_value(self) -> Any:
+        return _format_uuid(_EXAMPLE_UUID, self.format)
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import regex
+
+        patterns = {
+            "simple": "[0-9a-f]{32}",
+            "upper-case-hyphenated": "[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}",
+            "URN": "urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        }
+        default = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+        return regex(patterns.get(self.format or "", default), self.example_value())
+
+    def generate(self, context: GeneratorContext) -> Any:
+        return _format_uuid(uuid.UUID(int=context.rng.getrandbits(128), version=4), self.format)
+
+
+def _format_uuid(value: uuid.UUID, fmt: str | None) -> str:
+    if fmt == "simple":
+        return value.hex
+    if fmt == "upper-case-hyphenated":
+        return str(value).upper()
+    if fmt == "URN":
+        return value.urn
+    return str(value)
+
+
+@attrs.frozen(repr=False)
+class _DateLikeGenerator(Generator):
+    format: str | None = None
+    expression: str | None = None
+    default_format: ClassVar[str] = ""
+
+    def example_value(self) -> Any:
+        from pactdsl._javatime import format_java
+
+        return format_java(self.format or self.default_format, _EXAMPLE_MOMENT)
+
+    def generate(self, context: GeneratorContext) -> Any:
+        from pactdsl._javatime import format_java
+
+        return format_java(self.format or self.default_format, _dt.datetime.now(_dt.UTC))
+
+
+@attrs.frozen(repr=False)
+class Date(_DateLikeGenerator):
+    """``Date``: today's date in a Java format."""
+
+    pact_type: ClassVar[str] = "Date"
+    factory_name: ClassVar[str] = "date"
+    default_format: ClassVar[str] = "yyyy-MM-dd"
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import date
+
+        return date(self.format or self.default_format, self.example_value())
+
+
+@attrs.frozen(repr=False)
+class Time(_DateLikeGenerator):
+    """``Time``: the current time in a Java format."""
+
+    pact_type: ClassVar[str] = "Time"
+    factory_name: ClassVar[str] = "time"
+    default_format: ClassVar[str] = "HH:mm:ss"
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import time
+
+        return time(self.format or self.default_format, self.example_value())
+
+
+@attrs.frozen(repr=False)
+class DateTime(_DateLikeGenerator):
+    """``DateTime``: the current timestamp in a Java format."""
+
+    pact_type: ClassVar[str] = "DateTime"
+    factory_name: ClassVar[str] = "datetime"
+    default_format: ClassVar[str] = "yyyy-MM-dd'T'HH:mm:ss"
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import datetime
+
+        return datetime(self.format or self.default_format, self.example_value())
+
+
+@attrs.frozen(repr=False)
+class RandomBoolean(Generator):
+    """``RandomBoolean``: true or false."""
+
+    pact_type: ClassVar[str] = "RandomBoolean"
+    factory_name: ClassVar[str] = "random_boolean"
+
+    def example_value(self) -> Any:
+        return True
+
+    def implied_matcher(self) -> Matcher | None:
+        from pactdsl.match import boolean
+
+        return boolean(True)
+
+    def generate(self, context: GeneratorContext) -> Any:
+        return context.rng.random() < 0.5
+
+
+_EXPRESSION = re.compile(r"\$\{([^}]+)\}")
+
+
+@attrs.frozen(repr=False)
+class ProviderState(Generator):
+    """``ProviderState``: a value from provider-state setup, e.g. ``/users/${id}``."""
+
+    pact_type: ClassVar[str] = "ProviderState"
+    factory_name: ClassVar[str] = "provider_state"
+    expression: str = ""
+    example_override: Any = attrs.field(default=None, eq=False)
+    data_type: str | None = attrs.field(default=None, metadata={"json": "dataType"})
+
+    def example_value(self) -> Any:
+        return self.example_override
+
+    def generate(self, context: GeneratorContext) -> Any:
+        whole = _EXPRESSION.fullmatch(self.expression)
+        if whole and whole.group(1) in context.provider_state:
+            return context.provider_state[whole.group(1)]
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in context.provider_state:
+                msg = (
+                    f"provider_state({self.expression!r}): the state setup returned no "
+                    f"value for {name!r}; return a dict with that key from state_setup"
+                )
+                raise KeyError(msg)
+            return str(context.provider_state[name])
+
+        return _EXPRESSION.sub(substitute, self.expression)
+
+
+@attrs.frozen(repr=False)
+class MockServerURL(Generator):
+    """``MockServerURL``: the example URL with its base replaced by the mock's URL."""
+
+    pact_type: ClassVar[str] = "MockServerURL"
+    factory_name: ClassVar[str] = "mock_server_url"
+    regex: str = ""
+    example: str = ""
+
+    def example_value(self) -> Any:
+        return self.example
+
+    def generate(self, context: GeneratorContext) -> Any:
+        if context.mock_server_url is None:
+            return self.example
+        found = re.search(self.regex, self.example)
+        if found is None or not found.groups():
+            return self.example
+        return context.mock_server_url.rstrip("/") + (found.group(1) or "")
+
+
+_GENERATORS: dict[str, type[Generator]] = {
+    cls.pact_type: cls
+    for cls in (
+        RandomInt,
+        RandomDecimal,
+        RandomHexadecimal,
+        RandomString,
+        Regex,
+        Uuid,
+        Date,
+        Time,
+        DateTime,
+        RandomBoolean,
+        ProviderState,
+        MockServerURL,
+    )
+}
+
+
+def generator_from_json(raw: Any, where: str = "generator") -> Generator:
+    """Parse a pact file's generator object (``{"type": "RandomInt", ...}``).
+
+    Raises:
+        InvalidMatcher: naming `where` when the type is unknown or a field is bad.
+    """
+    if not isinstance(raw, Mapping):
+        msg = f"{where}: a generator must be an object, got {raw!r}"
+        raise InvalidMatcher(msg)
+    kind = raw.get("type")
+    cls = _GENERATORS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        msg = f"{where}: unknown generator {kind!r}; known generators are {sorted(_GENERATORS)}"
+        raise InvalidMatcher(msg)
+    kwargs: dict[str, Any] = {}
+    for f in attrs.fields(cls):
+        key = f.metadata.get("json", f.name)
+        if key in raw and f.name != "example_override":
+            value = raw[key]
+            if f.type in ("int",) and isinstance(value, str) and value.isdigit():
+                value = int(value)
+            kwargs[f.name] = value
+    try:
+        gen = cls(**kwargs)
+        _check_generator(gen)
+    except (TypeError, ValueError) as exc:
+        raise InvalidMatcher(f"{where}: {exc}") from None
+    return gen
+
+
+def _check_generator(gen: Generator) -> None:
+    """Raise `InvalidMatcher` when a generator's fields cannot work."""
+    name = gen.factory_name
+    if isinstance(gen, RandomInt):
+        _check_int(name, "min", gen.min)
+        _check_int(name, "max", gen.max)
+        if gen.min > gen.max:
+            msg = f"{name}(): cannot have max={gen.max} < min={gen.min}"
+            raise InvalidMatcher(msg)
+    for field_name in ("digits", "size"):
+        value = getattr(gen, field_name, None)
+        if value is not None:
+            _check_int(name, field_name, value)
+            if value < 1:
+                msg = f"{name}(): {field_name}={value} must be at least 1"
+                raise InvalidMatcher(msg)
+    if isinstance(gen, Regex):
+        try:
+            re.compile(gen.regex)
+        except re.error as exc:
+            msg = f"{name}({gen.regex!r}): not a valid regular expression ({exc})"
+            raise InvalidMatcher(msg) from None
+    if isinstance(gen, Uuid) and gen.format is not None and gen.format not in UUID_FORMATS:
+        msg = f"uuid(format={gen.format!r}): use one of {list(UUID_FORMATS)}"
+        raise InvalidMatcher(msg)
+    if isinstance(gen, _DateLikeGenerator) and gen.format is not None:
+        from pactdsl._javatime import check_java_format
+
+        try:
+            check_java_format(gen.format)
+        except ValueError as exc:
+            raise InvalidMatcher(f"{name}({gen.format!r}): {exc}") from None
+    if isinstance(gen, ProviderState) and not _EXPRESSION.search(gen.expression):
+        msg = (
+            f"provider_state({gen.expression!r}): the expression has no ${{name}} "
+            "placeholder; write e.g. '/users/${id}'"
+        )
+        raise InvalidMatcher(msg)
+    if isinstance(gen, MockServerURL):
+        try:
+            found = re.search(gen.regex, gen.example)
+        except re.error as exc:
+            msg = f"mock_server_url({gen.regex!r}): not a valid regular expression ({exc})"
+            raise InvalidMatcher(msg) from None
+        if found is None:
+            msg = (
+                f"mock_server_url({gen.regex!r}, {gen.example!r}): the regex does not "
+                "find the example; use a group for the path, e.g. '.*(/orders/\\d+)$'"
+            )
+            raise InvalidMatcher(msg)
+
+
+def _check_int(name: str, field_name: str, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        msg = f"{name}(): {field_name}={value!r} must be an int"
+        raise InvalidMatcher(msg)
+
+
+def apply_generators(
+    value: Any, generators: Mapping[str, Generator], context: GeneratorContext
+) -> Any:
+    """Return `value` (a JSON body) with each generator's path replaced by a fresh value.
+
+    Paths are simple rule paths: ``$``, ``$.a.b``, ``$.a[0]``, ``$['x y']`` and
+    ``[*]`` / ``.*`` wildcards.
+    """
+    from pactdsl._rulepath import parse_rule_path
+
+    result = value
+    for path, gen in generators.items():
+        tokens = parse_rule_path(path)
+        result = _replace_at(result, tokens, gen, context)
+    return result
+
+
+def _replace_at(
+    value: Any, tokens: list[str | int], gen: Generator, context: GeneratorContext
+) -> Any:
+    if not tokens:
+        return gen.generate(context)
+    head, rest = tokens[0], tokens[1:]
+    if isinstance(value, dict):
+        if head == "*":
+            return {k: _replace_at(v, rest, gen, context) for k, v in value.items()}
+        if isinstance(head, str) and head in value:
+            copy = dict(value)
+            copy[head] = _replace_at(value[head], rest, gen, context)
+            return copy
+    if isinstance(value, list):
+        if head == "*":
+            return [_replace_at(v, rest, gen, context) for v in value]
+        if isinstance(head, int) and 0 <= head < len(value):
+            copy_list = list(value)
+            copy_list[head] = _replace_at(value[head], rest, gen, context)
+            return copy_list
+    return value
+
+
+# --------------------------------------------------------------------------
+# A small walker over Python's regex parse tree, for the Regex generator.
+
+_MAX_REPEAT = 5
+
+
+def _string_for_regex(pattern: str, rng: random.Random) -> str:
+    import re._parser as sre_parse  # type: ignore[import-not-found]
+
+    tree = sre_parse.parse(pattern)
+    return "".join(_emit(tree, rng, {}))
+
+
+def _emit(tree: Any, rng: random.Random, groups: dict[int, str]) -> list[str]:
+    import re._constants as c  # type: ignore[import-not-found]
+
+    out: list[str] = []
+    for op, arg in tree:
+        if op is c.LITERAL:
+            out.append(chr(arg))
+        elif op is c.NOT_LITERAL:
+            out.append(rng.choice([ch for ch in string.ascii_letters if ord(ch) != arg]))
+        elif op is c.ANY:
+            out.append(rng.choice(string.ascii_letters + string.digits))
+        elif op is c.IN:
+            out.append(_emit_in(arg, rng))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            low, high, sub = arg
+            high = min(high, low + _MAX_REPEAT) if high != c.MAXREPEAT else low + _MAX_REPEAT
+            for _ in range(rng.randint(low, high)):
+                out.extend(_emit(sub, rng, groups))
+        elif op is c.SUBPATTERN:
+            group, _, _, sub = arg
+            text = "".join(_emit(sub, rng, groups))
+            if group is not None:
+                groups[group] = text
+            out.append(text)
+        elif op is c.BRANCH:
+            out.extend(_emit(rng.choice(arg[1]), rng, groups))
+        elif op is c.GROUPREF:
+            out.append(groups.get(arg, ""))
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            out.extend(_emit(arg, rng, groups))
+        # AT (anchors), ASSERT and the like produce no characters.
+    return out
+
+
+def _emit_in(items: Any, rng: random.Random) -> str:
+    import re._constants as c
+
+    choices: list[str] = []
+    negate = False
+    for op, arg in items:
+        if op is c.NEGATE:
+            negate = True
+        elif op is c.LITERAL:
+            choices.append(chr(arg))
+        elif op is c.RANGE:
+            low, high = arg
+            choices.extend(chr(x) for x in range(low, min(high, low + 200) + 1))
+        elif op is c.CATEGORY:
+            choices.extend(_CATEGORY_CHARS.get(str(arg), "a"))
+    if negate:
+        pool = [ch for ch in string.ascii_letters + string.digits if ch not in choices]
+        return rng.choice(pool or ["_"])
+    return rng.choice(choices or ["a"])
+
+
+_CATEGORY_CHARS = {
+    "CATEGORY_DIGIT": string.digits,
+    "CATEGORY_NOT_DIGIT": string.ascii_letters,
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_SPACE": string.ascii_letters + string.digits,
+    "CATEGORY_WORD": string.ascii_letters + string.digits + "_",
+    "CATEGORY_NOT_WORD": "-.!",
+}

@@ -1,0 +1,896 @@
+"""Matcher classes: frozen attrs objects that become Pact matching rules.
+
+Users never build these classes directly: the lowercase factories in
+`pactdsl.match` check their arguments once and return an instance. A matcher
+has two lives:
+
+* the *DSL form*, made by a factory, carries an example (which may hold nested
+  matchers) and is placed inside a request or response;
+* the *rule form*, made by `matcher_from_rule` from a pact file's rule dict,
+  carries no example: the example lives in the pact's body.
+
+`flatten` walks a value with matchers inside and splits it into the plain
+example, the matching rules by path and the generators by path, which is what a
+pact file stores.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
+
+import attrs
+import regex
+
+from pactdsl._errors import InvalidMatcher
+
+if TYPE_CHECKING:
+    from pactdsl._generators import Generator
+
+__all__ = [
+    "UNSET",
+    "Flattened",
+    "Matcher",
+    "RuleGroup",
+    "Unset",
+    "flatten",
+    "matcher_from_rule",
+    "rule_group_from_json",
+    "rule_path_child",
+]
+
+
+class Unset(enum.Enum):
+    """The type of `UNSET`, the "no example given" sentinel."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset.UNSET
+"""A matcher in rule form has no example; so does a factory call that gave none."""
+
+Combine: TypeAlias = Literal["AND", "OR"]
+
+SEMVER_PATTERN = (
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+    r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+)
+"""The semver.org regular expression for SemVer 2.0 versions (without anchors)."""
+
+STATUS_CLASSES: Mapping[str, tuple[range, ...]] = {
+    "info": (range(100, 200),),
+    "success": (range(200, 300),),
+    "redirect": (range(300, 400),),
+    "clientError": (range(400, 500),),
+    "serverError": (range(500, 600),),
+    "nonError": (range(100, 400),),
+    "error": (range(400, 600),),
+}
+_STATUS_DEFAULT_EXAMPLE = {
+    "info": 100,
+    "success": 200,
+    "redirect": 301,
+    "clientError": 400,
+    "serverError": 500,
+    "nonError": 200,
+    "error": 400,
+}
+
+# A regex from a user or a pact file runs with a time bound, so a pathological
+# pattern fails loudly instead of hanging the caller.
+REGEX_TIMEOUT_SECONDS = 1.0
+
+
+def _repr_value(value: Any) -> str:
+    if isinstance(value, type):
+        return value.__name__
+    return repr(value)
+
+
+def _call_repr(name: str, *args: Any, **kwargs: Any) -> str:
+    """Render a factory call, leaving out keyword arguments left at their default."""
+    parts = [_repr_value(a) for a in args if a is not UNSET]
+    parts += [f"{k}={_repr_value(v)}" for k, v in kwargs.items() if v is not UNSET]
+    return f"{name}({', '.join(parts)})"
+
+
+def rule_path_child(path: str, key: str | int) -> str:
+    """Return the rule path of `key` (a field name, an index or ``"*"``) under `path`.
+
+    Names that are not plain identifiers use the bracket form, ``$['odd key']``.
+    """
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if key == "*":
+        return f"{path}.*"
+    if key.isidentifier() or (key.replace("-", "_").isidentifier() and key[0] != "-"):
+        return f"{path}.{key}"
+    escaped = key.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{path}['{escaped}']"
+
+
+def check_json_value(value: Any, where: str) -> None:
+    """Raise `TypeError` naming the place when `value` is not plain JSON."""
+    if value is None or isinstance(value, bool | int | str):
+        return
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            msg = f"{where}={value!r} is not a JSON number; use a finite float"
+            raise TypeError(msg)
+        return
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            check_json_value(item, f"{where}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                msg = f"{where} has the key {key!r} ({type(key).__name__}); JSON keys are strings"
+                raise TypeError(msg)
+            check_json_value(item, rule_path_child(where, key))
+        return
+    msg = (
+        f"{where}={value!r} ({type(value).__name__}) is not JSON-serialisable; "
+        "use dicts, lists, str, int, float, bool or None"
+    )
+    raise TypeError(msg)
+
+
+def compile_regex(pattern: str, where: str) -> regex.Pattern[str]:
+    """Compile `pattern` with the `regex` module or raise `InvalidMatcher`."""
+    if not isinstance(pattern, str):
+        msg = f"{where}: pattern={pattern!r} must be a str"
+        raise InvalidMatcher(msg)
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        msg = f"{where}: pattern={pattern!r} is not a valid regular expression ({exc})"
+        raise InvalidMatcher(msg) from None
+
+
+def regex_fullmatch(compiled: regex.Pattern[str], text: str) -> bool:
+    """Whole-string match with a time bound; a timeout raises `InvalidMatcher`."""
+    try:
+        return compiled.fullmatch(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+    except TimeoutError:
+        msg = (
+            f"pattern={compiled.pattern!r} took longer than {REGEX_TIMEOUT_SECONDS}s "
+            f"on {text[:40]!r}; simplify the pattern (nested quantifiers backtrack)"
+        )
+        raise InvalidMatcher(msg) from None
+
+
+@attrs.frozen
+class RuleGroup:
+    """The matchers that apply at one rule path, and how they combine."""
+
+    matchers: tuple[Matcher, ...]
+    combine: Combine = "AND"
+
+    def to_json(self) -> dict[str, Any]:
+        """The V3/V4 shape: ``{"combine": ..., "matchers": [...]}``."""
+        return {
+            "combine": self.combine,
+            "matchers": [m.to_rule() for m in self.matchers],
+        }
+
+
+@attrs.frozen(repr=False)
+class Matcher:
+    """Base class of every matcher; see `pactdsl.match` for the factories."""
+
+    pact_type: ClassVar[str] = ""
+
+    def to_rule(self) -> dict[str, Any]:
+        """The rule dict a pact file holds for this matcher (V3/V4 form)."""
+        return {"match": self.pact_type}
+
+    def example_value(self) -> Any:
+        """The plain JSON example, with nested matchers resolved to their examples."""
+        return None
+
+    def nested(self) -> Iterator[tuple[str | int | None, Any]]:
+        """Templates under this matcher that may hold matchers: (key, template).
+
+        A key of None means "at the same path" (the example itself); ``"[*]"``
+        style keys are given as ``"*items"`` by `flatten`.
+        """
+        return iter(())
+
+    def rule_group(self) -> RuleGroup:
+        """The rules this matcher puts at its own path, in rule form."""
+        return RuleGroup((matcher_from_rule(self.to_rule(), "matcher"),))
+
+    def generator(self) -> Generator | None:
+        """A generator this matcher implies at its path, if any."""
+        return None
+
+    def __and__(self, other: Matcher) -> Matcher:
+        if not isinstance(other, Matcher):
+            return NotImplemented
+        return _AllOf(_members(self, _AllOf) + _members(other, _AllOf))
+
+    def __or__(self, other: Matcher) -> Matcher:
+        if not isinstance(other, Matcher):
+            return NotImplemented
+        return _AnyOf(_members(self, _AnyOf) + _members(other, _AnyOf))
+
+
+def _members(m: Matcher, kind: type[_AllOf | _AnyOf]) -> tuple[Matcher, ...]:
+    return m.matchers if isinstance(m, kind) else (m,)
+
+
+def _example_of(value: Any) -> Any:
+    """Resolve nested matchers and generators to their example values."""
+    from pactdsl._generators import Generator
+
+    if isinstance(value, Matcher):
+        return value.example_value()
+    if isinstance(value, Generator):
+        return value.example_value()
+    if isinstance(value, dict):
+        return {k: _example_of(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_example_of(v) for v in value]
+    return value
+
+
+def _check_example_json(example: Any, where: str) -> None:
+    try:
+        check_json_value(_example_of(example), "example")
+    except TypeError as exc:
+        raise InvalidMatcher(f"{where}: {exc}") from None
+
+
+def _check_min_max(min: int | None, max: int | None, where: str) -> None:
+    for name, value in (("min", min), ("max", max)):
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            msg = f"{where}: {name}={value!r} must be a whole number >= 0 or None"
+            raise InvalidMatcher(msg)
+    if min is not None and max is not None and min > max:
+        msg = f"{where}: cannot have max={max} < min={min}; swap them or drop one"
+        raise InvalidMatcher(msg)
+
+
+@attrs.frozen(repr=False)
+class _TypeMatcher(Matcher):
+    pact_type: ClassVar[str] = "type"
+    example: Any = UNSET
+    min: int | None = None
+    max: int | None = None
+
+    def __repr__(self) -> str:
+        return _call_repr(
+            "like",
+            self.example,
+            min=UNSET if self.min is None else self.min,
+            max=UNSET if self.max is None else self.max,
+        )
+
+    def to_rule(self) -> dict[str, Any]:
+        rule: dict[str, Any] = {"match": "type"}
+        if self.min is not None:
+            rule["min"] = self.min
+        if self.max is not None:
+            rule["max"] = self.max
+        return rule
+
+    def example_value(self) -> Any:
+        return _example_of(self.example)
+
+    def nested(self) -> Iterator[tuple[str | int | None, Any]]:
+        yield None, self.example
+
+
+@attrs.frozen(repr=False)
+class _EachLike(Matcher):
+    pact_type: ClassVar[str] = "type"
+    template: Any
+    min: int = 1
+    max: int | None = None
+
+    def __repr__(self) -> str:
+        return _call_repr(
+            "each_like",
+            self.template,
+            min=UNSET if self.min == 1 else self.min,
+            max=UNSET if self.max is None else self.max,
+        )
+
+    def to_rule(self) -> dict[str, Any]:
+        rule: dict[str, Any] = {"match": "type", "min": self.min}
+        if self.max is not None:
+            rule["max"] = self.max
+        return rule
+
+    def example_value(self) -> Any:
+        count = max(self.min, 1)
+        if self.max is not None:
+            count = min(count, self.max)
+        return [_example_of(self.template) for _ in range(count)]
+
+    def nested(self) -> Iterator[tuple[str | int | None, Any]]:
+        yield "[*]", self.template
+
+
+@attrs.frozen(repr=False)
+class _Regex(Matcher):
+    pact_type: ClassVar[str] = "regex"
+    pattern: str
+    example: Any = UNSET
+
+    def __repr__(self) -> str:
+        return _call_repr("regex", self.pattern, self.example)
+
+    def to_rule(self) -> dict[str, Any]:
+        return {"match": "regex", "regex": self.pattern}
+
+    def example_value(self) -> Any:
+        return self.example
+
+
+@attrs.frozen(repr=False)
+class _Simple(Matcher):
+    """Matchers with only an example: integer, decimal, number, boolean, ..."""
+
+    example: Any = UNSET
+    factory_name: ClassVar[str] = ""
+
+    def __repr__(self) -> str:
+        return _call_repr(self.factory_name, self.example)
+
+    def example_value(self) -> Any:
+        return _example_of(self.example)
+
+
+@attrs.frozen(repr=False)
+class _Integer(_Simple):
+    pact_type: ClassVar[str] = "integer"
+    factory_name: ClassVar[str] = "integer"
+
+
+@attrs.frozen(repr=False)
+class _Decimal(_Simple):
+    pact_type: ClassVar[str] = "decimal"
+    factory_name: ClassVar[str] = "decimal"
+
+
+@attrs.frozen(repr=False)
+class _Number(_Simple):
+    pact_type: ClassVar[str] = "number"
+    factory_name: ClassVar[str] = "number"
+
+
+@attrs.frozen(repr=False)
+class _Boolean(_Simple):
+    pact_type: ClassVar[str] = "boolean"
+    factory_name: ClassVar[str] = "boolean"
+
+
+@attrs.frozen(repr=False)
+class _Null(_Simple):
+    pact_type: ClassVar[str] = "null"
+    factory_name: ClassVar[str] = "null"
+
+    def __repr__(self) -> str:
+        return "null()"
+
+
+@attrs.frozen(repr=False)
+class _Equality(_Simple):
+    pact_type: ClassVar[str] = "equality"
+    factory_name: ClassVar[str] = "equality"
+
+
+@attrs.frozen(repr=False)
+class _Values(_Simple):
+    pact_type: ClassVar[str] = "values"
+    factory_name: ClassVar[str] = "values"
+
+    def nested(self) -> Iterator[tuple[str | int | None, Any]]:
+        yield None, self.example
+
+
+@attrs.frozen(repr=False)
+class _Semver(_Simple):
+    pact_type: ClassVar[str] = "semver"
+    factory_name: ClassVar[str] = "semver"
+
+
+@attrs.frozen(repr=False)
+class _NotEmpty(_Simple):
+    pact_type: ClassVar[str] = "notEmpty"
+    factory_name: ClassVar[str] = "not_empty"
+
+    def nested(self) -> Iterator[tuple[str | int | None, Any]]:
+        yield None, self.example
+
+
+@attrs.frozen(repr=False)
+class _DateLike(Matcher):
+    format: str
+    example: Any = UNSET
+    factory_name: ClassVar[str] = ""
+
+    def __repr__(self) -> str:
+        return _call_repr(self.factory_name, self.format, self.example)
+
+    def to_rule(self) -> dict[str, Any]:
+        return {"match": self.pact_type, "format": self.format}
+
+    def example_value(self) -> Any:
+        return self.example
+
+
+@attrs.frozen(repr=False)
+class _Date(_DateLike):
+    pact_type: ClassVar[str] = "date"
+    factory_name: ClassVar[str] = "date"
+
+
+@attrs.frozen(repr=False)
+class _Time(_DateLike):
+    pact_type: ClassVar[str] = "time"
+    factory_name: ClassVar[str] = "time"
+
+
+@attrs.frozen(repr=False)
+class _DateTime(_DateLike):
+    pact_type: ClassVar[str] = "datetime"
+    factory_name: ClassVar[str] = "datetime"
+
+
+@attrs.frozen(repr=False)
+class _Includes(Matcher):
+    pact_type: ClassVar[str] = "include"
+    value: str
+    example: Any = UNSET
+
+    def __repr__(self) -> str:
+        example = UNSET if self.example == self.value else self.example
+        return _call_repr("includes", self.value, example)
+
+    def to_rule(self) -> dict[str, Any]:
+        return {"match": "include", "value": self.value}
+
+    def example_value(self) -> Any:
+        return self.value if self.example is UNSET else self.example
+
+
+@attrs.frozen(repr=False)
+class _ContentType(Matcher):
+    pact_type: ClassVar[str] = "contentType"
+    content_type: str
+    example: Any = UNSET
+
+    def __repr__(self) -> str:
+        return _call_repr("content_type", self.content_type, self.example)
+
+    def to_rule(self) -> dict[str, Any]:
+        return {"match": "contentType", "value": self.content_type}
+
+    def example_value(self) -> Any:
+        return self.example
+
+
+@attrs.frozen(repr=False)
+class _StatusCode(Matcher):
+    pact_type: ClassVar[str] = "statusCode"
+    status: str | tuple[int, ...]
+    example: Any = UNSET
+
+    def __repr__(self) -> str:
+        status = list(self.status) if isinstance(self.status, tuple) else self.status
+        return _call_repr("status_code", status, self.example)
+
+    def to_rule(self) -> dict[str, Any]:
+        status = list(self.status) if isinstance(self.status, tuple) else self.status
+        return {"match": "statusCode", "status": status}
+
+    def example_value(self) -> Any:
+        return self.example
+
+
+@attrs.frozen
+class Variant:
+    """One `arrayContains` variant: its index and the rules within it."""
+
+    index: int
+    rules: Mapping[str, RuleGroup]
+    generators: Mapping[str, Generator] = attrs.field(factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The V4 variant object."""
+        out: dict[str, Any] = {
+            "index": self.index,
+            "rules": {path: group.to_json() for path, group in self.rules.items()},
+        }
+        if self.generators:
+            out["generators"] = {p: g.to_json() for p, g in self.generators.items()}
+        return out
+
+
+@attrs.frozen(repr=False)
+class _ArrayContains(Matcher):
+    pact_type: ClassVar[str] = "arrayContains"
+    variants: tuple[Variant, ...]
+    examples: Any = UNSET  # the variants' templates in DSL form
+
+    def __repr__(self) -> str:
+        if self.examples is UNSET:
+            return f"array_contains(<{len(self.variants)} variants>)"
+        return _call_repr("array_contains", *self.examples)
+
+    def to_rule(self) -> dict[str, Any]:
+        return {"match": "arrayContains", "variants": [v.to_json() for v in self.variants]}
+
+    def example_value(self) -> Any:
+        if self.examples is UNSET:
+            return UNSET
+        return [_example_of(t) for t in self.examples]
+
+
+@attrs.frozen(repr=False)
+class _EachKeyOrValue(Matcher):
+    rules: tuple[Matcher, ...]
+    example: Any = UNSET
+    factory_name: ClassVar[str] = ""
+
+    def __repr__(self) -> str:
+        return _call_repr(self.factory_name, self.example, *self.rules)
+
+    def to_rule(self) -> dict[str, Any]:
+        rule: dict[str, Any] = {
+            "match": self.pact_type,
+            "rules": [m.to_rule() for m in self.rules],
+        }
+        if self.example is not UNSET:
+            rule["value"] = _example_of(self.example)
+        return rule
+
+    def example_value(self) -> Any:
+        return _example_of(self.example)
+
+
+@attrs.frozen(repr=False)
+class _EachKey(_EachKeyOrValue):
+    pact_type: ClassVar[str] = "eachKey"
+    factory_name: ClassVar[str] = "each_key"
+
+
+@attrs.frozen(repr=False)
+class _EachValue(_EachKeyOrValue):
+    pact_type: ClassVar[str] = "eachValue"
+    factory_name: ClassVar[str] = "each_value"
+
+
+@attrs.frozen(repr=False)
+class _Combined(Matcher):
+    matchers: tuple[Matcher, ...]
+    combine: ClassVar[Combine] = "AND"
+    operator: ClassVar[str] = "&"
+
+    def __repr__(self) -> str:
+        return "(" + f" {self.operator} ".join(map(repr, self.matchers)) + ")"
+
+    def to_rule(self) -> dict[str, Any]:
+        msg = f"{self!r} is a combination; use rule_group() to serialise it"
+        raise TypeError(msg)
+
+    def rule_group(self) -> RuleGroup:
+        groups = [m.rule_group().matchers for m in self.matchers]
+        return RuleGroup(tuple(m for g in groups for m in g), self.combine)
+
+    def example_value(self) -> Any:
+        return self.matchers[0].example_value()
+
+    def nested(self) -> Iterator[tuple[str | int | None, Any]]:
+        return self.matchers[0].nested()
+
+
+@attrs.frozen(repr=False)
+class _AllOf(_Combined):
+    combine: ClassVar[Combine] = "AND"
+    operator: ClassVar[str] = "&"
+
+
+@attrs.frozen(repr=False)
+class _AnyOf(_Combined):
+    combine: ClassVar[Combine] = "OR"
+    operator: ClassVar[str] = "|"
+
+
+# --------------------------------------------------------------------------
+# Parsing rule dicts back into matchers (rule form).
+
+
+def _number_field(rule: Mapping[str, Any], name: str, where: str) -> int | None:
+    """Read `min`/`max`, which some writers store as numeric strings ("1")."""
+    value = rule.get(name)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    msg = f"{where}: {name}={value!r} must be a whole number >= 0"
+    raise InvalidMatcher(msg)
+
+
+def _string_field(rule: Mapping[str, Any], name: str, where: str) -> str:
+    value = rule.get(name)
+    if not isinstance(value, str):
+        msg = f"{where}: the '{rule.get('match')}' rule needs a string '{name}', got {value!r}"
+        raise InvalidMatcher(msg)
+    return value
+
+
+def _parse_type(rule: Mapping[str, Any], where: str) -> Matcher:
+    low = _number_field(rule, "min", where)
+    high = _number_field(rule, "max", where)
+    _check_min_max(low, high, where)
+    return _TypeMatcher(UNSET, low, high)
+
+
+def _parse_regex(rule: Mapping[str, Any], where: str) -> Matcher:
+    pattern = _string_field(rule, "regex", where)
+    compile_regex(pattern, where)
+    return _Regex(pattern)
+
+
+def _parse_date_like(cls: type[_DateLike]) -> Callable[[Mapping[str, Any], str], Matcher]:
+    def parse(rule: Mapping[str, Any], where: str) -> Matcher:
+        fmt = rule.get("format", rule.get(cls.pact_type))
+        if fmt is None:
+            fmt = _DEFAULT_FORMATS[cls.pact_type]
+        if not isinstance(fmt, str):
+            msg = f"{where}: format={fmt!r} must be a string"
+            raise InvalidMatcher(msg)
+        return cls(fmt)
+
+    return parse
+
+
+_DEFAULT_FORMATS = {
+    "date": "yyyy-MM-dd",
+    "time": "HH:mm:ss",
+    "datetime": "yyyy-MM-dd'T'HH:mm:ss",
+}
+
+
+def _parse_status(rule: Mapping[str, Any], where: str) -> Matcher:
+    status = rule.get("status")
+    if isinstance(status, str) and status in STATUS_CLASSES:
+        return _StatusCode(status)
+    if isinstance(status, list) and all(
+        isinstance(s, int) and not isinstance(s, bool) for s in status
+    ):
+        return _StatusCode(tuple(status))
+    msg = (
+        f"{where}: status={status!r} must be one of {sorted(STATUS_CLASSES)} "
+        "or a list of status codes"
+    )
+    raise InvalidMatcher(msg)
+
+
+def _parse_array_contains(rule: Mapping[str, Any], where: str) -> Matcher:
+    from pactdsl._generators import generator_from_json
+
+    raw = rule.get("variants")
+    if not isinstance(raw, list):
+        msg = f"{where}: 'arrayContains' needs a list of 'variants', got {raw!r}"
+        raise InvalidMatcher(msg)
+    variants = []
+    for position, item in enumerate(raw):
+        at = f"{where}.variants[{position}]"
+        if not isinstance(item, dict):
+            msg = f"{at}: a variant must be an object, got {item!r}"
+            raise InvalidMatcher(msg)
+        index = item.get("index", position)
+        rules = item.get("rules", {})
+        if not isinstance(index, int) or not isinstance(rules, dict):
+            msg = f"{at}: needs an integer 'index' and an object 'rules'"
+            raise InvalidMatcher(msg)
+        groups = {
+            path: rule_group_from_json(group, f"{at}.rules['{path}']")
+            for path, group in rules.items()
+        }
+        gens_raw = item.get("generators", {})
+        if not isinstance(gens_raw, dict):
+            msg = f"{at}: 'generators' must be an object"
+            raise InvalidMatcher(msg)
+        gens = {
+            path: generator_from_json(g, f"{at}.generators['{path}']")
+            for path, g in gens_raw.items()
+        }
+        variants.append(Variant(index, groups, gens))
+    return _ArrayContains(tuple(variants))
+
+
+def _parse_each(cls: type[_EachKeyOrValue]) -> Callable[[Mapping[str, Any], str], Matcher]:
+    def parse(rule: Mapping[str, Any], where: str) -> Matcher:
+        raw = rule.get("rules", [])
+        if not isinstance(raw, list):
+            msg = f"{where}: '{cls.pact_type}' needs a list of 'rules', got {raw!r}"
+            raise InvalidMatcher(msg)
+        rules = tuple(matcher_from_rule(r, f"{where}.rules[{i}]") for i, r in enumerate(raw))
+        return cls(rules, rule.get("value", UNSET))
+
+    return parse
+
+
+def _parse_simple(cls: type[_Simple]) -> Callable[[Mapping[str, Any], str], Matcher]:
+    def parse(rule: Mapping[str, Any], where: str) -> Matcher:
+        return cls()
+
+    return parse
+
+
+def _parse_include(rule: Mapping[str, Any], where: str) -> Matcher:
+    return _Includes(_string_field(rule, "value", where))
+
+
+def _parse_content_type(rule: Mapping[str, Any], where: str) -> Matcher:
+    return _ContentType(_string_field(rule, "value", where))
+
+
+_RULE_PARSERS: Mapping[str, Callable[[Mapping[str, Any], str], Matcher]] = {
+    "type": _parse_type,
+    "regex": _parse_regex,
+    "integer": _parse_simple(_Integer),
+    "decimal": _parse_simple(_Decimal),
+    "real": _parse_simple(_Decimal),
+    "number": _parse_simple(_Number),
+    "boolean": _parse_simple(_Boolean),
+    "null": _parse_simple(_Null),
+    "equality": _parse_simple(_Equality),
+    "values": _parse_simple(_Values),
+    "semver": _parse_simple(_Semver),
+    "notEmpty": _parse_simple(_NotEmpty),
+    "date": _parse_date_like(_Date),
+    "time": _parse_date_like(_Time),
+    "datetime": _parse_date_like(_DateTime),
+    "timestamp": _parse_date_like(_DateTime),
+    "include": _parse_include,
+    "contentType": _parse_content_type,
+    "statusCode": _parse_status,
+    "arrayContains": _parse_array_contains,
+    "eachKey": _parse_each(_EachKey),
+    "eachValue": _parse_each(_EachValue),
+}
+
+
+def matcher_from_rule(rule: Any, where: str = "rule") -> Matcher:
+    """Parse one Pact rule dict (``{"match": "regex", "regex": ...}``) into a matcher.
+
+    Accepts what other Pact implementations write: V2 rules with `regex` and no
+    `match`, `min`/`max` alone (a type rule), numeric-string bounds,
+    `timestamp` for `datetime`, `real` for `decimal`.
+
+    Raises:
+        InvalidMatcher: naming `where` and what is wrong with the rule.
+    """
+    if not isinstance(rule, Mapping):
+        msg = f"{where}: a matching rule must be an object, got {rule!r}"
+        raise InvalidMatcher(msg)
+    kind = rule.get("match")
+    if kind is None:
+        if "regex" in rule:
+            kind = "regex"
+        elif "min" in rule or "max" in rule:
+            kind = "type"
+        else:
+            for legacy in ("date", "time", "timestamp", "datetime"):
+                if legacy in rule:
+                    kind = legacy
+                    break
+    if not isinstance(kind, str) or kind not in _RULE_PARSERS:
+        known = ", ".join(sorted(_RULE_PARSERS))
+        msg = f"{where}: unknown matcher {kind!r}; known matchers are {known}"
+        raise InvalidMatcher(msg)
+    return _RULE_PARSERS[kind](rule, where)
+
+
+def rule_group_from_json(raw: Any, where: str) -> RuleGroup:
+    """Parse a V3/V4 ``{"combine", "matchers"}`` object, or a lone V2 rule."""
+    if isinstance(raw, Mapping) and "matchers" in raw:
+        matchers = raw["matchers"]
+        if not isinstance(matchers, list) or not matchers:
+            msg = f"{where}.matchers: must be a non-empty list, got {matchers!r}"
+            raise InvalidMatcher(msg)
+        combine = raw.get("combine", "AND")
+        if combine not in ("AND", "OR"):
+            msg = f"{where}.combine: must be 'AND' or 'OR', got {combine!r}"
+            raise InvalidMatcher(msg)
+        parsed = tuple(
+            matcher_from_rule(m, f"{where}.matchers[{i}]") for i, m in enumerate(matchers)
+        )
+        return RuleGroup(parsed, combine)
+    if isinstance(raw, list):
+        parsed = tuple(matcher_from_rule(m, f"{where}[{i}]") for i, m in enumerate(raw))
+        return RuleGroup(parsed)
+    return RuleGroup((matcher_from_rule(raw, where),))
+
+
+# --------------------------------------------------------------------------
+# Flattening a value with matchers inside into example + rules + generators.
+
+
+@attrs.frozen
+class Flattened:
+    """A value split the way a pact file stores it."""
+
+    example: Any
+    rules: dict[str, RuleGroup]
+    generators: dict[str, Generator]
+
+
+def flatten(value: Any, root: str = "$") -> Flattened:
+    """Split `value` (JSON with matchers and generators inside) into its parts.
+
+    Rule paths are relative to `root`; a matcher at the top puts its rule at
+    `root` itself.
+    """
+    rules: dict[str, RuleGroup] = {}
+    generators: dict[str, Generator] = {}
+    _walk(value, root, rules, generators)
+    return Flattened(_example_of(value), rules, generators)
+
+
+def _walk(
+    value: Any,
+    path: str,
+    rules: dict[str, RuleGroup],
+    generators: dict[str, Generator],
+) -> None:
+    from pactdsl._generators import Generator
+
+    if isinstance(value, Generator):
+        generators[path] = value
+        implied = value.implied_matcher()
+        if implied is not None:
+            rules[path] = implied.rule_group()
+        return
+    if isinstance(value, Matcher):
+        rules[path] = value.rule_group()
+        gen = value.generator()
+        if gen is not None:
+            generators[path] = gen
+        for key, template in value.nested():
+            if key is None:
+                _walk_children(template, path, rules, generators)
+            elif key == "[*]":
+                _walk(template, f"{path}[*]", rules, generators)
+        return
+    _walk_children(value, path, rules, generators)
+
+
+def _walk_children(
+    value: Any,
+    path: str,
+    rules: dict[str, RuleGroup],
+    generators: dict[str, Generator],
+) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _walk(item, rule_path_child(path, key), rules, generators)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _walk(item, rule_path_child(path, index), rules, generators)
+
+
+def json_dumps_canonical(value: Any) -> str:
+    """Stable JSON text: sorted keys, two-space indent, UTF-8 kept as is."""
+    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)

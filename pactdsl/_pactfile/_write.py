@@ -1,0 +1,225 @@
+"""Writers: the model to the JSON of Pact V2, V3 or V4."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from pactdsl._errors import PactSpecError
+from pactdsl._generators import Generator
+from pactdsl._matchers import RuleGroup
+from pactdsl._model import (
+    Body,
+    GeneratorsByCategory,
+    Interaction,
+    Pact,
+    PactSpec,
+    Request,
+    Response,
+    RulesByCategory,
+    infer_content_type,
+    is_json_content_type,
+)
+
+__all__ = ["interaction_to_json", "pact_to_json"]
+
+_V2_MATCHERS = frozenset({"type", "regex"})
+_V2_CATEGORY_PREFIX = {"header": "$.headers", "query": "$.query"}
+_SINGLE_PATH_CATEGORIES = frozenset({"path", "status"})
+
+
+def pact_to_json(pact: Pact, spec: PactSpec, writer_metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole pact as the JSON object of `spec`.
+
+    Raises:
+        PactSpecError: when an interaction uses what `spec` cannot hold.
+    """
+    key = "interactions"
+    items = [
+        interaction_to_json(i, spec, where=f"{key}[{n}]") for n, i in enumerate(pact.interactions)
+    ]
+    return {
+        "consumer": {"name": pact.consumer},
+        "provider": {"name": pact.provider},
+        key: items,
+        "metadata": {
+            "pactSpecification": {"version": spec.value},
+            **writer_metadata,
+        },
+    }
+
+
+def interaction_to_json(
+    interaction: Interaction, spec: PactSpec, where: str = "interaction"
+) -> dict[str, Any]:
+    """One interaction as the JSON of `spec` (V4 adds ``type``, ``key``, ...)."""
+    where = f"{where} {interaction.description!r}"
+    out: dict[str, Any] = {"description": interaction.description}
+    if spec.major >= 3:
+        if interaction.provider_states:
+            out["providerStates"] = [
+                {"name": s.name, **({"params": dict(s.params)} if s.params else {})}
+                for s in interaction.provider_states
+            ]
+    elif interaction.provider_states:
+        if len(interaction.provider_states) > 1 or interaction.provider_states[0].params:
+            msg = (
+                f"{where}: Pact {spec.value} holds one provider state without "
+                "parameters; write spec='3.0.0' or later"
+            )
+            raise PactSpecError(msg)
+        out["providerState"] = interaction.provider_states[0].name
+    out["request"] = _request_json(interaction.request, spec, f"{where}.request")
+    out["response"] = _response_json(interaction.response, spec, f"{where}.response")
+    if spec is PactSpec.V4:
+        out["type"] = interaction.interaction_type
+        out["pending"] = interaction.pending
+        if interaction.key is not None:
+            out["key"] = interaction.key
+        if interaction.comments:
+            out["comments"] = dict(interaction.comments)
+    else:
+        extras = [
+            name
+            for name, used in (
+                ("pending", interaction.pending),
+                ("key", interaction.key is not None),
+                ("comments", bool(interaction.comments)),
+            )
+            if used
+        ]
+        if extras:
+            msg = f"{where}: {', '.join(extras)} need Pact V4; write spec='4.0'"
+            raise PactSpecError(msg)
+    return out
+
+
+def _request_json(request: Request, spec: PactSpec, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"method": request.method, "path": request.path}
+    if request.query:
+        if spec.major >= 3:
+            out["query"] = {k: list(v) for k, v in request.query.items()}
+        else:
+            out["query"] = urlencode([(k, v) for k, vs in request.query.items() for v in vs])
+    _common_json(
+        out, request.headers, request.body, request.matching_rules, request.generators, spec, where
+    )
+    return out
+
+
+def _response_json(response: Response, spec: PactSpec, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"status": response.status}
+    _common_json(
+        out,
+        response.headers,
+        response.body,
+        response.matching_rules,
+        response.generators,
+        spec,
+        where,
+    )
+    return out
+
+
+def _common_json(
+    out: dict[str, Any],
+    headers: Mapping[str, tuple[str, ...]],
+    body: Body | None,
+    rules: RulesByCategory,
+    generators: GeneratorsByCategory,
+    spec: PactSpec,
+    where: str,
+) -> None:
+    if headers:
+        if spec is PactSpec.V4:
+            out["headers"] = {k: list(v) for k, v in headers.items()}
+        else:
+            out["headers"] = {k: ", ".join(v) for k, v in headers.items()}
+    if body is not None:
+        out["body"] = body_to_json(body, headers, spec)
+    if any(rules.values()):
+        out["matchingRules"] = _rules_v2(rules, where) if spec.major <= 2 else _rules_v3(rules)
+    if any(generators.values()):
+        if spec.major <= 2:
+            msg = f"{where}: generators need Pact V3 or later; write spec='3.0.0'"
+            raise PactSpecError(msg)
+        out["generators"] = _generators_json(generators)
+
+
+def body_to_json(body: Body, headers: Mapping[str, tuple[str, ...]], spec: PactSpec) -> Any:
+    """A body as V4's body object, or as the raw value of V2/V3."""
+    content_type = body.content_type or infer_content_type(headers, body.content)
+    if spec is not PactSpec.V4:
+        if isinstance(body.content, bytes):
+            return base64.b64encode(body.content).decode("ascii")
+        return body.content
+    if isinstance(body.content, bytes):
+        return {
+            "content": base64.b64encode(body.content).decode("ascii"),
+            "contentType": content_type,
+            "encoded": "base64",
+        }
+    if isinstance(body.content, str) and is_json_content_type(content_type):
+        return {"content": body.content, "contentType": content_type, "encoded": "JSON"}
+    return {"content": body.content, "contentType": content_type, "encoded": False}
+
+
+def _rules_v3(rules: RulesByCategory) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for category, groups in rules.items():
+        if not groups:
+            continue
+        if category in _SINGLE_PATH_CATEGORIES:
+            out[category] = next(iter(groups.values())).to_json()
+        else:
+            out[category] = {path: group.to_json() for path, group in groups.items()}
+    return out
+
+
+def _rules_v2(rules: RulesByCategory, where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for category, groups in rules.items():
+        for path, group in groups.items():
+            key = _v2_key(category, path, where)
+            out[key] = _v2_rule(group, f"{where}.matchingRules['{key}']")
+    return out
+
+
+def _v2_key(category: str, path: str, where: str) -> str:
+    if category == "body":
+        return "$.body" + path[1:]
+    if category == "path":
+        return "$.path"
+    if category in _V2_CATEGORY_PREFIX:
+        return f"{_V2_CATEGORY_PREFIX[category]}.{path}"
+    msg = f"{where}: a {category} matcher needs Pact V4; write spec='4.0'"
+    raise PactSpecError(msg)
+
+
+def _v2_rule(group: RuleGroup, where: str) -> dict[str, Any]:
+    if len(group.matchers) != 1:
+        msg = f"{where}: combined matchers need Pact V3 or later; write spec='3.0.0'"
+        raise PactSpecError(msg)
+    rule = group.matchers[0].to_rule()
+    if rule["match"] not in _V2_MATCHERS:
+        msg = (
+            f"{where}: the {rule['match']!r} matcher needs Pact V3 or later "
+            "(V2 knows only type and regex); write spec='3.0.0'"
+        )
+        raise PactSpecError(msg)
+    return rule
+
+
+def _generators_json(generators: GeneratorsByCategory) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for category, gens in generators.items():
+        if not gens:
+            continue
+        if category in _SINGLE_PATH_CATEGORIES:
+            gen: Generator = next(iter(gens.values()))
+            out[category] = gen.to_json()
+        else:
+            out[category] = {path: g.to_json() for path, g in gens.items()}
+    return out

@@ -1,0 +1,147 @@
+"""Generators: values the mock provider or the verifier makes afresh each time.
+
+Place a generator where a value goes. The pact file keeps a fixed example and a
+Pact ``generators`` entry; a matcher that the generated value satisfies is
+added beside it (``random_int`` brings ``integer``, ``uuid`` a regex, ...):
+
+```python
+from pactdsl import interaction
+from pactdsl.generate import provider_state, uuid
+
+interaction("create order").request(method="POST", path="/orders").responds(
+    status=201, body={"id": uuid(), "href": provider_state("/orders/${id}", "/orders/1")}
+)
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pactdsl._errors import InvalidMatcher
+from pactdsl._generators import (
+    UUID_FORMATS,
+    Date,
+    DateTime,
+    Generator,
+    MockServerURL,
+    ProviderState,
+    RandomBoolean,
+    RandomDecimal,
+    RandomHexadecimal,
+    RandomInt,
+    RandomString,
+    Regex,
+    Time,
+    Uuid,
+    _check_generator,
+)
+
+__all__ = [
+    "Generator",
+    "date",
+    "datetime",
+    "mock_server_url",
+    "provider_state",
+    "random_boolean",
+    "random_decimal",
+    "random_hexadecimal",
+    "random_int",
+    "random_string",
+    "regex",
+    "time",
+    "uuid",
+]
+
+_UUID_ALIASES = {
+    "lowercase": "lower-case-hyphenated",
+    "uppercase": "upper-case-hyphenated",
+    "urn": "URN",
+    "hyphenated": "lower-case-hyphenated",
+}
+
+
+def _checked(gen: Generator) -> Generator:
+    _check_generator(gen)
+    return gen
+
+
+def random_int(min: int = 0, max: int = 2147483647) -> Generator:
+    """An integer drawn from ``[min, max]`` (Pact ``RandomInt``)."""
+    return _checked(RandomInt(min, max))
+
+
+def random_decimal(digits: int = 10) -> Generator:
+    """A decimal number of `digits` digits (Pact ``RandomDecimal``)."""
+    return _checked(RandomDecimal(digits))
+
+
+def random_hexadecimal(digits: int = 10) -> Generator:
+    """A string of `digits` hexadecimal digits (Pact ``RandomHexadecimal``)."""
+    return _checked(RandomHexadecimal(digits))
+
+
+def random_string(size: int = 10) -> Generator:
+    """A string of `size` letters and digits (Pact ``RandomString``)."""
+    return _checked(RandomString(size))
+
+
+def regex(pattern: str) -> Generator:
+    """A string that `pattern` matches (Pact ``Regex``)."""
+    return _checked(Regex(pattern))
+
+
+def uuid(format: str = "lower-case-hyphenated") -> Generator:
+    """A random UUID (Pact ``Uuid``).
+
+    Args:
+        format: ``simple``, ``lower-case-hyphenated`` (default),
+            ``upper-case-hyphenated`` or ``URN``; the short names ``lowercase``,
+            ``uppercase`` and ``urn`` are accepted and written by their Pact names.
+    """
+    real = _UUID_ALIASES.get(format, format)
+    if real not in UUID_FORMATS:
+        msg = f"uuid(format={format!r}): use one of {list(UUID_FORMATS)}"
+        raise InvalidMatcher(msg)
+    return _checked(Uuid(real))
+
+
+def date(format: str | None = None) -> Generator:
+    """Today's date in a Java format, default ``yyyy-MM-dd`` (Pact ``Date``)."""
+    return _checked(Date(format))
+
+
+def time(format: str | None = None) -> Generator:
+    """The current time in a Java format, default ``HH:mm:ss`` (Pact ``Time``)."""
+    return _checked(Time(format))
+
+
+def datetime(format: str | None = None) -> Generator:
+    """The current timestamp in a Java format (Pact ``DateTime``)."""
+    return _checked(DateTime(format))
+
+
+def random_boolean() -> Generator:
+    """True or false (Pact ``RandomBoolean``)."""
+    return RandomBoolean()
+
+
+def provider_state(expression: str, example: Any) -> Generator:
+    """A value the provider-state setup returns, e.g. ``"/users/${id}"``.
+
+    Args:
+        expression: Text with ``${name}`` placeholders filled from the dict that
+            the verifier's `state_setup` returns.
+        example: The value the consumer's mock provider uses.
+    """
+    return _checked(ProviderState(expression, example))
+
+
+def mock_server_url(regex: str, example: str) -> Generator:
+    """A URL pointing at the mock provider (Pact ``MockServerURL``).
+
+    Args:
+        regex: Finds the path to keep in `example`, in its first group.
+        example: A full URL, e.g. ``"http://localhost:8080/orders/1"``.
+    """
+    return _checked(MockServerURL(regex, example))

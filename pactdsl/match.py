@@ -1,0 +1,409 @@
+"""Matchers: say what a value must look like instead of what it must equal.
+
+Place a matcher anywhere in a request or response (body at any depth, path,
+query values, header values, status). The pact file then holds the matcher's
+example and a Pact matching rule at that place:
+
+```python
+from pactdsl import interaction
+from pactdsl.match import each_like, integer, like, regex
+
+interaction("list users").request(method="GET", path="/users").responds(
+    status=200,
+    body={"users": each_like({"id": integer(1), "name": like("Ann")}, min=1)},
+)
+```
+
+Combine matchers with ``&`` (all must hold) and ``|`` (any may hold).
+Every factory checks its arguments at once: a regex example must match the
+whole pattern, a date example must fit its Java format, ``min <= max``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+from typing import Any
+
+from pactdsl._errors import InvalidMatcher
+from pactdsl._matchers import (
+    _DEFAULT_FORMATS,
+    _STATUS_DEFAULT_EXAMPLE,
+    SEMVER_PATTERN,
+    STATUS_CLASSES,
+    UNSET,
+    Matcher,
+    Unset,
+    Variant,
+    _ArrayContains,
+    _Boolean,
+    _check_example_json,
+    _check_min_max,
+    _ContentType,
+    _Date,
+    _DateLike,
+    _DateTime,
+    _Decimal,
+    _EachKey,
+    _EachLike,
+    _EachValue,
+    _Equality,
+    _example_of,
+    _Includes,
+    _Integer,
+    _NotEmpty,
+    _Null,
+    _Number,
+    _Regex,
+    _Semver,
+    _StatusCode,
+    _Time,
+    _TypeMatcher,
+    _Values,
+    compile_regex,
+    flatten,
+    regex_fullmatch,
+)
+
+__all__ = [
+    "UNSET",
+    "Matcher",
+    "array_contains",
+    "boolean",
+    "content_type",
+    "date",
+    "datetime",
+    "decimal",
+    "each_key",
+    "each_like",
+    "each_value",
+    "equality",
+    "includes",
+    "integer",
+    "like",
+    "not_empty",
+    "null",
+    "number",
+    "regex",
+    "semver",
+    "status_code",
+    "time",
+    "type_of",
+    "values",
+]
+
+_TYPE_DEFAULTS: dict[type, Any] = {
+    str: "string",
+    int: 1,
+    float: 1.5,
+    bool: True,
+    list: [],
+    dict: {},
+}
+
+# Example dates are fixed, so an unchanged contract writes the same bytes.
+_EXAMPLE_MOMENT = _dt.datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=_dt.UTC)
+
+
+def like(example: Any, *, min: int | None = None, max: int | None = None) -> Matcher:
+    """Match any value of the same JSON type as `example` (Pact ``type``).
+
+    Nested values are compared by type too. On a list, `min` and `max` bound
+    its length.
+
+    Args:
+        example: The example value; it may hold other matchers.
+        min: Least list length, for list examples.
+        max: Greatest list length, for list examples.
+
+    Raises:
+        InvalidMatcher: if `example` is not JSON or the bounds are wrong.
+    """
+    _check_example_json(example, "like()")
+    _check_min_max(min, max, "like()")
+    if (min is not None or max is not None) and not isinstance(example, list | tuple):
+        msg = (
+            f"like({example!r}): min/max bound a list's length, but the example "
+            f"is a {type(example).__name__}; give a list example"
+        )
+        raise InvalidMatcher(msg)
+    return _TypeMatcher(example, min, max)
+
+
+def type_of(example: Any, *, min: int | None = None, max: int | None = None) -> Matcher:
+    """Match by type: `type_of(str)` takes a Python type, `type_of("x")` an example.
+
+    A type gets a plain example (``"string"``, ``1``, ``1.5``, ``True``, ``[]``,
+    ``{}``); anything else behaves exactly like `like`.
+    """
+    if isinstance(example, type):
+        if example not in _TYPE_DEFAULTS:
+            names = ", ".join(t.__name__ for t in _TYPE_DEFAULTS)
+            msg = f"type_of({example.__name__}): JSON has no such type; use one of {names}"
+            raise InvalidMatcher(msg)
+        example = _TYPE_DEFAULTS[example]
+    return like(example, min=min, max=max)
+
+
+def each_like(template: Any, *, min: int = 1, max: int | None = None) -> Matcher:
+    """Match a list whose every element is like `template`.
+
+    Args:
+        template: One element; it may hold other matchers.
+        min: Least length (default 1). The example holds `max(min, 1)` copies.
+        max: Greatest length, or None for no bound.
+    """
+    _check_example_json(template, "each_like()")
+    if min is None:
+        msg = "each_like(): min=None; give a whole number >= 0 (default 1)"
+        raise InvalidMatcher(msg)
+    _check_min_max(min, max, "each_like()")
+    if max == 0:
+        msg = "each_like(): max=0 allows only empty lists; use equality([]) instead"
+        raise InvalidMatcher(msg)
+    return _EachLike(template, min, max)
+
+
+def regex(pattern: str, example: str) -> Matcher:
+    """Match a string against `pattern`, which must match the whole value.
+
+    Args:
+        pattern: A regular expression (Java and Python syntax mostly agree).
+        example: A string the pattern matches in full.
+    """
+    compiled = compile_regex(pattern, f"regex({pattern!r}, {example!r})")
+    if not isinstance(example, str):
+        msg = f"regex({pattern!r}, {example!r}): example={example!r} must be a str"
+        raise InvalidMatcher(msg)
+    if not regex_fullmatch(compiled, example):
+        msg = (
+            f"regex({pattern!r}, {example!r}): example={example!r} does not match the "
+            "whole pattern; give an example the pattern matches from start to end"
+        )
+        raise InvalidMatcher(msg)
+    return _Regex(pattern, example)
+
+
+def _typed_example(name: str, example: Any, default: Any, accepts: tuple[type, ...]) -> Any:
+    if example is UNSET:
+        return default
+    if isinstance(example, bool) and bool not in accepts:
+        msg = f"{name}({example!r}): example={example!r} is a bool, not {name}"
+        raise InvalidMatcher(msg)
+    if not isinstance(example, accepts):
+        kinds = " or ".join(t.__name__ for t in accepts)
+        msg = f"{name}({example!r}): example={example!r} must be {kinds}"
+        raise InvalidMatcher(msg)
+    return example
+
+
+def integer(example: int | Unset = UNSET) -> Matcher:
+    """Match any integer (Pact ``integer``); the example defaults to 1."""
+    return _Integer(_typed_example("integer", example, 1, (int,)))
+
+
+def decimal(example: float | Unset = UNSET) -> Matcher:
+    """Match any number with a fractional part (Pact ``decimal``); default 1.5."""
+    value = _typed_example("decimal", example, 1.5, (float,))
+    return _Decimal(value)
+
+
+def number(example: float | Unset = UNSET) -> Matcher:
+    """Match any JSON number (Pact ``number``); the example defaults to 1."""
+    return _Number(_typed_example("number", example, 1, (int, float)))
+
+
+def boolean(example: bool | Unset = UNSET) -> Matcher:
+    """Match ``true`` or ``false`` (Pact ``boolean``); the example defaults to True."""
+    return _Boolean(_typed_example("boolean", example, True, (bool,)))
+
+
+def null() -> Matcher:
+    """Match only ``null`` (Pact ``null``)."""
+    return _Null(None)
+
+
+def _date_like(
+    cls: type[_DateLike], name: str, format: str | None, example: str | Unset
+) -> Matcher:
+    from pactdsl._javatime import check_java_format, format_java, java_format_matches
+
+    fmt = _DEFAULT_FORMATS[cls.pact_type] if format is None else format
+    where = f"{name}({fmt!r})"
+    if not isinstance(fmt, str) or not fmt:
+        msg = f"{name}(): format={fmt!r} must be a non-empty Java date pattern"
+        raise InvalidMatcher(msg)
+    try:
+        check_java_format(fmt)
+    except ValueError as exc:
+        raise InvalidMatcher(f"{where}: {exc}") from None
+    if example is UNSET:
+        return cls(fmt, format_java(fmt, _EXAMPLE_MOMENT))
+    if not isinstance(example, str):
+        msg = f"{where}: example={example!r} must be a str"
+        raise InvalidMatcher(msg)
+    if not java_format_matches(fmt, example):
+        msg = (
+            f"{where}: example={example!r} does not fit the format; give an example "
+            f"such as {format_java(fmt, _EXAMPLE_MOMENT)!r}"
+        )
+        raise InvalidMatcher(msg)
+    return cls(fmt, example)
+
+
+def date(format: str | None = None, example: str | Unset = UNSET) -> Matcher:
+    """Match a date in a Java DateTimeFormatter pattern (default ``yyyy-MM-dd``)."""
+    return _date_like(_Date, "date", format, example)
+
+
+def time(format: str | None = None, example: str | Unset = UNSET) -> Matcher:
+    """Match a time in a Java DateTimeFormatter pattern (default ``HH:mm:ss``)."""
+    return _date_like(_Time, "time", format, example)
+
+
+def datetime(format: str | None = None, example: str | Unset = UNSET) -> Matcher:
+    """Match a timestamp in a Java pattern (default ``yyyy-MM-dd'T'HH:mm:ss``).
+
+    Written as the Pact ``datetime`` rule; ``timestamp`` is read as the same.
+    """
+    return _date_like(_DateTime, "datetime", format, example)
+
+
+def includes(value: str, example: str | Unset = UNSET) -> Matcher:
+    """Match a string that contains `value` (Pact ``include``)."""
+    if not isinstance(value, str) or not value:
+        msg = f"includes({value!r}): value must be a non-empty str"
+        raise InvalidMatcher(msg)
+    if example is not UNSET and (not isinstance(example, str) or value not in example):
+        msg = f"includes({value!r}, {example!r}): example={example!r} must contain {value!r}"
+        raise InvalidMatcher(msg)
+    return _Includes(value, value if example is UNSET else example)
+
+
+def equality(example: Any) -> Matcher:
+    """Match exactly `example`, even below a type matcher (Pact ``equality``)."""
+    _check_example_json(example, "equality()")
+    return _Equality(example)
+
+
+def values(example: dict[str, Any]) -> Matcher:
+    """Match a map by its values only, ignoring its keys (Pact ``values``)."""
+    if not isinstance(example, dict):
+        msg = f"values({example!r}): example must be a dict"
+        raise InvalidMatcher(msg)
+    _check_example_json(example, "values()")
+    return _Values(example)
+
+
+def content_type(content_type: str, example: Any = UNSET) -> Matcher:
+    """Match a body whose detected content type is `content_type` (Pact ``contentType``)."""
+    if not isinstance(content_type, str) or "/" not in content_type:
+        msg = f"content_type({content_type!r}): give a media type such as 'image/png'"
+        raise InvalidMatcher(msg)
+    return _ContentType(content_type, example)
+
+
+def array_contains(*variants: Any) -> Matcher:
+    """Match a list that holds, somewhere, an element matching each variant.
+
+    Each variant is a template that may hold matchers. The list may hold other
+    elements too (Pact V4 ``arrayContains``).
+    """
+    if not variants:
+        msg = "array_contains(): give at least one variant"
+        raise InvalidMatcher(msg)
+    built = []
+    for index, template in enumerate(variants):
+        _check_example_json(template, f"array_contains() variant {index}")
+        parts = flatten(template)
+        built.append(Variant(index, parts.rules, parts.generators))
+    return _ArrayContains(tuple(built), tuple(variants))
+
+
+def _check_string_rules(name: str, rules: Sequence[Matcher]) -> None:
+    if not rules:
+        msg = f"{name}(): give at least one matcher for the {name.split('_')[1]}s"
+        raise InvalidMatcher(msg)
+    for rule in rules:
+        if not isinstance(rule, Matcher):
+            msg = f"{name}(): rule={rule!r} is not a matcher; use e.g. regex(...)"
+            raise InvalidMatcher(msg)
+
+
+def each_key(example: dict[str, Any], *rules: Matcher) -> Matcher:
+    """Match a map whose every key satisfies `rules` (Pact V4 ``eachKey``).
+
+    Example: ``each_key({"en": "Hello"}, regex(r"[a-z]{2}", "en"))``.
+    """
+    if not isinstance(example, dict):
+        msg = f"each_key({example!r}): example must be a dict"
+        raise InvalidMatcher(msg)
+    _check_string_rules("each_key", rules)
+    for key in example:
+        for rule in rules:
+            if isinstance(rule, _Regex) and not regex_fullmatch(
+                compile_regex(rule.pattern, "each_key()"), key
+            ):
+                msg = f"each_key(): key={key!r} of the example does not match {rule!r}"
+                raise InvalidMatcher(msg)
+    _check_example_json(example, "each_key()")
+    return _EachKey(tuple(rules), example)
+
+
+def each_value(example: dict[str, Any], *rules: Matcher) -> Matcher:
+    """Match a map whose every value satisfies `rules` (Pact V4 ``eachValue``)."""
+    if not isinstance(example, dict):
+        msg = f"each_value({example!r}): example must be a dict"
+        raise InvalidMatcher(msg)
+    _check_string_rules("each_value", rules)
+    _check_example_json(example, "each_value()")
+    return _EachValue(tuple(rules), example)
+
+
+def semver(example: str = "1.0.0") -> Matcher:
+    """Match a SemVer 2.0 version string (Pact V4 ``semver``)."""
+    pattern = compile_regex(SEMVER_PATTERN, "semver()")
+    if not isinstance(example, str) or not regex_fullmatch(pattern, example):
+        msg = f"semver({example!r}): example={example!r} is not a semantic version like '1.2.3'"
+        raise InvalidMatcher(msg)
+    return _Semver(example)
+
+
+def not_empty(example: Any) -> Matcher:
+    """Match a value of the example's type that is not empty (Pact V4 ``notEmpty``)."""
+    _check_example_json(example, "not_empty()")
+    plain = _example_of(example)
+    if plain is None or plain in ("", [], {}):
+        msg = f"not_empty({example!r}): the example itself is empty; give a non-empty one"
+        raise InvalidMatcher(msg)
+    return _NotEmpty(example)
+
+
+def status_code(status: str | Sequence[int] = "success", example: int | Unset = UNSET) -> Matcher:
+    """Match an HTTP status by class or list (Pact V4 ``statusCode``).
+
+    Args:
+        status: One of ``info``, ``success``, ``redirect``, ``clientError``,
+            ``serverError``, ``nonError``, ``error``, or a list of codes.
+        example: The status the mock answers with; a class has a default.
+    """
+    if isinstance(status, str):
+        if status not in STATUS_CLASSES:
+            msg = f"status_code({status!r}): unknown class; use one of {sorted(STATUS_CLASSES)}"
+            raise InvalidMatcher(msg)
+        allowed = [c for r in STATUS_CLASSES[status] for c in r]
+        stored: str | tuple[int, ...] = status
+        default = _STATUS_DEFAULT_EXAMPLE[status]
+    else:
+        codes = tuple(status)
+        if not codes or not all(
+            isinstance(c, int) and not isinstance(c, bool) and 100 <= c <= 599 for c in codes
+        ):
+            msg = f"status_code({list(codes)!r}): give status codes between 100 and 599"
+            raise InvalidMatcher(msg)
+        allowed, stored, default = list(codes), codes, codes[0]
+    value = default if example is UNSET else example
+    if value not in allowed:
+        msg = f"status_code({status!r}, {example!r}): example={value!r} is not in that class"
+        raise InvalidMatcher(msg)
+    return _StatusCode(stored, value)

@@ -1,0 +1,456 @@
+"""The matching engine: compare an expected Pact request or response with an actual one.
+
+The engine is pure: it takes Pact JSON fragments as dicts (any spec version, V1 to
+V4) and returns a list of `Mismatch`; an empty list means the actual side matches.
+
+Example:
+    >>> from pactdsl.matching import match_response
+    >>> expected = {"status": 200, "body": {"id": 1}}
+    >>> [str(m) for m in match_response(expected, {"status": 500, "body": {"id": 1}})]
+    ['expected status 200, got 500']
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+from pactdsl.matching._content import body_kind, sniff_content_type
+from pactdsl.matching._form import match_parameters, parse_parameters
+from pactdsl.matching._headers import header_values, match_headers
+from pactdsl.matching._json import JsonComparer
+from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
+from pactdsl.matching._rules import (
+    RuleCursor,
+    RuleSet,
+    failing_matcher,
+    leaf_expectation,
+    parse_rules,
+)
+from pactdsl.matching._text import match_binary, match_text
+from pactdsl.matching._xml import match_xml
+
+__all__ = ["MatchingError", "Mismatch", "match_body", "match_request", "match_response"]
+
+_ABSENT: Final = object()
+
+_VERSIONS: Final = {
+    "1": (1, 0),
+    "1.0": (1, 0),
+    "1.0.0": (1, 0),
+    "1.1": (1, 1),
+    "1.1.0": (1, 1),
+    "2": (2, 0),
+    "2.0": (2, 0),
+    "2.0.0": (2, 0),
+    "3": (3, 0),
+    "3.0": (3, 0),
+    "3.0.0": (3, 0),
+    "4": (4, 0),
+    "4.0": (4, 0),
+    "4.0.0": (4, 0),
+}
+
+
+def _parse_version(spec_version: str) -> tuple[int, int]:
+    text = spec_version.strip().lower().removeprefix("v")
+    version = _VERSIONS.get(text)
+    if version is None:
+        raise ValueError(
+            f"spec_version={spec_version!r} is not a Pact specification version; use "
+            "one of '1.0.0', '1.1.0', '2.0.0', '3.0.0', '4.0' (or 'V1' to 'V4')."
+        )
+    return version
+
+
+def _is_v4_body(body: Any) -> bool:
+    return (
+        isinstance(body, dict)
+        and "content" in body
+        and bool(set(body) & {"contentType", "encoded"})
+        and set(body) <= {"content", "contentType", "encoded", "contentTypeHint"}
+    )
+
+
+def _infer_version(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> tuple[int, int]:
+    rules = expected.get("matchingRules")
+    if isinstance(rules, dict) and rules:
+        if all(str(key).startswith("$") for key in rules):
+            return (2, 0)
+        if "status" in rules and expected.get("status") is not None:
+            return (4, 0)
+    for side in (expected, actual):
+        if _is_v4_body(side.get("body")):
+            return (4, 0)
+        headers = side.get("headers")
+        if isinstance(headers, dict) and any(isinstance(v, list) for v in headers.values()):
+            return (4, 0)
+    if isinstance(rules, dict) and rules:
+        return (3, 0)
+    if isinstance(expected.get("query"), dict):
+        return (3, 0)
+    return (2, 0)
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not isinstance(headers, Mapping):
+        return None
+    for key, value in headers.items():
+        if str(key).lower() == name:
+            return header_values(value)
+    return None
+
+
+def _unwrap_body(part: Mapping[str, Any], version: tuple[int, int]) -> tuple[Any, str | None]:
+    """Return the body content (or `_ABSENT`) and the content type the part declares."""
+    declared = _header(part.get("headers"), "content-type")
+    if "body" not in part:
+        return _ABSENT, declared
+    body = part["body"]
+    if version >= (4, 0) and isinstance(body, dict) and "content" in body and (
+        set(body) <= {"content", "contentType", "encoded", "contentTypeHint"}
+    ):
+        content = body.get("content")
+        content_type = body.get("contentType") or declared
+        encoded = body.get("encoded", False)
+        if isinstance(encoded, str) and encoded.lower() == "base64" and isinstance(content, str):
+            try:
+                content = base64.b64decode(content, validate=False)
+            except (binascii.Error, ValueError):
+                raise MatchingError(
+                    "body content is marked encoded='base64' but is not valid "
+                    "base64; fix the body in the pact."
+                ) from None
+        elif isinstance(encoded, str) and encoded.lower() == "json" and isinstance(
+            content, str
+        ):
+            content = json.loads(content)
+        return content, content_type
+    return body, declared
+
+
+def _is_empty(content: Any) -> bool:
+    return content is None or content in ("", b"")
+
+
+def match_body(
+    expected_body: Any,
+    actual_body: Any,
+    rules: Mapping[str, Any] | None,
+    *,
+    content_type: str | None,
+    allow_unexpected_keys: bool,
+) -> list[Mismatch]:
+    """Compare an expected body with an actual one (also used for message contents).
+
+    Args:
+        expected_body: The expected content: a JSON value, text or bytes (not a V4
+            body object; unwrap `{"content": ...}` first).
+        actual_body: The actual content, in the same form; None for no body.
+        rules: The body rules keyed by path rooted at the body, V3/V4 style
+            (`{"$.items[*].id": {"matchers": [{"match": "integer"}]}}`), or None.
+        content_type: The media type of the expected body, or None to sniff it.
+        allow_unexpected_keys: Whether actual JSON objects may have keys the
+            expected ones lack (True for responses and messages).
+
+    Returns:
+        The mismatches; empty when the bodies match.
+
+    Raises:
+        MatchingError: If a rule is broken (unknown matcher, bad or too slow
+            regex, unsupported date format) or the expected body is malformed.
+    """
+    rule_set = parse_rules({"body": dict(rules)}) if rules else RuleSet({})
+    return _match_content(
+        expected_body,
+        actual_body,
+        rule_set.cursor("body"),
+        content_type=content_type,
+        actual_content_type=None,
+        allow_unexpected_keys=allow_unexpected_keys,
+    )
+
+
+def _match_content(
+    expected: Any,
+    actual: Any,
+    cursor: RuleCursor,
+    *,
+    content_type: str | None,
+    actual_content_type: str | None,
+    allow_unexpected_keys: bool,
+) -> list[Mismatch]:
+    declared = content_type or actual_content_type
+    if declared is None:
+        declared = sniff_content_type(expected)
+    kind = body_kind(declared)
+    if kind == "json" and isinstance(expected, str | bytes):
+        try:
+            expected = json.loads(expected)
+        except ValueError:
+            kind = "text"
+    if kind == "json" and isinstance(actual, str | bytes):
+        try:
+            actual = json.loads(actual)
+        except ValueError:
+            return [
+                Mismatch(
+                    "body_type",
+                    "$.body",
+                    expected,
+                    actual,
+                    f"expected a JSON body, got text that is not JSON: "
+                    f"{describe_value(actual)}",
+                )
+            ]
+    if kind == "json":
+        comparer = JsonComparer("$.body", allow_unexpected_keys=allow_unexpected_keys)
+        comparer.compare(expected, actual, (), cursor)
+        return comparer.mismatches
+    if kind == "xml":
+        if actual is None:
+            return [
+                Mismatch("body", "$.body", expected, None, "expected an XML body, got none")
+            ]
+        return match_xml(expected, actual, cursor, allow_unexpected=allow_unexpected_keys)
+    if kind == "form":
+        return match_parameters(
+            parse_parameters(expected),
+            parse_parameters(actual),
+            lambda name: cursor.child(name).best,
+            kind="body",
+            prefix="$.body",
+            what="form field",
+            allow_unexpected=allow_unexpected_keys,
+        )
+    if kind == "text":
+        return match_text(expected, actual, cursor)
+    return match_binary(expected, actual, cursor, declared)
+
+
+def _match_body_part(
+    expected: Mapping[str, Any],
+    actual: Mapping[str, Any],
+    rules: RuleSet,
+    version: tuple[int, int],
+    *,
+    allow_unexpected_keys: bool,
+) -> list[Mismatch]:
+    expected_body, expected_type = _unwrap_body(expected, version)
+    if expected_body is _ABSENT:
+        return []  # no expected body: any body matches
+    actual_body, actual_type = _unwrap_body(actual, version)
+    cursor = rules.cursor("body")
+    if _is_empty(expected_body):
+        if actual_body is _ABSENT or _is_empty(actual_body):
+            return []
+        return [
+            Mismatch(
+                "body",
+                "$.body",
+                expected_body,
+                actual_body,
+                f"expected an empty body, got {describe_value(actual_body)}",
+            )
+        ]
+    if actual_body is _ABSENT:
+        actual_body = None
+    if (
+        actual_body is None
+        and cursor.best is None
+        and not isinstance(expected_body, dict | list)
+        and body_kind(expected_type or sniff_content_type(expected_body)) == "text"
+    ):
+        # A text body that is simply absent is not checked (spec case
+        # "plain text missing body"); with a rule on $ it is (see match_text).
+        return []
+    return _match_content(
+        expected_body,
+        actual_body,
+        cursor,
+        content_type=expected_type,
+        actual_content_type=actual_type,
+        allow_unexpected_keys=allow_unexpected_keys,
+    )
+
+
+def _match_headers_part(
+    expected: Mapping[str, Any], actual: Mapping[str, Any], rules: RuleSet
+) -> list[Mismatch]:
+    return match_headers(expected.get("headers"), actual.get("headers"), rules.by_name("header"))
+
+
+def _version_of(
+    spec_version: str | None, expected: Mapping[str, Any], actual: Mapping[str, Any]
+) -> tuple[int, int]:
+    if spec_version is None:
+        return _infer_version(expected, actual)
+    return _parse_version(spec_version)
+
+
+def match_request(
+    expected: dict[str, Any], actual: dict[str, Any], spec_version: str | None = None
+) -> list[Mismatch]:
+    """Compare an expected Pact request with an actual one.
+
+    Args:
+        expected: The expected request as Pact JSON (`method`, `path`, `query`,
+            `headers`, `body`, `matchingRules`); parts left out are not checked.
+        actual: The actual request in the same shape (no rules).
+        spec_version: The Pact specification version ("1.0.0" to "4.0", or "V1"
+            to "V4"); None infers it from the shape of `expected`.
+
+    Returns:
+        The mismatches; empty when the request matches.
+
+    Raises:
+        MatchingError: If a rule in `expected` is broken.
+        ValueError: If `spec_version` is not a known version.
+    """
+    version = _version_of(spec_version, expected, actual)
+    rules = parse_rules(expected.get("matchingRules"))
+    mismatches: list[Mismatch] = []
+    mismatches.extend(_match_method(expected, actual))
+    mismatches.extend(_match_path(expected, actual, rules))
+    mismatches.extend(_match_query(expected, actual, rules, version))
+    mismatches.extend(_match_headers_part(expected, actual, rules))
+    mismatches.extend(
+        _match_body_part(expected, actual, rules, version, allow_unexpected_keys=False)
+    )
+    return mismatches
+
+
+def match_response(
+    expected: dict[str, Any], actual: dict[str, Any], spec_version: str | None = None
+) -> list[Mismatch]:
+    """Compare an expected Pact response with an actual one.
+
+    Args:
+        expected: The expected response as Pact JSON (`status`, `headers`, `body`,
+            `matchingRules`); parts left out are not checked.
+        actual: The actual response in the same shape (no rules).
+        spec_version: The Pact specification version ("1.0.0" to "4.0", or "V1"
+            to "V4"); None infers it from the shape of `expected`.
+
+    Returns:
+        The mismatches; empty when the response matches. Actual JSON objects may
+        carry keys the expected ones lack.
+
+    Raises:
+        MatchingError: If a rule in `expected` is broken.
+        ValueError: If `spec_version` is not a known version.
+    """
+    version = _version_of(spec_version, expected, actual)
+    rules = parse_rules(expected.get("matchingRules"))
+    mismatches: list[Mismatch] = []
+    mismatches.extend(_match_status(expected, actual, rules))
+    mismatches.extend(_match_headers_part(expected, actual, rules))
+    mismatches.extend(
+        _match_body_part(expected, actual, rules, version, allow_unexpected_keys=True)
+    )
+    return mismatches
+
+
+def _match_method(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[Mismatch]:
+    if "method" not in expected:
+        return []
+    wanted = str(expected["method"])
+    got = actual.get("method")
+    if got is not None and str(got).upper() == wanted.upper():
+        return []
+    return [
+        Mismatch(
+            "method", "$.method", wanted, got, f"expected method {wanted!r}, got {got!r}"
+        )
+    ]
+
+
+def _match_path(
+    expected: Mapping[str, Any], actual: Mapping[str, Any], rules: RuleSet
+) -> list[Mismatch]:
+    if "path" not in expected:
+        return []
+    wanted = expected["path"]
+    got = actual.get("path", "")
+    rule_list = rules.whole("path")
+    if rule_list is not None and not rule_list.is_equality:
+        failed = failing_matcher(rule_list, wanted, got)
+        if failed is None:
+            return []
+        return [
+            Mismatch(
+                "path",
+                "$.path",
+                wanted,
+                got,
+                f"expected path to be {leaf_expectation(failed, wanted)}, got {got!r}",
+            )
+        ]
+    if wanted == got:
+        return []
+    return [Mismatch("path", "$.path", wanted, got, f"expected path {wanted!r}, got {got!r}")]
+
+
+def _match_query(
+    expected: Mapping[str, Any],
+    actual: Mapping[str, Any],
+    rules: RuleSet,
+    version: tuple[int, int],
+) -> list[Mismatch]:
+    if "query" not in expected:
+        return []
+    wanted = expected.get("query")
+    got = actual.get("query")
+    if version < (1, 1) and isinstance(wanted, str) and isinstance(got, str | None):
+        # V1 compares query strings literally (spec case "different param order").
+        got_text = got or ""
+        if wanted == got_text:
+            return []
+        return [
+            Mismatch(
+                "query",
+                "$.query",
+                wanted,
+                got_text,
+                f"expected query string {wanted!r}, got {got_text!r}",
+            )
+        ]
+    query_rules = rules.by_name("query")
+    return match_parameters(
+        parse_parameters(wanted),
+        parse_parameters(got),
+        query_rules.get,
+        kind="query",
+        prefix="$.query",
+        what="query parameter",
+        allow_unexpected=False,
+    )
+
+
+def _match_status(
+    expected: Mapping[str, Any], actual: Mapping[str, Any], rules: RuleSet
+) -> list[Mismatch]:
+    if expected.get("status") is None:
+        return []
+    wanted = expected["status"]
+    got = actual.get("status")
+    rule_list = rules.whole("status")
+    if rule_list is not None and not rule_list.is_equality:
+        failed = failing_matcher(rule_list, wanted, got)
+        if failed is None:
+            return []
+        return [
+            Mismatch(
+                "status",
+                "$.status",
+                wanted,
+                got,
+                f"expected status to be {leaf_expectation(failed, wanted)}, got {got}",
+            )
+        ]
+    if wanted == got:
+        return []
+    return [Mismatch("status", "$.status", wanted, got, f"expected status {wanted}, got {got}")]

@@ -1,0 +1,74 @@
+"""The result type of matching (`Mismatch`) and the error for broken rules."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import attrs
+
+__all__ = ["MatchingError", "Mismatch", "MismatchKind", "describe_value"]
+
+MismatchKind = Literal[
+    "method", "path", "query", "header", "body", "body_type", "status", "metadata"
+]
+
+
+@attrs.frozen
+class Mismatch:
+    """One difference between an expected and an actual request, response or message.
+
+    Attributes:
+        kind: Which part differs: "method", "path", "query", "header", "body",
+            "body_type", "status" or "metadata".
+        path: The rule path of the part, such as `$.body.items[2].id`,
+            `$.query.page`, `$.header.Content-Type`, `$.method`, `$.path` or
+            `$.status`.
+        expected: The expected value (or the rule's value) at that path.
+        actual: The actual value at that path (None when it is missing).
+        message: A sentence that says what differs.
+    """
+
+    kind: MismatchKind
+    path: str
+    expected: Any
+    actual: Any
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class MatchingError(ValueError):
+    """Raised when the expected side carries a broken matching rule.
+
+    For example an unknown matcher name, a regex that does not compile, a regex
+    that runs too long, or an unsupported Java date format. The message names the
+    rule path and what is wrong.
+    """
+
+
+_TYPE_NAMES: dict[type, str] = {
+    str: "str",
+    int: "int",
+    float: "float",
+    bool: "bool",
+    type(None): "null",
+    dict: "object",
+    list: "array",
+    bytes: "bytes",
+}
+
+
+def describe_value(value: Any) -> str:
+    """Render a value for a message: its repr (shortened) and its JSON-ish type.
+
+    Args:
+        value: Any value met while matching.
+
+    Returns:
+        Text such as `'42' (str)` or `None (null)`.
+    """
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({_TYPE_NAMES.get(type(value), type(value).__name__)})"

@@ -1,0 +1,186 @@
+"""The matching-rule path grammar (`$.a.b`, `$.a[1]`, `$.a[*]`, `$.*`, `$['odd key']`).
+
+A rule path is parsed once into a tuple of tokens. A concrete place in a body is a
+tuple of segments (`str` for a key, element name, `@attribute` or `#text`; `int`
+for an array index). The weight of a rule for a place is the product of one score
+per rule token (an exact name or index scores 2, `*` or `[*]` scores 1, a miss
+scores 0), the same weighting as pact-reference, so the most specific rule wins.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import attrs
+
+from pactdsl.matching._mismatch import MatchingError
+
+__all__ = [
+    "ANY_INDEX",
+    "ROOT",
+    "STAR",
+    "Field",
+    "Index",
+    "Segment",
+    "Token",
+    "parse_rule_path",
+    "render_path",
+    "token_score",
+]
+
+Segment = str | int
+
+
+@attrs.frozen
+class Field:
+    """A rule token for one key or element name (`.name` or `['name']`)."""
+
+    name: str
+
+
+@attrs.frozen
+class Index:
+    """A rule token for one array index (`[3]`)."""
+
+    index: int
+
+
+class _Wildcard:
+    """A singleton token kind; identity is the value."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+ROOT: Final = _Wildcard("$")
+STAR: Final = _Wildcard("*")
+ANY_INDEX: Final = _Wildcard("[*]")
+
+Token = Field | Index | _Wildcard
+
+_IDENTIFIER = re.compile(r"[A-Za-z_@#\-:$][\w@#\-:$]*")
+
+
+def parse_rule_path(path: str) -> tuple[Token, ...]:
+    """Parse a rule path into tokens.
+
+    Args:
+        path: A path such as `$.items[*].id`, `$['odd key']`, `$.a.0` or `name`
+            (a bare name, as V3 header and query rules use, is one field under
+            the root).
+
+    Returns:
+        The tokens, starting with `ROOT`.
+
+    Raises:
+        MatchingError: If the path is not of the grammar.
+    """
+    if not path.startswith("$"):
+        return (ROOT, Field(path))
+    tokens: list[Token] = [ROOT]
+    position = 1
+    length = len(path)
+    while position < length:
+        char = path[position]
+        if char == ".":
+            position += 1
+            if position < length and path[position] == "*":
+                tokens.append(STAR)
+                position += 1
+                continue
+            end = position
+            while end < length and path[end] not in ".[":
+                end += 1
+            name = path[position:end]
+            if not name:
+                raise MatchingError(
+                    f"rule path={path!r} has an empty name at character "
+                    f"{position}; write names as $.a.b or $['a b']."
+                )
+            tokens.append(Field(name))
+            position = end
+        elif char == "[":
+            end = _bracket_end(path, position)
+            inner = path[position + 1 : end].strip()
+            position = end + 1
+            if inner == "*":
+                tokens.append(ANY_INDEX)
+            elif inner.isdigit():
+                tokens.append(Index(int(inner)))
+            elif len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
+                tokens.append(Field(inner[1:-1]))
+            else:
+                raise MatchingError(
+                    f"rule path={path!r} has [{inner}], which is neither an index, "
+                    "[*] nor a quoted name; write $.a[0], $.a[*] or $['a b']."
+                )
+        else:
+            raise MatchingError(
+                f"rule path={path!r} has {char!r} at character {position} where a "
+                "'.' or '[' must come; write names as $.a.b or $['a b']."
+            )
+    return tuple(tokens)
+
+
+def _bracket_end(path: str, start: int) -> int:
+    quote = ""
+    for position in range(start + 1, len(path)):
+        char = path[position]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "]":
+            return position
+    raise MatchingError(
+        f"rule path={path!r} opens '[' at character {start} and never closes it."
+    )
+
+
+def token_score(token: Token, segment: Segment) -> int:
+    """Score one rule token against one concrete path segment.
+
+    Args:
+        token: A parsed rule token (not `ROOT`).
+        segment: A key or element name (str) or an array index (int).
+
+    Returns:
+        2 for an exact name or index, 1 for a wildcard, 0 for a miss.
+    """
+    if isinstance(token, Field):
+        if isinstance(segment, str):
+            return 2 if token.name == segment else 0
+        return 2 if token.name == str(segment) else 0
+    if isinstance(token, Index):
+        return 2 if segment == token.index and isinstance(segment, int) else 0
+    if token is STAR:
+        return 1
+    if token is ANY_INDEX:
+        return 1 if isinstance(segment, int) else 0
+    return 0
+
+
+def render_path(prefix: str, segments: tuple[Segment, ...]) -> str:
+    """Render concrete segments as a readable rule path.
+
+    Args:
+        prefix: The start, such as `$.body` or `$`.
+        segments: Keys (str) and indices (int) under it.
+
+    Returns:
+        A path such as `$.body.items[2].id` or `$.body['odd key']`.
+    """
+    parts = [prefix]
+    for segment in segments:
+        if isinstance(segment, int):
+            parts.append(f"[{segment}]")
+        elif _IDENTIFIER.fullmatch(segment) and not segment.startswith(("@", "#")):
+            parts.append(f".{segment}")
+        else:
+            parts.append(f"[{segment!r}]")
+    return "".join(parts)

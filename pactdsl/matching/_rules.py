@@ -1,0 +1,864 @@
+"""Matching rules of every spec version, parsed into one internal form.
+
+V2 keeps one flat map keyed by `$.body...`, `$.header(s).X`, `$.query.X`, `$.path`;
+V3 and V4 group rule lists by category (`body`, `header`, `query`, `path`,
+`status`, `metadata`, and `content` for messages). Both become a `RuleSet`: per
+category, a tuple of `(tokens, RuleList)`. A `RuleCursor` walks a body one segment
+at a time and knows, at each place, which rule list applies, so each place costs a
+dictionary look-up rather than a parse of every rule path.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from pactdsl._javatime import check_java_format, java_format_matches
+from pactdsl.matching._mismatch import MatchingError, describe_value
+from pactdsl.matching._paths import (
+    ROOT,
+    Field,
+    Index,
+    Segment,
+    Token,
+    parse_rule_path,
+    token_score,
+)
+from pactdsl.matching._regex import compile_pattern, regex_fullmatch
+
+__all__ = [
+    "EMPTY_CURSOR",
+    "Matcher",
+    "RuleCursor",
+    "RuleList",
+    "RuleSet",
+    "Variant",
+    "check_leaf",
+    "failing_matcher",
+    "leaf_expectation",
+    "parse_rule_list",
+    "parse_rules",
+]
+
+# The semver.org regex for SemVer 2.0.0 (https://semver.org, "Is there a suggested
+# regular expression"), spelled out here because it is a spec, not a library.
+SEMVER_PATTERN: Final = re.compile(
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
+    r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
+)
+
+_NAME_ALIASES: Final = {
+    "equality": "equality",
+    "regex": "regex",
+    "type": "type",
+    "min": "type",
+    "max": "type",
+    "minType": "type",
+    "maxType": "type",
+    "minmax": "type",
+    "minMaxType": "type",
+    "integer": "integer",
+    "decimal": "decimal",
+    "real": "decimal",
+    "number": "number",
+    "include": "include",
+    "null": "null",
+    "boolean": "boolean",
+    "date": "date",
+    "time": "time",
+    "datetime": "datetime",
+    "timestamp": "datetime",
+    "contentType": "contentType",
+    "content-type": "contentType",
+    "values": "values",
+    "arrayContains": "arrayContains",
+    "array-contains": "arrayContains",
+    "eachKey": "eachKey",
+    "each-key": "eachKey",
+    "eachValue": "eachValue",
+    "each-value": "eachValue",
+    "semver": "semver",
+    "notEmpty": "notEmpty",
+    "not-empty": "notEmpty",
+    "statusCode": "statusCode",
+    "status-code": "statusCode",
+}
+
+STATUS_CLASSES: Final = {
+    "info": range(100, 200),
+    "success": range(200, 300),
+    "redirect": range(300, 400),
+    "clientError": range(400, 500),
+    "serverError": range(500, 600),
+    "nonError": range(100, 400),
+    "error": range(400, 600),
+}
+
+
+@attrs.frozen
+class Variant:
+    """One variant of an `arrayContains` matcher: an expected index and its rules."""
+
+    index: int
+    rules: RuleSet
+
+
+@attrs.frozen
+class Matcher:
+    """One matcher, normalised from any spec version.
+
+    Attributes:
+        name: The canonical matcher name (`type`, `regex`, `integer`, ...).
+        rule_path: Where the rule sits, for messages.
+        min: Minimum array length for `type`, or None.
+        max: Maximum array length for `type`, or None.
+        pattern: The regex of a `regex` matcher.
+        value: The value of `include` or `contentType`.
+        format: The Java format of `date`, `time` or `datetime`, or None.
+        variants: The variants of `arrayContains`.
+        rules: The nested matchers of `eachKey` and `eachValue`.
+        status: The status class or codes of `statusCode`.
+    """
+
+    name: str
+    rule_path: str
+    min: int | None = None
+    max: int | None = None
+    pattern: str | None = None
+    value: Any = None
+    format: str | None = None
+    variants: tuple[Variant, ...] = ()
+    rules: tuple[Matcher, ...] = ()
+    status: Any = None
+
+
+@attrs.frozen
+class RuleList:
+    """The matchers of one rule path, combined with AND or OR."""
+
+    matchers: tuple[Matcher, ...]
+    combine: str
+    rule_path: str
+    cascaded: bool = False
+    is_equality: bool = attrs.field(init=False)
+    cascade: RuleList | None = attrs.field(init=False)
+
+    @is_equality.default
+    def _is_equality(self) -> bool:
+        return all(matcher.name == "equality" for matcher in self.matchers)
+
+    @cascade.default
+    def _cascade(self) -> RuleList | None:
+        # A type rule on a parent applies to its children as a plain type rule
+        # (without min/max, which are about the parent's own length); an
+        # equality rule cascades too, so it resets a type rule further up.
+        if self.is_equality or self.cascaded:
+            return self
+        if any(matcher.name == "type" for matcher in self.matchers):
+            plain = Matcher("type", self.rule_path)
+            return RuleList((plain,), "AND", self.rule_path, cascaded=True)
+        return None
+
+
+@attrs.frozen
+class RuleSet:
+    """Parsed rules of one interaction part, by category."""
+
+    categories: Mapping[str, tuple[tuple[tuple[Token, ...], RuleList], ...]]
+
+    def category(self, name: str) -> tuple[tuple[tuple[Token, ...], RuleList], ...]:
+        """Return the rules of one category (empty if none).
+
+        Args:
+            name: `body`, `header`, `query`, `path`, `status` or `metadata`.
+
+        Returns:
+            The `(tokens, RuleList)` pairs.
+        """
+        return self.categories.get(name, ())
+
+    def by_name(self, name: str) -> dict[str, RuleList]:
+        """Return a category's rules keyed by their single field (headers, query).
+
+        Args:
+            name: `header`, `query` or `metadata`.
+
+        Returns:
+            Map from the field name to its rule list.
+        """
+        result: dict[str, RuleList] = {}
+        for tokens, rule_list in self.category(name):
+            if len(tokens) >= 2 and isinstance(tokens[1], Field):
+                result[tokens[1].name] = rule_list
+        return result
+
+    def whole(self, name: str) -> RuleList | None:
+        """Return the rule list of a category that has no paths (`path`, `status`).
+
+        Args:
+            name: `path` or `status`.
+
+        Returns:
+            The rule list, or None.
+        """
+        for tokens, rule_list in self.category(name):
+            if len(tokens) == 1:
+                return rule_list
+        return None
+
+    def cursor(self, name: str) -> RuleCursor:
+        """Return a cursor at the root of a category.
+
+        Args:
+            name: The category, usually `body`.
+
+        Returns:
+            A cursor; `EMPTY_CURSOR` if the category has no rules.
+        """
+        rules = self.category(name)
+        if not rules:
+            return EMPTY_CURSOR
+        return RuleCursor.at_root(rules)
+
+
+EMPTY_RULES: Final = RuleSet({})
+
+
+def _as_int(value: Any, what: str, rule_path: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise MatchingError(f"{what}={value!r} at {rule_path} must be an integer.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise MatchingError(
+        f"{what}={value!r} at {rule_path} must be an integer (or a numeric string)."
+    )
+
+
+def parse_matcher(definition: Any, rule_path: str) -> Matcher:
+    """Parse one matcher definition of any spec version.
+
+    Args:
+        definition: A dict such as `{"match": "type", "min": 1}`,
+            `{"regex": "\\d+"}` (V2, no `match`) or
+            `{"pact:matcher:type": "integer"}` (integration JSON).
+        rule_path: Where the rule sits, for messages.
+
+    Returns:
+        The normalised matcher.
+
+    Raises:
+        MatchingError: For an unknown matcher name or a broken attribute.
+    """
+    if not isinstance(definition, dict):
+        raise MatchingError(
+            f"matcher={definition!r} at {rule_path} must be an object such as "
+            '{"match": "type"}.'
+        )
+    raw_name = definition.get("match", definition.get("pact:matcher:type"))
+    if raw_name is None:
+        if "regex" in definition:
+            raw_name = "regex"
+        elif "min" in definition or "max" in definition:
+            raw_name = "type"
+        elif "timestamp" in definition:
+            raw_name = "timestamp"
+        elif "date" in definition:
+            raw_name = "date"
+        elif "time" in definition:
+            raw_name = "time"
+        else:
+            raise MatchingError(
+                f"matcher={definition!r} at {rule_path} has no 'match' key; "
+                'give one, such as {"match": "type"}.'
+            )
+    name = _NAME_ALIASES.get(str(raw_name))
+    if name is None:
+        raise MatchingError(
+            f"match={raw_name!r} at {rule_path} is not a known matcher; use one of "
+            f"{', '.join(sorted(set(_NAME_ALIASES.values())))}."
+        )
+    if name == "regex":
+        pattern = definition.get("regex")
+        compile_pattern(pattern, rule_path)
+        return Matcher(name, rule_path, pattern=pattern)
+    if name == "type":
+        return Matcher(
+            name,
+            rule_path,
+            min=_as_int(definition.get("min"), "min", rule_path),
+            max=_as_int(definition.get("max"), "max", rule_path),
+        )
+    if name in ("date", "time", "datetime"):
+        fmt = definition.get("format")
+        if fmt is None:
+            fmt = definition.get(str(raw_name)) if raw_name != "datetime" else None
+        if fmt is None and name == "datetime":
+            fmt = definition.get("timestamp")
+        if isinstance(fmt, str):
+            try:
+                check_java_format(fmt)
+            except ValueError as error:
+                raise MatchingError(f"at {rule_path}: {error}") from None
+        elif fmt is not None:
+            raise MatchingError(
+                f"format={fmt!r} at {rule_path} must be a Java date format string "
+                "such as 'yyyy-MM-dd'."
+            )
+        return Matcher(name, rule_path, format=fmt)
+    if name in ("include", "contentType"):
+        return Matcher(name, rule_path, value=definition.get("value"))
+    if name in ("eachKey", "eachValue"):
+        nested = definition.get("rules", [])
+        if not isinstance(nested, list):
+            raise MatchingError(
+                f"rules={nested!r} of {name} at {rule_path} must be a list of "
+                "matchers."
+            )
+        return Matcher(
+            name,
+            rule_path,
+            rules=tuple(parse_matcher(item, rule_path) for item in nested),
+            value=definition.get("value"),
+        )
+    if name == "arrayContains":
+        return Matcher(
+            name, rule_path, variants=_parse_variants(definition, rule_path)
+        )
+    if name == "statusCode":
+        status = definition.get("status")
+        if not (
+            status in STATUS_CLASSES
+            or (isinstance(status, list) and all(isinstance(s, int) for s in status))
+        ):
+            raise MatchingError(
+                f"status={status!r} at {rule_path} must be one of "
+                f"{', '.join(STATUS_CLASSES)} or a list of status codes."
+            )
+        return Matcher(name, rule_path, status=status)
+    return Matcher(name, rule_path)
+
+
+def _parse_variants(definition: dict[str, Any], rule_path: str) -> tuple[Variant, ...]:
+    variants = definition.get("variants")
+    if not isinstance(variants, list):
+        raise MatchingError(
+            f"variants={variants!r} of arrayContains at {rule_path} must be a list "
+            'of {"index": n, "rules": {...}}.'
+        )
+    parsed: list[Variant] = []
+    for position, variant in enumerate(variants):
+        if not isinstance(variant, dict):
+            raise MatchingError(
+                f"variant {position} of arrayContains at {rule_path} must be an "
+                "object."
+            )
+        index = _as_int(variant.get("index", position), "index", rule_path)
+        rules = variant.get("rules", {})
+        parsed.append(
+            Variant(
+                index if index is not None else position,
+                _parse_category_map({"body": rules}, f"{rule_path}[{position}]"),
+            )
+        )
+    return tuple(parsed)
+
+
+def parse_rule_list(definition: Any, rule_path: str) -> RuleList:
+    """Parse the rules of one path: `{"matchers": [...], "combine": ...}` or one matcher.
+
+    Args:
+        definition: The value stored under the path in the pact.
+        rule_path: The path, for messages.
+
+    Returns:
+        The parsed rule list.
+
+    Raises:
+        MatchingError: For a broken rule.
+    """
+    if isinstance(definition, dict) and "matchers" in definition:
+        combine = str(definition.get("combine", "AND")).upper()
+        if combine not in ("AND", "OR"):
+            raise MatchingError(
+                f"combine={definition.get('combine')!r} at {rule_path} must be "
+                "'AND' or 'OR'."
+            )
+        items = definition["matchers"]
+        if not isinstance(items, list):
+            raise MatchingError(
+                f"matchers={items!r} at {rule_path} must be a list of matchers."
+            )
+        return RuleList(
+            tuple(parse_matcher(item, rule_path) for item in items), combine, rule_path
+        )
+    if isinstance(definition, list):
+        return RuleList(
+            tuple(parse_matcher(item, rule_path) for item in definition),
+            "AND",
+            rule_path,
+        )
+    return RuleList((parse_matcher(definition, rule_path),), "AND", rule_path)
+
+
+_CATEGORY_ALIASES: Final = {
+    "body": "body",
+    "content": "body",
+    "contents": "body",
+    "header": "header",
+    "headers": "header",
+    "query": "query",
+    "path": "path",
+    "status": "status",
+    "metadata": "metadata",
+    "metaData": "metadata",
+}
+
+
+def _parse_category_map(rules: Mapping[str, Any], where: str) -> RuleSet:
+    categories: dict[str, list[tuple[tuple[Token, ...], RuleList]]] = {}
+    for raw_category, entries in rules.items():
+        category = _CATEGORY_ALIASES.get(raw_category)
+        if category is None:
+            continue  # unknown categories (e.g. future ones) do not apply here
+        target = categories.setdefault(category, [])
+        shown = f"{where}{raw_category}" if where else raw_category
+        if isinstance(entries, dict) and ("matchers" in entries or "match" in entries):
+            target.append(((ROOT,), parse_rule_list(entries, f"{shown} (whole)")))
+            continue
+        if not isinstance(entries, dict):
+            raise MatchingError(
+                f"matchingRules.{raw_category}={entries!r} must be an object keyed "
+                "by path or name."
+            )
+        for key, definition in entries.items():
+            rule_path = f"{shown} {key}"
+            if category in ("header", "query", "metadata"):
+                tokens = parse_rule_path(key) if key.startswith("$") else None
+                if tokens is None or len(tokens) < 2:
+                    tokens = (ROOT, Field(key))
+            else:
+                tokens = parse_rule_path(key) if key else (ROOT,)
+            target.append((tokens, parse_rule_list(definition, rule_path)))
+    return RuleSet({name: tuple(items) for name, items in categories.items()})
+
+
+_V2_PREFIXES: Final = (
+    ("$.body", "body"),
+    ("$.headers", "header"),
+    ("$.header", "header"),
+    ("$.query", "query"),
+    ("$.path", "path"),
+    ("$.status", "status"),
+    ("$.metadata", "metadata"),
+    ("$.metaData", "metadata"),
+)
+
+
+def _parse_v2(rules: Mapping[str, Any]) -> RuleSet:
+    categories: dict[str, list[tuple[tuple[Token, ...], RuleList]]] = {}
+    for key, definition in rules.items():
+        for prefix, category in _V2_PREFIXES:
+            if key == prefix or key.startswith((prefix + ".", prefix + "[")):
+                rest = "$" + key[len(prefix) :]
+                break
+        else:
+            raise MatchingError(
+                f"rule path={key!r} does not start with $.body, $.header, $.query or "
+                "$.path; V2 rule paths name the part they apply to."
+            )
+        tokens = parse_rule_path(rest)
+        categories.setdefault(category, []).append(
+            (tokens, parse_rule_list(definition, key))
+        )
+    return RuleSet({name: tuple(items) for name, items in categories.items()})
+
+
+def parse_rules(rules: Any) -> RuleSet:
+    """Parse the `matchingRules` of a request, response or message, any version.
+
+    Args:
+        rules: The `matchingRules` value (None or a dict).
+
+    Returns:
+        The parsed rules.
+
+    Raises:
+        MatchingError: For a broken rule.
+    """
+    if not rules:
+        return EMPTY_RULES
+    if not isinstance(rules, dict):
+        raise MatchingError(
+            f"matchingRules={rules!r} must be an object; see the Pact specification."
+        )
+    if all(isinstance(key, str) and key.startswith("$") for key in rules):
+        return _parse_v2(rules)
+    return _parse_category_map(rules, "")
+
+
+_RuleEntry = tuple[tuple[Token, ...], RuleList]
+_Partial = tuple[_RuleEntry, int, int]
+_Ended = tuple[RuleList, int, bool]
+_ANY_INDEX_KEY: Final = -1
+
+
+class RuleCursor:
+    """The rules that apply at one place in a body, and a way to step to a child.
+
+    Children are cached, and all array elements share one child when no rule names
+    a specific index, so walking a large array costs one dictionary look-up per
+    element.
+    """
+
+    __slots__ = ("_children", "_ended", "_index_sensitive", "_partial", "best")
+
+    def __init__(self, partial: tuple[_Partial, ...], ended: tuple[_Ended, ...]) -> None:
+        self._partial = partial
+        self._ended = ended
+        self._children: dict[Segment, RuleCursor] = {}
+        self._index_sensitive = any(
+            isinstance(entry[0][pos], Index)
+            or (isinstance(entry[0][pos], Field) and entry[0][pos].name.isdigit())
+            for entry, pos, _ in partial
+        )
+        best: RuleList | None = None
+        best_key = (-1, False)
+        for rule_list, weight, exact in ended:
+            if (weight, exact) > best_key:
+                best, best_key = rule_list, (weight, exact)
+        self.best = best
+
+    @classmethod
+    def at_root(cls, rules: tuple[_RuleEntry, ...]) -> RuleCursor:
+        """Build the cursor for `$` from the rules of one category.
+
+        Args:
+            rules: `(tokens, RuleList)` pairs.
+
+        Returns:
+            The root cursor.
+        """
+        partial: list[_Partial] = []
+        ended: list[_Ended] = []
+        for entry in rules:
+            tokens = entry[0]
+            if not tokens or tokens[0] is not ROOT:
+                continue
+            if len(tokens) == 1:
+                ended.append((entry[1], 2, True))
+            else:
+                partial.append((entry, 1, 2))
+        return cls(tuple(partial), tuple(ended))
+
+    @property
+    def has_rules_below(self) -> bool:
+        """Whether any rule could still apply further down."""
+        return bool(self._partial) or any(
+            rule_list.cascade is not None for rule_list, _, _ in self._ended
+        )
+
+    def child(self, segment: Segment) -> RuleCursor:
+        """Step to a child place.
+
+        Args:
+            segment: A key or element name (str) or an array index (int).
+
+        Returns:
+            The cursor for the child.
+        """
+        key: Segment = segment
+        if isinstance(segment, int) and not self._index_sensitive:
+            key = _ANY_INDEX_KEY
+        cached = self._children.get(key)
+        if cached is not None:
+            return cached
+        partial: list[_Partial] = []
+        ended: list[_Ended] = []
+        for entry, position, weight in self._partial:
+            tokens = entry[0]
+            score = token_score(tokens[position], segment)
+            if not score:
+                continue
+            if position + 1 == len(tokens):
+                ended.append((entry[1], weight * score, True))
+            else:
+                partial.append((entry, position + 1, weight * score))
+        cascaded: _Ended | None = None
+        for rule_list, weight, _ in self._ended:
+            if rule_list.cascade is not None and (
+                cascaded is None or weight > cascaded[1]
+            ):
+                cascaded = (rule_list.cascade, weight, False)
+        if cascaded is not None:
+            ended.append(cascaded)
+        if not partial and not ended:
+            result = EMPTY_CURSOR
+        else:
+            result = RuleCursor(tuple(partial), tuple(ended))
+        self._children[key] = result
+        return result
+
+
+class _EmptyCursor(RuleCursor):
+    """The cursor of a place no rule reaches; its children are itself."""
+
+    __slots__ = ()
+
+    def child(self, segment: Segment) -> RuleCursor:
+        """Return itself: nothing below a rule-free place has rules.
+
+        Args:
+            segment: Ignored.
+
+        Returns:
+            This cursor.
+        """
+        return self
+
+
+EMPTY_CURSOR: Final[RuleCursor] = _EmptyCursor((), ())
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_INTEGER_TEXT: Final = re.compile(r"[+-]?\d+")
+_DECIMAL_TEXT: Final = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER_TEXT: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def same_type(expected: Any, actual: Any) -> bool:
+    """Tell whether two JSON values have the same JSON type (numbers are one type).
+
+    Args:
+        expected: The expected value.
+        actual: The actual value.
+
+    Returns:
+        True if both are numbers, or both strings, booleans, nulls, objects or
+        arrays.
+    """
+    if _is_number(expected):
+        return _is_number(actual)
+    return type(expected) is type(actual)
+
+
+def _stringify(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _check_integer(actual: Any, text: bool) -> bool:
+    if isinstance(actual, int) and not isinstance(actual, bool):
+        return True
+    return text and isinstance(actual, str) and bool(_INTEGER_TEXT.fullmatch(actual))
+
+
+def _check_decimal(actual: Any, text: bool) -> bool:
+    if isinstance(actual, float):
+        return math.isfinite(actual)
+    return text and isinstance(actual, str) and bool(_DECIMAL_TEXT.fullmatch(actual))
+
+
+def _check_number(actual: Any, text: bool) -> bool:
+    if _is_number(actual):
+        return True
+    return text and isinstance(actual, str) and bool(_NUMBER_TEXT.fullmatch(actual))
+
+
+def _check_date(matcher: Matcher, actual: Any) -> bool:
+    if not isinstance(actual, str):
+        return False
+    if matcher.format is not None:
+        return java_format_matches(matcher.format, actual)
+    import datetime
+
+    try:
+        if matcher.name == "date":
+            datetime.date.fromisoformat(actual)
+        elif matcher.name == "time":
+            datetime.time.fromisoformat(actual)
+        else:
+            datetime.datetime.fromisoformat(actual)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_status(matcher: Matcher, actual: Any) -> bool:
+    code = _as_status(actual)
+    if code is None:
+        return False
+    if isinstance(matcher.status, list):
+        return code in matcher.status
+    return code in STATUS_CLASSES[matcher.status]
+
+
+def _as_status(actual: Any) -> int | None:
+    if isinstance(actual, int) and not isinstance(actual, bool):
+        return actual
+    if isinstance(actual, str) and actual.isdigit():
+        return int(actual)
+    return None
+
+
+def _not_empty(actual: Any) -> bool:
+    if actual is None:
+        return False
+    if isinstance(actual, str | list | dict | bytes):
+        return len(actual) > 0
+    return True
+
+
+_LeafCheck = Callable[[Matcher, Any, Any, bool], bool]
+
+_LEAF_CHECKS: Final[dict[str, _LeafCheck]] = {
+    "equality": lambda m, e, a, t: json_equal(e, a),
+    "type": lambda m, e, a, t: same_type(e, a)
+    or (t and isinstance(a, str) and e is not None),
+    "regex": lambda m, e, a, t: a is not None
+    and not isinstance(a, dict | list)
+    and regex_fullmatch(m.pattern or "", _stringify(a), m.rule_path),
+    "integer": lambda m, e, a, t: _check_integer(a, t),
+    "decimal": lambda m, e, a, t: _check_decimal(a, t),
+    "number": lambda m, e, a, t: _check_number(a, t),
+    "include": lambda m, e, a, t: a is not None
+    and _stringify(m.value) in _stringify(a),
+    "null": lambda m, e, a, t: a is None,
+    "boolean": lambda m, e, a, t: isinstance(a, bool)
+    or (isinstance(a, str) and a in ("true", "false")),
+    "date": lambda m, e, a, t: _check_date(m, a),
+    "time": lambda m, e, a, t: _check_date(m, a),
+    "datetime": lambda m, e, a, t: _check_date(m, a),
+    "semver": lambda m, e, a, t: isinstance(a, str)
+    and SEMVER_PATTERN.fullmatch(a) is not None,
+    "notEmpty": lambda m, e, a, t: _not_empty(a) and (same_type(e, a) or t),
+    "statusCode": lambda m, e, a, t: _check_status(m, a),
+}
+
+
+def check_leaf(matcher: Matcher, expected: Any, actual: Any, *, text: bool) -> bool:
+    """Apply a value matcher to one actual value.
+
+    Args:
+        matcher: The matcher (not a structural one such as `values`).
+        expected: The expected example value.
+        actual: The actual value.
+        text: True where every value is text (headers, query, path, XML), so
+            numeric strings count as numbers.
+
+    Returns:
+        True if the actual value satisfies the matcher.
+
+    Raises:
+        MatchingError: If a regex is broken or runs too long.
+    """
+    check = _LEAF_CHECKS.get(matcher.name)
+    if check is None:
+        # Structural matchers on a scalar: compare by type, the nearest meaning.
+        return same_type(expected, actual)
+    return check(matcher, expected, actual, text)
+
+
+def failing_matcher(rule_list: RuleList, expected: Any, actual: Any) -> Matcher | None:
+    """Apply a rule list to a text value (header, query, path, XML, form field).
+
+    Args:
+        rule_list: The rules for that value.
+        expected: The expected example value.
+        actual: The actual value.
+
+    Returns:
+        None if the value satisfies the rules, else the (first) failing matcher.
+
+    Raises:
+        MatchingError: If a regex is broken or runs too long.
+    """
+    failed: Matcher | None = None
+    for matcher in rule_list.matchers:
+        if check_leaf(matcher, expected, actual, text=True):
+            if rule_list.combine == "OR":
+                return None
+        elif rule_list.combine != "OR":
+            return matcher
+        elif failed is None:
+            failed = matcher
+    return failed
+
+
+def leaf_expectation(matcher: Matcher, expected: Any) -> str:
+    """Say in words what a matcher expects, for mismatch messages.
+
+    Args:
+        matcher: The matcher that failed.
+        expected: The expected example value.
+
+    Returns:
+        A phrase such as `an integer` or `a value matching regex '\\d+'`.
+    """
+    name = matcher.name
+    phrases = {
+        "integer": "an integer",
+        "decimal": "a decimal number",
+        "number": "a number",
+        "null": "null",
+        "boolean": "a boolean",
+        "semver": "a semantic version (semver.org)",
+        "notEmpty": "a non-empty value",
+    }
+    if name in phrases:
+        return phrases[name]
+    if name == "regex":
+        return f"a value matching regex {matcher.pattern!r}"
+    if name == "include":
+        return f"a value including {matcher.value!r}"
+    if name in ("date", "time", "datetime"):
+        fmt = matcher.format or "ISO 8601"
+        return f"a {name} in format {fmt!r}"
+    if name == "statusCode":
+        return f"a status in {matcher.status!r}"
+    if name == "equality":
+        return repr(expected)
+    return f"a value of the same type as {describe_value(expected)}"
+
+
+def json_equal(expected: Any, actual: Any) -> bool:
+    """Compare two JSON values for equality, keeping booleans apart from numbers.
+
+    Args:
+        expected: The expected value.
+        actual: The actual value.
+
+    Returns:
+        True if equal in JSON terms (1 equals 1.0, True never equals 1).
+    """
+    if _is_number(expected):
+        return _is_number(actual) and expected == actual
+    if type(expected) is not type(actual):
+        return False
+    if isinstance(expected, dict):
+        return expected.keys() == actual.keys() and all(
+            json_equal(value, actual[key]) for key, value in expected.items()
+        )
+    if isinstance(expected, list):
+        return len(expected) == len(actual) and all(
+            json_equal(e, a) for e, a in zip(expected, actual, strict=True)
+        )
+    return bool(expected == actual)

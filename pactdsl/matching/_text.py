@@ -1,0 +1,121 @@
+"""Plain-text and binary bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pactdsl.matching._content import sniff_content_type
+from pactdsl.matching._mismatch import Mismatch, describe_value
+from pactdsl.matching._rules import RuleCursor, failing_matcher, leaf_expectation
+
+__all__ = ["match_binary", "match_text"]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def match_text(expected: Any, actual: Any, cursor: RuleCursor) -> list[Mismatch]:
+    """Compare two text bodies: equal, or as the rule on `$` says.
+
+    Args:
+        expected: The expected text.
+        actual: The actual text (None when absent).
+        cursor: The body rule cursor at `$`.
+
+    Returns:
+        The mismatches (at most one).
+    """
+    rule_list = cursor.best
+    if rule_list is not None and not rule_list.is_equality:
+        if actual is None:
+            return [
+                Mismatch(
+                    "body",
+                    "$.body",
+                    expected,
+                    None,
+                    f"expected a body matching the rule at $.body ({rule_list.rule_path})"
+                    ", but there is no body",
+                )
+            ]
+        actual_text = _as_text(actual)
+        failed = failing_matcher(rule_list, _as_text(expected), actual_text)
+        if failed is None:
+            return []
+        return [
+            Mismatch(
+                "body",
+                "$.body",
+                expected,
+                actual_text,
+                f"expected {leaf_expectation(failed, expected)} at $.body, got "
+                f"{describe_value(actual_text)}",
+            )
+        ]
+    expected_text, actual_text = _as_text(expected), _as_text(actual)
+    if expected_text == actual_text:
+        return []
+    return [
+        Mismatch(
+            "body",
+            "$.body",
+            expected_text,
+            actual_text,
+            f"expected body {expected_text!r}, got {actual_text!r}"
+            if len(expected_text) + len(actual_text) < 200
+            else "expected body text differs from the actual body text",
+        )
+    ]
+
+
+def match_binary(
+    expected: Any, actual: Any, cursor: RuleCursor, content_type: str
+) -> list[Mismatch]:
+    """Compare two binary bodies: equal bytes, or a `contentType` rule on `$`.
+
+    Args:
+        expected: The expected bytes (or text).
+        actual: The actual bytes (or text).
+        cursor: The body rule cursor at `$`.
+        content_type: The declared content type, for messages.
+
+    Returns:
+        The mismatches (at most one).
+    """
+    rule_list = cursor.best
+    if rule_list is not None:
+        content_types = [m for m in rule_list.matchers if m.name == "contentType"]
+        if content_types:
+            detected = sniff_content_type(actual)
+            wanted = str(content_types[0].value)
+            if detected.split(";")[0].strip().lower() == wanted.split(";")[0].strip().lower():
+                return []
+            return [
+                Mismatch(
+                    "body_type",
+                    "$.body",
+                    wanted,
+                    detected,
+                    f"expected a body of content type {wanted!r}, got content that "
+                    f"looks like {detected!r}",
+                )
+            ]
+        if not rule_list.is_equality:
+            return match_text(expected, actual, cursor)
+    expected_bytes = expected if isinstance(expected, bytes) else _as_text(expected).encode()
+    actual_bytes = actual if isinstance(actual, bytes) else _as_text(actual).encode()
+    if expected_bytes == actual_bytes:
+        return []
+    return [
+        Mismatch(
+            "body",
+            "$.body",
+            expected,
+            actual,
+            f"expected a {content_type} body of {len(expected_bytes)} bytes, got "
+            f"{len(actual_bytes)} different bytes",
+        )
+    ]

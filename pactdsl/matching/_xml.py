@@ -1,0 +1,289 @@
+"""XML bodies: elements, attributes, text and namespaces.
+
+Element rule paths follow Pact-JVM: an element is named by its ancestors' and its
+own local names without indices (`$.animals.alligator`), an attribute by
+`['@name']` and text by `['#text']`. Mismatch paths add the index of each element
+(`$.body.animals.alligator[1]['@phoneNumber']`) so a person can find it.
+Namespaces are compared by URI, never by prefix.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+from typing import Any
+
+from pactdsl.matching._mismatch import Mismatch, MatchingError, describe_value
+from pactdsl.matching._rules import (
+    Matcher,
+    RuleCursor,
+    RuleList,
+    failing_matcher,
+    leaf_expectation,
+)
+
+__all__ = ["match_xml"]
+
+
+def _parse(text: Any, side: str) -> ElementTree.Element | str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    if not isinstance(text, str):
+        return f"the {side} body is not XML text: {describe_value(text)}"
+    try:
+        return ElementTree.fromstring(text.strip().encode("utf-8"))
+    except ElementTree.ParseError as error:
+        return f"the {side} body is not well-formed XML ({error})"
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _shown(tag: str) -> str:
+    namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return f"{local} (namespace {namespace})" if namespace else local
+
+
+def _text(element: ElementTree.Element) -> str:
+    parts = [element.text or ""]
+    parts.extend(child.tail or "" for child in element)
+    return "".join(parts).strip()
+
+
+def _type_rule(rule_list: RuleList | None) -> Matcher | None:
+    if rule_list is None:
+        return None
+    for matcher in rule_list.matchers:
+        if matcher.name == "type":
+            return matcher
+    return None
+
+
+class _XmlComparer:
+    def __init__(self, allow_unexpected: bool) -> None:
+        self.allow_unexpected = allow_unexpected
+        self.mismatches: list[Mismatch] = []
+
+    def add(self, path: str, expected: Any, actual: Any, message: str) -> None:
+        self.mismatches.append(Mismatch("body", path, expected, actual, message))
+
+    def compare_element(
+        self,
+        expected: ElementTree.Element,
+        actual: ElementTree.Element,
+        path: str,
+        cursor: RuleCursor,
+    ) -> None:
+        if expected.tag != actual.tag:
+            self.add(
+                path,
+                _shown(expected.tag),
+                _shown(actual.tag),
+                f"expected element {_shown(expected.tag)!r} at {path}, got "
+                f"{_shown(actual.tag)!r}",
+            )
+            return
+        self._compare_attributes(expected, actual, path, cursor)
+        self._compare_text(expected, actual, path, cursor)
+        self._compare_children(expected, actual, path, cursor)
+
+    def _compare_attributes(
+        self,
+        expected: ElementTree.Element,
+        actual: ElementTree.Element,
+        path: str,
+        cursor: RuleCursor,
+    ) -> None:
+        for name, value in expected.attrib.items():
+            attribute_path = f"{path}['@{_local(name)}']"
+            actual_value = actual.attrib.get(name)
+            if actual_value is None:
+                self.add(
+                    attribute_path,
+                    value,
+                    None,
+                    f"expected attribute {_local(name)!r} at {path}, but it is missing",
+                )
+                continue
+            rule_list = cursor.child("@" + _local(name)).best
+            self._compare_value(rule_list, value, actual_value, attribute_path)
+        if not self.allow_unexpected:
+            for name, value in actual.attrib.items():
+                if name not in expected.attrib:
+                    self.add(
+                        f"{path}['@{_local(name)}']",
+                        None,
+                        value,
+                        f"unexpected attribute {_local(name)!r} at {path}",
+                    )
+
+    def _compare_value(
+        self, rule_list: RuleList | None, expected: str, actual: str, path: str
+    ) -> None:
+        if rule_list is not None and not rule_list.is_equality:
+            failed = failing_matcher(rule_list, expected, actual)
+            if failed is not None:
+                self.add(
+                    path,
+                    expected,
+                    actual,
+                    f"expected {leaf_expectation(failed, expected)} at {path}, got "
+                    f"{describe_value(actual)}",
+                )
+        elif expected != actual:
+            self.add(
+                path,
+                expected,
+                actual,
+                f"expected {expected!r} at {path}, got {actual!r}",
+            )
+
+    def _compare_text(
+        self,
+        expected: ElementTree.Element,
+        actual: ElementTree.Element,
+        path: str,
+        cursor: RuleCursor,
+    ) -> None:
+        expected_text, actual_text = _text(expected), _text(actual)
+        rule_list = cursor.child("#text").best
+        own = cursor.best
+        # A value rule (regex, ...) on the element itself is about its text.
+        if own is not None and _type_rule(own) is None and not own.is_equality:
+            rule_list = own
+        if rule_list is None and not expected_text and not actual_text:
+            return
+        self._compare_value(rule_list, expected_text, actual_text, f"{path}['#text']")
+
+    def _compare_children(
+        self,
+        expected: ElementTree.Element,
+        actual: ElementTree.Element,
+        path: str,
+        cursor: RuleCursor,
+    ) -> None:
+        parent_type = _type_rule(cursor.best)
+        expected_children = list(expected)
+        actual_children = list(actual)
+        if parent_type is not None:
+            self._check_count(parent_type, len(actual_children), path, "child elements")
+        groups: dict[str, list[ElementTree.Element]] = {}
+        for child in expected_children:
+            groups.setdefault(child.tag, []).append(child)
+        actual_groups: dict[str, list[ElementTree.Element]] = {}
+        for child in actual_children:
+            actual_groups.setdefault(child.tag, []).append(child)
+        if (
+            parent_type is None
+            and not self.allow_unexpected
+            and [child.tag for child in expected_children]
+            != [child.tag for child in actual_children]
+            and set(groups) == set(actual_groups)
+        ):
+            self.add(
+                path,
+                [_shown(child.tag) for child in expected_children],
+                [_shown(child.tag) for child in actual_children],
+                f"expected child elements {[_local(c.tag) for c in expected_children]} "
+                f"at {path}, got {[_local(c.tag) for c in actual_children]}",
+            )
+            return
+        for tag, expected_group in groups.items():
+            child_cursor = cursor.child(_local(tag))
+            actual_group = actual_groups.get(tag, [])
+            group_type = _type_rule(child_cursor.best) or parent_type
+            if group_type is not None:
+                if group_type is not parent_type:
+                    self._check_count(
+                        group_type, len(actual_group), path, f"{_local(tag)!r} elements"
+                    )
+                elif parent_type.min is None and not actual_group:
+                    self._missing(tag, path, 0, expected_group)
+                for index, child in enumerate(actual_group):
+                    template = expected_group[min(index, len(expected_group) - 1)]
+                    self.compare_element(
+                        template, child, f"{path}.{_local(tag)}[{index}]", child_cursor
+                    )
+                continue
+            for index, child in enumerate(expected_group):
+                if index >= len(actual_group):
+                    self._missing(tag, path, index, expected_group)
+                    break
+                self.compare_element(
+                    child, actual_group[index], f"{path}.{_local(tag)}[{index}]", child_cursor
+                )
+            if len(actual_group) > len(expected_group) and not self.allow_unexpected:
+                self.add(
+                    f"{path}.{_local(tag)}[{len(expected_group)}]",
+                    None,
+                    _shown(tag),
+                    f"unexpected element {_local(tag)!r} at "
+                    f"{path}.{_local(tag)}[{len(expected_group)}]",
+                )
+        for tag, actual_group in actual_groups.items():
+            if tag not in groups and (not self.allow_unexpected or parent_type is not None):
+                self.add(
+                    f"{path}.{_local(tag)}[0]",
+                    None,
+                    _shown(tag),
+                    f"unexpected element {_shown(tag)!r} at {path}",
+                )
+
+    def _missing(
+        self, tag: str, path: str, index: int, expected_group: list[ElementTree.Element]
+    ) -> None:
+        self.add(
+            f"{path}.{_local(tag)}[{index}]",
+            _shown(tag),
+            None,
+            f"expected {len(expected_group)} {_local(tag)!r} elements at {path}, "
+            f"got {index}",
+        )
+
+    def _check_count(self, matcher: Matcher, count: int, path: str, what: str) -> None:
+        if matcher.min is not None and count < matcher.min:
+            self.add(
+                path,
+                matcher.min,
+                count,
+                f"expected at least {matcher.min} {what} at {path}, got {count}",
+            )
+        if matcher.max is not None and count > matcher.max:
+            self.add(
+                path,
+                matcher.max,
+                count,
+                f"expected at most {matcher.max} {what} at {path}, got {count}",
+            )
+
+
+def match_xml(
+    expected: Any, actual: Any, cursor: RuleCursor, *, allow_unexpected: bool
+) -> list[Mismatch]:
+    """Compare two XML bodies.
+
+    Args:
+        expected: The expected XML text (str or bytes).
+        actual: The actual XML text.
+        cursor: The body rule cursor at `$`.
+        allow_unexpected: Whether extra attributes and elements are allowed
+            (responses) or not (requests).
+
+    Returns:
+        The mismatches.
+
+    Raises:
+        MatchingError: If the expected body is not well-formed XML.
+    """
+    expected_root = _parse(expected, "expected")
+    if isinstance(expected_root, str):
+        raise MatchingError(f"{expected_root}; fix the XML body in the pact.")
+    actual_root = _parse(actual, "actual")
+    if isinstance(actual_root, str):
+        return [Mismatch("body", "$.body", expected, actual, actual_root)]
+    comparer = _XmlComparer(allow_unexpected)
+    root_name = _local(expected_root.tag)
+    comparer.compare_element(
+        expected_root, actual_root, f"$.body.{root_name}", cursor.child(root_name)
+    )
+    return comparer.mismatches
