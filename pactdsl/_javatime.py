@@ -214,50 +214,70 @@ def _offset_valid(text: str) -> bool:
     return hours <= 18 and minutes <= 59 and seconds <= 59
 
 
-def _fields_valid(values: dict[str, list[tuple[_Letters, str]]]) -> bool:
+_NUMERIC_LETTERS = frozenset("yuMLdDHhkKms")
+_LIMITS = {
+    "M": (1, 12),
+    "d": (1, 31),
+    "D": (1, 366),
+    "H": (0, 23),
+    "h": (1, 12),
+    "k": (1, 24),
+    "K": (0, 11),
+    "m": (0, 59),
+    "s": (0, 59),
+}
+
+
+def _fields_valid(fields: tuple[tuple[str, _Letters], ...], texts: tuple[str, ...]) -> bool:
     numbers: dict[str, int] = {}
-    for letter, found in values.items():
-        token, text = found[0]
-        if letter in "ML" and token.count >= 3:
-            names = _MONTHS_SHORT if token.count == 3 else _MONTHS_LONG
-            numbers["M"] = names.index(text) + 1 if text in names else 1
-        elif letter in "yuMLdDHhkKms":
-            numbers["M" if letter == "L" else letter] = int(text)
-        elif letter in "XxZ" and not _offset_valid(text):
-            return False
-    limits = {
-        "M": (1, 12),
-        "d": (1, 31),
-        "D": (1, 366),
-        "H": (0, 23),
-        "h": (1, 12),
-        "k": (1, 24),
-        "K": (0, 11),
-        "m": (0, 59),
-        "s": (0, 59),
-    }
-    for letter, (low, high) in limits.items():
-        if letter in numbers and not low <= numbers[letter] <= high:
-            return False
+    day_name: str | None = None
+    two_digit_year = False
+    index = 0
+    for _, token in fields:
+        text = texts[index]
+        index += 1
+        letter = token.letter
+        if letter in _NUMERIC_LETTERS:
+            if letter in {"M", "L"}:
+                letter = "M"
+                if token.count >= 3:
+                    names = _MONTHS_SHORT if token.count == 3 else _MONTHS_LONG
+                    number = names.index(text) + 1 if text in names else 1
+                else:
+                    number = int(text)
+            else:
+                number = int(text)
+                if letter in {"y", "u"}:
+                    two_digit_year = token.count == 2
+                    letter = "y"
+            if letter in numbers:
+                continue  # a repeated field: Java checks the first
+            limits = _LIMITS.get(letter)
+            if limits is not None and (number < limits[0] or number > limits[1]):
+                return False
+            numbers[letter] = number
+        elif letter in "XxZ":
+            if not _offset_valid(text):
+                return False
+        elif letter == "E" and token.count != 5 and day_name is None:
+            day_name = text
+    day = numbers.get("d")
+    day_of_year = numbers.get("D")
+    if (day is None or day <= 28) and day_name is None and day_of_year != 366:
+        return True  # valid in every month and year: skip the calendar
     # A year that is not given behaves as a leap year, so 29 February passes.
-    year = numbers.get("y", numbers.get("u", 2000))
-    if "y" in values and values["y"][0][0].count == 2:
-        year += 2000
-    if "M" in numbers and "d" in numbers:
-        if year < 1 or year > 9999:
-            return True  # outside Python's calendar: the ranges above suffice.
-        if numbers["d"] > calendar.monthrange(year, numbers["M"])[1]:
+    year = numbers.get("y", 2000) + (2000 if two_digit_year else 0)
+    if not 1 <= year <= 9999:
+        return True  # outside Python's calendar: the ranges above suffice.
+    month = numbers.get("M")
+    if month is not None and day is not None:
+        if day > calendar.monthrange(year, month)[1]:
             return False
-        if "E" in values and values["E"][0][0].count != 5:
-            day_name = values["E"][0][1]
-            weekday = calendar.weekday(year, numbers["M"], numbers["d"])
+        if day_name is not None:
+            weekday = calendar.weekday(year, month, day)
             if day_name not in (_DAYS_SHORT[weekday], _DAYS_LONG[weekday]):
                 return False
-    if "D" in numbers and 1 <= year <= 9999:
-        days_in_year = 366 if calendar.isleap(year) else 365
-        if numbers["D"] > days_in_year:
-            return False
-    return True
+    return not (day_of_year == 366 and not calendar.isleap(year))
 
 
 def java_format_matches(fmt: str, value: str) -> bool:
@@ -283,10 +303,7 @@ def java_format_matches(fmt: str, value: str) -> bool:
     found = compiled.pattern.fullmatch(value)
     if found is None:
         return False
-    values: dict[str, list[tuple[_Letters, str]]] = {}
-    for group, token in compiled.fields:
-        values.setdefault(token.letter, []).append((token, found.group(group)))
-    return _fields_valid(values)
+    return _fields_valid(compiled.fields, found.groups())
 
 
 def _render_offset(offset: datetime.timedelta | None, token: _Letters) -> str:
@@ -306,9 +323,7 @@ def _render_offset(offset: datetime.timedelta | None, token: _Letters) -> str:
             text = f"GMT{sign}{hours:02d}:{minutes:02d}"
             return text + (f":{seconds:02d}" if seconds else "")
         if count == 5:
-            return f"{sign}{hours:02d}:{minutes:02d}" + (
-                f":{seconds:02d}" if seconds else ""
-            )
+            return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
         return f"{sign}{hours:02d}{minutes:02d}"
     if count == 1:
         return f"{sign}{hours:02d}" + (f"{minutes:02d}" if minutes else "")

@@ -18,7 +18,7 @@ _DOCS = Path(__file__).resolve().parents[1] / "docs" / "conformance.md"
 
 
 def _known_wrong() -> dict[str, str]:
-    """Read the cases listed as wrong in docs/conformance.md (`- \\`id\\`: reason`)."""
+    """Read the cases listed as wrong in docs/conformance.md, with their reasons."""
     if not _DOCS.is_file():
         return {}
     found: dict[str, str] = {}

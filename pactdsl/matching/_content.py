@@ -80,7 +80,7 @@ def body_kind(content_type: str) -> BodyKind:
         `json`, `xml`, `form`, `text` or `binary`.
     """
     essence = content_type.split(";", 1)[0].strip().lower()
-    if essence == "application/json" or essence.endswith("+json") or essence.endswith("/json"):
+    if essence.endswith(("/json", "+json")):
         return "json"
     if essence.endswith(("/xml", "+xml")):
         return "xml"

@@ -83,8 +83,7 @@ def match_parameters(
                     path,
                     expected_values,
                     None,
-                    f"expected {what} {name!r} with values {expected_values!r}, "
-                    "but it is missing",
+                    f"expected {what} {name!r} with values {expected_values!r}, but it is missing",
                 )
             )
             continue
@@ -156,9 +155,7 @@ def _apply_rules(
             )
     template = expected_values[0] if expected_values else ""
     for index, actual_value in enumerate(actual_values):
-        expected_value = (
-            expected_values[index] if index < len(expected_values) else template
-        )
+        expected_value = expected_values[index] if index < len(expected_values) else template
         failed = failing_matcher(rule_list, expected_value, actual_value)
         if failed is not None:
             mismatches.append(

@@ -96,9 +96,7 @@ def match_headers(
     """
     if not expected:
         return []
-    actual_by_name = {
-        name.lower(): header_values(value) for name, value in (actual or {}).items()
-    }
+    actual_by_name = {name.lower(): header_values(value) for name, value in (actual or {}).items()}
     rules_by_name = {name.lower(): rule_list for name, rule_list in rules.items()}
     mismatches: list[Mismatch] = []
     for name, raw_value in expected.items():
@@ -113,8 +111,7 @@ def match_headers(
                     path,
                     expected_value,
                     None,
-                    f"expected header {name!r} with value {expected_value!r}, "
-                    "but it is missing",
+                    f"expected header {name!r} with value {expected_value!r}, but it is missing",
                 )
             )
             continue
@@ -145,8 +142,7 @@ def match_headers(
                     path,
                     expected_value,
                     actual_value,
-                    f"expected header {name!r} with value {expected_value!r}, "
-                    f"got {actual_value!r}",
+                    f"expected header {name!r} with value {expected_value!r}, got {actual_value!r}",
                 )
             )
     return mismatches

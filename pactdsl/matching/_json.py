@@ -7,6 +7,7 @@ from typing import Any
 from pactdsl.matching._mismatch import Mismatch, MismatchKind, describe_value
 from pactdsl.matching._paths import Segment, render_path
 from pactdsl.matching._rules import (
+    LEAF_CHECKS,
     Matcher,
     RuleCursor,
     RuleList,
@@ -17,6 +18,12 @@ from pactdsl.matching._rules import (
 )
 
 __all__ = ["JsonComparer", "type_name"]
+
+_PlanStep = tuple[str, Any, RuleCursor, Matcher | None]
+
+
+def _count(number: int) -> str:
+    return f"{number} element" if number == 1 else f"{number} elements"
 
 
 def type_name(value: Any) -> str:
@@ -62,6 +69,7 @@ class JsonComparer:
         self.allow_unexpected_keys = allow_unexpected_keys
         self.kind: MismatchKind = kind
         self.mismatches: list[Mismatch] = []
+        self._plans: dict[tuple[int, int], list[_PlanStep]] = {}
 
     def _add(self, segments: tuple[Segment, ...], expected: Any, actual: Any, text: str) -> None:
         self.mismatches.append(
@@ -92,6 +100,11 @@ class JsonComparer:
         """
         rule_list = cursor.best
         if rule_list is not None and not rule_list.is_equality:
+            matcher = rule_list.leaf
+            if matcher is not None and not isinstance(expected, dict | list):
+                if not LEAF_CHECKS[matcher.name](matcher, expected, actual, False):
+                    self._leaf_failure(matcher, expected, actual, segments)
+                return
             self.apply_rule_list(rule_list, expected, actual, segments, cursor)
             return
         self._compare_plain(expected, actual, segments, cursor)
@@ -113,8 +126,8 @@ class JsonComparer:
                     segments,
                     expected,
                     actual,
-                    f"expected an array of {len(expected)} elements at "
-                    f"{self.path(segments)}, got {len(actual)} elements",
+                    f"expected an array of {_count(len(expected))} at "
+                    f"{self.path(segments)}, got {_count(len(actual))}",
                 )
             for index, (item, other) in enumerate(zip(expected, actual, strict=False)):
                 self.compare(item, other, (*segments, index), cursor.child(index))
@@ -123,8 +136,7 @@ class JsonComparer:
                 segments,
                 expected,
                 actual,
-                f"expected {expected!r} at {self.path(segments)}, got "
-                f"{describe_value(actual)}",
+                f"expected {expected!r} at {self.path(segments)}, got {describe_value(actual)}",
             )
 
     def _type_mismatch(self, expected: Any, actual: Any, segments: tuple[Segment, ...]) -> None:
@@ -138,6 +150,25 @@ class JsonComparer:
             else f"expected a {type_name(expected)} at {self.path(segments)}, got "
             f"{describe_value(actual)}",
         )
+
+    def _plan(self, expected: dict[str, Any], cursor: RuleCursor) -> list[_PlanStep]:
+        # The same template object is compared with every element of an array
+        # under a type rule; its keys, child cursors and leaf matchers are
+        # worked out once.
+        plan: list[_PlanStep] = []
+        for key, value in expected.items():
+            child_cursor = cursor.child(key)
+            rule_list = child_cursor.best
+            matcher = None
+            if (
+                rule_list is not None
+                and not rule_list.is_equality
+                and not isinstance(value, dict | list)
+            ):
+                matcher = rule_list.leaf
+            plan.append((key, value, child_cursor, matcher))
+        self._plans[(id(expected), id(cursor))] = plan
+        return plan
 
     def compare_objects(
         self,
@@ -154,9 +185,19 @@ class JsonComparer:
             segments: The place of the objects.
             cursor: The rule cursor there.
         """
-        for key, value in expected.items():
+        plan = self._plans.get((id(expected), id(cursor)))
+        if plan is None:
+            plan = self._plan(expected, cursor)
+        for key, value, child_cursor, matcher in plan:
             if key in actual:
-                self.compare(value, actual[key], (*segments, key), cursor.child(key))
+                if matcher is not None:
+                    # Hot path: one value matcher on a scalar (most rules in big
+                    # bodies), without the general machinery.
+                    other = actual[key]
+                    if not LEAF_CHECKS[matcher.name](matcher, value, other, False):
+                        self._leaf_failure(matcher, value, other, (*segments, key))
+                    continue
+                self.compare(value, actual[key], (*segments, key), child_cursor)
             else:
                 self._add(
                     (*segments, key),
@@ -166,12 +207,12 @@ class JsonComparer:
                     f"(expected {describe_value(value)})",
                 )
         if not self.allow_unexpected_keys:
-            for key in actual:
+            for key, value in actual.items():
                 if key not in expected:
                     self._add(
                         (*segments, key),
                         None,
-                        actual[key],
+                        value,
                         f"unexpected key {key!r} at {self.path(segments)}",
                     )
 
@@ -358,9 +399,7 @@ class JsonComparer:
         if isinstance(expected, dict) and expected:
             template = next(iter(expected.values()))
             for key, item in actual.items():
-                self.compare(
-                    expected.get(key, template), item, (*segments, key), cursor.child(key)
-                )
+                self.compare(expected.get(key, template), item, (*segments, key), cursor.child(key))
 
     def _apply_each_value(
         self,
@@ -416,4 +455,3 @@ class JsonComparer:
                     f"expected an element matching variant {position} "
                     f"({describe_value(wanted)}) at {self.path(segments)}, found none",
                 )
-

@@ -137,9 +137,7 @@ def _bracket_end(path: str, start: int) -> int:
             quote = char
         elif char == "]":
             return position
-    raise MatchingError(
-        f"rule path={path!r} opens '[' at character {start} and never closes it."
-    )
+    raise MatchingError(f"rule path={path!r} opens '[' at character {start} and never closes it.")
 
 
 def token_score(token: Token, segment: Segment) -> int:

@@ -38,8 +38,7 @@ def compile_pattern(pattern: str, rule_path: str) -> Any:
     """
     if not isinstance(pattern, str):
         raise MatchingError(
-            f"regex={pattern!r} at {rule_path} must be a string; "
-            "give the pattern as a JSON string."
+            f"regex={pattern!r} at {rule_path} must be a string; give the pattern as a JSON string."
         )
     try:
         return _compile(pattern)

@@ -28,10 +28,15 @@ from pactdsl.matching._paths import (
     parse_rule_path,
     token_score,
 )
-from pactdsl.matching._regex import compile_pattern, regex_fullmatch
+from pactdsl.matching._regex import (
+    REGEX_TIMEOUT_SECONDS,
+    compile_pattern,
+    regex_fullmatch,
+)
 
 __all__ = [
     "EMPTY_CURSOR",
+    "LEAF_CHECKS",
     "Matcher",
     "RuleCursor",
     "RuleList",
@@ -136,6 +141,7 @@ class Matcher:
     variants: tuple[Variant, ...] = ()
     rules: tuple[Matcher, ...] = ()
     status: Any = None
+    compiled: Any = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -147,11 +153,20 @@ class RuleList:
     rule_path: str
     cascaded: bool = False
     is_equality: bool = attrs.field(init=False)
+    leaf: Matcher | None = attrs.field(init=False)
     cascade: RuleList | None = attrs.field(init=False)
 
     @is_equality.default
     def _is_equality(self) -> bool:
         return all(matcher.name == "equality" for matcher in self.matchers)
+
+    @leaf.default
+    def _leaf(self) -> Matcher | None:
+        # The single value matcher of this list, if that is all it is: the hot
+        # path of body matching applies it without the general machinery.
+        if len(self.matchers) == 1 and self.matchers[0].name in LEAF_CHECKS:
+            return self.matchers[0]
+        return None
 
     @cascade.default
     def _cascade(self) -> RuleList | None:
@@ -247,7 +262,7 @@ def _as_int(value: Any, what: str, rule_path: str) -> int | None:
 
 
 def parse_matcher(definition: Any, rule_path: str) -> Matcher:
-    """Parse one matcher definition of any spec version.
+    r"""Parse one matcher definition of any spec version.
 
     Args:
         definition: A dict such as `{"match": "type", "min": 1}`,
@@ -263,8 +278,7 @@ def parse_matcher(definition: Any, rule_path: str) -> Matcher:
     """
     if not isinstance(definition, dict):
         raise MatchingError(
-            f"matcher={definition!r} at {rule_path} must be an object such as "
-            '{"match": "type"}.'
+            f'matcher={definition!r} at {rule_path} must be an object such as {{"match": "type"}}.'
         )
     raw_name = definition.get("match", definition.get("pact:matcher:type"))
     if raw_name is None:
@@ -290,9 +304,9 @@ def parse_matcher(definition: Any, rule_path: str) -> Matcher:
             f"{', '.join(sorted(set(_NAME_ALIASES.values())))}."
         )
     if name == "regex":
-        pattern = definition.get("regex")
-        compile_pattern(pattern, rule_path)
-        return Matcher(name, rule_path, pattern=pattern)
+        pattern: Any = definition.get("regex")
+        compiled = compile_pattern(pattern, rule_path)
+        return Matcher(name, rule_path, pattern=pattern, compiled=compiled)
     if name == "type":
         return Matcher(
             name,
@@ -323,8 +337,7 @@ def parse_matcher(definition: Any, rule_path: str) -> Matcher:
         nested = definition.get("rules", [])
         if not isinstance(nested, list):
             raise MatchingError(
-                f"rules={nested!r} of {name} at {rule_path} must be a list of "
-                "matchers."
+                f"rules={nested!r} of {name} at {rule_path} must be a list of matchers."
             )
         return Matcher(
             name,
@@ -333,13 +346,11 @@ def parse_matcher(definition: Any, rule_path: str) -> Matcher:
             value=definition.get("value"),
         )
     if name == "arrayContains":
-        return Matcher(
-            name, rule_path, variants=_parse_variants(definition, rule_path)
-        )
+        return Matcher(name, rule_path, variants=_parse_variants(definition, rule_path))
     if name == "statusCode":
         status = definition.get("status")
         if not (
-            status in STATUS_CLASSES
+            (isinstance(status, str) and status in STATUS_CLASSES)
             or (isinstance(status, list) and all(isinstance(s, int) for s in status))
         ):
             raise MatchingError(
@@ -361,8 +372,7 @@ def _parse_variants(definition: dict[str, Any], rule_path: str) -> tuple[Variant
     for position, variant in enumerate(variants):
         if not isinstance(variant, dict):
             raise MatchingError(
-                f"variant {position} of arrayContains at {rule_path} must be an "
-                "object."
+                f"variant {position} of arrayContains at {rule_path} must be an object."
             )
         index = _as_int(variant.get("index", position), "index", rule_path)
         rules = variant.get("rules", {})
@@ -392,17 +402,12 @@ def parse_rule_list(definition: Any, rule_path: str) -> RuleList:
         combine = str(definition.get("combine", "AND")).upper()
         if combine not in ("AND", "OR"):
             raise MatchingError(
-                f"combine={definition.get('combine')!r} at {rule_path} must be "
-                "'AND' or 'OR'."
+                f"combine={definition.get('combine')!r} at {rule_path} must be 'AND' or 'OR'."
             )
         items = definition["matchers"]
         if not isinstance(items, list):
-            raise MatchingError(
-                f"matchers={items!r} at {rule_path} must be a list of matchers."
-            )
-        return RuleList(
-            tuple(parse_matcher(item, rule_path) for item in items), combine, rule_path
-        )
+            raise MatchingError(f"matchers={items!r} at {rule_path} must be a list of matchers.")
+        return RuleList(tuple(parse_matcher(item, rule_path) for item in items), combine, rule_path)
     if isinstance(definition, list):
         return RuleList(
             tuple(parse_matcher(item, rule_path) for item in definition),
@@ -439,8 +444,7 @@ def _parse_category_map(rules: Mapping[str, Any], where: str) -> RuleSet:
             continue
         if not isinstance(entries, dict):
             raise MatchingError(
-                f"matchingRules.{raw_category}={entries!r} must be an object keyed "
-                "by path or name."
+                f"matchingRules.{raw_category}={entries!r} must be an object keyed by path or name."
             )
         for key, definition in entries.items():
             rule_path = f"{shown} {key}"
@@ -466,22 +470,22 @@ _V2_PREFIXES: Final = (
 )
 
 
+def _v2_category(key: str) -> tuple[str, str]:
+    for prefix, category in _V2_PREFIXES:
+        if key == prefix or key.startswith((prefix + ".", prefix + "[")):
+            return category, "$" + key[len(prefix) :]
+    raise MatchingError(
+        f"rule path={key!r} does not start with $.body, $.header, $.query or "
+        "$.path; V2 rule paths name the part they apply to."
+    )
+
+
 def _parse_v2(rules: Mapping[str, Any]) -> RuleSet:
     categories: dict[str, list[tuple[tuple[Token, ...], RuleList]]] = {}
     for key, definition in rules.items():
-        for prefix, category in _V2_PREFIXES:
-            if key == prefix or key.startswith((prefix + ".", prefix + "[")):
-                rest = "$" + key[len(prefix) :]
-                break
-        else:
-            raise MatchingError(
-                f"rule path={key!r} does not start with $.body, $.header, $.query or "
-                "$.path; V2 rule paths name the part they apply to."
-            )
+        category, rest = _v2_category(key)
         tokens = parse_rule_path(rest)
-        categories.setdefault(category, []).append(
-            (tokens, parse_rule_list(definition, key))
-        )
+        categories.setdefault(category, []).append((tokens, parse_rule_list(definition, key)))
     return RuleSet({name: tuple(items) for name, items in categories.items()})
 
 
@@ -514,6 +518,11 @@ _Ended = tuple[RuleList, int, bool]
 _ANY_INDEX_KEY: Final = -1
 
 
+def _names_an_index(token: Token) -> bool:
+    # `[2]` and `.2` both name one array element, so arrays must not share a cursor.
+    return isinstance(token, Index) or (isinstance(token, Field) and token.name.isdigit())
+
+
 class RuleCursor:
     """The rules that apply at one place in a body, and a way to step to a child.
 
@@ -528,11 +537,7 @@ class RuleCursor:
         self._partial = partial
         self._ended = ended
         self._children: dict[Segment, RuleCursor] = {}
-        self._index_sensitive = any(
-            isinstance(entry[0][pos], Index)
-            or (isinstance(entry[0][pos], Field) and entry[0][pos].name.isdigit())
-            for entry, pos, _ in partial
-        )
+        self._index_sensitive = any(_names_an_index(entry[0][pos]) for entry, pos, _ in partial)
         best: RuleList | None = None
         best_key = (-1, False)
         for rule_list, weight, exact in ended:
@@ -561,6 +566,21 @@ class RuleCursor:
             else:
                 partial.append((entry, 1, 2))
         return cls(tuple(partial), tuple(ended))
+
+    def merged(self, other: RuleCursor) -> RuleCursor:
+        """Combine two cursors so the rules of both apply (the best one wins).
+
+        Args:
+            other: Another cursor, for another spelling of the same place.
+
+        Returns:
+            A cursor holding the rules of both.
+        """
+        if other is EMPTY_CURSOR or other is self:
+            return self
+        if self is EMPTY_CURSOR:
+            return other
+        return RuleCursor(self._partial + other._partial, self._ended + other._ended)
 
     @property
     def has_rules_below(self) -> bool:
@@ -597,9 +617,7 @@ class RuleCursor:
                 partial.append((entry, position + 1, weight * score))
         cascaded: _Ended | None = None
         for rule_list, weight, _ in self._ended:
-            if rule_list.cascade is not None and (
-                cascaded is None or weight > cascaded[1]
-            ):
+            if rule_list.cascade is not None and (cascaded is None or weight > cascaded[1]):
                 cascaded = (rule_list.cascade, weight, False)
         if cascaded is not None:
             ended.append(cascaded)
@@ -629,6 +647,7 @@ class _EmptyCursor(RuleCursor):
 
 
 EMPTY_CURSOR: Final[RuleCursor] = _EmptyCursor((), ())
+
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -663,6 +682,15 @@ def _stringify(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _regex_check(matcher: Matcher, text: str) -> bool:
+    if matcher.compiled is not None:
+        try:
+            return matcher.compiled.fullmatch(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+        except TimeoutError:
+            pass  # regex_fullmatch below raises the MatchingError with the details
+    return regex_fullmatch(matcher.pattern or "", text, matcher.rule_path)
 
 
 def _check_integer(actual: Any, text: bool) -> bool:
@@ -729,26 +757,24 @@ def _not_empty(actual: Any) -> bool:
 
 _LeafCheck = Callable[[Matcher, Any, Any, bool], bool]
 
-_LEAF_CHECKS: Final[dict[str, _LeafCheck]] = {
+LEAF_CHECKS: Final[dict[str, _LeafCheck]] = {
     "equality": lambda m, e, a, t: json_equal(e, a),
-    "type": lambda m, e, a, t: same_type(e, a)
-    or (t and isinstance(a, str) and e is not None),
-    "regex": lambda m, e, a, t: a is not None
-    and not isinstance(a, dict | list)
-    and regex_fullmatch(m.pattern or "", _stringify(a), m.rule_path),
+    "type": lambda m, e, a, t: same_type(e, a) or (t and isinstance(a, str) and e is not None),
+    "regex": lambda m, e, a, t: (
+        a is not None and not isinstance(a, dict | list) and _regex_check(m, _stringify(a))
+    ),
     "integer": lambda m, e, a, t: _check_integer(a, t),
     "decimal": lambda m, e, a, t: _check_decimal(a, t),
     "number": lambda m, e, a, t: _check_number(a, t),
-    "include": lambda m, e, a, t: a is not None
-    and _stringify(m.value) in _stringify(a),
+    "include": lambda m, e, a, t: a is not None and _stringify(m.value) in _stringify(a),
     "null": lambda m, e, a, t: a is None,
-    "boolean": lambda m, e, a, t: isinstance(a, bool)
-    or (isinstance(a, str) and a in ("true", "false")),
+    "boolean": lambda m, e, a, t: (
+        isinstance(a, bool) or (isinstance(a, str) and a in ("true", "false"))
+    ),
     "date": lambda m, e, a, t: _check_date(m, a),
     "time": lambda m, e, a, t: _check_date(m, a),
     "datetime": lambda m, e, a, t: _check_date(m, a),
-    "semver": lambda m, e, a, t: isinstance(a, str)
-    and SEMVER_PATTERN.fullmatch(a) is not None,
+    "semver": lambda m, e, a, t: isinstance(a, str) and SEMVER_PATTERN.fullmatch(a) is not None,
     "notEmpty": lambda m, e, a, t: _not_empty(a) and (same_type(e, a) or t),
     "statusCode": lambda m, e, a, t: _check_status(m, a),
 }
@@ -770,7 +796,7 @@ def check_leaf(matcher: Matcher, expected: Any, actual: Any, *, text: bool) -> b
     Raises:
         MatchingError: If a regex is broken or runs too long.
     """
-    check = _LEAF_CHECKS.get(matcher.name)
+    check = LEAF_CHECKS.get(matcher.name)
     if check is None:
         # Structural matchers on a scalar: compare by type, the nearest meaning.
         return same_type(expected, actual)
@@ -804,7 +830,7 @@ def failing_matcher(rule_list: RuleList, expected: Any, actual: Any) -> Matcher 
 
 
 def leaf_expectation(matcher: Matcher, expected: Any) -> str:
-    """Say in words what a matcher expects, for mismatch messages.
+    r"""Say in words what a matcher expects, for mismatch messages.
 
     Args:
         matcher: The matcher that failed.

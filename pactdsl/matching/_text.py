@@ -71,6 +71,10 @@ def match_text(expected: Any, actual: Any, cursor: RuleCursor) -> list[Mismatch]
     ]
 
 
+def _essence(media_type: str) -> str:
+    return media_type.split(";", 1)[0].strip().lower()
+
+
 def match_binary(
     expected: Any, actual: Any, cursor: RuleCursor, content_type: str
 ) -> list[Mismatch]:
@@ -91,7 +95,7 @@ def match_binary(
         if content_types:
             detected = sniff_content_type(actual)
             wanted = str(content_types[0].value)
-            if detected.split(";")[0].strip().lower() == wanted.split(";")[0].strip().lower():
+            if _essence(detected) == _essence(wanted):
                 return []
             return [
                 Mismatch(

@@ -9,10 +9,10 @@ Namespaces are compared by URI, never by prefix.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ElementTree
 from typing import Any
+from xml.etree import ElementTree
 
-from pactdsl.matching._mismatch import Mismatch, MatchingError, describe_value
+from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
 from pactdsl.matching._rules import (
     Matcher,
     RuleCursor,
@@ -59,6 +59,13 @@ def _type_rule(rule_list: RuleList | None) -> Matcher | None:
     return None
 
 
+def _indexed(parent: RuleCursor, by_name: RuleCursor, position: int, tag: str) -> RuleCursor:
+    # Rule paths name a child element either by name alone ($.animals.alligator,
+    # Pact-JVM) or by its position and then its name ($.animals[*].alligator):
+    # both spellings apply.
+    return by_name.merged(parent.child(position).child(_local(tag)))
+
+
 class _XmlComparer:
     def __init__(self, allow_unexpected: bool) -> None:
         self.allow_unexpected = allow_unexpected
@@ -79,8 +86,7 @@ class _XmlComparer:
                 path,
                 _shown(expected.tag),
                 _shown(actual.tag),
-                f"expected element {_shown(expected.tag)!r} at {path}, got "
-                f"{_shown(actual.tag)!r}",
+                f"expected element {_shown(expected.tag)!r} at {path}, got {_shown(actual.tag)!r}",
             )
             return
         self._compare_attributes(expected, actual, path, cursor)
@@ -188,6 +194,7 @@ class _XmlComparer:
                 f"at {path}, got {[_local(c.tag) for c in actual_children]}",
             )
             return
+        positions = {id(child): index for index, child in enumerate(actual_children)}
         for tag, expected_group in groups.items():
             child_cursor = cursor.child(_local(tag))
             actual_group = actual_groups.get(tag, [])
@@ -202,7 +209,10 @@ class _XmlComparer:
                 for index, child in enumerate(actual_group):
                     template = expected_group[min(index, len(expected_group) - 1)]
                     self.compare_element(
-                        template, child, f"{path}.{_local(tag)}[{index}]", child_cursor
+                        template,
+                        child,
+                        f"{path}.{_local(tag)}[{index}]",
+                        _indexed(cursor, child_cursor, positions[id(child)], tag),
                     )
                 continue
             for index, child in enumerate(expected_group):
@@ -210,7 +220,10 @@ class _XmlComparer:
                     self._missing(tag, path, index, expected_group)
                     break
                 self.compare_element(
-                    child, actual_group[index], f"{path}.{_local(tag)}[{index}]", child_cursor
+                    child,
+                    actual_group[index],
+                    f"{path}.{_local(tag)}[{index}]",
+                    _indexed(cursor, child_cursor, positions[id(actual_group[index])], tag),
                 )
             if len(actual_group) > len(expected_group) and not self.allow_unexpected:
                 self.add(
@@ -220,7 +233,7 @@ class _XmlComparer:
                     f"unexpected element {_local(tag)!r} at "
                     f"{path}.{_local(tag)}[{len(expected_group)}]",
                 )
-        for tag, actual_group in actual_groups.items():
+        for tag in actual_groups:
             if tag not in groups and (not self.allow_unexpected or parent_type is not None):
                 self.add(
                     f"{path}.{_local(tag)}[0]",
@@ -236,8 +249,7 @@ class _XmlComparer:
             f"{path}.{_local(tag)}[{index}]",
             _shown(tag),
             None,
-            f"expected {len(expected_group)} {_local(tag)!r} elements at {path}, "
-            f"got {index}",
+            f"expected {len(expected_group)} {_local(tag)!r} elements at {path}, got {index}",
         )
 
     def _check_count(self, matcher: Matcher, count: int, path: str, what: str) -> None:
