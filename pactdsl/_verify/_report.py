@@ -1,0 +1,286 @@
+"""Verification reports: the seed's text layout, a JSON document and JUnit XML.
+
+The text report follows the seed exactly::
+
+    Contract Verification Results
+    ==============================
+    Provider: payment-service
+    Consumer: checkout-app
+
+    Passed: 8/10 interactions
+
+    Failed Interactions:
+    --------------------
+    1. "process refund"
+       Expected status: 200
+       Actual status: 500
+
+Errors (interactions that could not be verified) follow in an ``Errors:``
+section of the same shape.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from typing import Any, TextIO
+
+from pactdsl._verify._verifier import (
+    ContractVerificationResult,
+    ErroredInteraction,
+    FailedInteraction,
+    InteractionResult,
+)
+from pactdsl.matching import Mismatch
+
+__all__ = [
+    "format_verification_report",
+    "verification_report_json",
+    "verification_report_junit",
+]
+
+_TITLE = "Contract Verification Results"
+_TITLE_RULE = "=" * 30  # the seed's rule is one longer than the title
+_INDENT = "   "
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(_jsonable(value), ensure_ascii=False)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return repr(value)
+
+
+def _where(mismatch: Mismatch) -> str:
+    return mismatch.path.removeprefix("$.") if mismatch.path != "$" else mismatch.kind
+
+
+def _is_missing(mismatch: Mismatch) -> bool:
+    return mismatch.actual is None and mismatch.message.startswith("missing ")
+
+
+def _says_only_values(mismatch: Mismatch) -> bool:
+    """Whether Expected/Actual lines say all the message says (a plain difference)."""
+    if mismatch.kind == "status":
+        return mismatch.message == f"expected status {mismatch.expected}, got {mismatch.actual}"
+    return _is_missing(mismatch) or mismatch.message.startswith(
+        f"expected {mismatch.expected!r} at "
+    )
+
+
+def _mismatch_lines(mismatch: Mismatch) -> list[str]:
+    where = _where(mismatch)
+    actual = "(missing)" if _is_missing(mismatch) else _json_text(mismatch.actual)
+    lines = [
+        f"{_INDENT}Expected {where}: {_json_text(mismatch.expected)}",
+        f"{_INDENT}Actual {where}: {actual}",
+    ]
+    if not _says_only_values(mismatch):
+        lines.append(f"{_INDENT}Reason: {mismatch.message}")
+    return lines
+
+
+def _heading(number: int, entry: InteractionResult) -> str:
+    suffix = " (pending: does not fail verification)" if entry.pending else ""
+    return f"{number}. {_json_text(entry.description)}{suffix}"
+
+
+def format_verification_report(
+    result: ContractVerificationResult, stream: TextIO | None = None
+) -> str:
+    """Render a result in the seed's human-readable layout; also write it to `stream`.
+
+    Args:
+        result: What `verify_provider` returned.
+        stream: A text stream (e.g. ``sys.stdout``) to write the report to.
+
+    Returns:
+        The report text, ending in a newline.
+    """
+    lines = [
+        _TITLE,
+        _TITLE_RULE,
+        f"Provider: {result.provider}",
+        f"Consumer: {result.consumer}",
+        "",
+        f"Passed: {len(result.passed)}/{result.total} interactions",
+    ]
+    entries = result.entries
+    failed = [e for e in entries if isinstance(e, FailedInteraction)]
+    errored = [e for e in entries if isinstance(e, ErroredInteraction)]
+    if failed:
+        lines += ["", "Failed Interactions:", "-" * len("Failed Interactions:")]
+        for number, entry in enumerate(failed, 1):
+            if number > 1:
+                lines.append("")
+            lines.append(_heading(number, entry))
+            for mismatch in entry.mismatches:
+                lines += _mismatch_lines(mismatch)
+            lines += [f"{_INDENT}Note: {note}" for note in entry.notes]
+    if errored:
+        lines += ["", "Errors:", "-" * len("Errors:")]
+        for number, error in enumerate(errored, 1):
+            if number > 1:
+                lines.append("")
+            lines.append(_heading(number, error))
+            lines.append(f"{_INDENT}Error during {error.phase}: {error.message}")
+            lines += [f"{_INDENT}Note: {note}" for note in error.notes]
+    text = "\n".join(lines) + "\n"
+    if stream is not None:
+        stream.write(text)
+    return text
+
+
+def _status(entry: InteractionResult) -> str:
+    if isinstance(entry, FailedInteraction):
+        return "failed"
+    if isinstance(entry, ErroredInteraction):
+        return "error"
+    return "passed"
+
+
+def _entry_json(entry: InteractionResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "description": entry.description,
+        "providerStates": [
+            {"name": state.name, "params": _jsonable(dict(state.params))} for state in entry.states
+        ],
+        "consumer": entry.consumer,
+        "status": _status(entry),
+        "pending": entry.pending,
+        "durationMs": round(entry.duration * 1000, 3),
+    }
+    if isinstance(entry, FailedInteraction):
+        out["mismatches"] = [
+            {
+                "kind": m.kind,
+                "path": m.path,
+                "expected": _jsonable(m.expected),
+                "actual": _jsonable(m.actual),
+                "message": m.message,
+            }
+            for m in entry.mismatches
+        ]
+    if isinstance(entry, ErroredInteraction):
+        out["error"] = {"phase": entry.phase, "message": entry.message}
+    if entry.notes:
+        out["notes"] = list(entry.notes)
+    return out
+
+
+def verification_report_json(result: ContractVerificationResult) -> dict[str, Any]:
+    """The result as a JSON-ready dict, for CI tooling.
+
+    Returns:
+        ``{"provider", "consumer", "success", "summary": {...}, "interactions": [...]}``
+        where each interaction has its ``status`` (``passed``, ``failed`` or
+        ``error``), its ``mismatches`` or ``error``, and its duration.
+    """
+    entries = result.entries
+    return {
+        "provider": result.provider,
+        "consumer": result.consumer,
+        "success": result.success,
+        "summary": {
+            "total": result.total,
+            "passed": len(result.passed),
+            "failed": len(result.failed),
+            "errors": len(result.errors),
+            "pending": sum(1 for e in entries if e.pending),
+        },
+        "interactions": [_entry_json(entry) for entry in entries],
+    }
+
+
+# XML 1.0 cannot hold most control characters, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\N{REPLACEMENT CHARACTER}", text)
+
+
+def _case_name(entry: InteractionResult) -> str:
+    if not entry.states:
+        return _xml_text(entry.description)
+    given = " and ".join(entry.state_names)
+    return _xml_text(f"{entry.description} (given {given})")
+
+
+def _failure_text(entry: FailedInteraction) -> str:
+    lines = []
+    for mismatch in entry.mismatches:
+        lines += [line.strip() for line in _mismatch_lines(mismatch)]
+    lines += [f"Note: {note}" for note in entry.notes]
+    return "\n".join(lines)
+
+
+def _suite(part: ContractVerificationResult) -> ET.Element:
+    entries = part.entries
+    suite = ET.Element("testsuite")
+    suite.set("name", _xml_text(f"{part.consumer} -> {part.provider}"))
+    suite.set("tests", str(len(entries)))
+    pending_bad = [e for e in (*part.failed, *part.errors) if e.pending]
+    suite.set("failures", str(sum(1 for e in part.failed if not e.pending)))
+    suite.set("errors", str(sum(1 for e in part.errors if not e.pending)))
+    suite.set("skipped", str(len(pending_bad)))
+    suite.set("time", f"{sum(e.duration for e in entries):.3f}")
+    for entry in entries:
+        case = ET.SubElement(suite, "testcase")
+        case.set("classname", _xml_text(f"{part.provider}.{entry.consumer or part.consumer}"))
+        case.set("name", _case_name(entry))
+        case.set("time", f"{entry.duration:.3f}")
+        if isinstance(entry, FailedInteraction):
+            detail = _failure_text(entry)
+            first = entry.mismatches[0].message if entry.mismatches else "mismatch"
+            tag = "skipped" if entry.pending else "failure"
+            node = ET.SubElement(case, tag)
+            node.set("message", _xml_text(f"{len(entry.mismatches)} mismatch(es): {first}"))
+            if not entry.pending:
+                node.set("type", "mismatch")
+            node.text = _xml_text(detail)
+        elif isinstance(entry, ErroredInteraction):
+            tag = "skipped" if entry.pending else "error"
+            node = ET.SubElement(case, tag)
+            node.set("message", _xml_text(entry.message))
+            if not entry.pending:
+                node.set("type", entry.phase)
+            node.text = _xml_text(
+                "\n".join([f"Error during {entry.phase}: {entry.message}", *entry.notes])
+            )
+    return suite
+
+
+def verification_report_junit(result: ContractVerificationResult) -> str:
+    """The result as JUnit XML: one ``testsuite`` per consumer, one ``testcase`` per interaction.
+
+    A failing pending interaction is reported as ``skipped`` (it does not fail
+    the build), with the reason.
+
+    Returns:
+        The XML document as text, with an XML declaration.
+    """
+    root = ET.Element("testsuites")
+    root.set("name", _xml_text(f"pact verification of {result.provider}"))
+    parts = result.by_consumer() or {result.consumer: result}
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for part in parts.values():
+        suite = _suite(part)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
+        root.append(suite)
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -1,0 +1,234 @@
+"""Verification reports: the seed's text layout (compared in full), JSON and JUnit XML."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from pactdsl import define_contract, get_contract, interaction
+from pactdsl._verify import (
+    ContractVerificationResult,
+    format_verification_report,
+    verification_report_json,
+    verification_report_junit,
+    verify_provider,
+)
+from pactdsl.match import integer
+
+pytestmark = pytest.mark.usefixtures("clean_registry")
+
+Route = tuple[int, Any]
+
+
+def routes_app(routes: dict[tuple[str, str], Route]) -> Callable[..., Any]:
+    """A hand-written ASGI app answering JSON (or nothing) from a route table."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        while (await receive()).get("more_body"):
+            pass
+        status, body = routes.get((scope["method"], scope["path"]), (404, None))
+        payload = b"" if body is None else json.dumps(body).encode()
+        headers = [(b"content-type", b"application/json")] if body is not None else []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    return app
+
+
+def seed_scenario() -> ContractVerificationResult:
+    """The seed's example: 10 interactions, "process refund" and "get payment status" fail."""
+    routes: dict[tuple[str, str], Route] = {
+        ("POST", "/refunds"): (500, None),
+        ("GET", "/payments/1/status"): (200, {"status": "pending"}),
+    }
+    items = [
+        interaction("process refund")
+        .request(method="POST", path="/refunds", body={"payment": 1})
+        .responds(status=200),
+        interaction("get payment status")
+        .request(method="GET", path="/payments/1/status")
+        .responds(status=200, body={"status": "success"}),
+    ]
+    for number in range(8):
+        routes[("GET", f"/payments/{number}")] = (200, {"id": number, "amount": 10 * number})
+        items.insert(
+            number % 3,
+            interaction(f"get payment {number}")
+            .request(method="GET", path=f"/payments/{number}")
+            .responds(status=200, body={"id": number, "amount": integer(1)}),
+        )
+    contract = define_contract(
+        "seed-report", consumer="checkout-app", provider="payment-service", interactions=items
+    )
+    return verify_provider(contract, app=routes_app(routes))
+
+
+SEED_REPORT = """\
+Contract Verification Results
+==============================
+Provider: payment-service
+Consumer: checkout-app
+
+Passed: 8/10 interactions
+
+Failed Interactions:
+--------------------
+1. "process refund"
+   Expected status: 200
+   Actual status: 500
+
+2. "get payment status"
+   Expected body.status: "success"
+   Actual body.status: "pending"
+"""
+
+
+def test_text_report_is_exactly_the_seed_layout() -> None:
+    """The seed's scenario renders to the seed's report, character for character."""
+    assert format_verification_report(seed_scenario()) == SEED_REPORT
+
+
+def test_text_report_is_written_to_the_stream() -> None:
+    """With a stream, the same text is written to it and returned."""
+    stream = io.StringIO()
+    text = format_verification_report(seed_scenario(), stream)
+    assert stream.getvalue() == text == SEED_REPORT
+
+
+def test_all_passing_report_stops_after_the_count() -> None:
+    """A fully passing result has no failure or error sections."""
+    contract = define_contract(
+        "all-pass",
+        consumer="c",
+        provider="p",
+        interactions=[interaction("ping").request(path="/ping").responds(status=200)],
+    )
+    result = verify_provider(contract, app=routes_app({("GET", "/ping"): (200, {})}))
+    assert format_verification_report(result) == (
+        "Contract Verification Results\n"
+        "==============================\n"
+        "Provider: p\n"
+        "Consumer: c\n"
+        "\n"
+        "Passed: 1/1 interactions\n"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_errors_type_rules_missing_fields_and_pending_are_reported() -> None:
+    """Errors get their own section; rule mismatches add a Reason line; missing shows (missing)."""
+    contract = define_contract(
+        "mixed",
+        consumer="c",
+        provider="p",
+        interactions=[
+            interaction("typed")
+            .request(path="/typed")
+            .responds(status=200, body={"count": integer(1), "name": "x"}),
+            interaction("later").pending().request(path="/later").responds(status=201),
+            interaction("broken state")
+            .given("db is seeded")
+            .request(path="/typed")
+            .responds(status=200),
+        ],
+    )
+
+    def setup(state: str) -> None:
+        raise RuntimeError("db unreachable")
+
+    app = routes_app({("GET", "/typed"): (200, {"count": "one"}), ("GET", "/later"): (200, {})})
+    result = verify_provider(
+        contract, app=app, state_setup=lambda s: setup(s) if s == "db is seeded" else None
+    )
+    assert format_verification_report(result) == (
+        "Contract Verification Results\n"
+        "==============================\n"
+        "Provider: p\n"
+        "Consumer: c\n"
+        "\n"
+        "Passed: 0/3 interactions\n"
+        "\n"
+        "Failed Interactions:\n"
+        "--------------------\n"
+        '1. "typed"\n'
+        "   Expected body.count: 1\n"
+        '   Actual body.count: "one"\n'
+        "   Reason: expected an integer at $.body.count, got 'one' (str)\n"
+        '   Expected body.name: "x"\n'
+        "   Actual body.name: (missing)\n"
+        "\n"
+        '2. "later" (pending: does not fail verification)\n'
+        "   Expected status: 201\n"
+        "   Actual status: 200\n"
+        "\n"
+        "Errors:\n"
+        "-------\n"
+        '1. "broken state"\n'
+        "   Error during state setup: state_setup for 'db is seeded' raised "
+        "RuntimeError: db unreachable\n"
+    )
+
+
+def test_json_report_lists_every_interaction_in_order() -> None:
+    """The JSON report is serialisable and holds summary, statuses and mismatches."""
+    report = verification_report_json(seed_scenario())
+    again = json.loads(json.dumps(report))
+    assert again["summary"] == {"total": 10, "passed": 8, "failed": 2, "errors": 0, "pending": 0}
+    assert again["success"] is False
+    statuses = {i["description"]: i["status"] for i in again["interactions"]}
+    assert statuses["process refund"] == "failed"
+    assert statuses["get payment 0"] == "passed"
+    refund = next(i for i in again["interactions"] if i["description"] == "process refund")
+    assert refund["mismatches"][0]["path"] == "$.status"
+    pact_order = [i.description for i in get_contract("seed-report").interactions]
+    assert [i["description"] for i in again["interactions"]] == pact_order
+
+
+def test_junit_report_is_valid_xml_with_one_testcase_per_interaction() -> None:
+    """The JUnit XML parses, counts failures, and has one testcase per interaction."""
+    root = ET.fromstring(verification_report_junit(seed_scenario()))
+    assert root.tag == "testsuites"
+    (suite,) = root.findall("testsuite")
+    assert suite.get("tests") == "10"
+    assert suite.get("failures") == "2"
+    cases = suite.findall("testcase")
+    assert len(cases) == 10
+    failing = {c.get("name"): c.find("failure") for c in cases if c.find("failure") is not None}
+    assert set(failing) == {"process refund", "get payment status"}
+    refund = failing["process refund"]
+    assert refund is not None
+    assert "Expected status: 200" in (refund.text or "")
+    assert root.get("failures") == "2"
+
+
+def test_junit_reports_errors_and_pending_as_skipped() -> None:
+    """A refused connection is a JUnit <error>; a failing pending interaction is <skipped>."""
+    contract = define_contract(
+        "junit-mixed",
+        consumer="c",
+        provider="p",
+        interactions=[
+            interaction("down").given("s\x01tate").request(path="/a").responds(status=200),
+            interaction("soon").pending().request(path="/b").responds(status=200),
+        ],
+    )
+    result = verify_provider(contract, base_url=f"http://127.0.0.1:{_free_port()}")
+    root = ET.fromstring(verification_report_junit(result))
+    cases = root.findall("testsuite/testcase")
+    assert cases[0].find("error") is not None
+    assert cases[0].get("name") == "down (given s\N{REPLACEMENT CHARACTER}tate)"
+    assert cases[1].find("skipped") is not None
+    assert root.get("errors") == "1"
+    assert root.get("skipped") == "1"
