@@ -1,0 +1,434 @@
+"""Share pacts and ask can-i-deploy: a local SQLite broker, or a Pact Broker.
+
+Configuration picks the broker: with ``PACT_BROKER_BASE_URL`` set, a Pact
+Broker (or PactFlow) through `PactBrokerClient`, authenticated with
+``PACT_BROKER_TOKEN`` or ``PACT_BROKER_USERNAME``/``PACT_BROKER_PASSWORD``;
+otherwise a `LocalBroker`, a SQLite file at ``.pactdsl/broker.db`` (or
+``PACTDSL_BROKER_DB``). Every function takes ``broker=`` to use another one.
+
+```python
+from pactdsl import broker
+
+broker.publish("checkout_contract", consumer_version="1.0.0", branch="main")
+broker.can_i_deploy("checkout_contract", "1.0.0")       # False: not verified yet
+# ... the provider verifies with publish_results=True ...
+broker.can_i_deploy("checkout_contract", "1.0.0")       # True
+
+broker.create_environment("production", production=True)
+broker.record_deployment("payment-service", "2.3.0", "production")
+decision = broker.can_i_deploy(pacticipant="checkout-app", version="1.0.0",
+                               to_environment="production")
+if not decision.ok:
+    print(decision)          # the verdict and the reasons
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
+
+from pactdsl._model import Pact
+from pactdsl.broker._config import (
+    DEFAULT_LOCAL_BROKER_PATH,
+    BrokerAuth,
+    BrokerError,
+    BrokerHTTPError,
+    BrokerLookupError,
+    BrokerUnavailable,
+    PactConflictError,
+    get_broker,
+)
+from pactdsl.broker._decision import (
+    CanIDeployDecision,
+    Deployment,
+    Environment,
+    MatrixRow,
+    PactDocument,
+    PactForVerification,
+    PactPublication,
+    VerificationRecord,
+    as_pact_for_verification,
+    pact_content_sha,
+)
+from pactdsl.broker._local import LocalBroker
+
+if TYPE_CHECKING:
+    from pactdsl.broker._pact_broker import PactBrokerClient
+
+__all__ = [
+    "DEFAULT_LOCAL_BROKER_PATH",
+    "Broker",
+    "BrokerAuth",
+    "BrokerError",
+    "BrokerHTTPError",
+    "BrokerLookupError",
+    "BrokerUnavailable",
+    "CanIDeployDecision",
+    "Deployment",
+    "Environment",
+    "LocalBroker",
+    "MatrixRow",
+    "PactBrokerClient",
+    "PactConflictError",
+    "PactDocument",
+    "PactForVerification",
+    "PactPublication",
+    "VerificationRecord",
+    "can_i_deploy",
+    "create_environment",
+    "environments",
+    "get_broker",
+    "pact_content_sha",
+    "pacts_for_verification",
+    "publish",
+    "publish_verification_result",
+    "record_deployment",
+]
+
+
+@runtime_checkable
+class Broker(Protocol):
+    """What both brokers do; `LocalBroker` and `PactBrokerClient` implement it."""
+
+    def publish_pact(
+        self,
+        document: PactDocument,
+        consumer_version: str,
+        *,
+        branch: str | None = None,
+        tags: Sequence[str] = (),
+        build_url: str | None = None,
+    ) -> PactPublication:
+        """Publish one pact for a consumer version."""
+        ...
+
+    def pacts_for_verification(
+        self,
+        provider: str,
+        *,
+        consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
+        include_pending_status: bool = False,
+        include_wip_pacts_since: str | None = None,
+        provider_version_branch: str | None = None,
+    ) -> list[PactForVerification]:
+        """The pacts a provider should verify."""
+        ...
+
+    def publish_verification_result(
+        self,
+        pact: PactDocument | PactForVerification,
+        success: bool,
+        provider_version: str,
+        *,
+        branch: str | None = None,
+        tags: Sequence[str] = (),
+        build_url: str | None = None,
+    ) -> VerificationRecord:
+        """Record a provider version's verification of a pact."""
+        ...
+
+    def create_environment(
+        self, name: str, *, display_name: str | None = None, production: bool = False
+    ) -> Environment:
+        """Create a deployment environment."""
+        ...
+
+    def environments(self) -> list[Environment]:
+        """Every environment."""
+        ...
+
+    def record_deployment(
+        self,
+        pacticipant: str,
+        version: str,
+        environment: str,
+        *,
+        application_instance: str | None = None,
+    ) -> Deployment:
+        """Record a version as deployed to an environment."""
+        ...
+
+    def can_i_deploy(
+        self, pacticipant: str, version: str, to_environment: str | None = None
+    ) -> CanIDeployDecision:
+        """Decide whether a pacticipant version can be deployed."""
+        ...
+
+    def has_successful_verification(
+        self, consumer: str, provider: str, consumer_version: str
+    ) -> bool:
+        """Whether a consumer version's pact has a successful verification."""
+        ...
+
+    def close(self) -> None:
+        """Release what the broker holds."""
+        ...
+
+
+def __getattr__(name: str) -> Any:
+    # The Pact Broker client pulls in httpx; load it only when asked for.
+    if name == "PactBrokerClient":
+        from pactdsl.broker._pact_broker import PactBrokerClient
+
+        return PactBrokerClient
+    msg = f"module 'pactdsl.broker' has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+@contextmanager
+def _using(broker: Broker | None) -> Iterator[Broker]:
+    if broker is not None:
+        yield broker
+        return
+    chosen = get_broker()
+    try:
+        yield chosen
+    finally:
+        chosen.close()
+
+
+def publish(
+    contract_or_pact: Any,
+    consumer_version: str,
+    branch: str | None = None,
+    tags: Sequence[str] = (),
+    *,
+    build_url: str | None = None,
+    broker: Broker | None = None,
+) -> PactPublication:
+    """Publish a consumer's pact for `consumer_version`.
+
+    Args:
+        contract_or_pact: A `Contract`, a `Pact`, a pact file path, or the name
+            of a registered contract. A file is published byte for byte.
+        consumer_version: The consumer's version (a release number or commit sha).
+        branch: The consumer version's branch.
+        tags: Tags for the consumer version (older brokers' way to mark it).
+        build_url: A link to the CI build, shown by a Pact Broker.
+        broker: The broker to use (default: `get_broker()`).
+
+    Returns:
+        What the broker recorded, with its notices.
+
+    Raises:
+        PactConflictError: when `consumer_version` already published a
+            different pact with this provider.
+    """
+    if isinstance(tags, str):
+        tags = (tags,)
+    document = PactDocument.from_source(contract_or_pact)
+    with _using(broker) as chosen:
+        return chosen.publish_pact(
+            document, consumer_version, branch=branch, tags=tuple(tags), build_url=build_url
+        )
+
+
+def publish_verification_result(
+    pact: Any,
+    result: Any,
+    provider_version: str,
+    broker: Broker | None = None,
+    *,
+    branch: str | None = None,
+    tags: Sequence[str] = (),
+    build_url: str | None = None,
+) -> VerificationRecord:
+    """Record the outcome of verifying `pact` with `provider_version` of its provider.
+
+    The verifier calls this when run with ``publish_results=True``.
+
+    Args:
+        pact: The verified pact: a `PactForVerification` (as
+            `pacts_for_verification` returns), a `Pact`, a `Contract`, a pact
+            file path or a registered contract name.
+        result: The verification result (anything with a ``success`` bool,
+            such as ``ContractVerificationResult``), or a bool.
+        provider_version: The provider's version (a release number or commit sha).
+        broker: The broker to use (default: `get_broker()`).
+        branch: The provider version's branch.
+        tags: Tags for the provider version.
+        build_url: A link to the CI build.
+
+    Raises:
+        BrokerLookupError: when the broker holds no such pact.
+        TypeError: when `result` has no ``success``.
+    """
+    if isinstance(result, bool):
+        success = result
+    else:
+        outcome = getattr(result, "success", None)
+        if not isinstance(outcome, bool):
+            msg = (
+                f"result={result!r} must be a verification result with a bool `success` "
+                "(as verify_provider returns) or a bool"
+            )
+            raise TypeError(msg)
+        success = outcome
+    target: PactDocument | PactForVerification
+    if isinstance(pact, PactForVerification):
+        target = pact
+    else:
+        fetched = as_pact_for_verification(pact) if isinstance(pact, Pact) else None
+        target = fetched if fetched is not None else PactDocument.from_source(pact)
+    with _using(broker) as chosen:
+        return chosen.publish_verification_result(
+            target, success, provider_version, branch=branch, tags=tuple(tags), build_url=build_url
+        )
+
+
+def pacts_for_verification(
+    provider: str,
+    *,
+    consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
+    include_pending_status: bool = False,
+    include_wip_pacts_since: str | None = None,
+    provider_version_branch: str | None = None,
+    broker: Broker | None = None,
+) -> list[PactForVerification]:
+    """The pacts `provider` should verify, as the broker selects them.
+
+    Args:
+        provider: The provider's name.
+        consumer_version_selectors: Pact Broker selectors such as
+            ``{"mainBranch": True}``, ``{"deployedOrReleased": True}``,
+            ``{"branch": "feat-x"}``, ``{"consumer": "web", "latest": True}``
+            (default: the latest pact of each consumer).
+        include_pending_status: Mark pacts the provider has never verified as
+            pending, so their failures need not fail the build.
+        include_wip_pacts_since: Include work-in-progress pacts since this date
+            (a Pact Broker feature).
+        provider_version_branch: The branch of the verifying provider version.
+        broker: The broker to use (default: `get_broker()`).
+    """
+    with _using(broker) as chosen:
+        return chosen.pacts_for_verification(
+            provider,
+            consumer_version_selectors=consumer_version_selectors,
+            include_pending_status=include_pending_status,
+            include_wip_pacts_since=include_wip_pacts_since,
+            provider_version_branch=provider_version_branch,
+        )
+
+
+def create_environment(
+    name: str,
+    *,
+    display_name: str | None = None,
+    production: bool = False,
+    broker: Broker | None = None,
+) -> Environment:
+    """Create the deployment environment `name` (``test``, ``production``...).
+
+    On the local broker this is a no-op when it exists already.
+    """
+    with _using(broker) as chosen:
+        return chosen.create_environment(name, display_name=display_name, production=production)
+
+
+def environments(broker: Broker | None = None) -> list[Environment]:
+    """Every environment the broker knows."""
+    with _using(broker) as chosen:
+        return chosen.environments()
+
+
+def record_deployment(
+    pacticipant: str,
+    version: str,
+    environment: str,
+    broker: Broker | None = None,
+    *,
+    application_instance: str | None = None,
+) -> Deployment:
+    """Record that `version` of `pacticipant` is now deployed to `environment`.
+
+    The version deployed there before (to the same application instance)
+    stops counting as deployed.
+
+    Raises:
+        BrokerLookupError: when the environment, pacticipant or version is unknown.
+    """
+    with _using(broker) as chosen:
+        return chosen.record_deployment(
+            pacticipant, version, environment, application_instance=application_instance
+        )
+
+
+@overload
+def can_i_deploy(contract_name: Any, version: str, *, broker: Broker | None = None) -> bool: ...
+
+
+@overload
+def can_i_deploy(
+    contract_name: None = None,
+    version: str | None = None,
+    *,
+    pacticipant: str,
+    to_environment: str | None = None,
+    broker: Broker | None = None,
+) -> CanIDeployDecision: ...
+
+
+def can_i_deploy(
+    contract_name: Any = None,
+    version: str | None = None,
+    *,
+    pacticipant: str | None = None,
+    to_environment: str | None = None,
+    broker: Broker | None = None,
+) -> bool | CanIDeployDecision:
+    """Is it safe to deploy? Two forms.
+
+    ``can_i_deploy(contract_name, version) -> bool`` is the seed's: True when
+    the pact that consumer `version` published for the contract has a
+    successful verification by some version of its provider.
+
+    ``can_i_deploy(pacticipant=..., version=..., to_environment=...)`` returns a
+    `CanIDeployDecision` with the Pact Broker's matrix rules: every integration
+    of that pacticipant version with what is currently deployed in
+    `to_environment` must be verified successfully (as a consumer: its pact
+    with each deployed provider version; as a provider: each deployed consumer
+    version's pact, verified by this version). Test ``decision.ok``; the
+    decision has no truth value of its own.
+
+    Args:
+        contract_name: A registered contract's name, a `Contract` or a `Pact`
+            (first form).
+        version: The consumer version (first form) or the pacticipant version.
+        pacticipant: The pacticipant to deploy (second form).
+        to_environment: The environment to deploy to (second form; None checks
+            against the latest versions).
+        broker: The broker to ask (default: `get_broker()`).
+
+    Raises:
+        TypeError: when the arguments mix or miss both forms.
+        BrokerLookupError: when `to_environment` does not exist.
+    """
+    if not isinstance(version, str) or not version:
+        msg = f"version={version!r} must be a non-empty version string"
+        raise TypeError(msg)
+    if pacticipant is not None:
+        if contract_name is not None:
+            msg = (
+                f"contract_name={contract_name!r} and pacticipant={pacticipant!r} were both "
+                "given; use can_i_deploy(contract_name, version) or "
+                "can_i_deploy(pacticipant=..., version=..., to_environment=...)"
+            )
+            raise TypeError(msg)
+        with _using(broker) as chosen:
+            return chosen.can_i_deploy(pacticipant, version, to_environment)
+    if contract_name is None:
+        msg = "give can_i_deploy(contract_name, version) or can_i_deploy(pacticipant=..., ...)"
+        raise TypeError(msg)
+    if to_environment is not None:
+        msg = (
+            f"to_environment={to_environment!r} needs the pacticipant form: "
+            "can_i_deploy(pacticipant=..., version=..., to_environment=...)"
+        )
+        raise TypeError(msg)
+    from pactdsl._dsl import resolve_pact
+
+    pact = resolve_pact(contract_name)
+    with _using(broker) as chosen:
+        return chosen.has_successful_verification(pact.consumer, pact.provider, version)

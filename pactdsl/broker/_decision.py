@@ -1,0 +1,299 @@
+"""What broker operations return: the can-i-deploy decision with its reasons, and records.
+
+Both brokers (local SQLite and the Pact Broker client) return these same
+classes, so callers never care which one answered. A decision is an object
+with `ok` and `reasons`, never a bare bool.
+
+This module also turns whatever a caller publishes (a contract, a pact, a pact
+file) into one `PactDocument` with a content hash that does not depend on how
+the pact was spelled: the same interactions always hash alike, so a pact
+verified once stays verified when a new consumer version publishes it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from pactdsl._matchers import json_dumps_canonical
+from pactdsl._model import Pact, PactSpec
+
+__all__ = [
+    "BROKER_LINKS_KEY",
+    "CanIDeployDecision",
+    "Deployment",
+    "Environment",
+    "MatrixRow",
+    "PactDocument",
+    "PactForVerification",
+    "PactPublication",
+    "VerificationRecord",
+    "as_pact_for_verification",
+    "pact_content_sha",
+]
+
+BROKER_LINKS_KEY = "pactdsl.broker"
+"""The key, in a fetched pact's metadata, of its Pact Broker URL and results link."""
+
+
+@attrs.frozen
+class MatrixRow:
+    """One integration that a can-i-deploy decision looked at.
+
+    Attributes:
+        consumer: The consumer's name.
+        consumer_version: The consumer version of the row (None when unknown).
+        provider: The provider's name.
+        provider_version: The provider version of the row (None when no
+            provider version takes part, e.g. none is deployed).
+        verification: True when that provider version verified that pact
+            successfully, False when its latest verification failed, None when
+            it never verified it.
+        ok: Whether this row allows the deployment.
+        reason: One sentence saying why (or why not).
+        pact_sha: The content hash of the pact, when known.
+    """
+
+    consumer: str
+    consumer_version: str | None
+    provider: str
+    provider_version: str | None
+    verification: bool | None
+    ok: bool
+    reason: str
+    pact_sha: str | None = None
+
+
+@attrs.frozen
+class CanIDeployDecision:
+    """Whether a pacticipant version can be deployed, with the reasons and the rows.
+
+    There is deliberately no truth value: test ``decision.ok``, and show
+    ``decision.reasons`` (or ``str(decision)``) when it is False.
+
+    Attributes:
+        pacticipant: The pacticipant asked about.
+        version: Its version.
+        environment: The target environment (None: against the latest versions).
+        ok: True when every integration is verified successfully.
+        reasons: Sentences explaining the answer; the failing rows first.
+        rows: Each integration checked.
+    """
+
+    pacticipant: str
+    version: str
+    environment: str | None
+    ok: bool
+    reasons: list[str] = attrs.field(factory=list)
+    rows: tuple[MatrixRow, ...] = ()
+
+    def report(self) -> str:
+        """A short human-readable report: the verdict, then one line per reason."""
+        where = f" to {self.environment}" if self.environment else ""
+        verdict = "can deploy" if self.ok else "cannot deploy"
+        lines = [f"{self.pacticipant} {self.version} {verdict}{where}"]
+        lines.extend(f"  - {reason}" for reason in self.reasons)
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.report()
+
+
+@attrs.frozen
+class PactPublication:
+    """What publishing one pact recorded.
+
+    Attributes:
+        consumer: The consumer's name.
+        provider: The provider's name.
+        consumer_version: The consumer version the pact was published for.
+        pact_sha: The pact's content hash (None when the Pact Broker did not say).
+        notices: Messages from the broker (e.g. "pact published").
+        url: The pact's URL on a Pact Broker (None for the local broker).
+    """
+
+    consumer: str
+    provider: str
+    consumer_version: str
+    pact_sha: str | None
+    notices: tuple[str, ...] = ()
+    url: str | None = None
+
+
+@attrs.frozen
+class VerificationRecord:
+    """A published verification result.
+
+    Attributes:
+        consumer: The consumer of the verified pact.
+        provider: The provider that verified it.
+        provider_version: The provider version that verified it.
+        success: Whether verification passed.
+        pact_sha: The content hash of the verified pact, when known.
+        url: The result's URL on a Pact Broker (None for the local broker).
+    """
+
+    consumer: str
+    provider: str
+    provider_version: str
+    success: bool
+    pact_sha: str | None = None
+    url: str | None = None
+
+
+@attrs.frozen
+class Environment:
+    """A deployment environment (``test``, ``production``...).
+
+    Attributes:
+        name: Its name, as used by ``record_deployment`` and ``can_i_deploy``.
+        display_name: A display name (defaults to the name).
+        production: Whether it is a production environment.
+        uuid: Its identifier on the broker.
+    """
+
+    name: str
+    display_name: str | None = None
+    production: bool = False
+    uuid: str | None = None
+
+
+@attrs.frozen
+class Deployment:
+    """A pacticipant version recorded as deployed to an environment.
+
+    Attributes:
+        pacticipant: The pacticipant's name.
+        version: The deployed version.
+        environment: The environment's name.
+        application_instance: Which instance, when several run side by side.
+        currently_deployed: False once a later deployment replaced it.
+    """
+
+    pacticipant: str
+    version: str
+    environment: str
+    application_instance: str | None = None
+    currently_deployed: bool = True
+
+
+@attrs.frozen
+class PactForVerification:
+    """A pact a provider should verify, as a broker selected it.
+
+    Pass it (or its `pact`) to the verifier; pass it to
+    ``publish_verification_result`` so the result lands on this very pact.
+
+    Attributes:
+        pact: The pact itself.
+        consumer_version: The consumer version it was selected for, when known.
+        pending: True when a failure must not fail the provider's build.
+        notices: Why the broker selected it, as sentences.
+        url: The pact's URL on a Pact Broker.
+        verification_results_url: Where a Pact Broker takes its verification results.
+        pact_sha: The content hash, when known.
+    """
+
+    pact: Pact
+    consumer_version: str | None = None
+    pending: bool = False
+    notices: tuple[str, ...] = ()
+    url: str | None = attrs.field(default=None, repr=False)
+    verification_results_url: str | None = attrs.field(default=None, repr=False)
+    pact_sha: str | None = None
+
+
+def as_pact_for_verification(pact: Pact) -> PactForVerification | None:
+    """A pact fetched from a Pact Broker, with its links back; None for any other pact."""
+    links = pact.metadata.get(BROKER_LINKS_KEY)
+    if not isinstance(links, Mapping):
+        return None
+    url, results = links.get("url"), links.get("verificationResultsUrl")
+    return PactForVerification(
+        pact,
+        url=url if isinstance(url, str) else None,
+        verification_results_url=results if isinstance(results, str) else None,
+    )
+
+
+def pact_content_sha(pact: Pact) -> str:
+    """The content hash of a pact: SHA-256 of its interactions in one canonical form.
+
+    The form is the model written as Pact V4 JSON without metadata, so a V2
+    file, a V3 file and the contract they came from all hash alike, and the
+    writer's timestamps never make two equal pacts differ.
+    """
+    from pactdsl._pactfile import pact_to_json
+
+    document = pact_to_json(pact, PactSpec.V4, {})
+    document.pop("metadata", None)
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@attrs.frozen
+class PactDocument:
+    """A pact ready to publish: its model, the JSON text to send and its hash.
+
+    Attributes:
+        pact: The model.
+        text: The JSON to publish: a file's bytes as they are, or the model
+            written in the spec it came in (V3 for contracts).
+        sha: `pact_content_sha` of the model.
+    """
+
+    pact: Pact
+    text: str = attrs.field(repr=False)
+    sha: str
+
+    @property
+    def consumer(self) -> str:
+        """The consumer's name."""
+        return self.pact.consumer
+
+    @property
+    def provider(self) -> str:
+        """The provider's name."""
+        return self.pact.provider
+
+    @classmethod
+    def from_source(cls, source: Any) -> PactDocument:
+        """Build from a `Contract`, a `Pact`, a pact file path or a registered contract name.
+
+        A string is a file path when it names an existing file or ends in
+        ``.json``; otherwise the name of a registered contract.
+
+        Raises:
+            TypeError: when `source` is none of those.
+            FileNotFoundError: when a ``.json`` path does not exist.
+            PactFileError: when the file is not a valid pact.
+        """
+        from pactdsl._dsl import resolve_pact
+        from pactdsl._pactfile import load_pact
+
+        if isinstance(source, PactForVerification):
+            source = source.pact
+        if isinstance(source, os.PathLike) or (
+            isinstance(source, str) and (source.endswith(".json") or Path(source).is_file())
+        ):
+            path = Path(source)
+            text = path.read_text(encoding="utf-8")
+            pact = load_pact(path)
+            return cls(pact, text, pact_content_sha(pact))
+        pact = resolve_pact(source)
+        return cls(pact, _pact_text(pact), pact_content_sha(pact))
+
+
+def _pact_text(pact: Pact) -> str:
+    from pactdsl._pactfile import pact_to_json
+    from pactdsl._version import version
+
+    spec = pact.spec or PactSpec.V3
+    meta: Mapping[str, Any] = {"pactdsl": {"version": version()}}
+    return json_dumps_canonical(pact_to_json(pact, spec, meta))
