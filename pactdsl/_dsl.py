@@ -23,7 +23,17 @@ from pactdsl._matchers import (
     check_json_value,
     flatten,
 )
-from pactdsl._model import Body, Interaction, Pact, PactSpec, ProviderState, Request, Response
+from pactdsl._messages import MessageBuilder, SyncMessageBuilder
+from pactdsl._model import (
+    AnyInteraction,
+    Body,
+    Interaction,
+    Pact,
+    PactSpec,
+    ProviderState,
+    Request,
+    Response,
+)
 from pactdsl._pactfile import write_pact_file
 
 __all__ = [
@@ -226,7 +236,12 @@ def _body(raw: Any, where: str, parts: _Parts, headers: dict[str, tuple[str, ...
     if raw is UNSET:
         return None
     if isinstance(raw, bytes):
-        return Body(raw, _declared_type(headers) or "application/octet-stream")
+        declared_binary = _declared_type(headers)
+        if declared_binary is None:
+            # Said in a header too, so V2/V3 files (no body object) read back as bytes.
+            declared_binary = "application/octet-stream"
+            headers["Content-Type"] = (declared_binary,)
+        return Body(raw, declared_binary)
     example = parts.body(raw)
     try:
         check_json_value(example, "body")
@@ -294,7 +309,9 @@ def _build_response(part: _Part | None, where: str) -> Response:
     return Response(status, headers, body, parts.rules, parts.generators)
 
 
-def _build_interaction(builder: Any, contract_name: str, index: int) -> Interaction:
+def _build_interaction(builder: Any, contract_name: str, index: int) -> AnyInteraction:
+    if isinstance(builder, MessageBuilder | SyncMessageBuilder):
+        return builder.build(contract_name)
     if not isinstance(builder, InteractionBuilder):
         msg = (
             f"contract {contract_name!r}: item {index} is {builder!r}, not an interaction; "
@@ -346,8 +363,8 @@ class Contract:
     origin: str = attrs.field(default="", eq=False, repr=False)
 
     @property
-    def interactions(self) -> tuple[Interaction, ...]:
-        """The interactions, in the model's form."""
+    def interactions(self) -> tuple[AnyInteraction, ...]:
+        """The interactions (HTTP and messages), in the model's form."""
         return self.pact.interactions
 
 

@@ -172,6 +172,9 @@ class Regex(Generator):
     factory_name: ClassVar[str] = "regex"
     regex: str = ""
 
+    def __repr__(self) -> str:
+        return f"regex({self.regex!r})"
+
     def implied_matcher(self) -> Matcher | None:
         from pactdsl.match import regex
 
@@ -308,6 +311,14 @@ class ProviderState(Generator):
     example_override: Any = attrs.field(default=None, eq=False)
     data_type: str | None = attrs.field(default=None, metadata={"json": "dataType"})
 
+    def __repr__(self) -> str:
+        args = [repr(self.expression)]
+        if self.example_override is not None:
+            args.append(repr(self.example_override))
+        if self.data_type is not None:
+            args.append(f"data_type={self.data_type!r}")
+        return f"provider_state({', '.join(args)})"
+
     def example_value(self) -> Any:
         return self.example_override
 
@@ -427,6 +438,12 @@ def _check_generator(gen: Generator) -> None:
     if isinstance(gen, _DateLikeGenerator) and gen.format is not None:
         from pactdsl._javatime import check_java_format
 
+        if not isinstance(gen.format, str) or not gen.format:
+            msg = (
+                f"{name}(format={gen.format!r}): give a non-empty Java date pattern, "
+                "or None for the default"
+            )
+            raise InvalidMatcher(msg)
         try:
             check_java_format(gen.format)
         except ValueError as exc:
@@ -443,10 +460,10 @@ def _check_generator(gen: Generator) -> None:
         except re.error as exc:
             msg = f"mock_server_url({gen.regex!r}): not a valid regular expression ({exc})"
             raise InvalidMatcher(msg) from None
-        if found is None:
+        if found is None or not found.groups():
             msg = (
-                f"mock_server_url({gen.regex!r}, {gen.example!r}): the regex does not "
-                "find the example; use a group for the path, e.g. '.*(/orders/\\d+)$'"
+                f"mock_server_url({gen.regex!r}, {gen.example!r}): the regex must find "
+                "the example and capture the path to keep in a group, e.g. '.*(/orders/\\d+)$'"
             )
             raise InvalidMatcher(msg)
 

@@ -652,7 +652,11 @@ def _parse_regex(rule: Mapping[str, Any], where: str) -> Matcher:
 
 def _parse_date_like(cls: type[_DateLike]) -> Callable[[Mapping[str, Any], str], Matcher]:
     def parse(rule: Mapping[str, Any], where: str) -> Matcher:
-        fmt = rule.get("format", rule.get(cls.pact_type))
+        fmt = rule.get("format")
+        for legacy in _LEGACY_FORMAT_KEYS[cls.pact_type]:
+            # Old writers put the format under the rule's name: {"timestamp": "..."}.
+            if fmt is None:
+                fmt = rule.get(legacy)
         if fmt is None:
             fmt = _DEFAULT_FORMATS[cls.pact_type]
         if not isinstance(fmt, str):
@@ -662,6 +666,12 @@ def _parse_date_like(cls: type[_DateLike]) -> Callable[[Mapping[str, Any], str],
 
     return parse
 
+
+_LEGACY_FORMAT_KEYS = {
+    "date": ("date",),
+    "time": ("time",),
+    "datetime": ("datetime", "timestamp"),
+}
 
 _DEFAULT_FORMATS = {
     "date": "yyyy-MM-dd",
@@ -869,7 +879,10 @@ def _walk(
         if gen is not None:
             generators[path] = gen
         for key, template in value.nested():
-            if key is None:
+            if key is None and isinstance(template, Generator):
+                # like(random_int()): the matcher's rule stays, the generator joins it.
+                generators.setdefault(path, template)
+            elif key is None:
                 _walk_children(template, path, rules, generators)
             elif key == "[*]":
                 _walk(template, f"{path}[*]", rules, generators)

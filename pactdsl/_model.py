@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
 from pactdsl._generators import Generator
 from pactdsl._matchers import RuleGroup
 
+if TYPE_CHECKING:
+    # Messages live in pactdsl._messages, which builds on this module.
+    from pactdsl._messages import Message, SynchronousMessage
+
 __all__ = [
     "HTTP",
+    "AnyInteraction",
     "Body",
     "GeneratorsByCategory",
     "Interaction",
@@ -38,6 +43,9 @@ GeneratorsByCategory = Mapping[str, Mapping[str, Generator]]
 """Same keys as `RulesByCategory`."""
 
 HTTP = "Synchronous/HTTP"
+
+AnyInteraction: TypeAlias = "Interaction | Message | SynchronousMessage"
+"""Whatever a pact holds: HTTP interactions and (V3/V4) messages."""
 
 
 class PactSpec(enum.Enum):
@@ -199,8 +207,13 @@ class Pact:
 
     consumer: str
     provider: str
-    interactions: tuple[Interaction, ...] = ()
+    interactions: tuple[AnyInteraction, ...] = ()
     metadata: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+
+    @property
+    def http_interactions(self) -> tuple[Interaction, ...]:
+        """The HTTP interactions only (messages left out)."""
+        return tuple(i for i in self.interactions if isinstance(i, Interaction))
 
     @property
     def spec(self) -> PactSpec | None:
@@ -215,14 +228,14 @@ class Pact:
             return None
 
     def interaction(self, description: str) -> Interaction:
-        """The interaction with this description.
+        """The HTTP interaction with this description (messages are not looked at).
 
         Raises:
             KeyError: naming the description and those that exist.
         """
-        for item in self.interactions:
+        for item in self.http_interactions:
             if item.description == description:
                 return item
-        known = [i.description for i in self.interactions]
+        known = [i.description for i in self.http_interactions]
         msg = f"no interaction {description!r} in {self.consumer}-{self.provider}; known: {known}"
         raise KeyError(msg)

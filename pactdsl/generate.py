@@ -16,25 +16,54 @@ interaction("create order").request(method="POST", path="/orders").responds(
 
 from __future__ import annotations
 
-from typing import Any
+import typing as _typing
 
-from pactdsl._errors import InvalidMatcher
+if _typing.TYPE_CHECKING:
+    from typing import Any
+
+from pactdsl._errors import InvalidMatcher as _InvalidMatcher
 from pactdsl._generators import (
-    UUID_FORMATS,
-    Date,
-    DateTime,
+    UUID_FORMATS as _UUID_FORMATS,
+)
+from pactdsl._generators import (
+    Date as _Date,
+)
+from pactdsl._generators import (
+    DateTime as _DateTime,
+)
+from pactdsl._generators import (
     Generator,
-    MockServerURL,
-    ProviderState,
-    RandomBoolean,
-    RandomDecimal,
-    RandomHexadecimal,
-    RandomInt,
-    RandomString,
-    Regex,
-    Time,
-    Uuid,
     _check_generator,
+)
+from pactdsl._generators import (
+    MockServerURL as _MockServerURL,
+)
+from pactdsl._generators import (
+    ProviderState as _ProviderState,
+)
+from pactdsl._generators import (
+    RandomBoolean as _RandomBoolean,
+)
+from pactdsl._generators import (
+    RandomDecimal as _RandomDecimal,
+)
+from pactdsl._generators import (
+    RandomHexadecimal as _RandomHexadecimal,
+)
+from pactdsl._generators import (
+    RandomInt as _RandomInt,
+)
+from pactdsl._generators import (
+    RandomString as _RandomString,
+)
+from pactdsl._generators import (
+    Regex as _Regex,
+)
+from pactdsl._generators import (
+    Time as _Time,
+)
+from pactdsl._generators import (
+    Uuid as _Uuid,
 )
 
 __all__ = [
@@ -68,27 +97,27 @@ def _checked(gen: Generator) -> Generator:
 
 def random_int(min: int = 0, max: int = 2147483647) -> Generator:
     """An integer drawn from ``[min, max]`` (Pact ``RandomInt``)."""
-    return _checked(RandomInt(min, max))
+    return _checked(_RandomInt(min, max))
 
 
 def random_decimal(digits: int = 10) -> Generator:
     """A decimal number of `digits` digits (Pact ``RandomDecimal``)."""
-    return _checked(RandomDecimal(digits))
+    return _checked(_RandomDecimal(digits))
 
 
 def random_hexadecimal(digits: int = 10) -> Generator:
     """A string of `digits` hexadecimal digits (Pact ``RandomHexadecimal``)."""
-    return _checked(RandomHexadecimal(digits))
+    return _checked(_RandomHexadecimal(digits))
 
 
 def random_string(size: int = 10) -> Generator:
     """A string of `size` letters and digits (Pact ``RandomString``)."""
-    return _checked(RandomString(size))
+    return _checked(_RandomString(size))
 
 
 def regex(pattern: str) -> Generator:
     """A string that `pattern` matches (Pact ``Regex``)."""
-    return _checked(Regex(pattern))
+    return _checked(_Regex(pattern))
 
 
 def uuid(format: str = "lower-case-hyphenated") -> Generator:
@@ -100,30 +129,30 @@ def uuid(format: str = "lower-case-hyphenated") -> Generator:
             ``uppercase`` and ``urn`` are accepted and written by their Pact names.
     """
     real = _UUID_ALIASES.get(format, format)
-    if real not in UUID_FORMATS:
-        msg = f"uuid(format={format!r}): use one of {list(UUID_FORMATS)}"
-        raise InvalidMatcher(msg)
-    return _checked(Uuid(real))
+    if real not in _UUID_FORMATS:
+        msg = f"uuid(format={format!r}): use one of {list(_UUID_FORMATS)}"
+        raise _InvalidMatcher(msg)
+    return _checked(_Uuid(real))
 
 
 def date(format: str | None = None) -> Generator:
     """Today's date in a Java format, default ``yyyy-MM-dd`` (Pact ``Date``)."""
-    return _checked(Date(format))
+    return _checked(_Date(format))
 
 
 def time(format: str | None = None) -> Generator:
     """The current time in a Java format, default ``HH:mm:ss`` (Pact ``Time``)."""
-    return _checked(Time(format))
+    return _checked(_Time(format))
 
 
 def datetime(format: str | None = None) -> Generator:
     """The current timestamp in a Java format (Pact ``DateTime``)."""
-    return _checked(DateTime(format))
+    return _checked(_DateTime(format))
 
 
 def random_boolean() -> Generator:
     """True or false (Pact ``RandomBoolean``)."""
-    return RandomBoolean()
+    return _RandomBoolean()
 
 
 def provider_state(expression: str, example: Any) -> Generator:
@@ -134,7 +163,7 @@ def provider_state(expression: str, example: Any) -> Generator:
             the verifier's `state_setup` returns.
         example: The value the consumer's mock provider uses.
     """
-    return _checked(ProviderState(expression, example))
+    return _checked(_ProviderState(expression, example))
 
 
 def mock_server_url(regex: str, example: str) -> Generator:
@@ -144,4 +173,4 @@ def mock_server_url(regex: str, example: str) -> Generator:
         regex: Finds the path to keep in `example`, in its first group.
         example: A full URL, e.g. ``"http://localhost:8080/orders/1"``.
     """
-    return _checked(MockServerURL(regex, example))
+    return _checked(_MockServerURL(regex, example))

@@ -22,19 +22,19 @@ whole pattern, a date example must fit its Java format, ``min <= max``.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Sequence
-from typing import Any
+import typing as _typing
 
-from pactdsl._errors import InvalidMatcher
+if _typing.TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+from pactdsl._errors import InvalidMatcher as _InvalidMatcher
 from pactdsl._matchers import (
     _DEFAULT_FORMATS,
     _STATUS_DEFAULT_EXAMPLE,
-    SEMVER_PATTERN,
-    STATUS_CLASSES,
     UNSET,
     Matcher,
     Unset,
-    Variant,
     _ArrayContains,
     _Boolean,
     _check_example_json,
@@ -60,14 +60,30 @@ from pactdsl._matchers import (
     _Time,
     _TypeMatcher,
     _Values,
-    compile_regex,
-    flatten,
-    regex_fullmatch,
+)
+from pactdsl._matchers import (
+    SEMVER_PATTERN as _SEMVER_PATTERN,
+)
+from pactdsl._matchers import (
+    STATUS_CLASSES as _STATUS_CLASSES,
+)
+from pactdsl._matchers import (
+    Variant as _Variant,
+)
+from pactdsl._matchers import (
+    compile_regex as _compile_regex,
+)
+from pactdsl._matchers import (
+    flatten as _flatten,
+)
+from pactdsl._matchers import (
+    regex_fullmatch as _regex_fullmatch,
 )
 
 __all__ = [
     "UNSET",
     "Matcher",
+    "Unset",
     "array_contains",
     "boolean",
     "content_type",
@@ -126,7 +142,7 @@ def like(example: Any, *, min: int | None = None, max: int | None = None) -> Mat
             f"like({example!r}): min/max bound a list's length, but the example "
             f"is a {type(example).__name__}; give a list example"
         )
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _TypeMatcher(example, min, max)
 
 
@@ -140,7 +156,7 @@ def type_of(example: Any, *, min: int | None = None, max: int | None = None) -> 
         if example not in _TYPE_DEFAULTS:
             names = ", ".join(t.__name__ for t in _TYPE_DEFAULTS)
             msg = f"type_of({example.__name__}): JSON has no such type; use one of {names}"
-            raise InvalidMatcher(msg)
+            raise _InvalidMatcher(msg)
         example = _TYPE_DEFAULTS[example]
     return like(example, min=min, max=max)
 
@@ -156,11 +172,11 @@ def each_like(template: Any, *, min: int = 1, max: int | None = None) -> Matcher
     _check_example_json(template, "each_like()")
     if min is None:
         msg = "each_like(): min=None; give a whole number >= 0 (default 1)"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     _check_min_max(min, max, "each_like()")
     if max == 0:
         msg = "each_like(): max=0 allows only empty lists; use equality([]) instead"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _EachLike(template, min, max)
 
 
@@ -171,16 +187,16 @@ def regex(pattern: str, example: str) -> Matcher:
         pattern: A regular expression (Java and Python syntax mostly agree).
         example: A string the pattern matches in full.
     """
-    compiled = compile_regex(pattern, f"regex({pattern!r}, {example!r})")
+    compiled = _compile_regex(pattern, f"regex({pattern!r}, {example!r})")
     if not isinstance(example, str):
         msg = f"regex({pattern!r}, {example!r}): example={example!r} must be a str"
-        raise InvalidMatcher(msg)
-    if not regex_fullmatch(compiled, example):
+        raise _InvalidMatcher(msg)
+    if not _regex_fullmatch(compiled, example):
         msg = (
             f"regex({pattern!r}, {example!r}): example={example!r} does not match the "
             "whole pattern; give an example the pattern matches from start to end"
         )
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _Regex(pattern, example)
 
 
@@ -189,11 +205,11 @@ def _typed_example(name: str, example: Any, default: Any, accepts: tuple[type, .
         return default
     if isinstance(example, bool) and bool not in accepts:
         msg = f"{name}({example!r}): example={example!r} is a bool, not {name}"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     if not isinstance(example, accepts):
         kinds = " or ".join(t.__name__ for t in accepts)
         msg = f"{name}({example!r}): example={example!r} must be {kinds}"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return example
 
 
@@ -232,22 +248,22 @@ def _date_like(
     where = f"{name}({fmt!r})"
     if not isinstance(fmt, str) or not fmt:
         msg = f"{name}(): format={fmt!r} must be a non-empty Java date pattern"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     try:
         check_java_format(fmt)
     except ValueError as exc:
-        raise InvalidMatcher(f"{where}: {exc}") from None
+        raise _InvalidMatcher(f"{where}: {exc}") from None
     if example is UNSET:
         return cls(fmt, format_java(fmt, _EXAMPLE_MOMENT))
     if not isinstance(example, str):
         msg = f"{where}: example={example!r} must be a str"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     if not java_format_matches(fmt, example):
         msg = (
             f"{where}: example={example!r} does not fit the format; give an example "
             f"such as {format_java(fmt, _EXAMPLE_MOMENT)!r}"
         )
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return cls(fmt, example)
 
 
@@ -273,10 +289,10 @@ def includes(value: str, example: str | Unset = UNSET) -> Matcher:
     """Match a string that contains `value` (Pact ``include``)."""
     if not isinstance(value, str) or not value:
         msg = f"includes({value!r}): value must be a non-empty str"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     if example is not UNSET and (not isinstance(example, str) or value not in example):
         msg = f"includes({value!r}, {example!r}): example={example!r} must contain {value!r}"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _Includes(value, value if example is UNSET else example)
 
 
@@ -290,7 +306,7 @@ def values(example: dict[str, Any]) -> Matcher:
     """Match a map by its values only, ignoring its keys (Pact ``values``)."""
     if not isinstance(example, dict):
         msg = f"values({example!r}): example must be a dict"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     _check_example_json(example, "values()")
     return _Values(example)
 
@@ -299,7 +315,7 @@ def content_type(content_type: str, example: Any = UNSET) -> Matcher:
     """Match a body whose detected content type is `content_type` (Pact ``contentType``)."""
     if not isinstance(content_type, str) or "/" not in content_type:
         msg = f"content_type({content_type!r}): give a media type such as 'image/png'"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _ContentType(content_type, example)
 
 
@@ -311,23 +327,23 @@ def array_contains(*variants: Any) -> Matcher:
     """
     if not variants:
         msg = "array_contains(): give at least one variant"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     built = []
     for index, template in enumerate(variants):
         _check_example_json(template, f"array_contains() variant {index}")
-        parts = flatten(template)
-        built.append(Variant(index, parts.rules, parts.generators))
+        parts = _flatten(template)
+        built.append(_Variant(index, parts.rules, parts.generators))
     return _ArrayContains(tuple(built), tuple(variants))
 
 
 def _check_string_rules(name: str, rules: Sequence[Matcher]) -> None:
     if not rules:
         msg = f"{name}(): give at least one matcher for the {name.split('_')[1]}s"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     for rule in rules:
         if not isinstance(rule, Matcher):
             msg = f"{name}(): rule={rule!r} is not a matcher; use e.g. regex(...)"
-            raise InvalidMatcher(msg)
+            raise _InvalidMatcher(msg)
 
 
 def each_key(example: dict[str, Any], *rules: Matcher) -> Matcher:
@@ -337,15 +353,15 @@ def each_key(example: dict[str, Any], *rules: Matcher) -> Matcher:
     """
     if not isinstance(example, dict):
         msg = f"each_key({example!r}): example must be a dict"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     _check_string_rules("each_key", rules)
     for key in example:
         for rule in rules:
-            if isinstance(rule, _Regex) and not regex_fullmatch(
-                compile_regex(rule.pattern, "each_key()"), key
+            if isinstance(rule, _Regex) and not _regex_fullmatch(
+                _compile_regex(rule.pattern, "each_key()"), key
             ):
                 msg = f"each_key(): key={key!r} of the example does not match {rule!r}"
-                raise InvalidMatcher(msg)
+                raise _InvalidMatcher(msg)
     _check_example_json(example, "each_key()")
     return _EachKey(tuple(rules), example)
 
@@ -354,7 +370,7 @@ def each_value(example: dict[str, Any], *rules: Matcher) -> Matcher:
     """Match a map whose every value satisfies `rules` (Pact V4 ``eachValue``)."""
     if not isinstance(example, dict):
         msg = f"each_value({example!r}): example must be a dict"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     _check_string_rules("each_value", rules)
     _check_example_json(example, "each_value()")
     return _EachValue(tuple(rules), example)
@@ -362,10 +378,10 @@ def each_value(example: dict[str, Any], *rules: Matcher) -> Matcher:
 
 def semver(example: str = "1.0.0") -> Matcher:
     """Match a SemVer 2.0 version string (Pact V4 ``semver``)."""
-    pattern = compile_regex(SEMVER_PATTERN, "semver()")
-    if not isinstance(example, str) or not regex_fullmatch(pattern, example):
+    pattern = _compile_regex(_SEMVER_PATTERN, "semver()")
+    if not isinstance(example, str) or not _regex_fullmatch(pattern, example):
         msg = f"semver({example!r}): example={example!r} is not a semantic version like '1.2.3'"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _Semver(example)
 
 
@@ -375,7 +391,7 @@ def not_empty(example: Any) -> Matcher:
     plain = _example_of(example)
     if plain is None or plain in ("", [], {}):
         msg = f"not_empty({example!r}): the example itself is empty; give a non-empty one"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _NotEmpty(example)
 
 
@@ -388,10 +404,10 @@ def status_code(status: str | Sequence[int] = "success", example: int | Unset = 
         example: The status the mock answers with; a class has a default.
     """
     if isinstance(status, str):
-        if status not in STATUS_CLASSES:
-            msg = f"status_code({status!r}): unknown class; use one of {sorted(STATUS_CLASSES)}"
-            raise InvalidMatcher(msg)
-        allowed = [c for r in STATUS_CLASSES[status] for c in r]
+        if status not in _STATUS_CLASSES:
+            msg = f"status_code({status!r}): unknown class; use one of {sorted(_STATUS_CLASSES)}"
+            raise _InvalidMatcher(msg)
+        allowed = [c for r in _STATUS_CLASSES[status] for c in r]
         stored: str | tuple[int, ...] = status
         default = _STATUS_DEFAULT_EXAMPLE[status]
     else:
@@ -400,10 +416,10 @@ def status_code(status: str | Sequence[int] = "success", example: int | Unset = 
             isinstance(c, int) and not isinstance(c, bool) and 100 <= c <= 599 for c in codes
         ):
             msg = f"status_code({list(codes)!r}): give status codes between 100 and 599"
-            raise InvalidMatcher(msg)
+            raise _InvalidMatcher(msg)
         allowed, stored, default = list(codes), codes, codes[0]
     value = default if example is UNSET else example
     if value not in allowed:
         msg = f"status_code({status!r}, {example!r}): example={value!r} is not in that class"
-        raise InvalidMatcher(msg)
+        raise _InvalidMatcher(msg)
     return _StatusCode(stored, value)

@@ -410,3 +410,12 @@ def test_both_brokers_implement_the_broker_protocol(tmp_path: Path) -> None:
     assert isinstance(LocalBroker(tmp_path / "b.db"), Broker)
     with PactBrokerClient("http://127.0.0.1:1") as client:
         assert isinstance(client, Broker)
+
+
+def test_decision_refuses_truth_value() -> None:
+    """A can-i-deploy decision cannot be used as a bool, so `if decision:` never lies."""
+    from pactdsl.broker import CanIDeployDecision
+
+    decision = CanIDeployDecision("checkout-app", "1.0.0", None, ok=False)
+    with pytest.raises(TypeError, match=r"test decision\.ok"):
+        bool(decision)

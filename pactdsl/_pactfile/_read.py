@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from pactdsl._generators import Generator, generator_from_json
 from pactdsl._matchers import RuleGroup, rule_group_from_json
 from pactdsl._model import (
     HTTP,
+    AnyInteraction,
     Body,
     Interaction,
     Pact,
@@ -49,8 +51,14 @@ def load_pact(source: str | Path | Mapping[str, Any]) -> Pact:
     """
     if isinstance(source, Mapping):
         return pact_from_json(source)
-    if isinstance(source, str) and source.lstrip().startswith("{"):
+    if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
         return pact_from_json(_parse_json(source, "<text>"))
+    if not isinstance(source, str | os.PathLike):
+        msg = (
+            f"source={source!r} ({type(source).__name__}) is not a pact; give a file "
+            "path, JSON text or a dict"
+        )
+        raise TypeError(msg)
     path = Path(source)
     try:
         text = path.read_text(encoding="utf-8")
@@ -140,25 +148,30 @@ def _pact(data: Any) -> Pact:
     consumer = _string(_object(top.get("consumer"), "consumer").get("name"), "consumer.name")
     provider = _string(_object(top.get("provider"), "provider").get("name"), "provider.name")
     spec = detect_spec(top)
-    if "messages" in top and "interactions" not in top:
-        raise _fail("messages", "message pacts are not supported yet by this reader")
     raw_items = top.get("interactions", [])
     if not isinstance(raw_items, list):
         raise _fail("interactions", f"must be a list, got {_show(raw_items)}")
     interactions = tuple(
         _interaction(item, spec, f"interactions[{n}]") for n, item in enumerate(raw_items)
     )
+    if "messages" in top:
+        # Imported here: the message reader builds on this module's helpers.
+        from pactdsl._pactfile._messages import v3_messages_from_json
+
+        interactions = (*interactions, *v3_messages_from_json(top["messages"], spec))
     metadata = top.get("metadata", {})
     return Pact(
         consumer, provider, interactions, dict(metadata) if isinstance(metadata, Mapping) else {}
     )
 
 
-def _interaction(raw: Any, spec: PactSpec, where: str) -> Interaction:
+def _interaction(raw: Any, spec: PactSpec, where: str) -> AnyInteraction:
     item = _object(raw, where)
     kind = item.get("type", HTTP)
     if kind != HTTP:
-        raise _fail(f"{where}.type", f"{kind!r} interactions are not supported yet by this reader")
+        from pactdsl._pactfile._messages import v4_message_from_json  # builds on this module
+
+        return v4_message_from_json(item, spec, where)
     description = _string(item.get("description"), f"{where}.description")
     states = _states(item, where)
     request = _request(item.get("request"), spec, f"{where}.request")
@@ -258,7 +271,36 @@ def _body(
         return body_from_v4(raw, headers, where)
     if spec is PactSpec.V4 and raw is None:
         return None
-    return Body(raw, infer_content_type(headers, raw))
+    content_type = infer_content_type(headers, raw)
+    if isinstance(raw, str) and is_binary_content_type(content_type):
+        # V2/V3 have no body object: binary content is stored as base64 text.
+        try:
+            return Body(base64.b64decode(raw, validate=True), content_type)
+        except (binascii.Error, ValueError):
+            pass
+    return Body(raw, content_type)
+
+
+_BINARY_MEDIA_TYPES = frozenset(
+    {
+        "application/octet-stream",
+        "application/pdf",
+        "application/zip",
+        "application/gzip",
+        "application/protobuf",
+        "application/x-protobuf",
+        "application/msgpack",
+    }
+)
+
+
+def is_binary_content_type(content_type: str | None) -> bool:
+    """True for content types whose bodies are bytes, not text (images, octet-stream, ...)."""
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    major = media.split("/", 1)[0]
+    return major in ("image", "audio", "video", "font") or media in _BINARY_MEDIA_TYPES
 
 
 def body_from_v4(
@@ -314,7 +356,13 @@ def _rules(raw: Any, spec: PactSpec, where: str) -> dict[str, dict[str, RuleGrou
             return _rules_v2(rules, where)
         return _rules_v3(rules, where)
     except InvalidMatcher as exc:
-        raise PactFileError("", str(exc)) from None
+        raise _located(exc) from None
+
+
+def _located(exc: InvalidMatcher) -> PactFileError:
+    """Turn ``"<json path>: problem"`` from the matcher parsers into a `PactFileError`."""
+    where, _, problem = str(exc).partition(": ")
+    return PactFileError(where, problem)
 
 
 def _rules_v2(rules: Mapping[str, Any], where: str) -> dict[str, dict[str, RuleGroup]]:
@@ -392,5 +440,5 @@ def _generators(raw: Any, where: str) -> dict[str, dict[str, Generator]]:
                     gen, f"{at}['{path}']"
                 )
     except InvalidMatcher as exc:
-        raise PactFileError("", str(exc)) from None
+        raise _located(exc) from None
     return out

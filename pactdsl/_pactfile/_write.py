@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 
 from pactdsl._errors import PactSpecError
 from pactdsl._generators import Generator
-from pactdsl._matchers import RuleGroup
+from pactdsl._matchers import RuleGroup, rule_path_child
 from pactdsl._model import (
+    AnyInteraction,
     Body,
     GeneratorsByCategory,
     Interaction,
@@ -20,7 +21,6 @@ from pactdsl._model import (
     Response,
     RulesByCategory,
     infer_content_type,
-    is_json_content_type,
 )
 
 __all__ = ["interaction_to_json", "pact_to_json"]
@@ -36,7 +36,10 @@ def pact_to_json(pact: Pact, spec: PactSpec, writer_metadata: Mapping[str, Any])
     Raises:
         PactSpecError: when an interaction uses what `spec` cannot hold.
     """
-    key = "interactions"
+    # Imported here: the message writer builds on this module's helpers.
+    from pactdsl._pactfile._messages import collection_key
+
+    key = collection_key(pact, spec)
     items = [
         interaction_to_json(i, spec, where=f"{key}[{n}]") for n, i in enumerate(pact.interactions)
     ]
@@ -52,9 +55,13 @@ def pact_to_json(pact: Pact, spec: PactSpec, writer_metadata: Mapping[str, Any])
 
 
 def interaction_to_json(
-    interaction: Interaction, spec: PactSpec, where: str = "interaction"
+    interaction: AnyInteraction, spec: PactSpec, where: str = "interaction"
 ) -> dict[str, Any]:
     """One interaction as the JSON of `spec` (V4 adds ``type``, ``key``, ...)."""
+    if not isinstance(interaction, Interaction):
+        from pactdsl._pactfile._messages import message_to_json  # builds on this module
+
+        return message_to_json(interaction, spec, where)
     where = f"{where} {interaction.description!r}"
     out: dict[str, Any] = {"description": interaction.description}
     if spec.major >= 3:
@@ -161,8 +168,8 @@ def body_to_json(body: Body, headers: Mapping[str, tuple[str, ...]], spec: PactS
             "contentType": content_type,
             "encoded": "base64",
         }
-    if isinstance(body.content, str) and is_json_content_type(content_type):
-        return {"content": body.content, "contentType": content_type, "encoded": "JSON"}
+    # A JSON body's content is the parsed value (a JSON string is a str), so it
+    # is written as is; "encoded": "JSON" would mean the str is JSON text.
     return {"content": body.content, "contentType": content_type, "encoded": False}
 
 
@@ -193,7 +200,8 @@ def _v2_key(category: str, path: str, where: str) -> str:
     if category == "path":
         return "$.path"
     if category in _V2_CATEGORY_PREFIX:
-        return f"{_V2_CATEGORY_PREFIX[category]}.{path}"
+        # Names such as "a.b" or "x y" need the bracket form to read back.
+        return rule_path_child(_V2_CATEGORY_PREFIX[category], path)
     msg = f"{where}: a {category} matcher needs Pact V4; write spec='4.0'"
     raise PactSpecError(msg)
 

@@ -74,7 +74,7 @@ class MatrixRow:
 class CanIDeployDecision:
     """Whether a pacticipant version can be deployed, with the reasons and the rows.
 
-    There is deliberately no truth value: test ``decision.ok``, and show
+    It has no truth value (``bool()`` raises TypeError): test ``decision.ok``, and show
     ``decision.reasons`` (or ``str(decision)``) when it is False.
 
     Attributes:
@@ -103,6 +103,14 @@ class CanIDeployDecision:
 
     def __str__(self) -> str:
         return self.report()
+
+    def __bool__(self) -> bool:
+        # `if decision:` would always be true for an object; refuse it loudly.
+        msg = (
+            "a CanIDeployDecision has no truth value; test decision.ok and show "
+            "decision.reasons when it is False"
+        )
+        raise TypeError(msg)
 
 
 @attrs.frozen

@@ -23,6 +23,7 @@ from pactdsl.matching._content import body_kind, sniff_content_type
 from pactdsl.matching._form import match_parameters, parse_parameters
 from pactdsl.matching._headers import header_values, match_headers
 from pactdsl.matching._json import JsonComparer
+from pactdsl.matching._message import match_message
 from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
 from pactdsl.matching._rules import (
     RuleCursor,
@@ -34,7 +35,14 @@ from pactdsl.matching._rules import (
 from pactdsl.matching._text import match_binary, match_text
 from pactdsl.matching._xml import match_xml
 
-__all__ = ["MatchingError", "Mismatch", "match_body", "match_request", "match_response"]
+__all__ = [
+    "MatchingError",
+    "Mismatch",
+    "match_body",
+    "match_message",
+    "match_request",
+    "match_response",
+]
 
 _ABSENT: Final = object()
 

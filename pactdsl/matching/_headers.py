@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pactdsl.matching._mismatch import Mismatch, describe_value
-from pactdsl.matching._rules import RuleList, failing_matcher, leaf_expectation
+from pactdsl.matching._rules import Matcher, RuleList, failing_matcher, leaf_expectation
 
 __all__ = ["header_values", "match_headers", "parse_media_type"]
 
@@ -79,6 +79,40 @@ def _media_types_match(name: str, expected: str, actual: str) -> bool:
     return True
 
 
+def _apply_header_rules(
+    rule_list: RuleList, name: str, path: str, expected_value: str, actual_value: str
+) -> list[Mismatch]:
+    if failing_matcher(rule_list, expected_value, actual_value) is None:
+        return []
+    # A header sent several times (or as a comma-separated list) arrives as one
+    # joined value; the rule applies to each value, as for repeated query
+    # parameters (compatibility suite, "repeated request headers"). The whole
+    # value is tried first so values with commas in them (dates) still match.
+    actual_items = _split(actual_value)
+    expected_items = _split(expected_value)
+    failures: list[tuple[str, str, Matcher]] = []
+    for index, item in enumerate(actual_items):
+        expected_item = expected_items[min(index, len(expected_items) - 1)]
+        failed = failing_matcher(rule_list, expected_item, item)
+        if failed is not None:
+            failures.append((expected_item, item, failed))
+    if not failures:
+        return []
+    if len(actual_items) == 1:
+        failures = [(expected_value, actual_value, failures[0][2])]
+    return [
+        Mismatch(
+            "header",
+            path,
+            expected_item,
+            item,
+            f"expected header {name!r} to be {leaf_expectation(failed, expected_item)}, got "
+            f"{describe_value(item)}",
+        )
+        for expected_item, item, failed in failures
+    ]
+
+
 def match_headers(
     expected: Mapping[str, Any] | None,
     actual: Mapping[str, Any] | None,
@@ -117,19 +151,9 @@ def match_headers(
             continue
         rule_list = rules_by_name.get(lower)
         if rule_list is not None and not rule_list.is_equality:
-            failed = failing_matcher(rule_list, expected_value, actual_value)
-            if failed is not None:
-                mismatches.append(
-                    Mismatch(
-                        "header",
-                        path,
-                        expected_value,
-                        actual_value,
-                        f"expected header {name!r} to be "
-                        f"{leaf_expectation(failed, expected_value)}, got "
-                        f"{describe_value(actual_value)}",
-                    )
-                )
+            mismatches.extend(
+                _apply_header_rules(rule_list, name, path, expected_value, actual_value)
+            )
             continue
         if lower in _MEDIA_TYPE_HEADERS:
             same = _media_types_match(lower, expected_value, actual_value)

@@ -48,6 +48,12 @@ def type_name(value: Any) -> str:
     return "number"
 
 
+def _type_cursor(rule_path: str) -> RuleCursor:
+    """A cursor whose only rule is a plain `type` rule that cascades to children."""
+    type_rule = RuleList((Matcher("type", rule_path),), "AND", rule_path, cascaded=True)
+    return RuleCursor((), ((type_rule, 1, False),))
+
+
 class JsonComparer:
     """Walks an expected and an actual JSON value together and collects mismatches.
 
@@ -280,7 +286,9 @@ class JsonComparer:
         elif name == "arrayContains":
             self._apply_array_contains(matcher, expected, actual, segments)
         elif name == "notEmpty" and isinstance(expected, list | dict):
-            if not actual or not same_type(expected, actual):
+            if not same_type(expected, actual):
+                self._type_mismatch(expected, actual, segments)
+            elif not actual:
                 self._leaf_failure(matcher, expected, actual, segments)
             else:
                 self._apply_type(matcher, expected, actual, segments, cursor)
@@ -399,7 +407,13 @@ class JsonComparer:
         if isinstance(expected, dict) and expected:
             template = next(iter(expected.values()))
             for key, item in actual.items():
-                self.compare(expected.get(key, template), item, (*segments, key), cursor.child(key))
+                child = cursor.child(key)
+                if key not in expected and child.best is None and not child.has_rules_below:
+                    # eachKey is about keys: the value of a key the example lacks
+                    # is matched by type against the first example value, not by
+                    # equality (compatibility suite, "EachKey matcher (positive)").
+                    child = _type_cursor(matcher.rule_path)
+                self.compare(expected.get(key, template), item, (*segments, key), child)
 
     def _apply_each_value(
         self,

@@ -173,9 +173,11 @@ class RuleList:
         # A type rule on a parent applies to its children as a plain type rule
         # (without min/max, which are about the parent's own length); an
         # equality rule cascades too, so it resets a type rule further up.
+        # notEmpty is a type rule that also wants content, so its children are
+        # matched by type (compatibility suite, "not empty matcher (positive)").
         if self.is_equality or self.cascaded:
             return self
-        if any(matcher.name == "type" for matcher in self.matchers):
+        if any(matcher.name in ("type", "notEmpty") for matcher in self.matchers):
             plain = Matcher("type", self.rule_path)
             return RuleList((plain,), "AND", self.rule_path, cascaded=True)
         return None

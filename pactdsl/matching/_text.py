@@ -37,8 +37,9 @@ def match_text(expected: Any, actual: Any, cursor: RuleCursor) -> list[Mismatch]
                     "$.body",
                     expected,
                     None,
-                    f"expected a body matching the rule at $.body ({rule_list.rule_path})"
-                    ", but there is no body",
+                    "expected the body to be "
+                    f"{leaf_expectation(rule_list.matchers[0], expected)} (rule "
+                    f"{rule_list.rule_path}), but there is no body",
                 )
             ]
         actual_text = _as_text(actual)
