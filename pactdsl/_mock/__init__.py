@@ -1,0 +1,438 @@
+"""The mock provider: serve a contract's interactions to the consumer under test.
+
+```python
+with mock_provider(payment_service_contract) as mock:
+    response = httpx.post(f"{mock.url}/payments", json={"amount": 1000, "currency": "USD"})
+```
+
+With ``port=None`` (the default) httpx clients are answered in-process (respx;
+no socket). With ``port=0`` or a port number a real HTTP/1.1 server listens on
+127.0.0.1, for any client. Leaving the block verifies that every served
+interaction was received and nothing unexpected arrived.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import itertools
+import os
+import threading
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from pactdsl._dsl import Contract, resolve_pact
+from pactdsl._mock._core import (
+    AmbiguousRequest,
+    MissingRequest,
+    MockCall,
+    MockCore,
+    MockMismatchError,
+    MockProblem,
+    MockRequest,
+    MockResponse,
+    MockServerError,
+    NearMiss,
+    ResponseFactory,
+    UnexpectedRequest,
+    select_interactions,
+)
+from pactdsl._model import Pact
+
+if TYPE_CHECKING:
+    from pactdsl._mock._respx import HTTPXResponse
+    from pactdsl._mock._server import MockHTTPServer
+
+__all__ = [
+    "AmbiguousRequest",
+    "MissingRequest",
+    "MockCall",
+    "MockMismatchError",
+    "MockProvider",
+    "MockRequest",
+    "MockResponse",
+    "MockServerError",
+    "NearMiss",
+    "UnexpectedRequest",
+    "create_mock_provider",
+    "mock_provider",
+    "mock_request",
+    "verify_mock_interactions",
+]
+
+T = TypeVar("T")
+
+MOCK_PARAMETER = "pact_mock"
+"""A test decorated with a mock provider receives it through this parameter."""
+
+_NUMBERS = itertools.count(1)
+_NUMBERS_LOCK = threading.Lock()
+
+
+def _next_number() -> int:
+    with _NUMBERS_LOCK:
+        return next(_NUMBERS)
+
+
+def _load_source(contract: Contract | Pact | str | os.PathLike[str]) -> Pact:
+    if isinstance(contract, os.PathLike):
+        from pactdsl._pactfile import load_pact
+
+        return load_pact(Path(contract))
+    if isinstance(contract, str):
+        try:
+            return resolve_pact(contract)
+        except KeyError as exc:
+            if contract.endswith(".json") or Path(contract).is_file():
+                from pactdsl._pactfile import load_pact
+
+                return load_pact(contract)
+            msg = f"contract={contract!r} is neither a registered contract nor a pact file"
+            raise KeyError(f"{msg}; {exc.args[0]}") from None
+    return resolve_pact(contract)
+
+
+class MockProvider:
+    """A mock of a contract's provider: serves, records, and verifies on exit.
+
+    Make one with `mock_provider` (for ``with`` / ``async with`` / decorator
+    use) or `create_mock_provider` (to `start` and `stop` by hand).
+
+    Attributes:
+        pact: The whole pact the mock was made from.
+        interactions: The interactions it serves and expects.
+        port: None for in-process serving, else the requested port (0: any).
+        host: The address a real server listens on.
+    """
+
+    def __init__(
+        self,
+        contract: Contract | Pact | str | os.PathLike[str],
+        port: int | None = None,
+        *,
+        interactions: str | Iterable[str] | None = None,
+        given: str | Iterable[str] | None = None,
+        fuzz: bool = False,
+        host: str = "127.0.0.1",
+        response_factory: ResponseFactory | None = None,
+    ) -> None:
+        if port is not None and (
+            not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535
+        ):
+            msg = f"port={port!r} must be None (in-process), 0 (any free port) or 1..65535"
+            raise ValueError(msg)
+        if fuzz and response_factory is not None:
+            msg = "fuzz=True and response_factory= both make responses; give only one"
+            raise ValueError(msg)
+        self.pact = _load_source(contract)
+        self.interactions = select_interactions(self.pact, interactions, given)
+        self.port = port
+        self.host = host
+        self.fuzz = fuzz
+        self._selection = (interactions, given)
+        self._response_factory = response_factory
+        self._fake_host = f"pactdsl-mock-{_next_number()}.invalid"
+        self._core: MockCore | None = None
+        self._server: MockHTTPServer | None = None
+        self._running = False
+        self._state_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        where = "in-process" if self.port is None else f"port={self.port}"
+        state = "running" if self._running else "stopped"
+        return (
+            f"<MockProvider {self.pact.consumer} -> {self.pact.provider}, "
+            f"{len(self.interactions)} interactions, {where}, {state}>"
+        )
+
+    @property
+    def url(self) -> str:
+        """The base URL to send requests to.
+
+        In-process it is a unique fake host (``http://pactdsl-mock-<n>.invalid``);
+        on a port, ``http://127.0.0.1:<port>``.
+
+        Raises:
+            RuntimeError: for ``port=0`` before `start`, when the port is not known.
+        """
+        if self.port is None:
+            return f"http://{self._fake_host}"
+        if self._server is not None:
+            return f"http://{_url_host(self.host)}:{self._server.port}"
+        if self.port:
+            return f"http://{_url_host(self.host)}:{self.port}"
+        msg = "the mock provider with port=0 has no URL until started; call start() first"
+        raise RuntimeError(msg)
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the mock is serving."""
+        return self._running
+
+    @property
+    def calls(self) -> list[MockCall]:
+        """The requests received since the last `start`, in arrival order."""
+        return [] if self._core is None else self._core.calls
+
+    def _factory(self) -> ResponseFactory | None:
+        if self.fuzz:
+            # Imported only now: `pactdsl.strategies` brings in hypothesis.
+            strategies = importlib.import_module("pactdsl.strategies")
+            return cast(ResponseFactory, strategies.fuzz_response_factory(self.pact))
+        return self._response_factory
+
+    def start(self) -> MockProvider:
+        """Start serving (calls from a previous run are forgotten); return self.
+
+        Raises:
+            RuntimeError: when already running.
+            MockServerError: when the port is busy.
+        """
+        with self._state_lock:
+            if self._running:
+                msg = f"{self!r} is already running; stop() it first"
+                raise RuntimeError(msg)
+            core = MockCore(self.pact, self.interactions, "", self._factory())
+            if self.port is None:
+                from pactdsl._mock import _respx
+
+                core.base_url = self.url
+                _respx.install(self._fake_host, core.handle)
+            else:
+                from pactdsl._mock._server import MockHTTPServer
+
+                server = MockHTTPServer(core.handle, self.host, self.port)
+                server.start()
+                self._server = server
+                core.base_url = self.url
+            self._core = core
+            self._running = True
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; the calls stay readable. Stopping twice is harmless."""
+        with self._state_lock:
+            if not self._running:
+                return
+            if self.port is None:
+                from pactdsl._mock import _respx
+
+                _respx.uninstall(self._fake_host)
+            elif self._server is not None:
+                self._server.stop()
+            self._running = False
+
+    def verify(self) -> tuple[bool, list[MockProblem]]:
+        """See `verify_mock_interactions`."""
+        return verify_mock_interactions(self)
+
+    def report(self) -> str:
+        """The readable verification report ("" when all is well)."""
+        ok, problems = self.verify()
+        if ok or self._core is None:
+            return ""
+        return self._core.report(problems)
+
+    def _finish(self, exc: BaseException | None) -> None:
+        self.stop()
+        ok, problems = self.verify()
+        if ok or self._core is None:
+            return
+        report = self._core.report(problems)
+        if exc is None:
+            raise MockMismatchError(report, problems)
+        # The test's own failure stays the error; the mock's findings ride along.
+        exc.add_note(report)
+
+    def __enter__(self) -> MockProvider:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._finish(exc)
+
+    async def __aenter__(self) -> MockProvider:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._finish(exc)
+
+    def _fresh(self) -> MockProvider:
+        interactions, given = self._selection
+        return MockProvider(
+            self.pact,
+            self.port,
+            interactions=interactions,
+            given=given,
+            fuzz=self.fuzz,
+            host=self.host,
+            response_factory=self._response_factory,
+        )
+
+    def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
+        """Use as a test decorator: each call runs in a fresh, running mock.
+
+        The test receives the mock if it has a ``pact_mock`` parameter; that
+        parameter is hidden from the wrapper's signature, so pytest does not
+        look for a fixture of that name.
+        """
+        signature = inspect.signature(func)
+        wants_mock = MOCK_PARAMETER in signature.parameters
+        wrapper: Any
+        if inspect.iscoroutinefunction(func):
+            async_func = cast(Callable[..., Awaitable[Any]], func)
+
+            @functools.wraps(func)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                async with self._fresh() as mock:
+                    if wants_mock:
+                        kwargs[MOCK_PARAMETER] = mock
+                    return await async_func(*args, **kwargs)
+
+            wrapper = async_wrapper
+        else:
+
+            @functools.wraps(func)
+            def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self._fresh() as mock:
+                    if wants_mock:
+                        kwargs[MOCK_PARAMETER] = mock
+                    return func(*args, **kwargs)
+
+            wrapper = sync_wrapper
+        if wants_mock:
+            kept = [p for p in signature.parameters.values() if p.name != MOCK_PARAMETER]
+            wrapper.__signature__ = signature.replace(parameters=kept)
+        return cast(Callable[..., T], wrapper)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def mock_provider(
+    contract: Contract | Pact | str | os.PathLike[str],
+    port: int | None = None,
+    *,
+    interactions: str | Iterable[str] | None = None,
+    given: str | Iterable[str] | None = None,
+    fuzz: bool = False,
+    host: str = "127.0.0.1",
+) -> MockProvider:
+    """A mock provider for `contract`, to use with ``with``, ``async with`` or as a decorator.
+
+    ```python
+    with mock_provider(user_contract, interactions="get user 123") as mock:
+        assert httpx.get(f"{mock.url}/users/123").json()["id"] == 123
+
+    @mock_provider(user_contract, given="user 123 exists")
+    def test_get_user(pact_mock):
+        assert UserClient(pact_mock.url).get(123).id == 123
+    ```
+
+    Leaving the block (or the test) verifies: a served interaction never
+    received, or a request that matched none, raises `MockMismatchError`. If the
+    block itself raised, that error stands, with the report added as a note.
+
+    Args:
+        contract: A `Contract`, a `Pact`, a registered contract's name, or the
+            path of a pact file.
+        port: None serves httpx clients in-process (no socket); 0 or a port
+            number starts a real HTTP/1.1 server (any client), on `host`.
+        interactions: Serve and expect only these descriptions (one or a list).
+        given: Serve and expect only interactions with these provider states.
+        fuzz: Answer with random responses that still satisfy the contract
+            (`pactdsl.strategies.fuzz_response_factory`), instead of the examples.
+        host: The address a real server listens on.
+
+    Raises:
+        ValueError: when `interactions` or `given` names something the
+            contract lacks, or `port` is out of range.
+        KeyError: when `contract` is neither a registered name nor a file.
+    """
+    return MockProvider(
+        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host
+    )
+
+
+def create_mock_provider(
+    contract: Contract | Pact | str | os.PathLike[str],
+    port: int | None = None,
+    *,
+    interactions: str | Iterable[str] | None = None,
+    given: str | Iterable[str] | None = None,
+    fuzz: bool = False,
+    host: str = "127.0.0.1",
+) -> MockProvider:
+    """A mock provider that is not started: call `start()` and `stop()` yourself.
+
+    Takes the same arguments as `mock_provider`. Nothing is verified on
+    `stop()`; call `verify_mock_interactions` for the result.
+    """
+    return MockProvider(
+        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host
+    )
+
+
+def mock_request(
+    mock: MockProvider,
+    method: str,
+    path: str,
+    query: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    body: Any = None,
+) -> HTTPXResponse:
+    """Send one request to a running mock with httpx and return the `httpx.Response`.
+
+    Args:
+        mock: A running mock provider.
+        method: The HTTP method.
+        path: The path, relative to `mock.url`.
+        query: Query parameters (a value may be a list).
+        headers: Request headers.
+        body: A JSON value (sent as JSON), or `bytes` / `str` sent as they are.
+
+    Raises:
+        RuntimeError: when the mock is not running.
+    """
+    if not mock.is_running:
+        msg = f"{mock!r} is not running; start() it (or use `with`) before mock_request"
+        raise RuntimeError(msg)
+    from pactdsl._mock._respx import send_request
+
+    return send_request(mock.url, method, path, query, headers, body)
+
+
+def verify_mock_interactions(mock: MockProvider) -> tuple[bool, list[MockProblem]]:
+    """Whether the mock got what it expects, and what is wrong if not.
+
+    Returns:
+        ``(ok, mismatches)``: `ok` is True when every served interaction was
+        received and no request went unmatched. `mismatches` lists
+        `UnexpectedRequest` / `AmbiguousRequest` (in arrival order), then
+        `MissingRequest` for each interaction never received.
+    """
+    if mock._core is None:
+        served = [
+            MissingRequest(
+                i.description,
+                tuple(s.name for s in i.provider_states),
+                i.request.method.upper(),
+                i.request.path,
+            )
+            for i in mock.interactions
+        ]
+        return (False, list[MockProblem](served))
+    return mock._core.verify()

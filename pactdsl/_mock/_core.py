@@ -1,0 +1,550 @@
+"""The mock provider's core: one `handle(request) -> response` over the matching engine.
+
+The core knows nothing of sockets or httpx: `_respx.py` (in-process) and
+`_server.py` (a real port) turn what they receive into a `MockRequest`, call
+`MockCore.handle`, and send back the `MockResponse`. Everything else lives here:
+choosing the interaction, building its response, recording the call, and the
+verification report.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from pactdsl._errors import PactdslError
+from pactdsl._generators import GeneratorContext, ProviderState, apply_generators
+from pactdsl._http import actual_request_json, body_bytes, expected_request_json
+from pactdsl._model import Interaction, Pact, infer_content_type
+from pactdsl.matching import MatchingError, Mismatch, match_request
+
+__all__ = [
+    "AmbiguousRequest",
+    "MissingRequest",
+    "MockCall",
+    "MockCore",
+    "MockMismatchError",
+    "MockRequest",
+    "MockResponse",
+    "MockServerError",
+    "NearMiss",
+    "ResponseFactory",
+    "UnexpectedRequest",
+    "select_interactions",
+]
+
+ResponseFactory = Callable[[Interaction], tuple[int, Mapping[str, Any], bytes]]
+"""Makes the response for a matched interaction: ``(status, headers, body)``.
+
+Headers map a name to a string or a list of strings.
+"""
+
+_REPORT_LIMIT = 5  # near misses shown per unexpected request in the text report
+
+
+class MockMismatchError(PactdslError, AssertionError):
+    """The mock provider did not get the requests its interactions expect.
+
+    Attributes:
+        mismatches: The problems, as `MissingRequest`, `UnexpectedRequest` and
+            `AmbiguousRequest` objects.
+        report: The readable report (also the message).
+    """
+
+    def __init__(self, report: str, mismatches: Sequence[MockProblem]) -> None:
+        super().__init__(report)
+        self.report = report
+        self.mismatches = list(mismatches)
+
+
+class MockServerError(PactdslError, OSError):
+    """The mock provider's server could not start (for example, the port is busy)."""
+
+
+@attrs.frozen
+class MockRequest:
+    """A request as the mock provider receives it, whatever carried it."""
+
+    method: str
+    path: str
+    query_string: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+@attrs.frozen
+class MockResponse:
+    """A response as the mock provider answers; the carrier adds Content-Length."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body)
+
+
+def _states_text(given: Sequence[str]) -> str:
+    if not given:
+        return ""
+    return " (given " + ", ".join(repr(s) for s in given) + ")"
+
+
+@attrs.frozen
+class NearMiss:
+    """An interaction a request did not match, with what differs."""
+
+    description: str
+    given: tuple[str, ...]
+    mismatches: tuple[Mismatch, ...]
+
+    def __str__(self) -> str:
+        found = "; ".join(m.message for m in self.mismatches) or "matches"
+        return f"{self.description!r}{_states_text(self.given)}: {found}"
+
+
+@attrs.frozen
+class MissingRequest:
+    """An expected interaction that was never received."""
+
+    description: str
+    given: tuple[str, ...]
+    method: str
+    path: str
+
+    def __str__(self) -> str:
+        return (
+            f"Interaction {self.description!r}{_states_text(self.given)} was never "
+            f"received: expected {self.method} {self.path}"
+        )
+
+
+@attrs.frozen
+class UnexpectedRequest:
+    """A request that matched no served interaction (answered with 404).
+
+    `closest` lists every served interaction with its mismatches, the closest
+    first; `hint` says when an interaction left out by ``interactions=`` or
+    ``given=`` would have matched.
+    """
+
+    method: str
+    path: str
+    closest: tuple[NearMiss, ...]
+    hint: str = ""
+
+    def __str__(self) -> str:
+        lines = [f"No interaction matches {self.method} {self.path} amongst:"]
+        lines += [f"  - {near}" for near in self.closest[:_REPORT_LIMIT]]
+        if len(self.closest) > _REPORT_LIMIT:
+            lines.append(f"  ... and {len(self.closest) - _REPORT_LIMIT} more")
+        if not self.closest:
+            lines.append("  (no interactions are served)")
+        if self.hint:
+            lines.append(f"  Hint: {self.hint}")
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class AmbiguousRequest:
+    """A request that matched several served interactions equally (answered with 500)."""
+
+    method: str
+    path: str
+    candidates: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def __str__(self) -> str:
+        names = ", ".join(f"{d!r}{_states_text(g)}" for d, g in self.candidates)
+        return (
+            f"{self.method} {self.path} matches {len(self.candidates)} interactions "
+            f"equally: {names}; serve only one of them with given=<provider state> "
+            "or interactions=<description>"
+        )
+
+
+MockProblem = MissingRequest | UnexpectedRequest | AmbiguousRequest
+
+
+@attrs.frozen
+class MockCall:
+    """One request the mock received, what it matched and what it answered.
+
+    Attributes:
+        request: The request as V4 Pact JSON (method, path, query, headers, body).
+        interaction: The interaction served, or None when nothing (or more than
+            one interaction) matched.
+        response: The response sent.
+        problem: Why no interaction was served, when none was.
+    """
+
+    request: dict[str, Any]
+    interaction: Interaction | None
+    response: MockResponse
+    problem: UnexpectedRequest | AmbiguousRequest | None = None
+
+
+def _as_names(value: str | Iterable[str] | None, argument: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = (value,) if isinstance(value, str) else tuple(value)
+    for name in names:
+        if not isinstance(name, str):
+            msg = f"{argument}={value!r}: give a string or a list of strings"
+            raise TypeError(msg)
+    return names
+
+
+def select_interactions(
+    pact: Pact,
+    interactions: str | Iterable[str] | None = None,
+    given: str | Iterable[str] | None = None,
+) -> tuple[Interaction, ...]:
+    """The interactions a mock serves: by description and/or provider state.
+
+    Args:
+        pact: The pact to choose from.
+        interactions: One description or several; None keeps all.
+        given: One provider-state name or several; an interaction is kept when
+            one of its states is named. None keeps all.
+
+    Raises:
+        ValueError: naming a description or state that does not exist, or a
+            choice that leaves nothing to serve.
+    """
+    descriptions = _as_names(interactions, "interactions")
+    states = _as_names(given, "given")
+    http = pact.http_interactions  # messages are not served over HTTP
+    known = [i.description for i in http]
+    chosen = list(http)
+    if descriptions is not None:
+        unknown = [d for d in descriptions if d not in known]
+        if unknown:
+            msg = (
+                f"interactions={list(descriptions)!r}: no interaction {unknown[0]!r} in "
+                f"{pact.consumer}-{pact.provider}; known descriptions: {known}"
+            )
+            raise ValueError(msg)
+        chosen = [i for i in chosen if i.description in descriptions]
+    if states is not None:
+        known_states = sorted({s.name for i in http for s in i.provider_states})
+        unknown = [s for s in states if s not in known_states]
+        if unknown:
+            msg = (
+                f"given={list(states)!r}: no interaction of {pact.consumer}-{pact.provider} "
+                f"has the provider state {unknown[0]!r}; known states: {known_states}"
+            )
+            raise ValueError(msg)
+        chosen = [i for i in chosen if any(s.name in states for s in i.provider_states)]
+    if not http:
+        msg = (
+            f"{pact.consumer}-{pact.provider} has no HTTP interactions to serve (only "
+            "messages); test message consumers without a mock provider"
+        )
+        raise ValueError(msg)
+    if not chosen:
+        msg = (
+            f"interactions={descriptions!r} and given={states!r} together leave no "
+            f"interaction of {pact.consumer}-{pact.provider} to serve; loosen one of them"
+        )
+        raise ValueError(msg)
+    return tuple(chosen)
+
+
+def _given(interaction: Interaction) -> tuple[str, ...]:
+    return tuple(s.name for s in interaction.provider_states)
+
+
+def _header_pairs(headers: Mapping[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for name, value in headers.items():
+        if isinstance(value, str):
+            pairs.append((name, value))
+        else:
+            pairs.extend((name, str(v)) for v in value)
+    return pairs
+
+
+class _Served:
+    """One served interaction, with what the hot path needs computed once."""
+
+    def __init__(self, index: int, interaction: Interaction) -> None:
+        self.index = index
+        self.interaction = interaction
+        self.given = _given(interaction)
+        self.expected = expected_request_json(interaction)
+        rules = self.expected.get("matchingRules") or {}
+        # A method or path under a matcher cannot be looked up by its literal value.
+        self.method: str | None = None if "method" in rules else interaction.request.method.upper()
+        self.path: str | None = None if "path" in rules else interaction.request.path
+        response = interaction.response
+        self.status = response.status
+        self.headers = _header_pairs(response.headers)
+        body = response.body
+        if body is not None and not any(k.lower() == "content-type" for k, _ in self.headers):
+            content_type = body.content_type or infer_content_type(response.headers, body.content)
+            self.headers.append(("Content-Type", content_type))
+        self.generators = {k: v for k, v in response.generators.items() if v}
+        self.state_params: dict[str, Any] = {}
+        for state in interaction.provider_states:
+            self.state_params.update(state.params)
+        self.static_body = b"" if body is None else body_bytes(body, response.headers)
+
+    def example_response(self, base_url: str) -> MockResponse:
+        """The example response, with the response's generators applied."""
+        if not self.generators:
+            return MockResponse(self.status, tuple(self.headers), self.static_body)
+        context = GeneratorContext(
+            rng=random.Random(),
+            provider_state=self.state_params,
+            mock_server_url=base_url,
+        )
+        response = self.interaction.response
+        status = self.status
+        headers = list(self.headers)
+        body = self.static_body
+        for category, generators in self.generators.items():
+            usable = {
+                path: gen
+                for path, gen in generators.items()
+                # A provider-state value the consumer test cannot know keeps its example.
+                if not isinstance(gen, ProviderState) or _resolvable(gen, context)
+            }
+            if not usable:
+                continue
+            if category == "body" and response.body is not None:
+                content = apply_generators(response.body.content, usable, context)
+                body = body_bytes(response.body, response.headers, content)
+            elif category == "header":
+                for name, gen in usable.items():
+                    value = str(gen.generate(context))
+                    headers = [(k, v) for k, v in headers if k.lower() != name.lower()]
+                    headers.append((name, value))
+            elif category == "status":
+                for gen in usable.values():
+                    status = int(gen.generate(context))
+        return MockResponse(status, tuple(headers), body)
+
+
+def _resolvable(gen: ProviderState, context: GeneratorContext) -> bool:
+    try:
+        gen.generate(context)
+    except KeyError:
+        return False
+    return True
+
+
+def _json_response(status: int, payload: Any) -> MockResponse:
+    body = json.dumps(payload, ensure_ascii=False, default=str).encode("utf-8")
+    return MockResponse(status, (("Content-Type", "application/json"),), body)
+
+
+def _mismatch_json(mismatch: Mismatch) -> dict[str, Any]:
+    return {
+        "kind": mismatch.kind,
+        "path": mismatch.path,
+        "expected": mismatch.expected,
+        "actual": mismatch.actual,
+        "message": mismatch.message,
+    }
+
+
+class MockCore:
+    """Serves a pact's interactions: match, answer, record.
+
+    Thread-safe: matching runs without a lock; only recording takes one.
+
+    Args:
+        pact: The whole pact (interactions left out are used for hints only).
+        served: The interactions to serve and expect.
+        base_url: The mock's URL, for ``mock_server_url`` generators (settable, as
+            a real port is known only once bound).
+        response_factory: Makes responses instead of the examples (fuzzing).
+    """
+
+    def __init__(
+        self,
+        pact: Pact,
+        served: Sequence[Interaction],
+        base_url: str,
+        response_factory: ResponseFactory | None = None,
+    ) -> None:
+        self.pact = pact
+        self.base_url = base_url
+        self._served = [_Served(n, item) for n, item in enumerate(served)]
+        self._by_route: dict[tuple[str, str], list[_Served]] = {}
+        self._wild: list[_Served] = []
+        for entry in self._served:
+            if entry.method is None or entry.path is None:
+                self._wild.append(entry)
+            else:
+                self._by_route.setdefault((entry.method, entry.path), []).append(entry)
+        self._response_factory = response_factory
+        # A factory (hypothesis, for fuzzing) need not be thread-safe: one at a time.
+        self._factory_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._calls: list[MockCall] = []
+        self._counts = [0] * len(self._served)
+
+    @property
+    def interactions(self) -> tuple[Interaction, ...]:
+        """The interactions served."""
+        return tuple(entry.interaction for entry in self._served)
+
+    @property
+    def calls(self) -> list[MockCall]:
+        """A snapshot of the calls received so far, in arrival order."""
+        with self._lock:
+            return list(self._calls)
+
+    def reset(self) -> None:
+        """Forget the calls received."""
+        with self._lock:
+            self._calls.clear()
+            self._counts = [0] * len(self._served)
+
+    def handle(self, request: MockRequest) -> MockResponse:
+        """Answer one request: the matching interaction's response, else 404 (or 500).
+
+        A request that matches no served interaction gets 404 with a JSON body
+        listing each interaction's mismatches; one that matches several equally
+        gets 500 saying how to choose. Both are recorded as problems.
+        """
+        actual = actual_request_json(
+            request.method, request.path, request.query_string, request.headers, request.body
+        )
+        try:
+            matched = [e for e in self._candidates(actual) if not self._match(e, actual)]
+        except MatchingError as exc:
+            return self._record(actual, None, _json_response(500, {"error": str(exc)}), None)
+        if len(matched) == 1:
+            entry = matched[0]
+            return self._record(actual, entry, self._respond(entry), None)
+        if matched:
+            problem = AmbiguousRequest(
+                actual["method"],
+                request.path,
+                tuple((e.interaction.description, e.given) for e in matched),
+            )
+            ambiguous = {
+                "error": str(problem),
+                "interactions": [
+                    {"description": d, "given": list(g)} for d, g in problem.candidates
+                ],
+            }
+            return self._record(actual, None, _json_response(500, ambiguous), problem)
+        unexpected = self._explain(actual, request.path)
+        payload: dict[str, Any] = {
+            "error": f"No interaction matches {unexpected.method} {unexpected.path}",
+            "request": actual,
+            "interactions": [
+                {
+                    "description": near.description,
+                    "given": list(near.given),
+                    "mismatches": [_mismatch_json(m) for m in near.mismatches],
+                }
+                for near in unexpected.closest
+            ],
+        }
+        if unexpected.hint:
+            payload["hint"] = unexpected.hint
+        return self._record(actual, None, _json_response(404, payload), unexpected)
+
+    def _candidates(self, actual: dict[str, Any]) -> list[_Served]:
+        exact = self._by_route.get((actual["method"], actual["path"]), [])
+        if not self._wild:
+            return exact
+        wild = [e for e in self._wild if e.method in (None, actual["method"])]
+        return sorted([*exact, *wild], key=lambda e: e.index)
+
+    @staticmethod
+    def _match(entry: _Served, actual: dict[str, Any]) -> list[Mismatch]:
+        return match_request(entry.expected, actual, spec_version="4.0")
+
+    def _respond(self, entry: _Served) -> MockResponse:
+        if self._response_factory is None:
+            return entry.example_response(self.base_url)
+        with self._factory_lock:
+            status, headers, body = self._response_factory(entry.interaction)
+        return MockResponse(int(status), tuple(_header_pairs(headers)), bytes(body))
+
+    def _explain(self, actual: dict[str, Any], path: str) -> UnexpectedRequest:
+        with self._lock:
+            counts = list(self._counts)
+        near: list[tuple[int, int, int, NearMiss]] = []
+        for entry in self._served:
+            try:
+                found = tuple(self._match(entry, actual))
+            except MatchingError as exc:
+                found = (Mismatch("body", "$", None, None, str(exc)),)
+            miss = NearMiss(entry.interaction.description, entry.given, found)
+            # Interactions not yet received first, then the closest (fewest mismatches).
+            near.append((counts[entry.index] > 0, len(found), entry.index, miss))
+        near.sort(key=lambda item: item[:3])
+        served = {id(e.interaction) for e in self._served}
+        hint = ""
+        for other in self.pact.http_interactions:
+            if id(other) in served:
+                continue
+            try:
+                if not match_request(expected_request_json(other), actual, spec_version="4.0"):
+                    hint = (
+                        f"interaction {other.description!r}{_states_text(_given(other))} "
+                        "matches but is not served; add it with interactions= or given="
+                    )
+                    break
+            except MatchingError:
+                continue
+        return UnexpectedRequest(actual["method"], path, tuple(n[3] for n in near), hint)
+
+    def _record(
+        self,
+        actual: dict[str, Any],
+        entry: _Served | None,
+        response: MockResponse,
+        problem: UnexpectedRequest | AmbiguousRequest | None,
+    ) -> MockResponse:
+        call = MockCall(actual, None if entry is None else entry.interaction, response, problem)
+        with self._lock:
+            self._calls.append(call)
+            if entry is not None:
+                self._counts[entry.index] += 1
+        return response
+
+    def verify(self) -> tuple[bool, list[MockProblem]]:
+        """Whether every served interaction was received and nothing unexpected arrived.
+
+        Returns:
+            ``(ok, problems)``: unexpected requests in arrival order, then the
+            interactions never received.
+        """
+        with self._lock:
+            calls = list(self._calls)
+            counts = list(self._counts)
+        problems: list[MockProblem] = [c.problem for c in calls if c.problem is not None]
+        for entry in self._served:
+            if counts[entry.index] == 0:
+                request = entry.interaction.request
+                problems.append(
+                    MissingRequest(
+                        entry.interaction.description,
+                        entry.given,
+                        request.method.upper(),
+                        request.path,
+                    )
+                )
+        return (not problems, problems)
+
+    def report(self, problems: Sequence[MockProblem]) -> str:
+        """The readable report of `problems` (from `verify`)."""
+        count = len(problems)
+        head = (
+            f"Mock provider for {self.pact.consumer} -> {self.pact.provider} at "
+            f"{self.base_url}: {count} problem{'s' if count != 1 else ''}"
+        )
+        return "\n".join([head, *(str(p) for p in problems)])

@@ -1,0 +1,255 @@
+"""Serving on a real port: a stdlib HTTP/1.1 server on a background thread.
+
+Any client can talk to it (urllib, requests, aiohttp, curl). Each connection
+is served on its own daemon thread; every response carries an explicit
+Content-Length so keep-alive works. `stop` returns at once: the accept loop
+wakes on a self-pipe rather than polling, and open keep-alive connections are
+shut down. Threads come from a shared pool, because starting a thread costs
+more than serving a request when a test suite starts one mock per test.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import queue
+import selectors
+import socket
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote
+
+from pactdsl._mock._core import MockRequest, MockResponse, MockServerError
+
+__all__ = ["MockHTTPServer"]
+
+Handler = Callable[[MockRequest], MockResponse]
+
+
+class _ThreadPool:
+    """Daemon threads that wait for tasks; a new one starts only when none is idle."""
+
+    max_idle = 64
+
+    def __init__(self) -> None:
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def submit(self, task: Callable[[], None]) -> None:
+        with self._lock:
+            spawn = self._idle == 0
+            if not spawn:
+                self._idle -= 1
+        self._tasks.put(task)
+        if spawn:
+            threading.Thread(target=self._work, name="pactdsl-mock", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            task = self._tasks.get()
+            # Tasks handle their own errors (socketserver's handle_error, the loop's guards).
+            with contextlib.suppress(Exception):
+                task()
+            with self._lock:
+                if self._idle >= self.max_idle:
+                    return
+                self._idle += 1
+
+
+_POOL = _ThreadPool()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # Many clients may connect at once (load tests); the default backlog of 5 drops SYNs.
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: Handler) -> None:
+        self.mock_handler = handler
+        self.open_connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _RequestHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a pooled thread (ThreadingMixIn would start one)."""
+        _POOL.submit(lambda: self.process_request_thread(request, client_address))
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind would resolve the host's FQDN (slow DNS); bind directly.
+        # SO_REUSEADDR lets a fixed port be reused while in TIME_WAIT; on Linux and macOS
+        # a port someone listens on still fails at once. Windows would let us steal it.
+        if os.name != "nt":
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(self.server_address)
+        host, port = self.socket.getsockname()[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, the client's delayed
+    # ACK stalls every keep-alive response by ~40 ms.
+    disable_nagle_algorithm = True
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.open_connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.open_connections.discard(self.connection)
+        with contextlib.suppress(OSError):  # the client may have gone already
+            super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: the mock records calls itself."""
+
+    def __getattr__(self, name: str) -> Any:
+        # BaseHTTPRequestHandler dispatches to do_<METHOD>; serve every method.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks: list[bytes] = []
+            while True:
+                size_line = self.rfile.readline()
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    # Trailers, if any, end with an empty line.
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _serve(self) -> None:
+        raw_path, _, query = self.path.partition("?")
+        request = MockRequest(
+            self.command,
+            unquote(raw_path),
+            query,
+            tuple(self.headers.items()),
+            self._read_body(),
+        )
+        try:
+            response = self.server.mock_handler(request)
+        except Exception as exc:  # the client must get an answer, not a reset
+            body = f"pactdsl mock provider failed: {type(exc).__name__}: {exc}".encode()
+            response = MockResponse(500, (("Content-Type", "text/plain"),), body)
+        self.send_response(response.status)
+        for name, value in response.headers:
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD" and response.body:
+            self.wfile.write(response.body)
+
+
+class MockHTTPServer:
+    """A real HTTP/1.1 server on `host`:`port` answering with `handler`.
+
+    Args:
+        handler: The mock core's `handle`.
+        host: The address to listen on.
+        port: 0 for any free port, or a fixed port.
+    """
+
+    def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._handler = handler
+        self._host = host
+        self._requested_port = port
+        self._server: _Server | None = None
+        self._stopped: threading.Event | None = None
+        self._wake_read: socket.socket | None = None
+        self._wake_write: socket.socket | None = None
+
+    @property
+    def port(self) -> int:
+        """The port listened on (known once started)."""
+        if self._server is None:
+            msg = "the mock server is not started; call start() first"
+            raise RuntimeError(msg)
+        return self._server.server_port
+
+    def start(self) -> None:
+        """Bind and start serving on a daemon thread.
+
+        Raises:
+            MockServerError: when the port is busy or the address cannot be bound.
+        """
+        try:
+            server = _Server((self._host, self._requested_port), self._handler)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                msg = (
+                    f"port={self._requested_port} on host={self._host!r} is already in use; "
+                    "pick another port, or port=0 for any free one"
+                )
+            else:
+                msg = (
+                    f"cannot listen on host={self._host!r} port={self._requested_port}: "
+                    f"{exc.strerror or exc}"
+                )
+            raise MockServerError(exc.errno or 0, msg) from None
+        self._server = server
+        self._wake_read, self._wake_write = socket.socketpair()
+        stopped = threading.Event()
+        wake = self._wake_read
+        self._stopped = stopped
+        _POOL.submit(lambda: self._accept_loop(server, wake, stopped))
+
+    @staticmethod
+    def _accept_loop(server: _Server, wake: socket.socket, stopped: threading.Event) -> None:
+        try:
+            MockHTTPServer._accept_until_woken(server, wake)
+        finally:
+            stopped.set()
+
+    @staticmethod
+    def _accept_until_woken(server: _Server, wake: socket.socket) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(server.socket, selectors.EVENT_READ)
+            selector.register(wake, selectors.EVENT_READ)
+            while True:
+                for key, _ in selector.select():
+                    if key.fileobj is wake:
+                        return
+                    try:
+                        connection, address = server.get_request()
+                    except OSError:
+                        continue
+                    # ThreadingMixIn: a daemon thread per connection.
+                    server.process_request(connection, address)
+
+    def stop(self) -> None:
+        """Stop accepting, close open connections and the listening socket."""
+        server, stopped = self._server, self._stopped
+        if server is None or stopped is None:
+            return
+        assert self._wake_write is not None
+        assert self._wake_read is not None
+        self._wake_write.send(b"x")
+        stopped.wait()
+        with server.connections_lock:
+            connections = list(server.open_connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
+        server.server_close()
+        self._wake_write.close()
+        self._wake_read.close()
+        self._server = None
+        self._stopped = None
+        self._wake_read = self._wake_write = None
