@@ -18,76 +18,224 @@ def payment_service_contract():
 
 generate_pact(payment_service_contract, output="pacts/")
 ```
+
+Public names load on first use (as attrs does for its submodules), so
+`import pactdsl` stays cheap: httpx, respx, sqlite3 and hypothesis are imported
+only by the parts that need them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from pactdsl._dsl import (
-    Contract,
-    InteractionBuilder,
-    contract,
-    contracts,
-    define_contract,
-    generate_pact,
-    get_contract,
-    interaction,
-)
-from pactdsl._errors import (
-    ContractError,
-    InvalidMatcher,
-    PactdslError,
-    PactFileError,
-    PactSpecError,
-)
-from pactdsl._model import (
-    Body,
-    Interaction,
-    Pact,
-    PactSpec,
-    ProviderState,
-    Request,
-    Response,
-)
-from pactdsl._pactfile import load_pact
+if TYPE_CHECKING:
+    from pactdsl._dsl import (
+        Contract,
+        InteractionBuilder,
+        contract,
+        contracts,
+        define_contract,
+        generate_pact,
+        get_contract,
+        interaction,
+    )
+    from pactdsl._errors import (
+        ContractError,
+        InvalidMatcher,
+        PactdslError,
+        PactFileError,
+        PactSpecError,
+    )
+    from pactdsl._mock import (
+        AmbiguousRequest,
+        MissingRequest,
+        MockCall,
+        MockMismatchError,
+        MockProvider,
+        MockServerError,
+        NearMiss,
+        UnexpectedRequest,
+        create_mock_provider,
+        mock_provider,
+        mock_request,
+        verify_mock_interactions,
+    )
+    from pactdsl._model import (
+        Body,
+        Interaction,
+        Pact,
+        PactSpec,
+        ProviderState,
+        Request,
+        Response,
+    )
+    from pactdsl._pactfile import load_pact
+    from pactdsl._verify import (
+        ContractVerificationResult,
+        ErroredInteraction,
+        FailedInteraction,
+        InteractionResult,
+        PassedInteraction,
+        ProviderRequest,
+        VerificationConfigError,
+        format_verification_report,
+        verification_report_json,
+        verification_report_junit,
+        verify_provider,
+    )
+    from pactdsl.broker import (
+        BrokerError,
+        CanIDeployDecision,
+        can_i_deploy,
+        publish,
+        publish_verification_result,
+        record_deployment,
+    )
+    from pactdsl.matching import MatchingError, Mismatch
+
+# Where each public name lives; `__getattr__` imports it on first access.
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "Contract",
+            "InteractionBuilder",
+            "contract",
+            "contracts",
+            "define_contract",
+            "generate_pact",
+            "get_contract",
+            "interaction",
+        ],
+        "pactdsl._dsl",
+    ),
+    **dict.fromkeys(
+        ["ContractError", "InvalidMatcher", "PactdslError", "PactFileError", "PactSpecError"],
+        "pactdsl._errors",
+    ),
+    **dict.fromkeys(
+        [
+            "AmbiguousRequest",
+            "MissingRequest",
+            "MockCall",
+            "MockMismatchError",
+            "MockProvider",
+            "MockServerError",
+            "NearMiss",
+            "UnexpectedRequest",
+            "create_mock_provider",
+            "mock_provider",
+            "mock_request",
+            "verify_mock_interactions",
+        ],
+        "pactdsl._mock",
+    ),
+    **dict.fromkeys(
+        ["Body", "Interaction", "Pact", "PactSpec", "ProviderState", "Request", "Response"],
+        "pactdsl._model",
+    ),
+    "load_pact": "pactdsl._pactfile",
+    **dict.fromkeys(
+        [
+            "ContractVerificationResult",
+            "ErroredInteraction",
+            "FailedInteraction",
+            "InteractionResult",
+            "PassedInteraction",
+            "ProviderRequest",
+            "VerificationConfigError",
+            "format_verification_report",
+            "verification_report_json",
+            "verification_report_junit",
+            "verify_provider",
+        ],
+        "pactdsl._verify",
+    ),
+    **dict.fromkeys(
+        [
+            "BrokerError",
+            "CanIDeployDecision",
+            "can_i_deploy",
+            "publish",
+            "publish_verification_result",
+            "record_deployment",
+        ],
+        "pactdsl.broker",
+    ),
+    **dict.fromkeys(["MatchingError", "Mismatch"], "pactdsl.matching"),
+}
 
 __all__ = [
+    "AmbiguousRequest",
     "Body",
+    "BrokerError",
+    "CanIDeployDecision",
     "Contract",
     "ContractError",
+    "ContractVerificationResult",
+    "ErroredInteraction",
+    "FailedInteraction",
     "Interaction",
     "InteractionBuilder",
+    "InteractionResult",
     "InvalidMatcher",
+    "MatchingError",
+    "Mismatch",
+    "MissingRequest",
+    "MockCall",
+    "MockMismatchError",
+    "MockProvider",
+    "MockServerError",
+    "NearMiss",
     "Pact",
     "PactFileError",
     "PactSpec",
     "PactSpecError",
     "PactdslError",
+    "PassedInteraction",
+    "ProviderRequest",
     "ProviderState",
     "Request",
     "Response",
+    "UnexpectedRequest",
+    "VerificationConfigError",
+    "can_i_deploy",
     "contract",
     "contracts",
+    "create_mock_provider",
     "define_contract",
+    "format_verification_report",
     "generate_pact",
     "get_contract",
     "interaction",
     "load_pact",
+    "mock_provider",
+    "mock_request",
+    "publish",
+    "publish_verification_result",
+    "record_deployment",
+    "verification_report_json",
+    "verification_report_junit",
+    "verify_mock_interactions",
+    "verify_provider",
 ]
-
-# Reprs, tracebacks and docs say pactdsl.Contract, not pactdsl._dsl.Contract.
-for _name in __all__:
-    _obj = globals()[_name]
-    if hasattr(_obj, "__module__") and isinstance(_obj, type):
-        _obj.__module__ = "pactdsl"
-del _name, _obj
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        if isinstance(value, type) and value.__module__.startswith("pactdsl._"):
+            # Reprs, tracebacks and docs say pactdsl.Contract, not pactdsl._dsl.Contract.
+            value.__module__ = "pactdsl"
+        globals()[name] = value
+        return value
     if name == "__version__":
         from pactdsl._version import version
 
         return version()
     msg = f"module 'pactdsl' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
