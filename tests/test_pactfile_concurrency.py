@@ -1,0 +1,177 @@
+"""Concurrent and repeated writes of one pact file: nothing lost, nothing outside `output`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pactdsl import Contract, define_contract, generate_pact, interaction, load_pact
+from pactdsl.match import like
+
+_ROOT = Path(__file__).resolve().parents[1]
+_WRITER = _ROOT / "tests" / "_concurrent_writer.py"
+
+
+def test_eight_processes_lose_no_interaction(tmp_path: Path) -> None:
+    """8 processes merging 50 interactions each, 5 per write, leave all 400 and valid JSON."""
+    env = {**os.environ, "PYTHONPATH": str(_ROOT)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(_WRITER), str(tmp_path), str(worker), "50", "5"],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for worker in range(8)
+    ]
+    errors = [(w.wait(timeout=120), w.stderr.read() if w.stderr else "") for w in workers]
+    for worker in workers:
+        if worker.stderr:
+            worker.stderr.close()
+    assert [code for code, _ in errors] == [0] * 8, errors
+    target = tmp_path / "busy-consumer-busy-provider.json"
+    document = json.loads(target.read_text("utf-8"))
+    descriptions = [item["description"] for item in document["interactions"]]
+    assert len(descriptions) == 400
+    assert set(descriptions) == {f"worker-{w}-{n}" for w in range(8) for n in range(50)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "busy-consumer-busy-provider.json",
+        "busy-consumer-busy-provider.json.lock",
+    ]
+
+
+def _contract(name: str, *descriptions: str, status: int = 200) -> Contract:
+    return define_contract(
+        name,
+        consumer="repeat-consumer",
+        provider="repeat-provider",
+        interactions=[
+            interaction(d)
+            .given("ready", n=1)
+            .request(method="GET", path="/x")
+            .responds(status=status, body={"d": like(d)})
+            for d in descriptions
+        ],
+    )
+
+
+@pytest.mark.parametrize("spec", ["2.0.0", "3.0.0", "4.0"])
+def test_unchanged_contract_rewrites_same_bytes(
+    tmp_path: Path, clean_registry: None, spec: str
+) -> None:
+    """Writing an unchanged contract twice leaves the file byte for byte the same."""
+    contract = define_contract(
+        "same-bytes",
+        consumer="c",
+        provider="p",
+        interactions=[
+            interaction("a").request(method="GET", path="/a").responds(status=200, body={"x": 1})
+        ],
+    )
+    path = generate_pact(contract, output=tmp_path, spec=spec)
+    first = path.read_bytes()
+    again = generate_pact(contract, output=tmp_path, spec=spec)
+    assert again == path
+    assert path.read_bytes() == first
+    overwritten = generate_pact(contract, output=tmp_path, spec=spec, mode="overwrite")
+    assert overwritten.read_bytes() == first
+
+
+def test_merge_replaces_same_description_and_states(tmp_path: Path, clean_registry: None) -> None:
+    """Merging keeps other interactions and replaces the one with the same identity."""
+    generate_pact(_contract("first", "one", "two"), output=tmp_path)
+    path = generate_pact(_contract("second", "two", "three", status=201), output=tmp_path)
+    pact = load_pact(path)
+    assert [i.description for i in pact.interactions] == ["one", "two", "three"]
+    assert pact.interaction("two").response.status == 201
+    assert pact.interaction("one").response.status == 200
+
+
+def test_merge_keeps_same_description_with_other_states(
+    tmp_path: Path, clean_registry: None
+) -> None:
+    """An interaction with the same description but other state params is kept beside it."""
+    generate_pact(_contract("first", "one"), output=tmp_path)
+    other = define_contract(
+        "other-states",
+        consumer="repeat-consumer",
+        provider="repeat-provider",
+        interactions=[
+            interaction("one")
+            .given("ready", n=2)
+            .request(method="GET", path="/x")
+            .responds(status=204)
+        ],
+    )
+    pact = load_pact(generate_pact(other, output=tmp_path))
+    assert [(i.description, i.response.status) for i in pact.interactions] == [
+        ("one", 200),
+        ("one", 204),
+    ]
+
+
+def test_overwrite_starts_afresh(tmp_path: Path, clean_registry: None) -> None:
+    """mode="overwrite" drops interactions that the new contract does not have."""
+    generate_pact(_contract("first", "one", "two"), output=tmp_path)
+    path = generate_pact(_contract("second", "three"), output=tmp_path, mode="overwrite")
+    assert [i.description for i in load_pact(path).interactions] == ["three"]
+
+
+def test_merge_into_broken_file_fails_and_keeps_it(tmp_path: Path, clean_registry: None) -> None:
+    """Merging into a file that is not JSON raises PactFileError and leaves the file alone."""
+    from pactdsl import PactFileError
+
+    target = tmp_path / "repeat-consumer-repeat-provider.json"
+    target.write_text("{ not json", "utf-8")
+    with pytest.raises(PactFileError, match="not valid JSON"):
+        generate_pact(_contract("first", "one"), output=tmp_path)
+    assert target.read_text("utf-8") == "{ not json"
+    assert not list(tmp_path.glob(".pact-*"))
+
+
+@pytest.mark.parametrize(
+    ("consumer", "provider"),
+    [
+        ("../../escape", "p"),
+        ("c", "/etc/passwd"),
+        ("a/b/../../..", "..\\..\\win"),
+        ("nul\x00byte", "p\x00"),
+        ("c", "sub/dir"),
+        ("~user", "$HOME"),
+        (".hidden", "p."),
+    ],
+)
+def test_unsafe_names_stay_inside_output(
+    tmp_path: Path, clean_registry: None, consumer: str, provider: str
+) -> None:
+    """Consumer and provider names with /, .., NUL or the like never write outside `output`."""
+    output = tmp_path / "out" / "pacts"
+    contract = define_contract(
+        "unsafe",
+        consumer=consumer,
+        provider=provider,
+        interactions=[interaction("x").request(method="GET", path="/").responds(status=200)],
+    )
+    path = generate_pact(contract, output=output)
+    assert path.parent == output
+    assert not path.name.startswith(".")
+    everything = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert all(output in p.parents for p in everything)
+    assert [p for p in everything if p.suffix == ".json"] == [path]
+    assert load_pact(path).consumer == consumer
+    assert load_pact(path).provider == provider
+
+
+@pytest.mark.parametrize("name", ["..", ".", " . ", " "])
+def test_names_with_nothing_usable_are_refused(tmp_path: Path, name: str) -> None:
+    """A name that leaves nothing for a file name is refused, naming the argument."""
+    from pactdsl import Pact
+
+    with pytest.raises(ValueError, match=r"consumer=.* leaves nothing usable in a file name"):
+        generate_pact(Pact(name, "p"), output=tmp_path)
+    assert list(tmp_path.iterdir()) == []
