@@ -1,0 +1,733 @@
+"""Message pacts: the model, the DSL and the consumer-side check.
+
+Queues and event streams (Kafka, SQS, RabbitMQ) carry messages, not HTTP. A
+pact describes them as asynchronous messages (one-way: the provider publishes,
+the consumer handles) or, in V4, synchronous messages (a request message with
+one or more response messages):
+
+```python
+from pactdsl import contract, message, sync_message
+from pactdsl.match import integer, regex
+
+@contract(consumer="billing", provider="orders")
+def order_events():
+    yield (
+        message("an order created event")
+        .given("an order exists", id=7)
+        .with_content({"orderId": integer(7), "status": regex("created|paid", "created")},
+                      metadata={"topic": "orders"})
+    )
+```
+
+`verify_message_consumer` then feeds each message's example to the consumer's
+handler, and `verify_provider(..., message_producers=...)` checks what the
+provider's code produces against the same contract.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from pactdsl._errors import ContractError, InvalidMatcher, PactdslError
+from pactdsl._generators import Generator, GeneratorContext, apply_generators
+from pactdsl._matchers import (
+    UNSET,
+    RuleGroup,
+    _call_repr,
+    _example_of,
+    check_json_value,
+    flatten,
+)
+from pactdsl._model import (
+    Body,
+    GeneratorsByCategory,
+    ProviderState,
+    RulesByCategory,
+    is_json_content_type,
+)
+
+if TYPE_CHECKING:
+    from pactdsl._dsl import Contract
+    from pactdsl._model import Pact
+
+__all__ = [
+    "ASYNCHRONOUS_MESSAGES",
+    "SYNCHRONOUS_MESSAGES",
+    "HandledMessage",
+    "Message",
+    "MessageBuilder",
+    "MessageConsumerError",
+    "MessageConsumerResult",
+    "MessageContents",
+    "SyncMessageBuilder",
+    "SynchronousMessage",
+    "content_type_of",
+    "message",
+    "sync_message",
+    "verify_message_consumer",
+]
+
+ASYNCHRONOUS_MESSAGES = "Asynchronous/Messages"
+SYNCHRONOUS_MESSAGES = "Synchronous/Messages"
+
+# Writers spell the content-type metadata key in several ways.
+CONTENT_TYPE_KEYS = ("contentType", "content-type", "content_type", "Content-Type")
+
+
+def _metadata_content_type(metadata: Mapping[str, Any]) -> str | None:
+    for key in CONTENT_TYPE_KEYS:
+        value = metadata.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _identity(
+    description: str, states: tuple[ProviderState, ...]
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    pairs = tuple((s.name, json.dumps(dict(s.params), sort_keys=True)) for s in states)
+    return (description, pairs)
+
+
+# --------------------------------------------------------------------------
+# The model
+
+
+@attrs.frozen
+class MessageContents:
+    """One message: its contents, metadata, and their rules and generators.
+
+    Attributes:
+        contents: The body (JSON value, text or bytes), or None for none.
+        metadata: Message metadata (Kafka/AMQP headers and the like), JSON values.
+        matching_rules: Rules by category: ``body`` (JSON paths) and
+            ``metadata`` (keyed by metadata name).
+        generators: Generators, in the same categories.
+    """
+
+    contents: Body | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+    matching_rules: RulesByCategory = attrs.field(factory=dict)
+    generators: GeneratorsByCategory = attrs.field(factory=dict)
+
+    @property
+    def content_type(self) -> str | None:
+        """The content type: the body's, else the ``contentType`` metadata."""
+        return content_type_of(self)
+
+    def example(self, context: GeneratorContext | None = None) -> tuple[Any, dict[str, Any]]:
+        """The contents and metadata a consumer receives, generators applied.
+
+        A generator that cannot run (a provider-state expression with no
+        provider state) keeps the example value.
+        """
+        context = context or GeneratorContext()
+        content = None if self.contents is None else self.contents.content
+        body_gens = self.generators.get("body", {})
+        if body_gens and content is not None and not isinstance(content, bytes):
+            for path, gen in body_gens.items():
+                try:
+                    content = apply_generators(content, {path: gen}, context)
+                except KeyError:
+                    continue
+        metadata = dict(self.metadata)
+        for key, gen in self.generators.get("metadata", {}).items():
+            name = key[2:] if key.startswith("$.") else key
+            if name in metadata:
+                try:
+                    metadata[name] = gen.generate(context)
+                except KeyError:
+                    continue
+        return content, metadata
+
+
+def content_type_of(contents: MessageContents) -> str | None:
+    """The content type of a message: its body's, else its ``contentType`` metadata."""
+    if contents.contents is not None and contents.contents.content_type:
+        return contents.contents.content_type
+    return _metadata_content_type(contents.metadata)
+
+
+@attrs.frozen
+class Message:
+    """An asynchronous message (V3 message pacts, V4 ``Asynchronous/Messages``).
+
+    The provider publishes it, the consumer handles it; nothing answers.
+    """
+
+    description: str
+    contents: Body | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+    matching_rules: RulesByCategory = attrs.field(factory=dict)
+    generators: GeneratorsByCategory = attrs.field(factory=dict)
+    provider_states: tuple[ProviderState, ...] = ()
+    key: str | None = None
+    pending: bool = False
+    comments: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def interaction_type(self) -> str:
+        """The V4 ``type``: ``Asynchronous/Messages``."""
+        return ASYNCHRONOUS_MESSAGES
+
+    @property
+    def identity(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Description and states: what a pact file merge replaces by."""
+        return _identity(self.description, self.provider_states)
+
+    @property
+    def message_contents(self) -> MessageContents:
+        """The message as `MessageContents` (what matching and examples work on)."""
+        return MessageContents(self.contents, self.metadata, self.matching_rules, self.generators)
+
+
+@attrs.frozen
+class SynchronousMessage:
+    """A V4 ``Synchronous/Messages`` interaction: a request and its response message(s)."""
+
+    description: str
+    request: MessageContents
+    responses: tuple[MessageContents, ...] = ()
+    provider_states: tuple[ProviderState, ...] = ()
+    key: str | None = None
+    pending: bool = False
+    comments: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def interaction_type(self) -> str:
+        """The V4 ``type``: ``Synchronous/Messages``."""
+        return SYNCHRONOUS_MESSAGES
+
+    @property
+    def identity(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Description and states: what a pact file merge replaces by."""
+        return _identity(self.description, self.provider_states)
+
+
+# --------------------------------------------------------------------------
+# The DSL
+
+
+@attrs.frozen
+class _ContentPart:
+    """What `.with_content(...)` (or a sync request/response) was called with."""
+
+    content: Any
+    metadata: tuple[tuple[str, Any], ...] = ()
+    content_type: str | None = None
+
+    def call_repr(self, name: str) -> str:
+        kwargs: dict[str, Any] = {}
+        if self.metadata:
+            kwargs["metadata"] = dict(self.metadata)
+        if self.content_type is not None:
+            kwargs["content_type"] = self.content_type
+        return _call_repr(name, self.content, **kwargs)
+
+
+def _content_part(
+    content: Any, metadata: Mapping[str, Any] | None, content_type: Any
+) -> _ContentPart:
+    if metadata is not None and not isinstance(metadata, Mapping):
+        msg = f"metadata={metadata!r} must be a mapping of name to value"
+        raise ContractError(msg)
+    if content_type is not None and (not isinstance(content_type, str) or "/" not in content_type):
+        msg = f"content_type={content_type!r} must be a media type such as 'application/json'"
+        raise ContractError(msg)
+    return _ContentPart(content, tuple((metadata or {}).items()), content_type)
+
+
+def _common_repr(
+    text: str,
+    states: tuple[ProviderState, ...],
+    pending: bool,
+    comments: tuple[str, ...],
+    key: str | None,
+) -> str:
+    for state in states:
+        text += "." + _call_repr("given", state.name, **dict(state.params))
+    if pending:
+        text += ".pending()"
+    for comment in comments:
+        text += f".comment({comment!r})"
+    if key is not None:
+        text += f".key({key!r})"
+    return text
+
+
+@attrs.frozen(repr=False)
+class MessageBuilder:
+    """An asynchronous message being declared; every method returns a new builder."""
+
+    description: str
+    states: tuple[ProviderState, ...] = ()
+    content_part: _ContentPart | None = None
+    interaction_key: str | None = None
+    is_pending: bool = False
+    comments: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        text = f"message({self.description!r})"
+        if self.content_part is not None:
+            text += "." + self.content_part.call_repr("with_content")
+        return _common_repr(text, self.states, self.is_pending, self.comments, self.interaction_key)
+
+    def given(
+        self, state: str, params: Mapping[str, Any] | None = None, /, **kwargs: Any
+    ) -> MessageBuilder:
+        """Add a provider state, with parameters (may be called several times)."""
+        merged = {**(params or {}), **kwargs}
+        return attrs.evolve(self, states=(*self.states, ProviderState(state, merged)))
+
+    def with_content(
+        self,
+        content: Any,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        content_type: str | None = None,
+    ) -> MessageBuilder:
+        """The message's contents (matchers may stand in any value) and metadata.
+
+        Args:
+            content: A JSON value (dict, list, ...) with matchers inside, text, or
+                bytes.
+            metadata: Metadata values (Kafka/AMQP headers, topic, ...); a matcher
+                may stand for a whole value.
+            content_type: The media type; by default ``application/json`` for
+                JSON, ``text/plain`` for text, ``application/octet-stream`` for bytes.
+        """
+        return attrs.evolve(self, content_part=_content_part(content, metadata, content_type))
+
+    def pending(self, flag: bool = True) -> MessageBuilder:
+        """Mark the message pending (V4): its failure does not fail verification."""
+        return attrs.evolve(self, is_pending=flag)
+
+    def comment(self, text: str) -> MessageBuilder:
+        """Add a free-text comment (V4 ``comments.text``)."""
+        return attrs.evolve(self, comments=(*self.comments, text))
+
+    def key(self, key: str) -> MessageBuilder:
+        """Set the V4 interaction ``key``."""
+        return attrs.evolve(self, interaction_key=key)
+
+    def build(self, contract_name: str) -> Message:
+        """The model `Message`, checked (used by `@contract`).
+
+        Raises:
+            ContractError: naming the contract, message and field at fault.
+        """
+        where = f"contract {contract_name!r}, message {self.description!r}"
+        if self.content_part is None:
+            msg = f"{where}: no content; call .with_content(...)"
+            raise ContractError(msg)
+        _check_states(self.states, where)
+        built = _build_contents(self.content_part, f"{where}, content")
+        return Message(
+            self.description,
+            built.contents,
+            built.metadata,
+            built.matching_rules,
+            built.generators,
+            self.states,
+            self.interaction_key,
+            self.is_pending,
+            _comments(self.comments),
+        )
+
+
+@attrs.frozen(repr=False)
+class SyncMessageBuilder:
+    """A synchronous message (V4) being declared; every method returns a new builder."""
+
+    description: str
+    states: tuple[ProviderState, ...] = ()
+    request_part: _ContentPart | None = None
+    response_parts: tuple[_ContentPart, ...] = ()
+    interaction_key: str | None = None
+    is_pending: bool = False
+    comments: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        text = f"sync_message({self.description!r})"
+        if self.request_part is not None:
+            text += "." + self.request_part.call_repr("with_request")
+        for part in self.response_parts:
+            text += "." + part.call_repr("with_response")
+        return _common_repr(text, self.states, self.is_pending, self.comments, self.interaction_key)
+
+    def given(
+        self, state: str, params: Mapping[str, Any] | None = None, /, **kwargs: Any
+    ) -> SyncMessageBuilder:
+        """Add a provider state, with parameters (may be called several times)."""
+        merged = {**(params or {}), **kwargs}
+        return attrs.evolve(self, states=(*self.states, ProviderState(state, merged)))
+
+    def with_request(
+        self,
+        content: Any,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        content_type: str | None = None,
+    ) -> SyncMessageBuilder:
+        """The request message the consumer sends (same arguments as `with_content`)."""
+        return attrs.evolve(self, request_part=_content_part(content, metadata, content_type))
+
+    def with_response(
+        self,
+        content: Any,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        content_type: str | None = None,
+    ) -> SyncMessageBuilder:
+        """Add a response message the provider answers with (call again for more)."""
+        part = _content_part(content, metadata, content_type)
+        return attrs.evolve(self, response_parts=(*self.response_parts, part))
+
+    def pending(self, flag: bool = True) -> SyncMessageBuilder:
+        """Mark the interaction pending: its failure does not fail verification."""
+        return attrs.evolve(self, is_pending=flag)
+
+    def comment(self, text: str) -> SyncMessageBuilder:
+        """Add a free-text comment (V4 ``comments.text``)."""
+        return attrs.evolve(self, comments=(*self.comments, text))
+
+    def key(self, key: str) -> SyncMessageBuilder:
+        """Set the V4 interaction ``key``."""
+        return attrs.evolve(self, interaction_key=key)
+
+    def build(self, contract_name: str) -> SynchronousMessage:
+        """The model `SynchronousMessage`, checked (used by `@contract`).
+
+        Raises:
+            ContractError: naming the contract, message and field at fault.
+        """
+        where = f"contract {contract_name!r}, sync message {self.description!r}"
+        if self.request_part is None:
+            msg = f"{where}: no request; call .with_request(...)"
+            raise ContractError(msg)
+        if not self.response_parts:
+            msg = f"{where}: no response; call .with_response(...) once per response message"
+            raise ContractError(msg)
+        _check_states(self.states, where)
+        request = _build_contents(self.request_part, f"{where}, request")
+        responses = tuple(
+            _build_contents(part, f"{where}, response[{n}]")
+            for n, part in enumerate(self.response_parts)
+        )
+        return SynchronousMessage(
+            self.description,
+            request,
+            responses,
+            self.states,
+            self.interaction_key,
+            self.is_pending,
+            _comments(self.comments),
+        )
+
+
+def _checked_description(description: Any, factory: str) -> str:
+    if not isinstance(description, str) or not description.strip():
+        msg = f"{factory}(description={description!r}): give a non-empty description"
+        raise ContractError(msg)
+    return description
+
+
+def message(description: str) -> MessageBuilder:
+    """Start declaring an asynchronous message named `description`.
+
+    Raises:
+        ContractError: when the description is empty or not text.
+    """
+    return MessageBuilder(_checked_description(description, "message"))
+
+
+def sync_message(description: str) -> SyncMessageBuilder:
+    """Start declaring a synchronous (request/response) message named `description` (V4).
+
+    Raises:
+        ContractError: when the description is empty or not text.
+    """
+    return SyncMessageBuilder(_checked_description(description, "sync_message"))
+
+
+def _comments(texts: tuple[str, ...]) -> dict[str, Any]:
+    return {"text": list(texts)} if texts else {}
+
+
+def _check_states(states: tuple[ProviderState, ...], where: str) -> None:
+    for state in states:
+        try:
+            check_json_value(_example_of(dict(state.params)), "params")
+        except TypeError as exc:
+            msg = f"{where}, given {state.name!r}: {exc}"
+            raise ContractError(msg) from None
+
+
+def _default_content_type(example: Any) -> str:
+    if isinstance(example, bytes):
+        return "application/octet-stream"
+    if isinstance(example, str):
+        return "application/xml" if example.lstrip().startswith("<") else "text/plain"
+    return "application/json"
+
+
+def _build_contents(part: _ContentPart, where: str) -> MessageContents:
+    rules: dict[str, dict[str, RuleGroup]] = {}
+    generators: dict[str, dict[str, Generator]] = {}
+    try:
+        metadata = _build_metadata(part.metadata, where, rules, generators)
+        body = _build_body(part, metadata, where, rules, generators)
+    except InvalidMatcher as exc:
+        msg = f"{where}: {exc}"
+        raise ContractError(msg) from None
+    return MessageContents(body, metadata, rules, generators)
+
+
+def _build_body(
+    part: _ContentPart,
+    metadata: dict[str, Any],
+    where: str,
+    rules: dict[str, dict[str, RuleGroup]],
+    generators: dict[str, dict[str, Generator]],
+) -> Body | None:
+    declared = part.content_type or _metadata_content_type(metadata)
+    if part.content is None or part.content is UNSET:
+        return None
+    if isinstance(part.content, bytes):
+        content_type = declared or "application/octet-stream"
+        metadata.setdefault("contentType", content_type)
+        return Body(part.content, content_type)
+    flat = flatten(part.content)
+    try:
+        check_json_value(flat.example, "content")
+    except TypeError as exc:
+        raise ContractError(f"{where}: {exc}") from None
+    if flat.rules:
+        rules["body"] = flat.rules
+    if flat.generators:
+        generators["body"] = flat.generators
+    content_type = declared or _default_content_type(flat.example)
+    if not is_json_content_type(content_type) and not isinstance(flat.example, str):
+        msg = (
+            f"{where}: content_type={content_type!r} is not JSON, so the content must be "
+            f"text or bytes, got {type(flat.example).__name__}"
+        )
+        raise ContractError(msg)
+    if _metadata_content_type(metadata) is None:
+        # As other Pact writers do: the content type travels in the metadata too.
+        metadata["contentType"] = content_type
+    return Body(flat.example, content_type)
+
+
+def _build_metadata(
+    raw: tuple[tuple[str, Any], ...],
+    where: str,
+    rules: dict[str, dict[str, RuleGroup]],
+    generators: dict[str, dict[str, Generator]],
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in raw:
+        if not isinstance(name, str) or not name:
+            msg = f"{where}: metadata name {name!r} must be a non-empty string"
+            raise ContractError(msg)
+        flat = flatten(value)
+        nested = sorted((set(flat.rules) | set(flat.generators)) - {"$"})
+        if nested:
+            msg = (
+                f"{where}: metadata[{name!r}] has matchers inside it at {nested}; put one "
+                "matcher on the whole metadata value"
+            )
+            raise ContractError(msg)
+        if "$" in flat.rules:
+            rules.setdefault("metadata", {})[name] = flat.rules["$"]
+        if "$" in flat.generators:
+            generators.setdefault("metadata", {})[name] = flat.generators["$"]
+        try:
+            check_json_value(flat.example, f"metadata[{name!r}]")
+        except TypeError as exc:
+            raise ContractError(f"{where}: {exc}") from None
+        out[name] = flat.example
+    return out
+
+
+def is_message_builder(item: Any) -> bool:
+    """Whether `item` is a message builder (`message(...)` or `sync_message(...)`)."""
+    return isinstance(item, MessageBuilder | SyncMessageBuilder)
+
+
+# --------------------------------------------------------------------------
+# The consumer side
+
+
+class MessageConsumerError(PactdslError, AssertionError):
+    """The consumer's handler failed on one or more messages of the contract."""
+
+
+@attrs.frozen
+class HandledMessage:
+    """What the handler did with one message.
+
+    Attributes:
+        description: The message's description.
+        kind: ``"async"`` for an asynchronous message; ``"sync response"`` for a
+            response of a synchronous one.
+        response_index: Which response of a synchronous message (None for async).
+        contents: The contents the handler was given.
+        metadata: The metadata it was given.
+        error: None when the handler returned; else ``"ExceptionType: message"``.
+    """
+
+    description: str
+    kind: Literal["async", "sync response"]
+    response_index: int | None
+    contents: Any
+    metadata: Mapping[str, Any]
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the handler handled the message without raising."""
+        return self.error is None
+
+
+@attrs.frozen
+class MessageConsumerResult:
+    """The outcome of `verify_message_consumer`: one entry per message handled."""
+
+    consumer: str
+    provider: str
+    entries: tuple[HandledMessage, ...] = ()
+
+    @property
+    def success(self) -> bool:
+        """True when the handler handled every message (and there was one)."""
+        return bool(self.entries) and all(entry.ok for entry in self.entries)
+
+    @property
+    def failures(self) -> tuple[HandledMessage, ...]:
+        """The messages the handler raised on."""
+        return tuple(entry for entry in self.entries if not entry.ok)
+
+    def report(self) -> str:
+        """A short text report: one line per message."""
+        lines = [f"message consumer {self.consumer} <- {self.provider}:"]
+        for entry in self.entries:
+            which = "" if entry.response_index is None else f" (response {entry.response_index})"
+            verdict = "ok" if entry.ok else f"FAILED: {entry.error}"
+            lines.append(f"  {entry.description!r}{which}: {verdict}")
+        if not self.entries:
+            lines.append("  no messages in the contract")
+        return "\n".join(lines)
+
+    def raise_for_failures(self) -> None:
+        """Raise `MessageConsumerError` with the report when a message failed.
+
+        Raises:
+            MessageConsumerError: when `success` is False.
+        """
+        if not self.success:
+            raise MessageConsumerError(self.report())
+
+
+def _positional_count(func: Callable[..., Any]) -> int:
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return 2
+    count = 0
+    for param in params:
+        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+            return 2
+        if param.kind in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            count += 1
+    return count
+
+
+def verify_message_consumer(
+    contract: Contract | Pact | str,
+    handler: Callable[..., Any],
+    *,
+    description: str | None = None,
+    seed: int | None = None,
+) -> MessageConsumerResult:
+    """Feed each message of a contract to the consumer's handler, as Pact consumer tests do.
+
+    The handler is called as ``handler(contents, metadata)`` (or
+    ``handler(contents)`` when it takes one argument), where `contents` is the
+    example with generators applied: the parsed JSON value for JSON messages,
+    ``str`` for text, ``bytes`` for binary. For a synchronous message the
+    handler gets each response message (the consumer sends the request and
+    must handle what comes back). An exception from the handler marks that
+    message failed; it never stops the others.
+
+    Args:
+        contract: A `Contract`, a `Pact` (e.g. loaded from a file) or a
+            registered contract's name.
+        handler: The consumer's message handler.
+        description: Only handle the message with this description.
+        seed: Seed for the generators' randomness (reproducible runs).
+
+    Returns:
+        One `HandledMessage` per message; `result.success` tells whether all
+        were handled, `result.raise_for_failures()` turns failure into an error.
+
+    Raises:
+        TypeError: when `handler` is not callable.
+        KeyError: when `description` names no message of the contract.
+    """
+    import random
+
+    from pactdsl._dsl import resolve_pact
+
+    if not callable(handler):
+        msg = f"handler={handler!r} must be callable: handler(contents, metadata)"
+        raise TypeError(msg)
+    pact = resolve_pact(contract)
+    wants_metadata = _positional_count(handler) >= 2
+    context = GeneratorContext(rng=random.Random(seed))
+    items = [i for i in pact.interactions if isinstance(i, Message | SynchronousMessage)]
+    if description is not None:
+        items = [i for i in items if i.description == description]
+        if not items:
+            known = [
+                i.description
+                for i in pact.interactions
+                if isinstance(i, Message | SynchronousMessage)
+            ]
+            msg = f"description={description!r} names no message of the contract; known: {known}"
+            raise KeyError(msg)
+    entries: list[HandledMessage] = []
+    for item in items:
+        if isinstance(item, Message):
+            targets: list[tuple[int | None, MessageContents]] = [(None, item.message_contents)]
+        else:
+            targets = list(enumerate(item.responses))
+        for index, contents in targets:
+            body, metadata = contents.example(context)
+            error: str | None = None
+            try:
+                if wants_metadata:
+                    handler(body, metadata)
+                else:
+                    handler(body)
+            except Exception as exc:  # the handler's failure is the result
+                error = f"{type(exc).__name__}: {exc}"
+            entries.append(
+                HandledMessage(
+                    item.description,
+                    "async" if index is None else "sync response",
+                    index,
+                    body,
+                    metadata,
+                    error,
+                )
+            )
+    return MessageConsumerResult(pact.consumer, pact.provider, tuple(entries))

@@ -1,0 +1,387 @@
+"""Provider verification of messages: call the producer, match what it produced.
+
+A message has no HTTP request to replay. Instead the provider's own code that
+builds the message (a *producer*) is called, and its output is matched against
+the contract with `pactdsl.matching.match_message`. Results are the same
+`PassedInteraction` / `FailedInteraction` / `ErroredInteraction` entries as HTTP
+verification, so one report covers both.
+
+Producers are looked up by the message's description first, then by each of
+its provider states' names:
+
+```python
+verify_provider(
+    "order_events",
+    message_producers={"an order created event": lambda: build_order_created(7)},
+)
+```
+
+* An asynchronous message's producer is called as ``producer()`` or, when it
+  takes a parameter, ``producer(params)`` with the provider states' params
+  (and whatever the state setup returned).
+* A synchronous message's producer is called as ``producer(request_contents,
+  request_metadata)`` (or with the contents only, when it takes one parameter)
+  and answers the response.
+
+A producer returns the contents (dict, list, str, bytes, ...) or a tuple
+``(contents, metadata)``. When a synchronous message expects several
+responses, it returns a list of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+import attrs
+
+from pactdsl._generators import GeneratorContext, apply_generators
+from pactdsl._generators import ProviderState as ProviderStateGenerator
+from pactdsl._matchers import check_json_value
+from pactdsl._messages import Message, MessageContents, SynchronousMessage, content_type_of
+from pactdsl._model import Body, Pact, PactSpec
+from pactdsl._pactfile._messages import message_contents_to_json
+from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
+from pactdsl._verify._transport import ProviderTransport
+from pactdsl._verify._verifier import (
+    ErroredInteraction,
+    ErrorPhase,
+    FailedInteraction,
+    InteractionResult,
+    PassedInteraction,
+)
+from pactdsl.matching import MatchingError, Mismatch, match_message
+
+__all__ = [
+    "MessageProducer",
+    "MessageProducers",
+    "NoHttpProvider",
+    "check_message_producers",
+    "no_http_provider",
+    "verify_message",
+    "verify_message_interactions",
+]
+
+MessageProducer = Callable[..., Any]
+MessageProducers = Mapping[str, MessageProducer]
+
+
+def check_message_producers(producers: Any) -> MessageProducers:
+    """Check the `message_producers` argument of `verify_provider`.
+
+    Raises:
+        TypeError: naming the entry that is not a callable keyed by a string.
+    """
+    if not isinstance(producers, Mapping):
+        msg = (
+            f"message_producers={producers!r} must be a mapping of message description (or "
+            "provider state name) to a function that produces the message"
+        )
+        raise TypeError(msg)
+    for key, producer in producers.items():
+        if not isinstance(key, str) or not callable(producer):
+            msg = (
+                f"message_producers[{key!r}]={producer!r}: keys must be descriptions or "
+                "state names (str) and values functions"
+            )
+            raise TypeError(msg)
+    return producers
+
+
+def _find_producer(
+    item: Message | SynchronousMessage, producers: MessageProducers
+) -> MessageProducer | None:
+    if item.description in producers:
+        return producers[item.description]
+    for state in item.provider_states:
+        if state.name in producers:
+            return producers[state.name]
+    return None
+
+
+def _positional_count(func: Callable[..., Any]) -> int:
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return 1
+    count = 0
+    for param in params:
+        if param.kind is inspect.Parameter.VAR_POSITIONAL:
+            return 2
+        if (
+            param.kind
+            in (
+                inspect.Parameter.POSITIONAL_ONLY,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            )
+            and param.default is inspect.Parameter.empty
+        ):
+            count += 1
+    return count
+
+
+class _ProducerProblem(Exception):
+    """The producer raised or returned something that is not a message."""
+
+
+def _split(produced: Any, where: str) -> tuple[Any, dict[str, Any]]:
+    if isinstance(produced, tuple):
+        if len(produced) != 2 or not isinstance(produced[1], Mapping | None):
+            msg = (
+                f"{where} returned a tuple of {len(produced)} items; return the contents, or "
+                "(contents, metadata) with metadata a dict"
+            )
+            raise _ProducerProblem(msg)
+        return produced[0], dict(produced[1] or {})
+    return produced, {}
+
+
+def _actual_json(
+    content: Any, metadata: dict[str, Any], expected: MessageContents, where: str
+) -> dict[str, Any]:
+    declared = next(
+        (
+            value
+            for key, value in metadata.items()
+            if key.lower() in ("contenttype", "content-type", "content_type")
+            and isinstance(value, str)
+        ),
+        None,
+    )
+    content_type = declared or content_type_of(expected)
+    out: dict[str, Any] = {"metadata": metadata}
+    if content is None:
+        return out
+    if isinstance(content, bytes | bytearray):
+        out["contents"] = {
+            "content": base64.b64encode(bytes(content)).decode("ascii"),
+            "contentType": content_type or "application/octet-stream",
+            "encoded": "base64",
+        }
+        return out
+    try:
+        check_json_value(content, "contents")
+        check_json_value(metadata, "metadata")
+    except TypeError as exc:
+        msg = (
+            f"{where} returned {exc}; return JSON values (dict, list, str, numbers), text or bytes"
+        )
+        raise _ProducerProblem(msg) from None
+    out["contents"] = {"content": content, "contentType": content_type, "encoded": False}
+    return out
+
+
+def _expected_json(contents: MessageContents, values: Mapping[str, Any]) -> dict[str, Any]:
+    state_gens = {
+        path: gen
+        for path, gen in contents.generators.get("body", {}).items()
+        if isinstance(gen, ProviderStateGenerator)
+    }
+    if state_gens and values and contents.contents is not None:
+        # Values the provider state created (an id) are what the message must hold.
+        context = GeneratorContext(provider_state=values)
+        try:
+            content = apply_generators(contents.contents.content, state_gens, context)
+        except KeyError:
+            content = contents.contents.content
+        contents = attrs.evolve(contents, contents=Body(content, contents.contents.content_type))
+    return message_contents_to_json(contents, PactSpec.V4)
+
+
+def _produce(
+    item: Message | SynchronousMessage,
+    producer: MessageProducer,
+    values: dict[str, Any],
+    rng: random.Random,
+) -> list[tuple[MessageContents, dict[str, Any]]]:
+    """Call the producer; pair each expected message with the actual JSON it produced."""
+    where = f"message producer for {item.description!r}"
+    arity = _positional_count(producer)
+    try:
+        if isinstance(item, Message):
+            produced = producer(values) if arity >= 1 else producer()
+        else:
+            request_content, request_metadata = item.request.example(GeneratorContext(rng=rng))
+            if arity >= 2:
+                produced = producer(request_content, request_metadata)
+            elif arity == 1:
+                produced = producer(request_content)
+            else:
+                produced = producer()
+    except Exception as exc:  # user code: report, never crash
+        msg = f"{where} raised {type(exc).__name__}: {exc}"
+        raise _ProducerProblem(msg) from None
+    if isinstance(item, Message):
+        expected_parts = [item.message_contents]
+        answers = [produced]
+    else:
+        expected_parts = list(item.responses)
+        if len(expected_parts) == 1:
+            answers = [produced]
+        elif isinstance(produced, list) and len(produced) == len(expected_parts):
+            answers = produced
+        else:
+            msg = (
+                f"{where} must return a list of {len(expected_parts)} responses (the contract "
+                f"expects {len(expected_parts)}), got {type(produced).__name__}"
+                + (f" of {len(produced)}" if isinstance(produced, list) else "")
+            )
+            raise _ProducerProblem(msg)
+    pairs = []
+    for expected, answer in zip(expected_parts, answers, strict=True):
+        content, metadata = _split(answer, where)
+        pairs.append((expected, _actual_json(content, metadata, expected, where)))
+    return pairs
+
+
+def verify_message(
+    item: Message | SynchronousMessage,
+    *,
+    consumer: str,
+    index: int,
+    producers: MessageProducers,
+    hooks: StateHooks,
+    transport: ProviderTransport | None,
+    rng: random.Random | None = None,
+) -> InteractionResult:
+    """Verify one message: set up its states, call its producer, match the output.
+
+    Returns:
+        A `PassedInteraction`, a `FailedInteraction` with the mismatches, or an
+        `ErroredInteraction` saying what went wrong (no producer, a producer
+        that raised, a state that could not be set up).
+    """
+    started = time.perf_counter()
+    common: dict[str, Any] = {
+        "description": item.description,
+        "states": item.provider_states,
+        "consumer": consumer,
+        "pending": item.pending,
+        "index": index,
+    }
+
+    def error(phase: ErrorPhase, message: str, notes: Sequence[str] = ()) -> ErroredInteraction:
+        return ErroredInteraction(
+            **common,
+            message=message,
+            phase=phase,
+            notes=tuple(notes),
+            duration=time.perf_counter() - started,
+        )
+
+    producer = _find_producer(item, producers)
+    if producer is None:
+        names = [s.name for s in item.provider_states]
+        return error(
+            "request",
+            f"no message producer for {item.description!r} (states {names}); pass "
+            f"message_producers={{{item.description!r}: function}} (or keyed by a state name)",
+        )
+    if transport is None and hooks.change_url:
+        return error(
+            "state setup",
+            f"state_change_url={hooks.change_url!r} needs base_url= or app= to reach the "
+            "provider; use state_setup= for message-only verification",
+        )
+    states = item.provider_states
+    # The transport is only used for a state-change URL, which was checked above.
+    state_transport = cast(ProviderTransport, transport)
+    try:
+        values = set_up_states(states, hooks, state_transport)
+    except StateFailure as exc:
+        notes = tear_down_states(states, hooks, state_transport)
+        return error("state setup", str(exc), notes)
+    params: dict[str, Any] = {}
+    for state in states:
+        params.update(state.params)
+    params.update(values)
+    outcome: InteractionResult
+    try:
+        pairs = _produce(item, producer, params, rng or random.Random())
+        mismatches: list[Mismatch] = []
+        for number, (expected, actual) in enumerate(pairs):
+            found = match_message(_expected_json(expected, values), actual, "4.0")
+            if len(pairs) > 1:
+                found = [attrs.evolve(m, path=f"$.response[{number}]" + m.path[1:]) for m in found]
+            mismatches.extend(found)
+    except _ProducerProblem as exc:
+        outcome = error("response", str(exc))
+    except (MatchingError, ValueError) as exc:
+        outcome = error("matching", f"the pact's rules cannot be applied: {exc}")
+    else:
+        if mismatches:
+            outcome = FailedInteraction(**common, mismatches=tuple(mismatches))
+        else:
+            outcome = PassedInteraction(**common)
+    problems = tear_down_states(states, hooks, state_transport)
+    duration = time.perf_counter() - started
+    if problems and isinstance(outcome, PassedInteraction):
+        return error("state teardown", "; ".join(problems))
+    return attrs.evolve(outcome, notes=(*outcome.notes, *problems), duration=duration)
+
+
+def verify_message_interactions(
+    pact: Pact,
+    message_producers: MessageProducers,
+    *,
+    hooks: StateHooks | None = None,
+    transport: ProviderTransport | None = None,
+    start_index: int = 0,
+    selected: Callable[[Any], bool] | None = None,
+) -> list[InteractionResult]:
+    """Verify every message of `pact` (HTTP interactions are left to the HTTP verifier).
+
+    Args:
+        pact: The pact whose messages to verify.
+        message_producers: Description (or state name) to producer function.
+        hooks: How to set up provider states (callbacks or a state-change URL).
+        transport: The provider transport, needed only for a state-change URL.
+        start_index: The `index` of the first entry (to continue a run's order).
+        selected: A filter on interactions (the run's description/state filter).
+
+    Returns:
+        One result entry per message, in pact order.
+    """
+    check_message_producers(message_producers)
+    hooks = hooks or StateHooks()
+    entries: list[InteractionResult] = []
+    for item in pact.interactions:
+        if not isinstance(item, Message | SynchronousMessage):
+            continue
+        if selected is not None and not selected(item):
+            continue
+        entries.append(
+            verify_message(
+                item,
+                consumer=pact.consumer,
+                index=start_index + len(entries),
+                producers=message_producers,
+                hooks=hooks,
+                transport=transport,
+            )
+        )
+    return entries
+
+
+class NoHttpProvider(RuntimeError):
+    """Raised by the stand-in provider of a message-only verification."""
+
+
+def no_http_provider(environ: Mapping[str, Any], start_response: Callable[..., Any]) -> Any:
+    """The WSGI app `verify_provider` uses when only `message_producers` were given.
+
+    It answers nothing: any HTTP interaction (or state-change URL) then errors
+    with a message saying what to pass.
+
+    Raises:
+        NoHttpProvider: always.
+    """
+    msg = (
+        "no HTTP provider was given (only message_producers=); pass base_url= or app= "
+        "to verify HTTP interactions"
+    )
+    raise NoHttpProvider(msg)
