@@ -1,0 +1,645 @@
+"""The ``pactdsl`` command line (click, from the ``cli`` extra).
+
+Exit codes, for CI pipelines:
+
+- 0: done, and the check passed;
+- 1: the check failed (verification failed, can-i-deploy said no, the mock
+  saw missing or unexpected requests with ``--check``);
+- 2: the command could not run (bad option, module, contract or pact file;
+  broker unreachable).
+
+Without click installed, ``pactdsl demo`` still runs; every other command says
+how to install the extra.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType, ModuleType
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    import click
+
+    from pactdsl._dsl import Contract
+
+__all__ = ["build_cli", "main"]
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_CANNOT_RUN = 2
+
+_INSTALL_HINT = "The pactdsl command line needs click: pip install 'pactdsl[cli]'"
+
+
+# --------------------------------------------------------------------------
+# Loading what the user names on the command line.
+
+
+@functools.cache
+def _cannot_run_error() -> type[click.ClickException]:
+    import click
+
+    class CannotRun(click.ClickException):
+        """The command could not run: exit code 2, one line of explanation."""
+
+        exit_code = EXIT_CANNOT_RUN
+
+    return CannotRun
+
+
+def _cannot_run(message: str) -> NoReturn:
+    raise _cannot_run_error()(message) from None
+
+
+def _import_module(spec: str) -> ModuleType:
+    """Import `spec`: a dotted module name, or the path of a ``.py`` file."""
+    candidate = Path(spec)
+    if spec.endswith(".py") or candidate.is_file():
+        if not candidate.is_file():
+            _cannot_run(f"module file {spec!r} does not exist")
+        folder = str(candidate.resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)  # so the file's sibling imports work
+        name = candidate.stem
+        loaded = importlib.util.spec_from_file_location(name, candidate)
+        if loaded is None or loaded.loader is None:
+            _cannot_run(f"cannot import {spec!r} as a Python module")
+        module = importlib.util.module_from_spec(loaded)
+        sys.modules[name] = module
+        loaded.loader.exec_module(module)
+        return module
+    cwd = str(Path.cwd())
+    if cwd not in sys.path:
+        sys.path.insert(0, cwd)  # as `python -m` does: modules beside you import
+    try:
+        return importlib.import_module(spec)
+    except ModuleNotFoundError as exc:
+        if exc.name and spec.startswith(exc.name):
+            _cannot_run(
+                f"module={spec!r} not found (from {cwd}); give a dotted module name "
+                "importable from here, or the path of a .py file"
+            )
+        raise
+
+
+def _split_target(target: str) -> tuple[str, str | None]:
+    # "C:\\x.py" style drive letters are not a concern on the platforms we run on,
+    # but a path with ":" after its last separator is a MODULE:ATTR spec.
+    module, sep, attr = target.rpartition(":")
+    if not sep or not module:
+        return target, None
+    return module, attr or None
+
+
+def _load_attr(target: str, what: str) -> Any:
+    """Load ``MODULE:ATTR`` (ATTR may be dotted, e.g. ``app.set_up_state``)."""
+    module_name, attr = _split_target(target)
+    if attr is None:
+        _cannot_run(f"{what}={target!r} must look like MODULE:ATTR, e.g. 'myapp:app'")
+    module = _import_module(module_name)
+    try:
+        return functools.reduce(getattr, attr.split("."), module)
+    except AttributeError:
+        _cannot_run(f"{what}={target!r}: module {module_name!r} has no attribute {attr!r}")
+
+
+def _load_contracts(target: str) -> list[Contract]:
+    """The contracts named by ``MODULE[:CONTRACT]``: one, or every one the module defines."""
+    from pactdsl._dsl import Contract, get_contract
+
+    module_name, attr = _split_target(target)
+    module = _import_module(module_name)
+    if attr is not None:
+        found = getattr(module, attr, None)
+        if isinstance(found, Contract):
+            return [found]
+        try:
+            return [get_contract(attr)]
+        except KeyError:
+            _cannot_run(f"{target!r}: module {module_name!r} defines no contract {attr!r}")
+    found_all = [value for value in vars(module).values() if isinstance(value, Contract)]
+    if not found_all:
+        _cannot_run(
+            f"module {module_name!r} defines no contract; declare one with @contract "
+            "or define_contract, or name it as MODULE:CONTRACT"
+        )
+    return list({id(c): c for c in found_all}.values())
+
+
+def _load_source(source: str, *, one: bool) -> Any:
+    """A pact file or folder path as it is, else the contract(s) of ``MODULE[:CONTRACT]``."""
+    path = Path(source)
+    if path.exists():
+        return path
+    if not source.endswith(".json") and ("." in source or ":" in source or source.isidentifier()):
+        found = _load_contracts(source)
+        if one and len(found) > 1:
+            names = ", ".join(sorted(c.name for c in found))
+            _cannot_run(f"{source!r} defines several contracts ({names}); name one: MODULE:NAME")
+        return found[0] if one else found
+    _cannot_run(f"source={source!r} is neither an existing pact file or folder nor MODULE:CONTRACT")
+
+
+def _pacts_of(source: Any) -> list[Any]:
+    """Pacts to publish: from a contract, a pact file, or every ``*.json`` in a folder."""
+    from pactdsl._dsl import Contract
+    from pactdsl._pactfile import load_pact
+
+    if isinstance(source, Contract):
+        return [source.pact]
+    if isinstance(source, list):
+        return [c.pact for c in source]
+    path = Path(source)
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not files:
+        _cannot_run(f"folder {str(path)!r} holds no pact files (*.json)")
+    return [load_pact(f) for f in files]
+
+
+@contextmanager
+def _errors_as_exit_2() -> Iterator[None]:
+    """Turn pactdsl's own errors into a one-line message and exit code 2, not a traceback."""
+    from pactdsl._errors import PactdslError
+
+    try:
+        yield
+    except (PactdslError, OSError, KeyError, ValueError) as exc:
+        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        _cannot_run(f"{type(exc).__name__}: {text}")
+
+
+def _broker(db: str | None) -> Any:
+    from pactdsl.broker import get_broker
+
+    return get_broker(db)
+
+
+# --------------------------------------------------------------------------
+# The commands.
+
+
+@functools.cache
+def build_cli() -> click.Group:
+    """Build the click group (imports click; called by `main`).
+
+    Returns:
+        The ``pactdsl`` command group.
+    """
+    import click
+
+    broker_db_option = click.option(
+        "--broker-db",
+        metavar="PATH",
+        envvar="PACTDSL_BROKER_DB",
+        help="Local broker database (default .pactdsl/broker.db; env PACTDSL_BROKER_DB). "
+        "Ignored when PACT_BROKER_BASE_URL names a Pact Broker.",
+    )
+
+    @click.group(
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+        epilog="Exit codes: 0 passed, 1 check failed, 2 could not run.",
+    )
+    @click.version_option(package_name="pactdsl", prog_name="pactdsl")
+    def cli() -> None:
+        """Consumer-driven contract testing with Pact, in pure Python.
+
+        Start with `pactdsl demo`: it runs the whole workflow on a built-in
+        example and tells you where the files are.
+        """
+
+    @cli.command()
+    @click.option(
+        "--dir",
+        "directory",
+        default="pactdsl-demo",
+        show_default=True,
+        metavar="DIR",
+        help="Work folder for the pact file, the report and the broker database.",
+    )
+    def demo(directory: str) -> None:
+        """Run the whole Pact workflow end to end on a built-in example.
+
+        Declares the checkout-app / payment-service contract, writes its pact
+        file, tests the consumer against the mock provider, verifies a real
+        provider on 127.0.0.1, prints the report, publishes to a local broker
+        and asks can-i-deploy before and after the verification is published.
+        """
+        from pactdsl._demo import run_demo
+
+        with _errors_as_exit_2():
+            code = run_demo(directory, echo=click.echo)
+        sys.exit(code)
+
+    @cli.command()
+    @click.argument("target", metavar="MODULE[:CONTRACT]")
+    @click.option(
+        "--out",
+        default="pacts",
+        show_default=True,
+        metavar="DIR",
+        help="Folder to write the pact files into.",
+    )
+    @click.option(
+        "--spec",
+        default="3.0.0",
+        show_default=True,
+        metavar="VERSION",
+        help="Pact specification: 2.0.0, 3.0.0 or 4.0 (also V2, V3, V4).",
+    )
+    @click.option(
+        "--mode",
+        type=click.Choice(["merge", "overwrite"]),
+        default="merge",
+        show_default=True,
+        help="merge keeps other interactions already in the file; overwrite starts afresh.",
+    )
+    def generate(target: str, out: str, spec: str, mode: str) -> None:
+        """Write the pact file of each contract in MODULE (or only CONTRACT).
+
+        MODULE is a dotted module name importable from the current folder, or
+        the path of a .py file. Files are named {consumer}-{provider}.json.
+        """
+        from pactdsl._dsl import generate_pact
+
+        with _errors_as_exit_2():
+            found = _load_contracts(target)
+            for item in found:
+                written = generate_pact(
+                    item,
+                    output=out,
+                    spec=spec,
+                    mode="overwrite" if mode == "overwrite" else "merge",
+                )
+                click.echo(
+                    f"wrote {written} ({item.name}: {len(item.interactions)} interaction(s))"
+                )
+
+    @cli.command()
+    @click.argument("source", metavar="SOURCE")
+    @click.option("--base-url", metavar="URL", help="Where the provider runs.")
+    @click.option(
+        "--app",
+        "app_target",
+        metavar="MODULE:ATTR",
+        help="An ASGI or WSGI app verified in-process (no server).",
+    )
+    @click.option(
+        "--state-setup",
+        metavar="MODULE:ATTR",
+        help="A function called as setup(state) or setup(state, params).",
+    )
+    @click.option("--state-teardown", metavar="MODULE:ATTR", help="Called after each interaction.")
+    @click.option(
+        "--state-change-url",
+        metavar="URL",
+        help="POST {state, params, action} here to set up and tear down states.",
+    )
+    @click.option(
+        "--header",
+        "headers",
+        multiple=True,
+        metavar="'NAME: VALUE'",
+        help="Add a header to every request (e.g. auth); repeatable.",
+    )
+    @click.option(
+        "--filter-description", metavar="TEXT", help="Only interactions with this description."
+    )
+    @click.option("--filter-state", metavar="TEXT", help="Only interactions with this state.")
+    @click.option(
+        "--timeout",
+        type=float,
+        default=30.0,
+        show_default=True,
+        help="Seconds to wait for each response.",
+    )
+    @click.option(
+        "--report",
+        "report_format",
+        type=click.Choice(["text", "json", "junit"]),
+        default="text",
+        show_default=True,
+        help="Report format; printed, or written to --report-file.",
+    )
+    @click.option(
+        "--report-file",
+        metavar="PATH",
+        help="Write the report here (the text summary is still printed).",
+    )
+    @click.option("--provider-version", metavar="VERSION", help="The provider version verified.")
+    @click.option(
+        "--publish",
+        is_flag=True,
+        help="Publish the result to the broker (needs --provider-version).",
+    )
+    @broker_db_option
+    def verify(
+        source: str,
+        base_url: str | None,
+        app_target: str | None,
+        state_setup: str | None,
+        state_teardown: str | None,
+        state_change_url: str | None,
+        headers: tuple[str, ...],
+        filter_description: str | None,
+        filter_state: str | None,
+        timeout: float,
+        report_format: str,
+        report_file: str | None,
+        provider_version: str | None,
+        publish: bool,
+        broker_db: str | None,
+    ) -> None:
+        """Verify a provider against SOURCE.
+
+        SOURCE is a pact file, a folder of pact files, or MODULE:CONTRACT.
+        Give the provider as --base-url (running anywhere) or --app
+        (in-process). Exits 0 when every interaction passed, 1 otherwise.
+        """
+        from pactdsl._verify import (
+            format_verification_report,
+            verification_report_json,
+            verification_report_junit,
+            verify_provider,
+        )
+
+        if (base_url is None) == (app_target is None):
+            raise click.UsageError("give exactly one of --base-url URL or --app MODULE:ATTR")
+        if publish and not provider_version:
+            raise click.UsageError("--publish needs --provider-version VERSION")
+        extra_headers: dict[str, str] = {}
+        for item in headers:
+            name, sep, value = item.partition(":")
+            if not sep or not name.strip():
+                raise click.BadParameter(
+                    f"{item!r} must look like 'Name: value'", param_hint="--header"
+                )
+            extra_headers[name.strip()] = value.strip()
+        with _errors_as_exit_2():
+            loaded = _load_source(source, one=True)
+            app = _load_attr(app_target, "--app") if app_target else None
+            setup = _load_attr(state_setup, "--state-setup") if state_setup else None
+            teardown = _load_attr(state_teardown, "--state-teardown") if state_teardown else None
+            result = verify_provider(
+                loaded,
+                base_url=base_url,
+                app=app,
+                state_setup=setup,
+                state_teardown=teardown,
+                state_change_url=state_change_url,
+                headers=extra_headers or None,
+                filter_description=filter_description,
+                filter_state=filter_state,
+                timeout=timeout,
+            )
+            text = format_verification_report(result)
+            rendered = {
+                "text": lambda: text,
+                "json": lambda: json.dumps(verification_report_json(result), indent=2),
+                "junit": lambda: verification_report_junit(result),
+            }[report_format]()
+            if report_file:
+                Path(report_file).write_text(rendered, encoding="utf-8")
+                click.echo(text.rstrip("\n"))
+                click.echo(f"\n{report_format} report written to {report_file}")
+            else:
+                click.echo(rendered.rstrip("\n"))
+            passed = result.success
+            if publish and provider_version:
+                from pactdsl.broker import publish_verification_result
+
+                parts = result.by_consumer()
+                with _broker(broker_db) as broker:
+                    for pact in _pacts_of(loaded):
+                        part = parts.get(pact.consumer, result)
+                        publish_verification_result(pact, part, provider_version, broker=broker)
+                click.echo(f"published the result for provider version {provider_version}")
+        sys.exit(EXIT_OK if passed else EXIT_CHECK_FAILED)
+
+    @cli.command()
+    @click.argument("source", metavar="SOURCE")
+    @click.option(
+        "--port",
+        type=click.IntRange(0, 65535),
+        default=0,
+        show_default=True,
+        help="Port on 127.0.0.1; 0 picks a free one.",
+    )
+    @click.option(
+        "--interaction",
+        "interactions",
+        multiple=True,
+        metavar="DESCRIPTION",
+        help="Serve only this interaction; repeatable.",
+    )
+    @click.option("--given", metavar="STATE", help="Serve only interactions with this state.")
+    @click.option(
+        "--check",
+        is_flag=True,
+        help="On exit, fail (1) unless every interaction was received and nothing unexpected.",
+    )
+    def mock(
+        source: str, port: int, interactions: tuple[str, ...], given: str | None, check: bool
+    ) -> None:
+        """Serve SOURCE as a stub provider on 127.0.0.1 until Ctrl-C.
+
+        SOURCE is a pact file or MODULE:CONTRACT. Clients in any language can
+        call it; a request that matches no interaction gets 404 with the
+        closest mismatches. The first line printed is the URL.
+        """
+        from pactdsl._mock import create_mock_provider, verify_mock_interactions
+
+        with _stop_signals() as stop:
+            with _errors_as_exit_2():
+                loaded = _load_source(source, one=True)
+                server = create_mock_provider(
+                    loaded,
+                    port=port,
+                    interactions=list(interactions) or None,
+                    given=given,
+                )
+                server.start()
+            try:
+                click.echo(f"Mock provider listening on {server.url}")
+                click.echo("Press Ctrl-C to stop.")
+                sys.stdout.flush()
+                # A timeout keeps the main thread responsive to signals everywhere.
+                while not stop.wait(0.5):
+                    pass
+            finally:
+                server.stop()
+        ok, mismatches = verify_mock_interactions(server)
+        click.echo(f"Stopped after {len(server.calls)} request(s).")
+        if not ok:
+            for item in mismatches:
+                click.echo(f"  - {item}")
+        sys.exit(EXIT_CHECK_FAILED if check and not ok else EXIT_OK)
+
+    @cli.command(name="publish")
+    @click.argument("source", metavar="SOURCE")
+    @click.option(
+        "--consumer-version", required=True, metavar="VERSION", help="The consumer version."
+    )
+    @click.option("--branch", metavar="NAME", help="The consumer version's branch.")
+    @click.option(
+        "--tag", "tags", multiple=True, metavar="TAG", help="Tag the version; repeatable."
+    )
+    @broker_db_option
+    def publish_command(
+        source: str,
+        consumer_version: str,
+        branch: str | None,
+        tags: tuple[str, ...],
+        broker_db: str | None,
+    ) -> None:
+        """Publish pacts to the broker for a consumer version.
+
+        SOURCE is a pact file, a folder of pact files, or MODULE[:CONTRACT].
+        The broker is the Pact Broker at PACT_BROKER_BASE_URL when set,
+        otherwise the local one (--broker-db).
+        """
+        from pactdsl.broker import publish
+
+        with _errors_as_exit_2():
+            loaded = _load_source(source, one=False)
+            pacts = _pacts_of(loaded)
+            with _broker(broker_db) as broker:
+                for pact in pacts:
+                    publish(pact, consumer_version, branch=branch, tags=tags, broker=broker)
+                    click.echo(
+                        f"published {pact.consumer} {consumer_version} -> {pact.provider} "
+                        f"({len(pact.interactions)} interaction(s))"
+                    )
+
+    @cli.command(name="can-i-deploy")
+    @click.option("--pacticipant", required=True, metavar="NAME", help="Consumer or provider.")
+    @click.option("--version", required=True, metavar="VERSION", help="The version to deploy.")
+    @click.option(
+        "--to-environment",
+        metavar="ENV",
+        help="Check against what is deployed there (default: the latest versions).",
+    )
+    @broker_db_option
+    def can_i_deploy_command(
+        pacticipant: str, version: str, to_environment: str | None, broker_db: str | None
+    ) -> None:
+        """Say whether VERSION of PACTICIPANT can be deployed; exit 0 (yes) or 1 (no).
+
+        Every integration must have a successful verification: for a consumer,
+        its pacts verified by the providers; for a provider, the pacts it must
+        honour. The reasons are printed either way.
+        """
+        from pactdsl.broker import can_i_deploy
+
+        with _errors_as_exit_2(), _broker(broker_db) as broker:
+            decision = can_i_deploy(
+                pacticipant=pacticipant,
+                version=version,
+                to_environment=to_environment,
+                broker=broker,
+            )
+        click.echo(decision.report())
+        sys.exit(EXIT_OK if decision.ok else EXIT_CHECK_FAILED)
+
+    @cli.command(name="create-environment")
+    @click.argument("name", metavar="ENV")
+    @click.option("--production", is_flag=True, help="Mark it a production environment.")
+    @click.option("--display-name", metavar="TEXT", help="A readable name (default: ENV).")
+    @broker_db_option
+    def create_environment_command(
+        name: str, production: bool, display_name: str | None, broker_db: str | None
+    ) -> None:
+        """Create the deployment environment ENV (test, production, ...).
+
+        Deployments are recorded to existing environments only; on the local
+        broker creating one that exists is harmless.
+        """
+        from pactdsl.broker import create_environment
+
+        with _errors_as_exit_2(), _broker(broker_db) as broker:
+            create_environment(
+                name, display_name=display_name, production=production, broker=broker
+            )
+        click.echo(f"environment {name} is ready{' (production)' if production else ''}")
+
+    @cli.command(name="record-deployment")
+    @click.option("--pacticipant", required=True, metavar="NAME", help="What was deployed.")
+    @click.option("--version", required=True, metavar="VERSION", help="Its version.")
+    @click.option("--environment", required=True, metavar="ENV", help="Where (e.g. production).")
+    @broker_db_option
+    def record_deployment_command(
+        pacticipant: str, version: str, environment: str, broker_db: str | None
+    ) -> None:
+        """Record that VERSION of PACTICIPANT is now deployed to ENV.
+
+        ENV must exist (see create-environment). can-i-deploy --to-environment
+        ENV then checks against what is deployed there.
+        """
+        from pactdsl.broker import record_deployment
+
+        with _errors_as_exit_2(), _broker(broker_db) as broker:
+            record_deployment(pacticipant, version, environment, broker=broker)
+        click.echo(f"recorded {pacticipant} {version} as deployed to {environment}")
+
+    return cli
+
+
+@contextmanager
+def _stop_signals() -> Iterator[threading.Event]:
+    """Catch Ctrl-C (SIGINT) and SIGTERM from now on; the event is set when one arrives.
+
+    Installed before the mock announces its URL, so a signal sent as soon as
+    the URL is read is never lost to the default handler.
+    """
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+# --------------------------------------------------------------------------
+# Entry point.
+
+
+def _demo_without_click(argv: Sequence[str]) -> int:
+    import argparse
+
+    from pactdsl._demo import DEFAULT_DEMO_DIR, run_demo
+
+    parser = argparse.ArgumentParser(prog="pactdsl demo")
+    parser.add_argument("--dir", default=DEFAULT_DEMO_DIR, help="work folder")
+    args = parser.parse_args(list(argv))
+    return run_demo(args.dir)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the ``pactdsl`` command line (``[project.scripts]`` entry point).
+
+    Args:
+        argv: The arguments after the program name (default: ``sys.argv[1:]``).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        import click  # noqa: F401
+    except ImportError:
+        if args[:1] == ["demo"]:
+            sys.exit(_demo_without_click(args[1:]))
+        print(_INSTALL_HINT, file=sys.stderr)
+        sys.exit(1)
+    build_cli().main(args=args, prog_name="pactdsl")

@@ -1,0 +1,335 @@
+"""pytest plugin: the ``pact_mock`` fixture, the ``pact`` marker, and pact files at the end.
+
+```python
+import pytest
+
+@pytest.mark.pact(payment_service_contract, interactions="process payment")
+def test_checkout_pays(pact_mock):
+    assert CheckoutClient(pact_mock.url).pay(1000, "USD").status == "success"
+```
+
+The marker says which contract (and which of its interactions or provider
+states) the test exercises; the fixture is a running mock provider serving
+them, verified when the test ends. When the session ends, pactdsl writes one
+pact file per contract whose tests all passed, holding every interaction those
+tests exercised; a contract with a failing test is not written. Under
+pytest-xdist the workers send what they exercised to the controller, which
+writes each file once.
+
+Options: ``--pact-dir`` (default ``pacts``), ``--pact-spec`` (default
+``3.0.0``), ``--pact-write-mode`` (``merge`` or ``overwrite``), each also an
+ini key (``pact_dir``, ``pact_spec``, ``pact_write_mode``).
+
+pytest loads every installed plugin into every run, so this module imports
+only pytest; pactdsl's own modules load when a test first uses the fixture.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pytest
+
+if TYPE_CHECKING:
+    from pactdsl._mock import MockProvider
+
+__all__ = ["pact_mock"]
+
+_DEFAULT_DIR = "pacts"
+_DEFAULT_SPEC = "3.0.0"
+_DEFAULT_MODE = "merge"
+_WORKER_OUTPUT_KEY = "pactdsl_ledger"
+_MARKER_KEYWORDS = frozenset({"contract", "interactions", "given", "port", "fuzz"})
+
+_MARKER_HELP = (
+    "pact(contract, *, interactions=None, given=None, port=None, fuzz=False): the contract "
+    "the pact_mock fixture serves (a Contract, a registered name or a pact file), and "
+    "optionally which interactions (descriptions) or provider states; port=0 for a real "
+    "socket."
+)
+
+
+class _Ledger:
+    """What the session's pact_mock tests exercised, by consumer-provider pair.
+
+    Kept as plain JSON-ready data, so an xdist worker can send it to the controller.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.written: list[tuple[Path, int, int]] = []
+        self.withheld: list[tuple[str, list[str]]] = []
+        self.write_errors: list[str] = []
+
+    def _entry(self, use: dict[str, Any]) -> dict[str, Any]:
+        return self.entries.setdefault(
+            use["key"],
+            {
+                "consumer": use["consumer"],
+                "provider": use["provider"],
+                "interactions": {},
+                "passed": [],
+                "failed": [],
+            },
+        )
+
+    def record_failure(self, use: dict[str, Any], nodeid: str) -> None:
+        entry = self._entry(use)
+        if nodeid not in entry["failed"]:
+            entry["failed"].append(nodeid)
+
+    def record_success(self, use: dict[str, Any], nodeid: str) -> None:
+        entry = self._entry(use)
+        if nodeid in entry["failed"] or nodeid in entry["passed"]:
+            return
+        entry["passed"].append(nodeid)
+        entry["interactions"].update(use["interactions"])
+
+    def merge(self, other: dict[str, dict[str, Any]]) -> None:
+        for key, theirs in other.items():
+            mine = self.entries.setdefault(
+                key, {**theirs, "interactions": {}, "passed": [], "failed": []}
+            )
+            mine["interactions"].update(theirs["interactions"])
+            mine["passed"] += [n for n in theirs["passed"] if n not in mine["passed"]]
+            mine["failed"] += [n for n in theirs["failed"] if n not in mine["failed"]]
+
+
+_LEDGER = pytest.StashKey[_Ledger]()
+_USE = pytest.StashKey[dict[str, Any]]()
+_CALL_OUTCOME = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add the ``--pact-*`` options and their ini keys."""
+    group = parser.getgroup("pactdsl", "pactdsl: contract tests with Pact")
+    group.addoption(
+        "--pact-dir",
+        dest="pact_dir",
+        metavar="DIR",
+        help=f"folder for the pact files written at the end (default: {_DEFAULT_DIR}).",
+    )
+    group.addoption(
+        "--pact-spec",
+        dest="pact_spec",
+        metavar="VERSION",
+        help=f"Pact specification of those files: 2.0.0, 3.0.0, 4.0 (default: {_DEFAULT_SPEC}).",
+    )
+    group.addoption(
+        "--pact-write-mode",
+        dest="pact_write_mode",
+        choices=("merge", "overwrite"),
+        help="merge keeps interactions already in the files; overwrite replaces the "
+        f"files (default: {_DEFAULT_MODE}).",
+    )
+    parser.addini("pact_dir", "folder for pact files (like --pact-dir)", default=_DEFAULT_DIR)
+    parser.addini("pact_spec", "Pact specification (like --pact-spec)", default=_DEFAULT_SPEC)
+    parser.addini(
+        "pact_write_mode", "merge or overwrite (like --pact-write-mode)", default=_DEFAULT_MODE
+    )
+
+
+def _setting(config: pytest.Config, name: str) -> str:
+    value = config.getoption(name)
+    return str(value) if value is not None else str(config.getini(name))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``pact`` marker and check the options."""
+    config.addinivalue_line("markers", _MARKER_HELP)
+    config.stash[_LEDGER] = _Ledger()
+    mode = _setting(config, "pact_write_mode")
+    if mode not in ("merge", "overwrite"):
+        msg = f"pact_write_mode={mode!r} must be 'merge' or 'overwrite'"
+        raise pytest.UsageError(msg)
+    spec = _setting(config, "pact_spec")
+    if spec != _DEFAULT_SPEC:
+        from pactdsl._model import PactSpec
+
+        try:
+            PactSpec.parse(spec)
+        except ValueError as exc:
+            raise pytest.UsageError(f"--pact-spec: {exc}") from None
+
+
+def _marker_arguments(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker("pact")
+    if marker is None:
+        msg = (
+            f"{request.node.nodeid}: the pact_mock fixture needs a contract; mark the test "
+            "@pytest.mark.pact(my_contract) (optionally interactions=..., given=...)"
+        )
+        pytest.fail(msg, pytrace=False)
+    unknown = sorted(set(marker.kwargs) - _MARKER_KEYWORDS)
+    if unknown:
+        msg = (
+            f"{request.node.nodeid}: @pytest.mark.pact got unknown keyword(s) {unknown}; "
+            f"use {sorted(_MARKER_KEYWORDS)}"
+        )
+        pytest.fail(msg, pytrace=False)
+    arguments = dict(marker.kwargs)
+    if marker.args:
+        if len(marker.args) > 1 or "contract" in arguments:
+            msg = (
+                f"{request.node.nodeid}: @pytest.mark.pact takes one contract; give the "
+                "others as keywords (interactions=..., given=...)"
+            )
+            pytest.fail(msg, pytrace=False)
+        arguments["contract"] = marker.args[0]
+    if "contract" not in arguments:
+        msg = f"{request.node.nodeid}: @pytest.mark.pact needs the contract as first argument"
+        pytest.fail(msg, pytrace=False)
+    return arguments
+
+
+def _use_of(mock: MockProvider) -> dict[str, Any]:
+    """What a test exercises, as JSON-ready data: the pair and its interactions (V4 JSON)."""
+    from pactdsl._model import PactSpec
+    from pactdsl._pactfile import interaction_to_json
+
+    order = {item.identity: index for index, item in enumerate(mock.pact.interactions)}
+    interactions = {}
+    for item in mock.interactions:
+        identity = json.dumps(item.identity)
+        interactions[identity] = {
+            "order": order.get(item.identity, len(order)),
+            "json": interaction_to_json(item, PactSpec.V4),
+        }
+    consumer, provider = mock.pact.consumer, mock.pact.provider
+    return {
+        "key": json.dumps([consumer, provider]),
+        "consumer": consumer,
+        "provider": provider,
+        "interactions": interactions,
+    }
+
+
+@pytest.fixture
+def pact_mock(request: pytest.FixtureRequest) -> Iterator[MockProvider]:
+    """A running mock provider for the contract named by ``@pytest.mark.pact(...)``.
+
+    Use ``pact_mock.url`` as the provider's base URL. In-process (httpx, no
+    socket) unless the marker says ``port=0`` or a port number. When the test
+    passed, leaving it verifies that every served interaction was received and
+    nothing unexpected arrived (`MockMismatchError` otherwise); when the test
+    failed, its own error is the one reported.
+    """
+    from pactdsl._mock import create_mock_provider
+
+    arguments = _marker_arguments(request)
+    mock = create_mock_provider(
+        arguments["contract"],
+        port=arguments.get("port"),
+        interactions=arguments.get("interactions"),
+        given=arguments.get("given"),
+        fuzz=bool(arguments.get("fuzz", False)),
+    )
+    request.node.stash[_USE] = _use_of(mock)
+    mock.start()
+    try:
+        yield mock
+    finally:
+        if request.node.stash.get(_CALL_OUTCOME, "failed") == "passed":
+            mock.__exit__(None, None, None)  # stops, then raises MockMismatchError if unmet
+        else:
+            mock.stop()  # the test's own failure is the report that matters
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Note, per contract, which tests passed and which failed (in any phase)."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_OUTCOME] = report.outcome
+    use = item.stash.get(_USE, None)
+    if use is None:
+        return report
+    ledger = item.config.stash[_LEDGER]
+    if report.failed and not hasattr(report, "wasxfail"):
+        ledger.record_failure(use, item.nodeid)
+    elif report.when == "teardown" and item.stash.get(_CALL_OUTCOME, "") == "passed":
+        ledger.record_success(use, item.nodeid)
+    return report
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the xdist controller: take in what a worker's tests exercised."""
+    output = getattr(node, "workeroutput", {}) or {}
+    raw = output.get(_WORKER_OUTPUT_KEY)
+    if raw:
+        node.config.stash[_LEDGER].merge(json.loads(raw))
+
+
+def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
+    from pactdsl._dsl import generate_pact
+    from pactdsl._pactfile import pact_from_json
+
+    folder = Path(_setting(config, "pact_dir"))
+    if not folder.is_absolute():
+        folder = config.invocation_params.dir / folder
+    spec = _setting(config, "pact_spec")
+    mode: Literal["merge", "overwrite"] = (
+        "overwrite" if _setting(config, "pact_write_mode") == "overwrite" else "merge"
+    )
+    for key in sorted(ledger.entries):
+        entry = ledger.entries[key]
+        name = f"{entry['consumer']}-{entry['provider']}"
+        if entry["failed"]:
+            ledger.withheld.append((name, sorted(entry["failed"])))
+            continue
+        if not entry["passed"]:
+            continue
+        chosen = sorted(entry["interactions"].items(), key=lambda kv: (kv[1]["order"], kv[0]))
+        document = {
+            "consumer": {"name": entry["consumer"]},
+            "provider": {"name": entry["provider"]},
+            "interactions": [value["json"] for _, value in chosen],
+            "metadata": {"pactSpecification": {"version": "4.0"}},
+        }
+        try:
+            pact = pact_from_json(document, origin=f"pytest session ({name})")
+            path = generate_pact(pact, output=folder, spec=spec, mode=mode)
+        except Exception as exc:  # reported in the summary and as the exit status
+            ledger.write_errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            continue
+        ledger.written.append((path, len(chosen), len(entry["passed"])))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the pact files (controller or plain run), or hand the ledger over (xdist worker)."""
+    config = session.config
+    ledger = config.stash.get(_LEDGER, None)
+    if ledger is None or not ledger.entries:
+        return
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput[_WORKER_OUTPUT_KEY] = json.dumps(ledger.entries)
+        return
+    _write_pacts(config, ledger)
+    if ledger.write_errors and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say which pact files were written, and which contracts were held back and why."""
+    ledger = config.stash.get(_LEDGER, None)
+    if ledger is None or not (ledger.written or ledger.withheld or ledger.write_errors):
+        return
+    terminalreporter.section("pactdsl")
+    root = config.invocation_params.dir
+    for path, interactions, tests in ledger.written:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        terminalreporter.write_line(
+            f"wrote {shown}: {interactions} interaction(s) from {tests} passing test(s)"
+        )
+    for name, failed in ledger.withheld:
+        terminalreporter.write_line(
+            f"not written: {name}, because {len(failed)} test(s) failed: {', '.join(failed)}"
+        )
+    for problem in ledger.write_errors:
+        terminalreporter.write_line(f"could not write {problem}", red=True)

@@ -1,0 +1,432 @@
+"""The `pactdsl` command line, through click's CliRunner (in-process).
+
+`tests/test_cli_subprocess.py` runs every command once more as a real process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from pactdsl._cli import build_cli
+from pactdsl._demo import serve_wsgi
+from tests._cli_fixtures import CliProject, make_project
+
+COMMANDS = [
+    "can-i-deploy",
+    "create-environment",
+    "demo",
+    "generate",
+    "mock",
+    "publish",
+    "record-deployment",
+    "verify",
+]
+
+
+@pytest.fixture
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_registry: None
+) -> Iterator[CliProject]:
+    """A contract module in tmp_path, the current folder, with sys.path restored afterwards."""
+    made = make_project(tmp_path / "src")
+    monkeypatch.chdir(made.folder)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
+    yield made
+    sys.modules.pop(made.module, None)
+
+
+def run(*args: str) -> Result:
+    """Invoke the CLI in-process."""
+    return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+
+
+def test_help_lists_every_command() -> None:
+    """`pactdsl --help` names every command and the exit codes."""
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in COMMANDS:
+        assert command in result.output
+    assert "Exit codes: 0 passed, 1 check failed, 2 could not run." in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_complete_help(command: str) -> None:
+    """Every command's --help describes it and every one of its options."""
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    group = build_cli()
+    params = group.commands[command].params
+    for param in params:
+        for flag in getattr(param, "opts", []):
+            if flag.startswith("--"):
+                assert flag in result.output
+        if param.param_type_name == "option":
+            assert param.help, f"{command} {param.name} has no help text"
+    assert group.commands[command].help
+
+
+def test_version_option() -> None:
+    """`pactdsl --version` prints the installed version."""
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output.startswith("pactdsl, version ")
+
+
+def test_generate_writes_every_contract_of_a_module(project: CliProject) -> None:
+    """`generate MODULE` writes one pact file per contract the module defines."""
+    result = run("generate", project.module, "--out", "pacts")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (project.folder / "pacts").glob("*.json"))
+    assert names == [
+        f"{project.consumer}-{project.consumer}-api.json",
+        f"{project.consumer}-{project.consumer}-other.json",
+    ]
+    assert "2 interaction(s)" in result.output
+
+
+def test_generate_one_contract_with_spec(project: CliProject) -> None:
+    """`generate MODULE:CONTRACT --spec 4.0` writes only that contract, as V4."""
+    result = run(
+        "generate", f"{project.module}:{project.contract}", "--out", "out", "--spec", "4.0"
+    )
+    assert result.exit_code == 0, result.output
+    files = list((project.folder / "out").glob("*.json"))
+    assert [f.name for f in files] == [project.pact_name]
+    document = json.loads(files[0].read_text())
+    assert document["metadata"]["pactSpecification"]["version"] == "4.0"
+
+
+def test_generate_from_a_file_path(project: CliProject, tmp_path: Path) -> None:
+    """MODULE may be the path of a .py file."""
+    result = run("generate", str(project.file), "--out", str(tmp_path / "p"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "p" / project.pact_name).is_file()
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("no_such_module_xyz", "module='no_such_module_xyz' not found"),
+        ("json", "module 'json' defines no contract"),
+        ("{module}:nothing_here", "defines no contract 'nothing_here'"),
+    ],
+)
+def test_generate_bad_targets_exit_2(project: CliProject, target: str, message: str) -> None:
+    """A missing module or contract exits 2 with one line saying what to do."""
+    result = run("generate", target.format(module=project.module))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_generate_bad_spec_exits_2(project: CliProject) -> None:
+    """An unknown --spec exits 2 naming the accepted versions."""
+    result = run("generate", project.module, "--spec", "7")
+    assert result.exit_code == 2
+    assert "is not a Pact specification version" in result.output
+
+
+def test_verify_app_passes(project: CliProject) -> None:
+    """`verify MODULE:CONTRACT --app` on an honouring app prints the report and exits 0."""
+    result = run(
+        "verify",
+        f"{project.module}:{project.contract}",
+        "--app",
+        f"{project.module}:good_app",
+        "--state-setup",
+        f"{project.module}:set_up",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Passed: 2/2 interactions" in result.output
+    assert sys.modules[project.module].STATES == ["thing exists"]
+
+
+def test_verify_broken_app_exits_1(project: CliProject) -> None:
+    """A provider that breaks the contract exits 1, with the failures in the report."""
+    result = run(
+        "verify", f"{project.module}:{project.contract}", "--app", f"{project.module}:broken_app"
+    )
+    assert result.exit_code == 1
+    assert "Passed: 0/2 interactions" in result.output
+    assert "Failed Interactions:" in result.output
+
+
+def test_verify_filters(project: CliProject) -> None:
+    """--filter-description and --filter-state narrow what is verified."""
+    target = f"{project.module}:{project.contract}"
+    app = f"{project.module}:good_app"
+    by_description = run("verify", target, "--app", app, "--filter-description", "create")
+    assert "Passed: 1/1 interactions" in by_description.output
+    by_state = run("verify", target, "--app", app, "--filter-state", "thing exists")
+    assert "Passed: 1/1 interactions" in by_state.output
+
+
+def test_verify_json_and_junit_reports(project: CliProject) -> None:
+    """--report json|junit --report-file writes a machine-readable report."""
+    target = f"{project.module}:{project.contract}"
+    app = f"{project.module}:broken_app"
+    as_json = run("verify", target, "--app", app, "--report", "json", "--report-file", "r.json")
+    assert as_json.exit_code == 1
+    assert "json report written to r.json" in as_json.output
+    report = json.loads((project.folder / "r.json").read_text())
+    assert json.dumps(report).count("get thing") >= 1
+    as_junit = run("verify", target, "--app", app, "--report", "junit", "--report-file", "r.xml")
+    assert as_junit.exit_code == 1
+    root = ET.parse(project.folder / "r.xml").getroot()
+    assert root.iter("testcase")
+    assert len(list(root.iter("failure"))) >= 1
+
+
+def test_verify_prints_json_without_a_file(project: CliProject) -> None:
+    """--report json without --report-file prints JSON to stdout."""
+    result = run(
+        "verify",
+        f"{project.module}:{project.contract}",
+        "--app",
+        f"{project.module}:good_app",
+        "--report",
+        "json",
+    )
+    assert result.exit_code == 0
+    assert isinstance(json.loads(result.output), dict)
+
+
+def test_verify_pact_file_against_a_real_server(project: CliProject) -> None:
+    """`verify FILE --base-url` replays a pact file against a provider on 127.0.0.1."""
+    assert run("generate", f"{project.module}:{project.contract}").exit_code == 0
+    module = sys.modules[project.module]
+    with serve_wsgi(module.good_app) as base_url:
+        result = run(
+            "verify",
+            f"pacts/{project.pact_name}",
+            "--base-url",
+            base_url,
+            "--header",
+            "Authorization: Bearer t0ken",
+        )
+    assert result.exit_code == 0, result.output
+    assert "Passed: 2/2 interactions" in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ([], "give exactly one of --base-url URL or --app MODULE:ATTR"),
+        (["--app", "m:a", "--base-url", "http://x"], "give exactly one of"),
+        (["--base-url", "http://127.0.0.1:1", "--publish"], "--publish needs --provider-version"),
+        (
+            ["--base-url", "http://127.0.0.1:1", "--header", "nocolon"],
+            "must look like 'Name: value'",
+        ),
+    ],
+)
+def test_verify_usage_errors_exit_2(project: CliProject, extra: list[str], message: str) -> None:
+    """Contradictory or missing options exit 2 with the reason."""
+    result = run("verify", f"{project.module}:{project.contract}", *extra)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_verify_source_that_does_not_exist_exits_2(project: CliProject) -> None:
+    """A SOURCE that is neither a file nor MODULE:CONTRACT exits 2."""
+    result = run("verify", "missing.json", "--base-url", "http://127.0.0.1:1")
+    assert result.exit_code == 2
+    assert "neither an existing pact file or folder nor MODULE:CONTRACT" in result.output
+
+
+def test_verify_module_with_several_contracts_asks_for_one(project: CliProject) -> None:
+    """`verify MODULE` with two contracts asks to name one."""
+    result = run("verify", project.module, "--app", f"{project.module}:good_app")
+    assert result.exit_code == 2
+    assert "defines several contracts" in result.output
+
+
+def test_broker_workflow(project: CliProject, tmp_path: Path) -> None:
+    """publish, can-i-deploy (no, then yes), create-environment, record-deployment on a local db."""
+    db = str(tmp_path / "broker.db")
+    target = f"{project.module}:{project.contract}"
+    published = run(
+        "publish", target, "--consumer-version", "1.0.0", "--branch", "main", "--broker-db", db
+    )
+    assert published.exit_code == 0, published.output
+    assert f"published {project.consumer} 1.0.0 -> {project.provider}" in published.output
+
+    before = run(
+        "can-i-deploy", "--pacticipant", project.consumer, "--version", "1.0.0", "--broker-db", db
+    )
+    assert before.exit_code == 1
+    assert "cannot deploy" in before.output
+    assert "never been verified" in before.output
+
+    verified = run(
+        "verify",
+        target,
+        "--app",
+        f"{project.module}:good_app",
+        "--provider-version",
+        "2.0.0",
+        "--publish",
+        "--broker-db",
+        db,
+    )
+    assert verified.exit_code == 0, verified.output
+    assert "published the result for provider version 2.0.0" in verified.output
+
+    after = run(
+        "can-i-deploy", "--pacticipant", project.consumer, "--version", "1.0.0", "--broker-db", db
+    )
+    assert after.exit_code == 0, after.output
+    assert "can deploy" in after.output
+
+    created = run("create-environment", "production", "--production", "--broker-db", db)
+    assert created.exit_code == 0, created.output
+    recorded = run(
+        "record-deployment",
+        "--pacticipant",
+        project.provider,
+        "--version",
+        "2.0.0",
+        "--environment",
+        "production",
+        "--broker-db",
+        db,
+    )
+    assert recorded.exit_code == 0, recorded.output
+    to_prod = run(
+        "can-i-deploy",
+        "--pacticipant",
+        project.consumer,
+        "--version",
+        "1.0.0",
+        "--to-environment",
+        "production",
+        "--broker-db",
+        db,
+    )
+    assert to_prod.exit_code == 0, to_prod.output
+    assert "to production" in to_prod.output
+
+
+def test_failed_verification_published_blocks_deploy(project: CliProject, tmp_path: Path) -> None:
+    """A published failing verification keeps can-i-deploy at no."""
+    db = str(tmp_path / "broker.db")
+    target = f"{project.module}:{project.contract}"
+    assert run("publish", target, "--consumer-version", "1", "--broker-db", db).exit_code == 0
+    failed = run(
+        "verify",
+        target,
+        "--app",
+        f"{project.module}:broken_app",
+        "--provider-version",
+        "9",
+        "--publish",
+        "--broker-db",
+        db,
+    )
+    assert failed.exit_code == 1
+    answer = run(
+        "can-i-deploy", "--pacticipant", project.consumer, "--version", "1", "--broker-db", db
+    )
+    assert answer.exit_code == 1
+
+
+def test_broker_lookup_errors_exit_2(project: CliProject, tmp_path: Path) -> None:
+    """An unknown environment or pacticipant exits 2 with the broker's explanation."""
+    db = str(tmp_path / "broker.db")
+    unknown_env = run(
+        "can-i-deploy",
+        "--pacticipant",
+        "x",
+        "--version",
+        "1",
+        "--to-environment",
+        "nowhere",
+        "--broker-db",
+        db,
+    )
+    assert unknown_env.exit_code == 2
+    assert "BrokerLookupError" in unknown_env.output
+    assert run("create-environment", "test", "--broker-db", db).exit_code == 0
+    unknown_app = run(
+        "record-deployment",
+        "--pacticipant",
+        "ghost",
+        "--version",
+        "1",
+        "--environment",
+        "test",
+        "--broker-db",
+        db,
+    )
+    assert unknown_app.exit_code == 2
+    assert "unknown to the local broker" in unknown_app.output
+
+
+def test_publish_a_folder_of_pact_files(project: CliProject, tmp_path: Path) -> None:
+    """`publish FOLDER` publishes every pact file in it."""
+    assert run("generate", project.module, "--out", "pacts").exit_code == 0
+    result = run(
+        "publish",
+        "pacts",
+        "--consumer-version",
+        "3.1.0",
+        "--tag",
+        "prod",
+        "--broker-db",
+        str(tmp_path / "b.db"),
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("published ") == 2
+
+
+def test_demo_runs_every_phase(tmp_path: Path) -> None:
+    """`pactdsl demo --dir` shows all six phases, answers no then yes, and exits 0."""
+    result = run("demo", "--dir", str(tmp_path / "demo"))
+    assert result.exit_code == 0, result.output
+    for number in range(1, 7):
+        assert f"[{number}/6]" in result.output
+    assert "can-i-deploy checkout-app 1.0.0? no" in result.output
+    assert "can-i-deploy checkout-app 1.0.0? yes" in result.output
+    assert "Passed: 1/1 interactions" in result.output
+    assert (tmp_path / "demo" / "pacts" / "checkout-app-payment-service.json").is_file()
+    assert str(tmp_path / "demo") in result.output
+
+
+def test_demo_twice_answers_the_same(tmp_path: Path) -> None:
+    """Running the demo again in the same folder shows the same no-then-yes answer."""
+    assert run("demo", "--dir", str(tmp_path)).exit_code == 0
+    again = run("demo", "--dir", str(tmp_path))
+    assert again.exit_code == 0
+    assert "can-i-deploy checkout-app 1.0.0? no" in again.output
+
+
+def test_main_without_click_names_the_extra_and_still_runs_the_demo(tmp_path: Path) -> None:
+    """With click missing, commands print the install hint (exit 1) but `demo` runs."""
+    block = "import sys; sys.modules['click'] = None; from pactdsl._cli import main; "
+    hint = subprocess.run(
+        [sys.executable, "-c", block + "main(['verify', 'x'])"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert hint.returncode == 1
+    assert "pip install 'pactdsl[cli]'" in hint.stderr
+    demo = subprocess.run(
+        [sys.executable, "-c", block + f"main(['demo', '--dir', {str(tmp_path)!r}])"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "Demo complete." in demo.stdout

@@ -1,0 +1,89 @@
+"""Every Python code block in README.md and docs/*.md runs.
+
+Conventions (for whoever writes docs):
+
+- Blocks fenced as ```python (or ```py) run; ```bash, ```console, ```shell,
+  ```text, ```json and the like are shown, never run.
+- The blocks of one page run in order in one shared namespace, like a doctest
+  session: a later block may use what an earlier one defined. Each page starts
+  afresh, in its own empty temporary folder as the current directory, with an
+  empty contract registry.
+- A Python block opts out only with a visible title: ```python title="not run"
+  (rendered as the block's caption). Keep opt-outs rare: a block that cannot
+  run is one that can go stale.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = sorted([ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+|~~~+)(?P<info>[^\n`]*)$")
+PYTHON_LANGUAGES = {"python", "py", "python3"}
+OPT_OUT = 'title="not run"'
+
+
+def python_blocks(text: str) -> list[tuple[int, str]]:
+    """The runnable Python blocks of a Markdown text, as (first line number, code)."""
+    blocks: list[tuple[int, str]] = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        opened = FENCE.match(lines[index])
+        if not opened:
+            index += 1
+            continue
+        fence, info = opened["fence"], opened["info"].strip()
+        indent = len(opened["indent"])
+        start = index + 1
+        index = start
+        while index < len(lines) and not lines[index].strip().startswith(fence):
+            index += 1
+        body = "\n".join(line[indent:] for line in lines[start:index])
+        index += 1
+        language = info.split()[0].lower() if info else ""
+        if language in PYTHON_LANGUAGES and OPT_OUT not in info:
+            blocks.append((start + 1, body))
+    return blocks
+
+
+def test_block_finder_skips_shell_and_opt_outs() -> None:
+    """The finder returns python blocks only, skipping shell blocks and titled opt-outs."""
+    text = (
+        "```python\nx = 1\n```\n"
+        "```console\n$ pactdsl demo\n```\n"
+        '```python title="not run"\nimport missing\n```\n'
+        "```bash\nls\n```\n"
+        "```py\ny = 2\n```\n"
+    )
+    assert python_blocks(text) == [(2, "x = 1"), (14, "y = 2")]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(ROOT).as_posix() for p in PAGES])
+def test_page_code_runs(
+    page: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_registry: None,
+    request: pytest.FixtureRequest,
+) -> None:
+    """The page's Python blocks run in order, sharing one namespace, in an empty folder."""
+    if not request.config.pluginmanager.hasplugin("pactdsl"):
+        # Until the pytest11 entry point is installed, register the marker the
+        # pytest page uses so `pytest.mark.pact` does not warn.
+        request.config.addinivalue_line("markers", "pact: pactdsl contract marker")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
+    monkeypatch.setenv("PACTDSL_BROKER_DB", str(tmp_path / ".pactdsl" / "broker.db"))
+    namespace: dict[str, object] = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
+    for line, code in python_blocks(page.read_text(encoding="utf-8")):
+        compiled = compile(code, f"{page.relative_to(ROOT)}:{line}", "exec")
+        try:
+            exec(compiled, namespace)
+        except Exception as error:
+            error.add_note(f"in the Python block at {page.relative_to(ROOT)} line {line}")
+            raise
