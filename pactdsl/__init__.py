@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         PactFileError,
         PactSpecError,
     )
+    from pactdsl._fuzz import fuzz_contract
     from pactdsl._messages import (
         HandledMessage,
         Message,
@@ -146,6 +147,7 @@ _LAZY: dict[str, str] = {
         "pactdsl._model",
     ),
     "load_pact": "pactdsl._pactfile",
+    "fuzz_contract": "pactdsl._fuzz",
     **dict.fromkeys(
         [
             "HandledMessage",
@@ -236,6 +238,7 @@ __all__ = [
     "create_mock_provider",
     "define_contract",
     "format_verification_report",
+    "fuzz_contract",
     "generate_pact",
     "get_contract",
     "interaction",

@@ -33,6 +33,7 @@ def test_public_names_are_sorted_and_complete() -> None:
         "MatchingError",
         "Mismatch",
         "match_body",
+        "match_message",
         "match_request",
         "match_response",
     }

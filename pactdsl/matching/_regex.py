@@ -13,7 +13,7 @@ import regex
 
 from pactdsl.matching._mismatch import MatchingError
 
-__all__ = ["REGEX_TIMEOUT_SECONDS", "compile_pattern", "regex_fullmatch"]
+__all__ = ["REGEX_TIMEOUT_SECONDS", "compile_pattern", "compiled_fullmatch", "regex_fullmatch"]
 
 REGEX_TIMEOUT_SECONDS = 1.0
 
@@ -64,10 +64,15 @@ def regex_fullmatch(pattern: str, text: str, rule_path: str) -> bool:
         MatchingError: If the pattern does not compile, or matching takes longer
             than `REGEX_TIMEOUT_SECONDS` (catastrophic backtracking).
     """
-    compiled = compile_pattern(pattern, rule_path)
+    return compiled_fullmatch(compile_pattern(pattern, rule_path), text, rule_path)
+
+
+def compiled_fullmatch(compiled: Any, text: str, rule_path: str) -> bool:
+    """`regex_fullmatch` for a pattern already compiled by `compile_pattern`."""
     try:
         return compiled.fullmatch(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
     except TimeoutError:
+        pattern = compiled.pattern
         raise MatchingError(
             f"regex={pattern!r} at {rule_path} took longer than "
             f"{REGEX_TIMEOUT_SECONDS} s on a value of {len(text)} characters "

@@ -29,8 +29,8 @@ from pactdsl.matching._paths import (
     token_score,
 )
 from pactdsl.matching._regex import (
-    REGEX_TIMEOUT_SECONDS,
     compile_pattern,
+    compiled_fullmatch,
     regex_fullmatch,
 )
 
@@ -688,10 +688,7 @@ def _stringify(value: Any) -> str:
 
 def _regex_check(matcher: Matcher, text: str) -> bool:
     if matcher.compiled is not None:
-        try:
-            return matcher.compiled.fullmatch(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
-        except TimeoutError:
-            pass  # regex_fullmatch below raises the MatchingError with the details
+        return compiled_fullmatch(matcher.compiled, text, matcher.rule_path)
     return regex_fullmatch(matcher.pattern or "", text, matcher.rule_path)
 
 

@@ -1,0 +1,39 @@
+"""`import pactdsl` stays light: hypothesis loads only with pactdsl.strategies."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+
+
+def test_import_pactdsl_does_not_import_hypothesis() -> None:
+    """A fresh interpreter that imports pactdsl (and its match DSL) has no hypothesis loaded."""
+    code = (
+        "import sys, pactdsl, pactdsl.match, pactdsl.generate\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'hypothesis')\n"
+        "assert not loaded, f'import pactdsl loaded {loaded[:5]}'\n"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+
+
+def test_fuzz_contract_is_reachable_without_hypothesis() -> None:
+    """The fuzzing decorator's module imports hypothesis only when a test is decorated."""
+    code = (
+        "import sys, pactdsl._fuzz\n"
+        "assert 'hypothesis' not in sys.modules, 'pactdsl._fuzz imported hypothesis'\n"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+
+
+def test_strategies_module_brings_hypothesis() -> None:
+    """pactdsl.strategies is where hypothesis comes in (the guard above is meaningful)."""
+    result = _run("import sys, pactdsl.strategies; assert 'hypothesis' in sys.modules")
+    assert result.returncode == 0, result.stderr
