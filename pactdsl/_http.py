@@ -1,31 +1,55 @@
 """The one place (with `_mock/_respx.py`) where pactdsl touches httpx.
 
-It turns real HTTP messages into the Pact JSON shape the matching engine reads
-(V4: headers and query as lists, bodies as ``{content, contentType, encoded}``
-objects), and turns the model's examples into bytes to send or serve.
+A move to another HTTP library changes this module (and `_respx.py`) only:
+everything it hands out is plain data (`RawResponse`), and every request that
+gets no HTTP answer raises `TransportFailure`, so no caller sees an httpx type.
+
+It holds three things:
+
+- conversions between real HTTP messages and the Pact JSON shape the matching
+  engine reads (V4: headers and query as lists, bodies as
+  ``{content, contentType, encoded}`` objects), and the model's examples as
+  bytes to send or serve;
+- `ProviderTransport` / `open_transport`: how the verifier reaches a provider,
+  over HTTP or in-process through ASGI/WSGI;
+- `JsonHttpClient`: a small synchronous client for JSON APIs, used by the Pact
+  Broker client and by the demo's sample consumer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import concurrent.futures
+import http
+import inspect
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any
-from urllib.parse import parse_qsl
+import threading
+from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from typing import Any, Literal
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
+import attrs
 import httpx
 
 from pactdsl._model import Body, Interaction, PactSpec, infer_content_type, is_json_content_type
 from pactdsl._pactfile._write import interaction_to_json
 
 __all__ = [
+    "JsonHttpClient",
+    "ProviderTransport",
+    "RawResponse",
+    "TransportFailure",
     "actual_request_json",
     "actual_response_json",
+    "app_kind",
     "body_bytes",
+    "check_base_url",
     "expected_request_json",
     "expected_response_json",
     "httpx_request_json",
     "httpx_response_json",
+    "open_transport",
 ]
 
 _TEXTUAL = ("text/", "application/xml", "application/x-www-form-urlencoded")
@@ -178,3 +202,457 @@ def body_bytes(
     if isinstance(value, str) and not is_json_content_type(content_type):
         return value.encode(_charset(content_type))
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# Answers and failures: the plain data every sender below hands back.
+
+FailureReason = Literal["connect", "timeout", "network", "unsafe", "app", "http"]
+
+# Reasons that say the request may succeed when sent again.
+RETRYABLE_REASONS: frozenset[FailureReason] = frozenset({"connect", "timeout", "network"})
+
+
+@attrs.frozen
+class RawResponse:
+    """What a server answered: status, header pairs, the (decoded) body bytes, the reason phrase."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    reason: str = ""
+
+    def header(self, name: str) -> str | None:
+        """The first value of header `name` (case-insensitive), or None when absent."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    @property
+    def text(self) -> str:
+        """The body as text, in the charset its Content-Type names (UTF-8 by default)."""
+        charset = _charset(self.header("Content-Type") or "")
+        try:
+            return self.body.decode(charset, "replace")
+        except LookupError:
+            return self.body.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON.
+
+        Raises:
+            ValueError: when the body is not JSON.
+        """
+        return json.loads(self.body)
+
+
+class TransportFailure(Exception):
+    """The request got no HTTP answer; `reason` says why, the message says what to do.
+
+    Attributes:
+        reason: "connect", "timeout", "network" (the connection broke), "unsafe"
+            (refused before sending), "app" (an in-process app raised) or
+            "http" (any other failure of the HTTP library).
+        detail: The underlying error, as ``"ErrorType: message"``.
+    """
+
+    def __init__(self, reason: FailureReason, message: str, *, detail: str = "") -> None:
+        self.reason: FailureReason = reason
+        self.detail = detail or message
+        super().__init__(message)
+
+    @property
+    def retryable(self) -> bool:
+        """Whether sending the same request again may get an answer."""
+        return self.reason in RETRYABLE_REASONS
+
+
+def _failure_reason(exc: Exception) -> FailureReason:
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        return "connect"
+    if isinstance(exc, httpx.TransportError):
+        return "network"
+    if isinstance(exc, httpx.HTTPError | httpx.InvalidURL):
+        return "http"
+    return "app"
+
+
+def _raw(response: httpx.Response) -> RawResponse:
+    return RawResponse(
+        response.status_code,
+        tuple(response.headers.multi_items()),
+        response.content,
+        response.reason_phrase or _standard_reason(response.status_code),
+    )
+
+
+def _standard_reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+# --------------------------------------------------------------------------
+# The verifier's transport: a provider over HTTP, or an ASGI/WSGI app in-process.
+
+# Characters left as they are in a pact path: RFC 3986 pchar plus '/' and '%'
+# (so a path the consumer already percent-encoded is not encoded twice).
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_APP_BASE_URL = "http://provider.pactdsl"
+_USER_AGENT = "pactdsl-verifier"
+
+
+def check_base_url(base_url: str) -> str:
+    """Return `base_url` without a trailing slash, or raise naming what is wrong.
+
+    Raises:
+        ValueError: when it is not an absolute http(s) URL with a host.
+    """
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        msg = (
+            f"base_url={base_url!r} must be an absolute http:// or https:// URL with a host, "
+            "e.g. 'http://localhost:8000'"
+        )
+        raise ValueError(msg)
+    if parts.query or parts.fragment:
+        msg = f"base_url={base_url!r} must not carry a query or fragment"
+        raise ValueError(msg)
+    return base_url.rstrip("/")
+
+
+def app_kind(app: Any) -> Literal["asgi", "wsgi"]:
+    """Tell an ASGI application (async, 3 arguments) from a WSGI one (2 arguments).
+
+    Raises:
+        TypeError: when `app` is neither.
+    """
+    if not callable(app):
+        msg = f"app={app!r} is not callable; pass an ASGI or WSGI application"
+        raise TypeError(msg)
+    call = app if inspect.isfunction(app) or inspect.ismethod(app) else type(app).__call__
+    if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app):
+        return "asgi"
+    try:
+        params = list(inspect.signature(app).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    positional = [
+        p
+        for p in params
+        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    ]
+    if len(positional) == 3:
+        return "asgi"  # (scope, receive, send), e.g. a wrapped coroutine function
+    if len(positional) == 2:
+        return "wsgi"  # (environ, start_response)
+    msg = (
+        f"app={app!r} takes {len(positional)} positional arguments; an ASGI app takes "
+        "(scope, receive, send) and is async, a WSGI app takes (environ, start_response)"
+    )
+    raise TypeError(msg)
+
+
+def _target_url(base_url: str, path: str, query: Sequence[tuple[str, str]]) -> str:
+    url = base_url + quote(path, safe=_PATH_SAFE)
+    if query:
+        url += "?" + urlencode(list(query), quote_via=quote)
+    return url
+
+
+def _same_origin(url: httpx.URL, base: httpx.URL) -> bool:
+    return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
+
+
+def _provider_failure(exc: Exception, url: str, timeout: float) -> TransportFailure:
+    reason = _failure_reason(exc)
+    detail = f"{type(exc).__name__}: {exc}"
+    if reason == "timeout":
+        message = (
+            f"no answer from {url} within timeout={timeout}s ({type(exc).__name__}); "
+            "make the provider answer faster or raise timeout"
+        )
+    elif reason == "connect":
+        message = (
+            f"cannot connect to {url} ({exc or type(exc).__name__}); is the provider running "
+            "at base_url?"
+        )
+    elif reason == "app":
+        message = f"the app raised {detail} while answering {url}"
+    else:
+        # Kept under the older, broader label: the verifier reports it, never retries it.
+        reason = "http"
+        message = f"request to {url} failed: {detail}"
+    return TransportFailure(reason, message, detail=detail)
+
+
+class ProviderTransport:
+    """Sends requests to one provider; create with `open_transport`, then `close`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float,
+        client: httpx.Client | None,
+        async_client: httpx.AsyncClient | None = None,
+        *,
+        verify_tls: bool = True,
+    ) -> None:
+        self.base_url = base_url
+        self._verify_tls = verify_tls
+        self._state_client: httpx.Client | None = None
+        self.timeout = timeout
+        self._base = httpx.URL(base_url)
+        self._client = client
+        self._async_client = async_client
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread: threading.Thread | None = None
+        if async_client is not None:
+            self._loop = asyncio.new_event_loop()
+            if _loop_running():
+                # A caller inside an event loop (an async test) cannot nest ours
+                # in its thread, so ours runs in a thread of its own.
+                self._loop_thread = threading.Thread(
+                    target=self._loop.run_forever, name="pactdsl-asgi", daemon=True
+                )
+                self._loop_thread.start()
+
+    def url_for(self, path: str, query: Sequence[tuple[str, str]] = ()) -> str:
+        """The absolute URL for a pact path, refusing any that leaves the provider.
+
+        Raises:
+            TransportFailure: reason "unsafe" when the URL's origin is not base_url's.
+        """
+        url = _target_url(self.base_url, path, query)
+        if not _same_origin(httpx.URL(url), self._base):
+            msg = f"path={path!r} would send the request to {url}, away from {self.base_url}"
+            raise TransportFailure("unsafe", msg)
+        return url
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        headers: Sequence[tuple[str, str]],
+        body: bytes | None,
+    ) -> RawResponse:
+        """Send one request to `url` (from `url_for`) and read the whole answer.
+
+        Raises:
+            TransportFailure: on connection refused, timeout, or an app that raised.
+        """
+        try:
+            if self._client is not None:
+                request = self._client.build_request(method, url, headers=headers, content=body)
+                return _raw(self._client.send(request))
+            assert self._async_client is not None
+            request = self._async_client.build_request(method, url, headers=headers, content=body)
+            return _raw(self._run(self._async_client.send(request)))
+        except TransportFailure:
+            raise
+        except Exception as exc:
+            raise _provider_failure(exc, url, self.timeout) from None
+
+    def _run(self, coro: Coroutine[Any, Any, httpx.Response]) -> httpx.Response:
+        assert self._loop is not None
+        bounded = asyncio.wait_for(coro, self.timeout)
+        if self._loop_thread is None:
+            return self._loop.run_until_complete(bounded)
+        future = asyncio.run_coroutine_threadsafe(bounded, self._loop)
+        try:
+            return future.result()
+        except concurrent.futures.TimeoutError as exc:
+            raise TimeoutError(str(exc)) from None
+
+    def post_json(self, url: str, payload: Any) -> RawResponse:
+        """POST `payload` as JSON (the state-change protocol) and read the answer.
+
+        A `url` starting with '/' goes to the provider (or app) itself; an
+        absolute URL goes over the network.
+
+        Raises:
+            TransportFailure: when there is no HTTP answer.
+        """
+        body = json.dumps(payload).encode("utf-8")
+        headers = [("Content-Type", "application/json")]
+        if url.startswith("/"):
+            return self.send("POST", self.url_for(url), headers, body)
+        if self._state_client is None:
+            self._state_client = httpx.Client(
+                timeout=httpx.Timeout(self.timeout),
+                verify=self._verify_tls,
+                headers={"User-Agent": _USER_AGENT},
+            )
+        try:
+            return _raw(self._state_client.post(url, content=body, headers=headers))
+        except httpx.HTTPError as exc:
+            raise _provider_failure(exc, url, self.timeout) from None
+
+    def close(self) -> None:
+        """Close the connections (and the event loop of an ASGI app)."""
+        if self._state_client is not None:
+            self._state_client.close()
+        if self._client is not None:
+            self._client.close()
+        if self._async_client is not None and self._loop is not None:
+            aclose = self._async_client.aclose()
+            if self._loop_thread is None:
+                self._loop.run_until_complete(aclose)
+            else:
+                asyncio.run_coroutine_threadsafe(aclose, self._loop).result()
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._loop_thread.join()
+            self._loop.close()
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def open_transport(
+    *,
+    base_url: str | None,
+    app: Any,
+    timeout: float,
+    follow_redirects: bool,
+    verify_tls: bool,
+) -> ProviderTransport:
+    """A transport to a running provider (`base_url`) or an in-process app (`app`)."""
+    limits = httpx.Timeout(timeout)
+    headers = {"User-Agent": _USER_AGENT}
+    if app is None:
+        assert base_url is not None
+        client = httpx.Client(
+            timeout=limits,
+            follow_redirects=follow_redirects,
+            verify=verify_tls,
+            headers=headers,
+        )
+        return ProviderTransport(base_url, timeout, client, verify_tls=verify_tls)
+    if app_kind(app) == "wsgi":
+        client = httpx.Client(
+            transport=httpx.WSGITransport(app=app),
+            follow_redirects=follow_redirects,
+            headers=headers,
+        )
+        return ProviderTransport(_APP_BASE_URL, timeout, client, verify_tls=verify_tls)
+    async_client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        follow_redirects=follow_redirects,
+        headers=headers,
+    )
+    return ProviderTransport(_APP_BASE_URL, timeout, None, async_client, verify_tls=verify_tls)
+
+
+# --------------------------------------------------------------------------
+# A small JSON client: the Pact Broker client and the demo's consumer.
+
+
+class JsonHttpClient:
+    """A synchronous HTTP client for JSON APIs that answers with `RawResponse`.
+
+    It follows no redirects unless asked, sends no credentials of its own
+    (callers put an ``Authorization`` header on the requests that may carry
+    one), and turns every request without an HTTP answer into `TransportFailure`.
+
+    Args:
+        base_url: Prepended to relative URLs; empty when every URL is absolute.
+        timeout: Seconds to wait for each answer.
+        follow_redirects: Whether to follow 3xx answers.
+        transport: A transport object of the underlying HTTP library (today an
+            ``httpx.BaseTransport``), for tests and proxies; None for the network.
+
+    It is a context manager; `close` releases its connections.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str = "",
+        timeout: float = 30.0,
+        follow_redirects: bool = False,
+        transport: object | None = None,
+    ) -> None:
+        if transport is not None and not isinstance(transport, httpx.BaseTransport):
+            msg = (
+                f"transport={transport!r} is not an httpx.BaseTransport; pass one "
+                "(e.g. httpx.HTTPTransport(proxy=...)) or None"
+            )
+            raise TypeError(msg)
+        self._client = httpx.Client(
+            base_url=base_url,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+            transport=transport,
+        )
+
+    def __enter__(self) -> JsonHttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        params: Sequence[tuple[str, str]] | None = None,
+    ) -> RawResponse:
+        """Send one request and read the whole answer, whatever its status.
+
+        Args:
+            method: The HTTP method.
+            url: An absolute URL, or a path below `base_url`.
+            headers: Request headers.
+            json: A JSON-able body (None: no JSON body); sets Content-Type
+                to application/json unless `headers` names one.
+            content: Raw body bytes, instead of `json`.
+            params: Query parameters, in order (repeats allowed).
+
+        Raises:
+            TransportFailure: when no HTTP answer came (its `retryable` says
+                whether sending again may help).
+            ValueError: when both `json` and `content` are given.
+        """
+        sent_headers = dict(headers or {})
+        if json is not None:
+            if content is not None:
+                msg = "pass json= or content=, not both"
+                raise ValueError(msg)
+            content = _json_bytes(json)
+            if not any(name.lower() == "content-type" for name in sent_headers):
+                sent_headers["Content-Type"] = "application/json"
+        try:
+            response = self._client.request(
+                method,
+                url,
+                content=content,
+                headers=sent_headers,
+                params=list(params) if params else None,
+            )
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            detail = f"{type(exc).__name__}: {exc}"
+            msg = f"{method} {url} got no answer ({detail})"
+            raise TransportFailure(_failure_reason(exc), msg, detail=detail) from None
+        return _raw(response)
+
+    def close(self) -> None:
+        """Release the client's connections."""
+        self._client.close()
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value).encode("utf-8")

@@ -155,6 +155,35 @@ def test_429_honours_retry_after_capped_by_max_delay(scripted: ScriptedBroker) -
     assert delays == [3.0, 60.0]
 
 
+def test_refused_connection_is_retried_then_reported_as_unavailable() -> None:
+    """No listener: each retry waits twice as long, then BrokerUnavailable names the attempts."""
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    client, delays = _client(f"http://127.0.0.1:{closed_port}", retries=2)
+    with client, pytest.raises(BrokerUnavailable, match="after 3 attempts") as refused:
+        client.index()
+    assert delays == [0.01, 0.02]
+    assert "ConnectError" in str(refused.value)
+    assert refused.value.__cause__ is None
+
+
+def test_answer_that_cannot_be_decoded_is_not_retried(scripted: ScriptedBroker) -> None:
+    """A body claiming gzip that is not gzip fails at once: sending again would not help."""
+    scripted.on("GET", "/", Answer(200, "plain text", headers={"Content-Encoding": "gzip"}))
+    client, delays = _client(scripted.url, retries=3)
+    with client, pytest.raises(BrokerUnavailable, match="DecodingError"):
+        client.index()
+    assert delays == []
+    assert len(scripted.seen) == 1
+
+
+def test_transport_of_the_wrong_kind_is_refused_by_name() -> None:
+    """A transport that the HTTP library cannot use raises TypeError naming transport=."""
+    with pytest.raises(TypeError, match=r"transport='proxy\.example'"):
+        PactBrokerClient("http://127.0.0.1:1", transport="proxy.example")
+
+
 def test_bearer_token_is_sent_only_to_the_brokers_origin(scripted: ScriptedBroker) -> None:
     """The token goes with requests to the broker, not to another host a link points at."""
     other = ScriptedBroker()

@@ -41,12 +41,12 @@ import attrs
 
 from pactdsl._generators import GeneratorContext, apply_generators
 from pactdsl._generators import ProviderState as ProviderStateGenerator
+from pactdsl._http import ProviderTransport
 from pactdsl._matchers import check_json_value
 from pactdsl._messages import Message, MessageContents, SynchronousMessage, content_type_of
 from pactdsl._model import Body, Pact, PactSpec
 from pactdsl._pactfile._messages import message_contents_to_json
 from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
-from pactdsl._verify._transport import ProviderTransport
 from pactdsl._verify._verifier import (
     ErroredInteraction,
     ErrorPhase,

@@ -15,8 +15,8 @@ from typing import Any
 
 import attrs
 
+from pactdsl._http import ProviderTransport, TransportFailure
 from pactdsl._model import ProviderState
-from pactdsl._verify._transport import ProviderTransport, TransportFailure
 
 __all__ = ["StateFailure", "StateHooks", "set_up_states", "tear_down_states"]
 

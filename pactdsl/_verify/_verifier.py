@@ -27,7 +27,15 @@ from pactdsl._dsl import Contract, contracts, resolve_pact
 from pactdsl._errors import PactdslError
 from pactdsl._generators import Generator, GeneratorContext, apply_generators
 from pactdsl._generators import ProviderState as ProviderStateGenerator
-from pactdsl._http import actual_response_json, body_bytes, expected_response_json
+from pactdsl._http import (
+    ProviderTransport,
+    TransportFailure,
+    actual_response_json,
+    body_bytes,
+    check_base_url,
+    expected_response_json,
+    open_transport,
+)
 from pactdsl._model import (
     Body,
     Interaction,
@@ -37,12 +45,6 @@ from pactdsl._model import (
 )
 from pactdsl._pactfile import load_pact
 from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
-from pactdsl._verify._transport import (
-    ProviderTransport,
-    TransportFailure,
-    check_base_url,
-    open_transport,
-)
 from pactdsl.matching import MatchingError, Mismatch, match_response
 
 __all__ = [

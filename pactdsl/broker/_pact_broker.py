@@ -1,4 +1,4 @@
-"""A client for a Pact Broker (or PactFlow) that walks its HAL relations over httpx.
+"""A client for a Pact Broker (or PactFlow) that walks its HAL relations over HTTP.
 
 It starts at the index resource (``GET /``) and follows ``_links`` relations
 rather than hard-coding paths, as the official clients do; only the matrix
@@ -10,7 +10,9 @@ Failures with 5xx, 408 or 429, and failed connections, are retried with
 exponential back-off (honouring ``Retry-After``). Credentials travel only to
 the broker's own origin and are cut out of every log line and message.
 
-This is the broker room's one transport module: the only one that imports httpx.
+Requests go through `pactdsl._http.JsonHttpClient`, so this module never sees
+the HTTP library itself (httpx today); it decides what to send, to whom, and
+how often.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import attrs
-import httpx
 
+from pactdsl._http import JsonHttpClient, RawResponse, TransportFailure
 from pactdsl.broker._config import (
     BrokerAuth,
     BrokerError,
@@ -94,7 +96,8 @@ class PactBrokerClient:
         backoff: The first retry's delay in seconds; each retry doubles it.
         max_delay: The longest delay between two attempts, ``Retry-After`` included.
         timeout: Seconds to wait for each answer.
-        transport: An httpx transport to send requests through (tests, proxies).
+        transport: A transport of the underlying HTTP library to send requests
+            through (tests, proxies); today an ``httpx.BaseTransport``.
         sleep: The function that waits between attempts.
 
     It is a context manager; `close` releases its connections.
@@ -109,7 +112,7 @@ class PactBrokerClient:
         backoff: float = 0.5,
         max_delay: float = 30.0,
         timeout: float = 30.0,
-        transport: httpx.BaseTransport | None = None,
+        transport: object | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         clean, user, password = split_credentials(base_url.strip())
@@ -130,7 +133,7 @@ class PactBrokerClient:
         self.max_delay = max_delay
         self._sleep = sleep
         self._origin = _origin(clean)
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+        self._http = JsonHttpClient(timeout=timeout, transport=transport, follow_redirects=False)
         self._index: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
@@ -167,10 +170,10 @@ class PactBrokerClient:
                 headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
         return headers
 
-    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
+    def _delay(self, attempt: int, response: RawResponse | None) -> float:
         delay = self.backoff * (2**attempt)
         if response is not None:
-            retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+            retry_after = _retry_after_seconds(response.header("Retry-After"))
             if retry_after is not None:
                 delay = retry_after
         return float(min(delay, self.max_delay))
@@ -202,36 +205,33 @@ class PactBrokerClient:
         shown = self.auth.redact(url)
         attempt = 0
         while True:
-            response: httpx.Response | None = None
+            response: RawResponse | None = None
             try:
-                response = self._http.request(
-                    method,
-                    url,
-                    content=content,
-                    headers=headers,
-                    params=list(params) if params else None,
+                response = self._http.send(
+                    method, url, headers=headers, content=content, params=params
                 )
-            except httpx.TransportError as exc:
-                if attempt >= self.retries:
-                    problem = self.auth.redact(f"{type(exc).__name__}: {exc}")
+            except TransportFailure as exc:
+                if not exc.retryable or attempt >= self.retries:
+                    problem = self.auth.redact(exc.detail)
+                    tries = f"after {attempt + 1} attempts " if attempt else ""
                     msg = (
-                        f"{method} {shown} failed after {attempt + 1} attempts ({problem}); "
+                        f"{method} {shown} failed {tries}({problem}); "
                         "check that PACT_BROKER_BASE_URL points at a running Pact Broker"
                     )
                     raise BrokerUnavailable(msg) from None
-                logger.info("%s %s: %s, retrying", method, shown, type(exc).__name__)
+                logger.info("%s %s: no answer (%s), retrying", method, shown, exc.reason)
             else:
-                logger.debug("%s %s -> %s", method, shown, response.status_code)
-                if response.status_code not in _RETRY_STATUSES or attempt >= self.retries:
+                logger.debug("%s %s -> %s", method, shown, response.status)
+                if response.status not in _RETRY_STATUSES or attempt >= self.retries:
                     return self._answer(method, shown, response)
-                logger.info("%s %s -> %s, retrying", method, shown, response.status_code)
+                logger.info("%s %s -> %s, retrying", method, shown, response.status)
             self._sleep(self._delay(attempt, response))
             attempt += 1
 
-    def _answer(self, method: str, shown: str, response: httpx.Response) -> dict[str, Any]:
-        status = response.status_code
+    def _answer(self, method: str, shown: str, response: RawResponse) -> dict[str, Any]:
+        status = response.status
         if 200 <= status < 300:
-            if not response.content:
+            if not response.body:
                 return {}
             try:
                 data = response.json()
@@ -249,14 +249,14 @@ class PactBrokerClient:
             409: "the broker refuses a conflicting change",
         }.get(status, "see the broker's answer above")
         msg = (
-            f"{method} {shown} answered {status} {response.reason_phrase}: "
+            f"{method} {shown} answered {status} {response.reason}: "
             f"{self._excerpt(response)}; {hint}"
         )
         if status == 409:
             raise PactConflictError(msg)
         raise BrokerHTTPError(msg, status=status, method=method, url=shown)
 
-    def _excerpt(self, response: httpx.Response) -> str:
+    def _excerpt(self, response: RawResponse) -> str:
         text = response.text.strip() or "(empty body)"
         if len(text) > _BODY_EXCERPT:
             text = text[:_BODY_EXCERPT] + "..."

@@ -1,0 +1,231 @@
+"""Layering: which pactdsl modules may import httpx, respx and hypothesis, and what the engine uses.
+
+A static scan of every ``pactdsl/**/*.py`` with `ast`: imports anywhere in a
+module count (top level, inside functions, under ``TYPE_CHECKING``, relative
+ones, and ``importlib.import_module`` / ``__import__`` with a literal name), so
+a lazy import cannot slip past. Keeping httpx and respx behind two private
+modules is what lets a change of HTTP library touch only those.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent / "pactdsl"
+
+HTTPX_MODULES = {"pactdsl/_http.py", "pactdsl/_mock/_respx.py"}
+RESPX_MODULES = {"pactdsl/_mock/_respx.py"}
+HYPOTHESIS_MODULES = {"pactdsl/strategies.py", "pactdsl/_fuzz.py"}
+
+# What the matching engine may use from the rest of pactdsl: pure helpers only.
+ENGINE_PACKAGE = "pactdsl.matching"
+ENGINE_HELPERS = {"pactdsl._javatime", "pactdsl._rulepath"}
+# Top-level modules that would mean I/O, threads or a foreign library in the engine.
+ENGINE_FORBIDDEN = {
+    "_thread",
+    "asyncio",
+    "concurrent",
+    "filelock",
+    "glob",
+    "http",
+    "httpcore",
+    "httpx",
+    "hypothesis",
+    "io",
+    "multiprocessing",
+    "os",
+    "pathlib",
+    "respx",
+    "selectors",
+    "shutil",
+    "socket",
+    "sqlite3",
+    "subprocess",
+    "tempfile",
+    "threading",
+}
+
+
+def _module_name(relative: str) -> str:
+    parts = relative.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(source: str, module: str, *, is_package: bool = False) -> set[str]:
+    """Every module name that `source` (the module named `module`) imports, in any form.
+
+    ``from a import b`` yields both ``a`` and ``a.b`` (``b`` may be a submodule);
+    relative imports are resolved against `module`.
+    """
+    package = module if is_package else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+        elif isinstance(node, ast.Call) and _is_dynamic_import(node.func):
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.add(first.value)
+    return found
+
+
+def _is_dynamic_import(func: ast.expr) -> bool:
+    if isinstance(func, ast.Name):
+        return func.id in ("__import__", "import_module")
+    return isinstance(func, ast.Attribute) and func.attr == "import_module"
+
+
+def package_imports() -> Iterator[tuple[str, set[str]]]:
+    """(path relative to the repo, imported module names) for every pactdsl module."""
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        relative = path.relative_to(PACKAGE_DIR.parent).as_posix()
+        yield (
+            relative,
+            imported_modules(
+                path.read_text(encoding="utf-8"),
+                _module_name(relative),
+                is_package=path.name == "__init__.py",
+            ),
+        )
+
+
+def _importers(top_level: str) -> set[str]:
+    return {
+        path
+        for path, names in package_imports()
+        if any(name.split(".")[0] == top_level for name in names)
+    }
+
+
+def test_scanner_finds_lazy_relative_and_dynamic_imports() -> None:
+    """The scan sees imports inside functions, relative ones and import_module calls."""
+    source = (
+        "from __future__ import annotations\n"
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    import respx\n"
+        "def late():\n"
+        "    import httpx._client\n"
+        "    from .._javatime import check_java_format\n"
+        "    from . import _rules\n"
+        "    return importlib.import_module('hypothesis.strategies'), __import__('socket')\n"
+    )
+    found = imported_modules(source, "pactdsl.matching._json")
+    assert {"respx", "httpx._client", "hypothesis.strategies", "socket"} <= found
+    assert "pactdsl._javatime.check_java_format" in found
+    assert "pactdsl.matching._rules" in found
+    assert imported_modules("from . import _json", "pactdsl.matching", is_package=True) >= {
+        "pactdsl.matching._json"
+    }
+
+
+def test_scan_covers_the_whole_package() -> None:
+    """The scan reads every room, so an empty or partial walk cannot pass the checks below."""
+    paths = {path for path, _ in package_imports()}
+    for expected in (
+        "pactdsl/__init__.py",
+        "pactdsl/_http.py",
+        "pactdsl/_mock/_respx.py",
+        "pactdsl/_verify/_verifier.py",
+        "pactdsl/broker/_pact_broker.py",
+        "pactdsl/matching/__init__.py",
+        "pactdsl/strategies.py",
+    ):
+        assert expected in paths
+
+
+def test_only_the_http_module_and_the_respx_door_import_httpx() -> None:
+    """Only pactdsl/_http.py and pactdsl/_mock/_respx.py import httpx, in any form."""
+    assert _importers("httpx") == HTTPX_MODULES
+    assert _importers("httpcore") == set()
+
+
+def test_only_the_respx_door_imports_respx() -> None:
+    """Only pactdsl/_mock/_respx.py imports respx (which patches httpx)."""
+    assert _importers("respx") == RESPX_MODULES
+
+
+def test_only_strategies_and_the_fuzzing_door_import_hypothesis() -> None:
+    """Only pactdsl/strategies.py and pactdsl/_fuzz.py import hypothesis."""
+    assert _importers("hypothesis") == HYPOTHESIS_MODULES
+
+
+def _engine_imports() -> dict[str, set[str]]:
+    return {
+        path: names for path, names in package_imports() if path.startswith("pactdsl/matching/")
+    }
+
+
+def test_matching_engine_uses_nothing_of_pactdsl_but_itself_and_pure_helpers() -> None:
+    """pactdsl/matching/ imports from pactdsl only pactdsl.matching, _javatime and _rulepath."""
+    engine = _engine_imports()
+    assert engine, "no module found under pactdsl/matching/"
+    outside = {
+        path: sorted(
+            name
+            for name in names
+            if name.split(".")[0] == "pactdsl"
+            and not (name == ENGINE_PACKAGE or name.startswith(ENGINE_PACKAGE + "."))
+            and ".".join(name.split(".")[:2]) not in ENGINE_HELPERS
+        )
+        for path, names in engine.items()
+    }
+    assert {path: names for path, names in outside.items() if names} == {}
+    # Today the engine reaches _javatime for Java date/time formats.
+    assert any("pactdsl._javatime" in names for names in engine.values())
+
+
+@pytest.mark.parametrize("helper", sorted(ENGINE_HELPERS))
+def test_engine_helpers_stay_pure_too(helper: str) -> None:
+    """The helpers the engine may use import nothing of pactdsl and no I/O or thread module."""
+    relative = helper.replace(".", "/") + ".py"
+    names = dict(package_imports())[relative]
+    assert not {n for n in names if n.split(".")[0] == "pactdsl"}
+    assert not {n for n in names if n.split(".")[0] in ENGINE_FORBIDDEN}
+
+
+def test_matching_engine_does_no_io_and_starts_no_threads() -> None:
+    """No engine module imports an I/O, thread or HTTP module, nor calls open()."""
+    forbidden = {
+        path: sorted(n for n in names if n.split(".")[0] in ENGINE_FORBIDDEN)
+        for path, names in _engine_imports().items()
+    }
+    assert {path: names for path, names in forbidden.items() if names} == {}
+    opens = [
+        path
+        for path in sorted((PACKAGE_DIR / "matching").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open"
+    ]
+    assert opens == []
+
+
+def test_broker_and_demo_modules_load_httpx_only_when_a_client_is_made() -> None:
+    """Importing pactdsl.broker and the demo loads no httpx; asking for PactBrokerClient does."""
+    code = (
+        "import sys, pactdsl, pactdsl.broker, pactdsl._demo\n"
+        "early = sorted(m for m in sys.modules if m.split('.')[0] == 'httpx')\n"
+        "assert not early, f'imports loaded {early[:3]}'\n"
+        "pactdsl.broker.PactBrokerClient\n"
+        "assert 'httpx' in sys.modules, 'the guard above would pass vacuously'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
