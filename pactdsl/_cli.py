@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import click
 
     from pactdsl._dsl import Contract
+    from pactdsl._model import Pact
 
 __all__ = ["build_cli", "main"]
 
@@ -182,6 +183,71 @@ def _broker(db: str | None) -> Any:
     from pactdsl.broker import get_broker
 
     return get_broker(db)
+
+
+def _load_contract_pact(target: str) -> tuple[Pact, str]:
+    """The pact named by ``--contract``, and how to call it in the report.
+
+    `target` is a pact file, ``MODULE:NAME``, a registered contract's name, or
+    a module that defines exactly one contract.
+    """
+    from pactdsl._dsl import Contract, contracts
+    from pactdsl._pactfile import load_pact
+
+    path = Path(target)
+    if path.is_file():
+        return load_pact(path), f"pact file {target}"
+    if target.endswith(".json"):
+        _cannot_run(f"--contract={target!r}: pact file {target!r} does not exist")
+    if ":" not in target:
+        registered = contracts()
+        if target in registered:
+            return registered[target].pact, f"contract {target}"
+        cwd = str(Path.cwd())
+        if cwd not in sys.path:
+            sys.path.insert(0, cwd)  # as for MODULE:NAME: modules beside you import
+        try:
+            found = importlib.util.find_spec(target)
+        except (ImportError, ValueError):  # a parent package is missing, or not a module name
+            found = None
+        if found is None:
+            _cannot_run(
+                f"--contract={target!r} is neither a registered contract "
+                f"(registered: {sorted(registered) or 'none'}), a module, nor a pact file; "
+                "give MODULE:NAME, e.g. myapp.contracts:payment_service_contract"
+            )
+    loaded = _load_source(target, one=True)
+    if not isinstance(loaded, Contract):
+        return load_pact(loaded), f"pact file {target}"
+    return loaded.pact, f"contract {loaded.name}"
+
+
+def _contract_deploy_report(pact: Pact, label: str, version: str, ok: bool, broker: Any) -> str:
+    """The verdict of the contract form of can-i-deploy, then why, one line per reason.
+
+    The verdict is the seed's (`ok`); the reasons come from the broker's matrix
+    for that consumer version, keeping the rows with this contract's provider.
+    """
+    consumer, provider = pact.consumer, pact.provider
+    verdict = "can deploy" if ok else "cannot deploy"
+    lines = [f"{consumer} {version} {verdict} ({label}, provider {provider})"]
+    decision = broker.can_i_deploy(consumer, version, None)
+    rows = [row for row in decision.rows if row.provider == provider]
+    if ok:
+        reasons = [row.reason for row in rows if row.verification is True] or [
+            f"the pact of {consumer} {version} with {provider} has a successful verification"
+        ]
+    elif rows:
+        reasons = [row.reason for row in rows]
+    elif not decision.rows and decision.reasons:
+        reasons = list(decision.reasons)  # the broker does not know that consumer version
+    else:
+        reasons = [
+            f"{consumer} {version} published no pact with {provider}; publish it first "
+            f"(pactdsl publish SOURCE --consumer-version {version})"
+        ]
+    lines.extend(f"  - {reason}" for reason in reasons)
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------
@@ -521,25 +587,61 @@ def build_cli() -> click.Group:
                     )
 
     @cli.command(name="can-i-deploy")
-    @click.option("--pacticipant", required=True, metavar="NAME", help="Consumer or provider.")
+    @click.option(
+        "--pacticipant",
+        metavar="NAME",
+        help="Consumer or provider: check every integration of VERSION (the broker's matrix).",
+    )
+    @click.option(
+        "--contract",
+        "contract_target",
+        metavar="MODULE:NAME|NAME",
+        help="A contract (MODULE:NAME, a registered NAME or a pact file): is the pact its "
+        "consumer published for VERSION verified?",
+    )
     @click.option("--version", required=True, metavar="VERSION", help="The version to deploy.")
     @click.option(
         "--to-environment",
         metavar="ENV",
-        help="Check against what is deployed there (default: the latest versions).",
+        help="With --pacticipant: check against what is deployed there "
+        "(default: the latest versions).",
     )
     @broker_db_option
     def can_i_deploy_command(
-        pacticipant: str, version: str, to_environment: str | None, broker_db: str | None
+        pacticipant: str | None,
+        contract_target: str | None,
+        version: str,
+        to_environment: str | None,
+        broker_db: str | None,
     ) -> None:
-        """Say whether VERSION of PACTICIPANT can be deployed; exit 0 (yes) or 1 (no).
+        """Say whether VERSION can be deployed; exit 0 (yes) or 1 (no), with the reasons.
 
-        Every integration must have a successful verification: for a consumer,
-        its pacts verified by the providers; for a provider, the pacts it must
-        honour. The reasons are printed either way.
+        With --pacticipant, every integration must have a successful
+        verification: for a consumer, its pacts verified by the providers; for
+        a provider, the pacts it must honour. With --contract (the seed's
+        form), VERSION is the contract's consumer version: yes when the pact it
+        published for that contract's provider has a successful verification.
         """
         from pactdsl.broker import can_i_deploy
 
+        if (pacticipant is None) == (contract_target is None):
+            raise click.UsageError(
+                "give exactly one of --pacticipant NAME or --contract MODULE:NAME"
+            )
+        if contract_target is not None and to_environment is not None:
+            raise click.UsageError(
+                "--to-environment needs --pacticipant: "
+                "can-i-deploy --pacticipant NAME --version V --to-environment ENV"
+            )
+        if contract_target is not None:
+            with _errors_as_exit_2():
+                pact, label = _load_contract_pact(contract_target)
+                with _broker(broker_db) as broker:
+                    ok = can_i_deploy(pact, version, broker=broker)
+                    report = _contract_deploy_report(pact, label, version, ok, broker)
+            click.echo(report)
+            sys.exit(EXIT_OK if ok else EXIT_CHECK_FAILED)
+        assert pacticipant is not None  # for mypy: checked just above
         with _errors_as_exit_2(), _broker(broker_db) as broker:
             decision = can_i_deploy(
                 pacticipant=pacticipant,

@@ -371,6 +371,128 @@ def test_broker_lookup_errors_exit_2(project: CliProject, tmp_path: Path) -> Non
     assert "unknown to the local broker" in unknown_app.output
 
 
+def test_can_i_deploy_by_contract_says_no_then_yes(project: CliProject, tmp_path: Path) -> None:
+    """`can-i-deploy --contract MODULE:NAME` exits 1 before the pact is verified, 0 after."""
+    db = str(tmp_path / "broker.db")
+    target = f"{project.module}:{project.contract}"
+    assert run("publish", target, "--consumer-version", "1.0.0", "--broker-db", db).exit_code == 0
+
+    before = run("can-i-deploy", "--contract", target, "--version", "1.0.0", "--broker-db", db)
+    assert before.exit_code == 1, before.output
+    assert before.output.splitlines()[0] == (
+        f"{project.consumer} 1.0.0 cannot deploy "
+        f"(contract {project.contract}, provider {project.provider})"
+    )
+    assert "has never been verified" in before.output
+
+    verified = run(
+        "verify",
+        target,
+        "--app",
+        f"{project.module}:good_app",
+        "--provider-version",
+        "2.0.0",
+        "--publish",
+        "--broker-db",
+        db,
+    )
+    assert verified.exit_code == 0, verified.output
+    after = run("can-i-deploy", "--contract", target, "--version", "1.0.0", "--broker-db", db)
+    assert after.exit_code == 0, after.output
+    assert f"{project.consumer} 1.0.0 can deploy" in after.output
+    assert f"is verified by {project.provider} 2.0.0" in after.output
+    # Only this contract counts: the consumer's other pact was never published.
+    matrix = run(
+        "can-i-deploy", "--pacticipant", project.consumer, "--version", "1.0.0", "--broker-db", db
+    )
+    assert matrix.exit_code == 0, matrix.output
+
+
+def test_can_i_deploy_by_registered_name_and_by_pact_file(
+    project: CliProject, tmp_path: Path
+) -> None:
+    """A registered contract's bare name and its pact file give the same answer as MODULE:NAME."""
+    db = str(tmp_path / "broker.db")
+    target = f"{project.module}:{project.contract}"
+    assert run("generate", target, "--out", "pacts").exit_code == 0  # imports and registers it
+    assert run("publish", target, "--consumer-version", "5", "--broker-db", db).exit_code == 0
+    assert (
+        run(
+            "verify",
+            target,
+            "--app",
+            f"{project.module}:good_app",
+            "--provider-version",
+            "7",
+            "--publish",
+            "--broker-db",
+            db,
+        ).exit_code
+        == 0
+    )
+    by_name = run(
+        "can-i-deploy", "--contract", project.contract, "--version", "5", "--broker-db", db
+    )
+    assert by_name.exit_code == 0, by_name.output
+    assert f"(contract {project.contract}," in by_name.output
+    pact_file = f"pacts/{project.pact_name}"
+    by_file = run("can-i-deploy", "--contract", pact_file, "--version", "5", "--broker-db", db)
+    assert by_file.exit_code == 0, by_file.output
+    assert f"(pact file {pact_file}," in by_file.output
+    other_version = run(
+        "can-i-deploy", "--contract", pact_file, "--version", "6", "--broker-db", db
+    )
+    assert other_version.exit_code == 1
+    assert f"version 6 of {project.consumer} is unknown to the broker" in other_version.output
+
+
+def test_can_i_deploy_by_contract_reasons_for_no(project: CliProject, tmp_path: Path) -> None:
+    """A failed verification, and a version that published only another pact, say no and why."""
+    db = str(tmp_path / "broker.db")
+    target = f"{project.module}:{project.contract}"
+    assert run("publish", target, "--consumer-version", "1", "--broker-db", db).exit_code == 0
+    failed = run(
+        "verify",
+        target,
+        "--app",
+        f"{project.module}:broken_app",
+        "--provider-version",
+        "9",
+        "--publish",
+        "--broker-db",
+        db,
+    )
+    assert failed.exit_code == 1
+    answer = run("can-i-deploy", "--contract", target, "--version", "1", "--broker-db", db)
+    assert answer.exit_code == 1
+    assert f"failed verification by {project.provider} 9" in answer.output
+
+    other = f"{project.module}:{project.contract}_other"
+    assert run("publish", other, "--consumer-version", "2", "--broker-db", db).exit_code == 0
+    missing = run("can-i-deploy", "--contract", target, "--version", "2", "--broker-db", db)
+    assert missing.exit_code == 1
+    assert f"{project.consumer} 2 published no pact with {project.provider}" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ([], "give exactly one of --pacticipant NAME or --contract MODULE:NAME"),
+        (["--pacticipant", "a", "--contract", "b"], "give exactly one of --pacticipant"),
+        (["--contract", "x", "--to-environment", "prod"], "--to-environment needs --pacticipant"),
+        (["--contract", "no_such_contract_here"], "neither a registered contract"),
+        (["--contract", "missing/pact.json"], "does not exist"),
+    ],
+)
+def test_can_i_deploy_usage_errors_exit_2(
+    project: CliProject, tmp_path: Path, extra: list[str], message: str
+) -> None:
+    """Neither or both forms, an environment with --contract, or an unknown contract exit 2."""
+    result = run("can-i-deploy", "--version", "1", "--broker-db", str(tmp_path / "b.db"), *extra)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
 def test_publish_a_folder_of_pact_files(project: CliProject, tmp_path: Path) -> None:
     """`publish FOLDER` publishes every pact file in it."""
     assert run("generate", project.module, "--out", "pacts").exit_code == 0

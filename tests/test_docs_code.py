@@ -11,14 +11,21 @@ Conventions (for whoever writes docs):
 - A Python block opts out only with a visible title: ```python title="not run"
   (rendered as the block's caption). Keep opt-outs rare: a block that cannot
   run is one that can go stale.
+- docs/matchers.md has a table row naming every factory of `pactdsl.match`
+  (before its "## Generators" heading) and of `pactdsl.generate` (after it),
+  written as `` `name(...)` ``.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from pactdsl import generate, match
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted([ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
@@ -87,3 +94,31 @@ def test_page_code_runs(
         except Exception as error:
             error.add_note(f"in the Python block at {page.relative_to(ROOT)} line {line}")
             raise
+
+
+def public_factories(module: ModuleType) -> list[str]:
+    """The functions a public module exports in ``__all__`` (classes and constants left out)."""
+    return [name for name in module.__all__ if inspect.isfunction(getattr(module, name))]
+
+
+def table_rows(markdown: str) -> str:
+    """The lines of a Markdown text that are table rows."""
+    return "\n".join(line for line in markdown.splitlines() if line.startswith("|"))
+
+
+def test_matchers_page_tabulates_every_factory() -> None:
+    """docs/matchers.md has a table row for every factory of pactdsl.match and pactdsl.generate."""
+    text = (ROOT / "docs" / "matchers.md").read_text(encoding="utf-8")
+    matchers_part, heading, generators_part = text.partition("\n## Generators\n")
+    assert heading, "docs/matchers.md needs a '## Generators' section"
+    matchers, generators = public_factories(match), public_factories(generate)
+    assert {"like", "each_like", "status_code"} <= set(matchers)
+    assert {"uuid", "provider_state", "mock_server_url"} <= set(generators)
+    missing = [
+        f"pactdsl.match.{name}" for name in matchers if f"`{name}(" not in table_rows(matchers_part)
+    ] + [
+        f"pactdsl.generate.{name}"
+        for name in generators
+        if f"`{name}(" not in table_rows(generators_part)
+    ]
+    assert not missing, f"add a table row to docs/matchers.md for: {', '.join(missing)}"
