@@ -319,14 +319,16 @@ class _Cascade(enum.Enum):
     NONE = "none"
     TYPE = "type"
     EQUALITY = "equality"
+    NOT_EMPTY = "notEmpty"
 
 
 class _Walker:
     """Builds the strategy for a plain example under rules keyed by path.
 
     It follows the engine's reading of rules: the heaviest path wins at each
-    place; a ``type`` rule cascades to the places below as a plain type rule;
-    an ``equality`` rule resets that.
+    place; a ``type`` rule cascades to the places below as a plain type rule,
+    ``notEmpty`` as non-emptiness, ``values`` as equality of scalars; an
+    ``equality`` rule resets that.
     """
 
     def __init__(self, rules: Mapping[str, RuleGroup], context: _Context) -> None:
@@ -381,6 +383,8 @@ class _Walker:
         if group is None:
             if cascade is _Cascade.TYPE:
                 return self.by_type(expected, segments, None, None)
+            if cascade is _Cascade.NOT_EMPTY:
+                return self.not_empty(expected, segments, cascade)
             return self.plain(expected, segments, cascade)
         return self.group(group, expected, segments, cascade)
 
@@ -463,9 +467,9 @@ class _Walker:
         if isinstance(matcher, _Equality):
             return self.plain(expected, segments, _Cascade.EQUALITY)
         if isinstance(matcher, _Values):
-            return self.values(expected, segments, cascade)
+            return self.values(expected, segments)
         if isinstance(matcher, _NotEmpty):
-            return self.not_empty(expected, segments, cascade)
+            return self.not_empty(expected, segments, _Cascade.NOT_EMPTY)
         if isinstance(matcher, _ArrayContains):
             return self.array_contains(matcher, expected)
         if isinstance(matcher, _EachKey):
@@ -482,16 +486,16 @@ class _Walker:
             return strategy.map(_stringify)
         return strategy
 
-    def values(
-        self, expected: Any, segments: tuple[_Segment, ...], cascade: _Cascade
-    ) -> SearchStrategy[Any]:
+    def values(self, expected: Any, segments: tuple[_Segment, ...]) -> SearchStrategy[Any]:
+        # Below a values rule the engine compares scalars by equality and
+        # arrays element by element (the extras against the first element).
         if isinstance(expected, list):
-            if not expected:
-                return st.just([])
-            return st.lists(st.sampled_from(expected), max_size=len(expected) + _EXTRA_ELEMENTS)
+            return self.grown_list(expected, segments, None, None, _Cascade.EQUALITY)
         if not isinstance(expected, dict):
+            if self.context is _Context.BODY:
+                return st.just(expected)
             return _same_type(expected, self.context)
-        return self.open_map(expected, segments, cascade, _text(self.context))
+        return self.open_map(expected, segments, _Cascade.EQUALITY, _text(self.context))
 
     def open_map(
         self,
@@ -513,11 +517,15 @@ class _Walker:
     def not_empty(
         self, expected: Any, segments: tuple[_Segment, ...], cascade: _Cascade
     ) -> SearchStrategy[Any]:
+        # notEmpty, and the places below it, need values that are present and
+        # not empty; the type is kept where the example has one to keep.
         if isinstance(expected, dict):
             return self.plain(expected, segments, cascade)
         if isinstance(expected, list):
+            if not expected:
+                return st.lists(_text(self.context, min_size=1), min_size=1, max_size=2)
             return self.grown_list(expected, segments, 1, None, cascade)
-        if isinstance(expected, str):
+        if isinstance(expected, str) or expected is None:
             return _text(self.context, min_size=1)
         return _same_type(expected, self.context)
 
@@ -555,16 +563,22 @@ class _Walker:
         elif matcher.example is not UNSET:
             template = matcher.example
         place = (*segments, _AnyIndex.ANY)
-        # The nested rules apply at each value, with the first value as example.
         inner = _Walker({}, self.context)
-        first = inner.member(matcher.rules[0], template, place, _Cascade.NONE)
-        if len(matcher.rules) > 1:
-            rest = RuleGroup(matcher.rules)
-            checker = _Walker({"$": rest}, self.context)
-            first = first.filter(lambda v: checker.accepts(template, v, ()))
+        checker = _Walker({"$": RuleGroup(matcher.rules)}, self.context)
+
+        # The nested rules apply at each value, with the example's value at the
+        # same key or index as example, else its first value (as in the engine).
+        def value_for(example: Any) -> SearchStrategy[Any]:
+            drawn = inner.member(matcher.rules[0], example, place, _Cascade.NONE)
+            if len(matcher.rules) > 1:
+                drawn = drawn.filter(lambda v: checker.accepts(example, v, ()))
+            return drawn
+
         if isinstance(expected, list):
-            return st.lists(first, max_size=_EXTRA_ELEMENTS)
-        return st.dictionaries(_text(self.context), first, max_size=_EXTRA_ELEMENTS)
+            heads = [value_for(item) for item in expected]
+            return _grown(heads, value_for(template), 0, len(heads) + _EXTRA_ELEMENTS)
+        example_map = expected if isinstance(expected, dict) else {}
+        return _open_map(_text(self.context), lambda key: value_for(example_map.get(key, template)))
 
 
 def _scalar_strategy(matcher: Matcher, expected: Any, context: _Context) -> SearchStrategy[Any]:

@@ -130,13 +130,13 @@ def test_status_message() -> None:
 
 
 def test_status_code_rule_message() -> None:
-    """A statusCode rule failing names the status class."""
+    """A statusCode rule failing names the status class and the range it allows."""
     expected = {
         "status": 200,
         "matchingRules": {"status": {"matchers": [{"match": "statusCode", "status": "success"}]}},
     }
     assert _messages(match_response(expected, {"status": 404}, "V4")) == [
-        "expected status to be a status in 'success', got 404"
+        "expected a status in the 'success' class (200-299), got 404"
     ]
 
 

@@ -7,10 +7,12 @@ from typing import Any
 from pactdsl.matching._mismatch import Mismatch, MismatchKind, describe_value
 from pactdsl.matching._paths import Segment, render_path
 from pactdsl.matching._rules import (
+    EMPTY_RULES,
     LEAF_CHECKS,
     Matcher,
     RuleCursor,
     RuleList,
+    Variant,
     check_leaf,
     json_equal,
     leaf_expectation,
@@ -48,12 +50,6 @@ def type_name(value: Any) -> str:
     return "number"
 
 
-def _type_cursor(rule_path: str) -> RuleCursor:
-    """A cursor whose only rule is a plain `type` rule that cascades to children."""
-    type_rule = RuleList((Matcher("type", rule_path),), "AND", rule_path, cascaded=True)
-    return RuleCursor((), ((type_rule, 1, False),))
-
-
 class JsonComparer:
     """Walks an expected and an actual JSON value together and collects mismatches.
 
@@ -76,6 +72,9 @@ class JsonComparer:
         self.kind: MismatchKind = kind
         self.mismatches: list[Mismatch] = []
         self._plans: dict[tuple[int, int], list[_PlanStep]] = {}
+        # Cursors made for eachValue, kept alive for the comparer's lifetime so
+        # the ids that key `_plans` are never reused by another cursor.
+        self._each_value_cursors: dict[tuple[int, int], RuleCursor] = {}
 
     def _add(self, segments: tuple[Segment, ...], expected: Any, actual: Any, text: str) -> None:
         self.mismatches.append(
@@ -243,7 +242,9 @@ class JsonComparer:
             first_failure: list[Mismatch] | None = None
             for matcher in rule_list.matchers:
                 before = len(self.mismatches)
-                self.apply_matcher(matcher, expected, actual, segments, cursor)
+                self.apply_matcher(
+                    matcher, expected, actual, segments, cursor, cascaded=rule_list.cascaded
+                )
                 if len(self.mismatches) == before:
                     return
                 failure = self.mismatches[before:]
@@ -253,7 +254,9 @@ class JsonComparer:
             self.mismatches.extend(first_failure or [])
             return
         for matcher in rule_list.matchers:
-            self.apply_matcher(matcher, expected, actual, segments, cursor)
+            self.apply_matcher(
+                matcher, expected, actual, segments, cursor, cascaded=rule_list.cascaded
+            )
 
     def apply_matcher(
         self,
@@ -262,6 +265,8 @@ class JsonComparer:
         actual: Any,
         segments: tuple[Segment, ...],
         cursor: RuleCursor,
+        *,
+        cascaded: bool = False,
     ) -> None:
         """Apply one matcher at one place, going into children where it is structural.
 
@@ -271,27 +276,33 @@ class JsonComparer:
             actual: The actual value.
             segments: The place.
             cursor: The rule cursor there.
+            cascaded: Whether the matcher comes from a parent's rule rather than
+                from a rule on this place.
         """
         name = matcher.name
-        if name == "type" and isinstance(expected, list | dict):
+        container = isinstance(expected, list | dict)
+        if name == "type" and container:
             self._apply_type(matcher, expected, actual, segments, cursor)
-        elif name == "equality" and isinstance(expected, list | dict):
+        elif name == "equality" and container:
             self._compare_plain(expected, actual, segments, cursor)
-        elif name == "values" and isinstance(expected, list | dict):
-            self._apply_values(expected, actual, segments, cursor)
+        elif name == "values" and container:
+            self._apply_values(expected, actual, segments, cursor, cascaded=cascaded)
         elif name == "eachKey":
-            self._apply_each_key(matcher, expected, actual, segments, cursor)
+            self._apply_each_key(matcher, expected, actual, segments, cursor, cascaded=cascaded)
         elif name == "eachValue":
             self._apply_each_value(matcher, expected, actual, segments, cursor)
         elif name == "arrayContains":
             self._apply_array_contains(matcher, expected, actual, segments)
-        elif name == "notEmpty" and isinstance(expected, list | dict):
+        elif name == "notEmpty" and container:
             if not same_type(expected, actual):
                 self._type_mismatch(expected, actual, segments)
-            elif not actual:
+            elif not actual and (expected or not cascaded) and expected != []:
+                # pact-reference skips the rules of an empty example array; an
+                # empty example object below a notEmpty rule is not asked to
+                # have content either, so that the example satisfies its rules.
                 self._leaf_failure(matcher, expected, actual, segments)
             else:
-                self._apply_type(matcher, expected, actual, segments, cursor)
+                self._compare_structure(expected, actual, segments, cursor)
         elif not check_leaf(matcher, expected, actual, text=False):
             self._leaf_failure(matcher, expected, actual, segments)
 
@@ -337,10 +348,28 @@ class JsonComparer:
         if not same_type(expected, actual):
             self._type_mismatch(expected, actual, segments)
             return
+        if isinstance(actual, list):
+            self._check_length(matcher, actual, segments)
+        self._compare_structure(expected, actual, segments, cursor)
+
+    def _compare_structure(
+        self,
+        expected: list[Any] | dict[str, Any],
+        actual: list[Any] | dict[str, Any],
+        segments: tuple[Segment, ...],
+        cursor: RuleCursor,
+    ) -> None:
+        """Compare two containers of the same kind under a rule that is not equality.
+
+        Objects are compared key by key; arrays element by element, any length,
+        the elements past the example's end against its first element (as
+        pact-reference does under any rule but equality).
+        """
         if isinstance(expected, dict):
+            assert isinstance(actual, dict)
             self.compare_objects(expected, actual, segments, cursor)
             return
-        self._check_length(matcher, actual, segments)
+        assert isinstance(actual, list)
         if not expected:
             return
         template = expected[0]
@@ -361,22 +390,19 @@ class JsonComparer:
         actual: Any,
         segments: tuple[Segment, ...],
         cursor: RuleCursor,
+        *,
+        cascaded: bool,
     ) -> None:
         if not same_type(expected, actual):
             self._type_mismatch(expected, actual, segments)
             return
-        if isinstance(expected, list):
-            # values on an array: each actual element must equal some expected one.
-            for index, item in enumerate(actual):
-                if not any(json_equal(option, item) for option in expected):
-                    self._add(
-                        (*segments, index),
-                        expected,
-                        item,
-                        f"expected one of the values {expected!r} at "
-                        f"{self.path((*segments, index))}, got {describe_value(item)}",
-                    )
+        if isinstance(expected, list) or cascaded:
+            # On an array, and below its own place, `values` keeps the structure
+            # (pact-reference); its scalars are compared by equality.
+            self._compare_structure(expected, actual, segments, cursor)
             return
+        # On its own object: the keys do not matter; each actual value is
+        # compared with the example's value of that key, else its first value.
         if not expected:
             return
         template = next(iter(expected.values()))
@@ -390,9 +416,16 @@ class JsonComparer:
         actual: Any,
         segments: tuple[Segment, ...],
         cursor: RuleCursor,
+        *,
+        cascaded: bool,
     ) -> None:
-        if not isinstance(actual, dict):
-            self._type_mismatch(expected if isinstance(expected, dict) else {}, actual, segments)
+        if not isinstance(expected, list | dict):
+            return  # pact-reference: eachKey puts no constraint on a scalar
+        if not same_type(expected, actual):
+            self._type_mismatch(expected, actual, segments)
+            return
+        if isinstance(expected, list) or cascaded:
+            self._compare_structure(expected, actual, segments, cursor)
             return
         for key in actual:
             for rule in matcher.rules:
@@ -404,16 +437,24 @@ class JsonComparer:
                         f"expected each key at {self.path(segments)} to be "
                         f"{leaf_expectation(rule, key)}, got key {key!r}",
                     )
-        if isinstance(expected, dict) and expected:
-            template = next(iter(expected.values()))
-            for key, item in actual.items():
-                child = cursor.child(key)
-                if key not in expected and child.best is None and not child.has_rules_below:
-                    # eachKey is about keys: the value of a key the example lacks
-                    # is matched by type against the first example value, not by
-                    # equality (compatibility suite, "EachKey matcher (positive)").
-                    child = _type_cursor(matcher.rule_path)
-                self.compare(expected.get(key, template), item, (*segments, key), child)
+        # As in pact-reference, only the keys both sides have are compared; a
+        # key the example lacks is checked by the key rules alone.
+        for key, value in expected.items():
+            if key in actual:
+                self.compare(value, actual[key], (*segments, key), cursor.child(key))
+
+    def _each_value_cursor(
+        self, matcher: Matcher, rules: RuleList, weight: int, child: RuleCursor
+    ) -> RuleCursor:
+        # The nested rules act as a rule on every value (pact-reference puts
+        # them at `<path>.*`): they weigh what the eachValue rule weighs times
+        # a wildcard, and win a tie with a rule written for the same place.
+        key = (id(matcher), id(child))
+        cached = self._each_value_cursors.get(key)
+        if cached is None:
+            cached = RuleCursor((), ((rules, weight, True),)).merged(child)
+            self._each_value_cursors[key] = cached
+        return cached
 
     def _apply_each_value(
         self,
@@ -424,6 +465,9 @@ class JsonComparer:
         cursor: RuleCursor,
     ) -> None:
         items: list[tuple[Segment, Any]]
+        if isinstance(expected, list | dict) and not same_type(expected, actual):
+            self._type_mismatch(expected, actual, segments)
+            return
         if isinstance(actual, dict):
             items = list(actual.items())
         elif isinstance(actual, list):
@@ -438,9 +482,18 @@ class JsonComparer:
             template = expected[0]
         elif matcher.value is not None:
             template = matcher.value
+        rules = RuleList(matcher.rules, "AND", matcher.rule_path) if matcher.rules else None
         for key, item in items:
-            for rule in matcher.rules:
-                self.apply_matcher(rule, template, item, (*segments, key), cursor.child(key))
+            example = template
+            if isinstance(key, str):
+                if isinstance(expected, dict) and key in expected:
+                    example = expected[key]
+            elif isinstance(expected, list) and key < len(expected):
+                example = expected[key]
+            child = cursor.child(key)
+            if rules is not None:
+                child = self._each_value_cursor(matcher, rules, cursor.best_weight, child)
+            self.compare(example, item, (*segments, key), child)
 
     def _apply_array_contains(
         self, matcher: Matcher, expected: Any, actual: Any, segments: tuple[Segment, ...]
@@ -449,14 +502,31 @@ class JsonComparer:
             self._type_mismatch([], actual, segments)
             return
         expected_items = expected if isinstance(expected, list) else []
-        for position, variant in enumerate(matcher.variants):
+        if not expected_items:
+            return  # pact-reference: an empty example asks for nothing
+        # Without variants every example element is one, matched as written.
+        variants = matcher.variants or tuple(
+            Variant(index, EMPTY_RULES) for index in range(len(expected_items))
+        )
+        for variant in variants:
             if variant.index >= len(expected_items):
+                self._add(
+                    segments,
+                    expected_items,
+                    actual,
+                    f"arrayContains at {self.path(segments)} names variant index "
+                    f"{variant.index}, but the example has only "
+                    f"{_count(len(expected_items))}",
+                )
                 continue
             wanted = expected_items[variant.index]
+            # The variant's own rules apply, with paths from the element (`$.href`).
             variant_cursor = variant.rules.cursor("body")
             found = False
             for item in actual:
-                probe = JsonComparer(self.prefix, allow_unexpected_keys=True, kind=self.kind)
+                probe = JsonComparer(
+                    self.prefix, allow_unexpected_keys=self.allow_unexpected_keys, kind=self.kind
+                )
                 probe.compare(wanted, item, (), variant_cursor)
                 if not probe.mismatches:
                     found = True
@@ -466,6 +536,6 @@ class JsonComparer:
                     segments,
                     wanted,
                     actual,
-                    f"expected an element matching variant {position} "
+                    f"expected an element matching variant {variant.index} "
                     f"({describe_value(wanted)}) at {self.path(segments)}, found none",
                 )

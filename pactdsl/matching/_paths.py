@@ -112,7 +112,8 @@ def parse_rule_path(path: str) -> tuple[Token, ...]:
             elif inner.isdigit():
                 tokens.append(Index(int(inner)))
             elif len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-                tokens.append(Field(inner[1:-1]))
+                # Writers escape a quote or a backslash in a name with a backslash.
+                tokens.append(Field(_UNESCAPE.sub(r"\1", inner[1:-1])))
             else:
                 raise MatchingError(
                     f"rule path={path!r} has [{inner}], which is neither an index, "
@@ -126,12 +127,20 @@ def parse_rule_path(path: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
+_UNESCAPE: Final = re.compile(r"\\([\\'\"])")
+
+
 def _bracket_end(path: str, start: int) -> int:
     quote = ""
+    escaped = False
     for position in range(start + 1, len(path)):
         char = path[position]
-        if quote:
-            if char == quote:
+        if escaped:
+            escaped = False
+        elif quote:
+            if char == "\\":
+                escaped = True
+            elif char == quote:
                 quote = ""
         elif char in "'\"":
             quote = char

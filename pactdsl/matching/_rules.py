@@ -47,6 +47,7 @@ __all__ = [
     "leaf_expectation",
     "parse_rule_list",
     "parse_rules",
+    "status_expectation",
 ]
 
 # The semver.org regex for SemVer 2.0.0 (https://semver.org, "Is there a suggested
@@ -170,17 +171,25 @@ class RuleList:
 
     @cascade.default
     def _cascade(self) -> RuleList | None:
-        # A type rule on a parent applies to its children as a plain type rule
-        # (without min/max, which are about the parent's own length); an
-        # equality rule cascades too, so it resets a type rule further up.
-        # notEmpty is a type rule that also wants content, so its children are
-        # matched by type (compatibility suite, "not empty matcher (positive)").
+        # As in pact-reference, a rule on a parent also governs the places below
+        # that have no rule of their own: `type` as a plain type rule (min/max
+        # are about the parent's own length), `values` as equality of scalars,
+        # `eachKey` as no constraint on scalars, `notEmpty` as non-emptiness;
+        # containers below keep their structure. An equality rule cascades too,
+        # so it resets a rule further up. Other matchers stay where they are.
         if self.is_equality or self.cascaded:
             return self
-        if any(matcher.name in ("type", "notEmpty") for matcher in self.matchers):
-            plain = Matcher("type", self.rule_path)
-            return RuleList((plain,), "AND", self.rule_path, cascaded=True)
-        return None
+        kept = tuple(
+            Matcher("type", self.rule_path) if matcher.name == "type" else matcher
+            for matcher in self.matchers
+            if matcher.name in _CASCADING
+        )
+        if not kept:
+            return None
+        return RuleList(kept, self.combine, self.rule_path, cascaded=True)
+
+
+_CASCADING: Final = frozenset({"type", "values", "eachKey", "notEmpty"})
 
 
 @attrs.frozen
@@ -533,7 +542,7 @@ class RuleCursor:
     element.
     """
 
-    __slots__ = ("_children", "_ended", "_index_sensitive", "_partial", "best")
+    __slots__ = ("_children", "_ended", "_index_sensitive", "_partial", "best", "best_weight")
 
     def __init__(self, partial: tuple[_Partial, ...], ended: tuple[_Ended, ...]) -> None:
         self._partial = partial
@@ -546,6 +555,7 @@ class RuleCursor:
             if (weight, exact) > best_key:
                 best, best_key = rule_list, (weight, exact)
         self.best = best
+        self.best_weight = best_key[0]
 
     @classmethod
     def at_root(cls, rules: tuple[_RuleEntry, ...]) -> RuleCursor:
@@ -583,13 +593,6 @@ class RuleCursor:
         if self is EMPTY_CURSOR:
             return other
         return RuleCursor(self._partial + other._partial, self._ended + other._ended)
-
-    @property
-    def has_rules_below(self) -> bool:
-        """Whether any rule could still apply further down."""
-        return bool(self._partial) or any(
-            rule_list.cascade is not None for rule_list, _, _ in self._ended
-        )
 
     def child(self, segment: Segment) -> RuleCursor:
         """Step to a child place.
@@ -774,7 +777,11 @@ LEAF_CHECKS: Final[dict[str, _LeafCheck]] = {
     "time": lambda m, e, a, t: _check_date(m, a),
     "datetime": lambda m, e, a, t: _check_date(m, a),
     "semver": lambda m, e, a, t: isinstance(a, str) and SEMVER_PATTERN.fullmatch(a) is not None,
-    "notEmpty": lambda m, e, a, t: _not_empty(a) and (same_type(e, a) or t),
+    # pact-reference checks presence and content only, not the type.
+    "notEmpty": lambda m, e, a, t: _not_empty(a),
+    # `values` on a scalar (or cascaded onto one) is equality in pact-reference;
+    # text values (headers, query) are all strings, so there it is the type.
+    "values": lambda m, e, a, t: same_type(e, a) if t else json_equal(e, a),
     "statusCode": lambda m, e, a, t: _check_status(m, a),
 }
 
@@ -836,7 +843,7 @@ def leaf_expectation(matcher: Matcher, expected: Any) -> str:
         expected: The expected example value.
 
     Returns:
-        A phrase such as `an integer` or `a value matching regex '\\d+'`.
+        A phrase such as `an integer` or `a value matching /\d+/`.
     """
     name = matcher.name
     phrases = {
@@ -851,17 +858,34 @@ def leaf_expectation(matcher: Matcher, expected: Any) -> str:
     if name in phrases:
         return phrases[name]
     if name == "regex":
-        return f"a value matching regex {matcher.pattern!r}"
+        # As written in the pact, between slashes (a repr would double backslashes).
+        return f"a value matching /{matcher.pattern}/"
     if name == "include":
         return f"a value including {matcher.value!r}"
     if name in ("date", "time", "datetime"):
         fmt = matcher.format or "ISO 8601"
         return f"a {name} in format {fmt!r}"
     if name == "statusCode":
-        return f"a status in {matcher.status!r}"
-    if name == "equality":
+        return status_expectation(matcher.status)
+    if name in ("equality", "values"):
         return repr(expected)
     return f"a value of the same type as {describe_value(expected)}"
+
+
+def status_expectation(status: Any) -> str:
+    """Say in words which statuses a `statusCode` rule allows.
+
+    Args:
+        status: A status class name (`success`, ...) or a list of codes.
+
+    Returns:
+        A phrase such as `a status in the 'success' class (200-299)` or
+        `one of the statuses 200, 201`.
+    """
+    if isinstance(status, list):
+        return "one of the statuses " + ", ".join(str(code) for code in status)
+    codes = STATUS_CLASSES[status]
+    return f"a status in the {status!r} class ({codes.start}-{codes.stop - 1})"
 
 
 def json_equal(expected: Any, actual: Any) -> bool:
