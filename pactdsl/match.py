@@ -392,7 +392,31 @@ def not_empty(example: Any) -> Matcher:
     if plain is None or plain in ("", [], {}):
         msg = f"not_empty({example!r}): the example itself is empty; give a non-empty one"
         raise _InvalidMatcher(msg)
+    empty_at = _first_empty_below(plain, "$")
+    if empty_at is not None:
+        # Pact verifiers apply notEmpty to every value below it, so such an
+        # example would fail its own rule at the provider.
+        msg = (
+            f"not_empty({example!r}): the example is empty at {empty_at}; notEmpty "
+            "applies to every value below it, so give non-empty values there too"
+        )
+        raise _InvalidMatcher(msg)
     return _NotEmpty(example)
+
+
+def _first_empty_below(value: Any, path: str) -> str | None:
+    children: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        children = [(f"{path}.{k}", v) for k, v in value.items()]
+    elif isinstance(value, list):
+        children = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    for child_path, child in children:
+        if child is None or child in ("", [], {}):
+            return child_path
+        found = _first_empty_below(child, child_path)
+        if found is not None:
+            return found
+    return None
 
 
 def status_code(status: str | Sequence[int] = "success", example: int | Unset = UNSET) -> Matcher:

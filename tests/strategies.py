@@ -30,6 +30,15 @@ from pactdsl import generate as gen
 from pactdsl._dsl import _make_contract
 from pactdsl._javatime import format_java
 
+
+def _fits_not_empty(value: object) -> bool:
+    """True when a not_empty example has no empty value anywhere below it."""
+    from pactdsl._matchers import _example_of
+    from pactdsl.match import _first_empty_below
+
+    return _first_empty_below(_example_of(value), "$") is None
+
+
 __all__ = [
     "REGEX_PATTERNS",
     "contracts",
@@ -227,7 +236,7 @@ def _nested(children: Any) -> Any:
             st.lists(children, max_size=2),
         ),
         st.builds(match.values, st.dictionaries(keys, children, min_size=1, max_size=2)),
-        st.builds(match.not_empty, dict_of),
+        st.builds(match.not_empty, dict_of.filter(_fits_not_empty)),
         st.lists(children, min_size=1, max_size=3).map(lambda vs: match.array_contains(*vs)),
         st.builds(
             lambda d: match.each_key(d, match.regex(r"[a-z]+", "x")),

@@ -15,6 +15,15 @@ from hypothesis import strategies as st
 from pactdsl import match
 from pactdsl._matchers import Matcher
 
+
+def _fits_not_empty(value: object) -> bool:
+    """True when a not_empty example has no empty value anywhere below it."""
+    from pactdsl._matchers import _example_of
+    from pactdsl.match import _first_empty_below
+
+    return _first_empty_below(_example_of(value), "$") is None
+
+
 __all__ = [
     "DATE_FORMATS",
     "MATCHER_KINDS",
@@ -155,7 +164,7 @@ def _containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Matcher]:
         st.tuples(children, bounds).map(lambda a: match.each_like(a[0], min=a[1][0], max=a[1][1])),
         _JSON.map(match.equality),
         fields.map(match.values),
-        fields.map(match.not_empty),
+        fields.filter(_fits_not_empty).map(match.not_empty),
         st.lists(children, min_size=1, max_size=2).map(lambda vs: match.array_contains(*vs)),
         st.dictionaries(
             st.text(alphabet="abcxyz", min_size=2, max_size=2), _SCALARS, min_size=1, max_size=3
