@@ -4,14 +4,18 @@ Each sample is a new `python` process that times only the import statement
 (interpreter start-up excluded); the best of several samples is reported, as
 the least disturbed by other load on the machine.
 
-Run: python benchmarks/bench_import.py [samples]
+Target: `import pactdsl` no slower than `import pact` (ratio >= 1x).
+
+Run: python benchmarks/bench_import.py [--quick] [samples]
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import subprocess
 import sys
+
+from _bench import emit, target, verdict
 
 PROBE = (
     "import time, warnings; warnings.simplefilter('ignore'); t = time.perf_counter(); "
@@ -45,10 +49,20 @@ def main(samples: int = 9) -> None:
         print("import pact: pact-python is not installed")
     else:
         print(f"import pact:    {theirs * 1000:7.1f} ms (pact-python)")
-        print(f"ratio pactdsl / pact-python: {ours / theirs:.2f} (target <= 1.00)")
-    row = {"case": "import (fresh interpreter)", "pactdsl": ours, "pact-python": theirs}
-    print("BENCH " + json.dumps(row))
+    row = emit(
+        "import",
+        "import (fresh interpreter)",
+        ours,
+        theirs,
+        goal=target(">=", 1),
+        note=f"best of {samples} fresh interpreters; interpreter start-up excluded",
+    )
+    print(f"import: {verdict(row)}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 9)
+    parser = argparse.ArgumentParser(description="import pactdsl against import pact")
+    parser.add_argument("samples", nargs="?", type=int, default=None)
+    parser.add_argument("--quick", action="store_true", help="3 samples instead of 9")
+    args = parser.parse_args()
+    main(args.samples or (3 if args.quick else 9))

@@ -7,28 +7,38 @@
     - pactdsl: the contract declared once, `mock_provider(contract,
       interactions=desc)` per test, one request, the file written once at the
       end; in-process (respx) and on a real port.
-(b) One mock holding all N interactions answering N requests.
+(b) One mock holding all N interactions answering N requests (declaring the
+    interactions is inside the timing, for both libraries).
 
 Both libraries send their requests through one shared `httpx.Client`, as a test
-module would. Each figure is the best of 3 runs (pact-python's (b): 1 run), as
-other load on the machine only ever adds time. Also times pactdsl at N=100, 200
-and 400 to show the cost is linear in N.
+module would. Each figure is the best of 3 runs (1 with --quick), as other load
+on the machine only ever adds time.
 
-Run: python benchmarks/bench_mock.py [N]   (default N=200; needs pact-python)
+Targets (pact-python's time over pactdsl's): (a) >= 10x in-process and >= 3x on
+a real port; (b) >= 100x. Scaling: pactdsl is also timed at N/2, N and 2N
+(100, 200, 400); linear cost means 2N takes 4x the time of N/2, and the target
+allows 25% slack (<= 5x).
+
+Run: python benchmarks/bench_mock.py [--quick] [N]
+     (default N=200; --quick: N=40, one run each; needs pact-python)
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import functools
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from _bench import best_of, emit, target, verdict
 
-from pactdsl import Contract, define_contract, generate_pact, interaction
-from pactdsl._mock import mock_provider
+from pactdsl import Contract, define_contract, generate_pact, interaction, mock_provider
+
+SUITE_TARGETS = {"in-process": 10.0, "real port": 3.0}
+ONE_MOCK_TARGET = 100.0
+SCALING_TARGET = 5.0
 
 
 def _description(n: int) -> str:
@@ -60,14 +70,10 @@ def _check(response: httpx.Response, n: int) -> None:
         raise AssertionError(msg)
 
 
-def _timed(run: Callable[[], None], repeat: int = 3) -> float:
-    """The best of `repeat` runs: the least disturbed by other load on the machine."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
+def _fresh(out: Path) -> Path:
+    """A new empty folder under `out`: each timed suite starts with no pact file to merge."""
+    out.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=out))
 
 
 # --- pactdsl -----------------------------------------------------------------
@@ -79,7 +85,7 @@ def pactdsl_suite(count: int, port: int | None, out: Path, client: httpx.Client)
     for n in range(count):
         with mock_provider(contract, port, interactions=_description(n)) as mock:
             _check(client.get(f"{mock.url}/items/{n}"), n)
-    generate_pact(contract, output=out, spec="4.0")
+    generate_pact(contract, output=_fresh(out), spec="4.0")
 
 
 def pactdsl_one_mock(count: int, port: int | None, client: httpx.Client) -> None:
@@ -97,6 +103,7 @@ def pact_python_suite(count: int, out: Path, client: httpx.Client) -> None:
     """(a) for pact-python: a Pact per test, serve(), one request, write_file after each."""
     from pact import Pact
 
+    folder = _fresh(out)
     for n in range(count):
         pact = Pact("bench-consumer", "bench-provider-pp").with_specification("V4")
         (
@@ -108,7 +115,7 @@ def pact_python_suite(count: int, out: Path, client: httpx.Client) -> None:
         )
         with pact.serve() as server:
             _check(client.get(f"{server.url}/items/{n}"), n)
-        pact.write_file(out)
+        pact.write_file(folder)
 
 
 def pact_python_one_mock(count: int, client: httpx.Client) -> None:
@@ -129,56 +136,128 @@ def pact_python_one_mock(count: int, client: httpx.Client) -> None:
             _check(client.get(f"{server.url}/items/{n}"), n)
 
 
-def _row(label: str, seconds: float, count: int, baseline: float | None) -> str:
+def _line(label: str, seconds: float, count: int, baseline: float | None) -> str:
     ratio = f"{baseline / seconds:8.1f}x" if baseline else "        -"
     per = seconds / count * 1000
     return f"  {label:<34} {seconds:8.3f} s {per:8.3f} ms/test {ratio}"
 
 
-def main(count: int = 200) -> None:
-    """Run (a), (b) and the scaling table; print times and ratios."""
+def _pact_python_available() -> bool:
+    try:
+        import pact  # noqa: F401 - only asking whether it is there
+    except ImportError:
+        return False
+    return True
+
+
+def main(count: int = 200, repeat: int = 3) -> None:
+    """Run (a), (b) and the scaling table; print times, ratios and BENCH rows."""
     out = Path(tempfile.mkdtemp(prefix="bench-mock-"))
+    has_pact_python = _pact_python_available()
+
+    def timed(run: Callable[[], None]) -> float:
+        return best_of(repeat, run)
+
     with httpx.Client(trust_env=False) as client:
-        # Warm-up: imports, respx patching, first server thread.
+        # Warm-up: imports, respx patching, first server thread, pact-python's FFI.
         pactdsl_suite(3, None, out / "warm", client)
         pactdsl_suite(3, 0, out / "warm", client)
+        if has_pact_python:
+            pact_python_suite(2, out / "warm-pp", client)
 
         print(f"(a) a suite of {count} tests, one interaction each, pact file written")
-        pp_a = _timed(lambda: pact_python_suite(count, out / "pp", client))
-        mem_a = _timed(lambda: pactdsl_suite(count, None, out / "mem", client))
-        port_a = _timed(lambda: pactdsl_suite(count, 0, out / "port", client))
-        print(_row("pact-python 4.2 (Rust mock server)", pp_a, count, None))
-        print(_row("pactdsl in-process (respx)", mem_a, count, pp_a))
-        print(_row("pactdsl real port", port_a, count, pp_a))
+        pp_a = (
+            timed(lambda: pact_python_suite(count, out / "pp", client)) if has_pact_python else None
+        )
+        ours_a = {
+            "in-process": timed(lambda: pactdsl_suite(count, None, out / "mem", client)),
+            "real port": timed(lambda: pactdsl_suite(count, 0, out / "port", client)),
+        }
+        if pp_a is not None:
+            print(_line("pact-python (Rust mock server)", pp_a, count, None))
+        print(_line("pactdsl in-process (respx)", ours_a["in-process"], count, pp_a))
+        print(_line("pactdsl real port", ours_a["real port"], count, pp_a))
 
         print(f"(b) one mock with {count} interactions answering {count} requests")
-        # One run only: it takes pact-python tens of seconds.
-        pp_b = _timed(lambda: pact_python_one_mock(count, client), repeat=1)
-        mem_b = _timed(lambda: pactdsl_one_mock(count, None, client))
-        port_b = _timed(lambda: pactdsl_one_mock(count, 0, client))
-        print(_row("pact-python 4.2 (Rust mock server)", pp_b, count, None))
-        print(_row("pactdsl in-process (respx)", mem_b, count, pp_b))
-        print(_row("pactdsl real port", port_b, count, pp_b))
+        pp_b = timed(lambda: pact_python_one_mock(count, client)) if has_pact_python else None
+        ours_b = {
+            "in-process": timed(lambda: pactdsl_one_mock(count, None, client)),
+            "real port": timed(lambda: pactdsl_one_mock(count, 0, client)),
+        }
+        if pp_b is not None:
+            print(_line("pact-python (Rust mock server)", pp_b, count, None))
+        print(_line("pactdsl in-process (respx)", ours_b["in-process"], count, pp_b))
+        print(_line("pactdsl real port", ours_b["real port"], count, pp_b))
 
+        sizes = (count // 2, count, count * 2)
         print("pactdsl scaling (seconds; per-test cost should stay flat)")
         print(
             f"  {'N':>5} {'(a) in-proc':>12} {'(a) port':>10} {'(b) in-proc':>12} {'(b) port':>10}"
         )
-        for size in (100, 200, 400):
+        scaling: dict[str, dict[int, float]] = {
+            "(a) in-process": {},
+            "(a) real port": {},
+            "(b) in-process": {},
+            "(b) real port": {},
+        }
+        for size in sizes:
             times = [
-                _timed(lambda s=size: pactdsl_suite(s, None, out / f"s{s}m", client)),
-                _timed(lambda s=size: pactdsl_suite(s, 0, out / f"s{s}p", client)),
-                _timed(lambda s=size: pactdsl_one_mock(s, None, client)),
-                _timed(lambda s=size: pactdsl_one_mock(s, 0, client)),
+                timed(functools.partial(pactdsl_suite, size, None, out / f"s{size}m", client)),
+                timed(functools.partial(pactdsl_suite, size, 0, out / f"s{size}p", client)),
+                timed(functools.partial(pactdsl_one_mock, size, None, client)),
+                timed(functools.partial(pactdsl_one_mock, size, 0, client)),
             ]
+            for name, seconds in zip(scaling, times, strict=True):
+                scaling[name][size] = seconds
             print(f"  {size:>5} " + " ".join(f"{t:>11.3f}" for t in times))
 
-    print("targets: (a) >=10x in-process, >=3x real port; (b) >=100x")
-    print(
-        f"reached: (a) {pp_a / mem_a:.1f}x in-process, {pp_a / port_a:.1f}x real port; "
-        f"(b) {pp_b / mem_b:.1f}x in-process, {pp_b / port_b:.1f}x real port"
-    )
+    pp_note = "" if has_pact_python else "pact-python is not installed"
+    rows = []
+    for mode, seconds in ours_a.items():
+        rows.append(
+            emit(
+                "mock",
+                f"(a) suite of {count} tests, one mock each, {mode}",
+                seconds,
+                pp_a,
+                goal=target(">=", SUITE_TARGETS[mode]),
+                note=pp_note,
+            )
+        )
+    for mode, seconds in ours_b.items():
+        rows.append(
+            emit(
+                "mock",
+                f"(b) one mock, {count} interactions, {count} requests, {mode}",
+                seconds,
+                pp_b,
+                goal=target(">=", ONE_MOCK_TARGET),
+                note=pp_note,
+            )
+        )
+    low, high = sizes[0], sizes[-1]
+    for name, by_size in scaling.items():
+        rows.append(
+            emit(
+                "mock",
+                f"pactdsl scaling {name}, N={low} to N={high}",
+                by_size[high],
+                None,
+                ratio=by_size[high] / by_size[low],
+                ratio_of=f"N={high} / N={low}",
+                goal=target("<=", SCALING_TARGET),
+                note=f"linear cost is {high / low:g}x; the target allows 25% slack",
+                detail=", ".join(f"N={size}: {by_size[size] * 1000:.0f} ms" for size in sizes),
+            )
+        )
+    print("ratios against targets:")
+    for row in rows:
+        print(f"  {row['case']}: {verdict(row)}")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    parser = argparse.ArgumentParser(description="mock provider against pact-python's")
+    parser.add_argument("count", nargs="?", type=int, default=None, help="N (default 200)")
+    parser.add_argument("--quick", action="store_true", help="N=40, one run per figure")
+    args = parser.parse_args()
+    main(args.count or (40 if args.quick else 200), repeat=1 if args.quick else 3)
