@@ -26,6 +26,8 @@ import attrs
 import regex
 
 from pactdsl._errors import InvalidMatcher
+from pactdsl._regex import REGEX_TIMEOUT_SECONDS, compile_cached, fullmatch_within_limit
+from pactdsl._rulepath import rule_path_child
 
 if TYPE_CHECKING:
     from pactdsl._generators import Generator
@@ -84,10 +86,6 @@ _STATUS_DEFAULT_EXAMPLE = {
     "error": 400,
 }
 
-# A regex from a user or a pact file runs with a time bound, so a pathological
-# pattern fails loudly instead of hanging the caller.
-REGEX_TIMEOUT_SECONDS = 1.0
-
 
 def _repr_value(value: Any) -> str:
     if isinstance(value, type):
@@ -100,21 +98,6 @@ def _call_repr(name: str, *args: Any, **kwargs: Any) -> str:
     parts = [_repr_value(a) for a in args if a is not UNSET]
     parts += [f"{k}={_repr_value(v)}" for k, v in kwargs.items() if v is not UNSET]
     return f"{name}({', '.join(parts)})"
-
-
-def rule_path_child(path: str, key: str | int) -> str:
-    """Return the rule path of `key` (a field name, an index or ``"*"``) under `path`.
-
-    Names that are not plain identifiers use the bracket form, ``$['odd key']``.
-    """
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    if key == "*":
-        return f"{path}.*"
-    if key.isidentifier() or (key.replace("-", "_").isidentifier() and key[0] != "-"):
-        return f"{path}.{key}"
-    escaped = key.replace("\\", "\\\\").replace("'", "\\'")
-    return f"{path}['{escaped}']"
 
 
 def check_json_value(value: Any, where: str) -> None:
@@ -150,7 +133,7 @@ def compile_regex(pattern: str, where: str) -> regex.Pattern[str]:
         msg = f"{where}: pattern={pattern!r} must be a str"
         raise InvalidMatcher(msg)
     try:
-        return regex.compile(pattern)
+        return compile_cached(pattern)
     except regex.error as exc:
         msg = f"{where}: pattern={pattern!r} is not a valid regular expression ({exc})"
         raise InvalidMatcher(msg) from None
@@ -159,7 +142,7 @@ def compile_regex(pattern: str, where: str) -> regex.Pattern[str]:
 def regex_fullmatch(compiled: regex.Pattern[str], text: str) -> bool:
     """Whole-string match with a time bound; a timeout raises `InvalidMatcher`."""
     try:
-        return compiled.fullmatch(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+        return fullmatch_within_limit(compiled, text)
     except TimeoutError:
         msg = (
             f"pattern={compiled.pattern!r} took longer than {REGEX_TIMEOUT_SECONDS}s "

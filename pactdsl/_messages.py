@@ -27,9 +27,8 @@ provider's code produces against the same contract.
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 import attrs
 
@@ -46,6 +45,7 @@ from pactdsl._matchers import (
 from pactdsl._model import (
     Body,
     GeneratorsByCategory,
+    Identified,
     ProviderState,
     RulesByCategory,
     is_json_content_type,
@@ -85,13 +85,6 @@ def _metadata_content_type(metadata: Mapping[str, Any]) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
-
-
-def _identity(
-    description: str, states: tuple[ProviderState, ...]
-) -> tuple[str, tuple[tuple[str, str], ...]]:
-    pairs = tuple((s.name, json.dumps(dict(s.params), sort_keys=True)) for s in states)
-    return (description, pairs)
 
 
 # --------------------------------------------------------------------------
@@ -154,7 +147,7 @@ def content_type_of(contents: MessageContents) -> str | None:
 
 
 @attrs.frozen
-class Message:
+class Message(Identified):
     """An asynchronous message (V3 message pacts, V4 ``Asynchronous/Messages``).
 
     The provider publishes it, the consumer handles it; nothing answers.
@@ -176,18 +169,13 @@ class Message:
         return ASYNCHRONOUS_MESSAGES
 
     @property
-    def identity(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        """Description and states: what a pact file merge replaces by."""
-        return _identity(self.description, self.provider_states)
-
-    @property
     def message_contents(self) -> MessageContents:
         """The message as `MessageContents` (what matching and examples work on)."""
         return MessageContents(self.contents, self.metadata, self.matching_rules, self.generators)
 
 
 @attrs.frozen
-class SynchronousMessage:
+class SynchronousMessage(Identified):
     """A V4 ``Synchronous/Messages`` interaction: a request and its response message(s)."""
 
     description: str
@@ -202,11 +190,6 @@ class SynchronousMessage:
     def interaction_type(self) -> str:
         """The V4 ``type``: ``Synchronous/Messages``."""
         return SYNCHRONOUS_MESSAGES
-
-    @property
-    def identity(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        """Description and states: what a pact file merge replaces by."""
-        return _identity(self.description, self.provider_states)
 
 
 # --------------------------------------------------------------------------
@@ -242,26 +225,57 @@ def _content_part(
     return _ContentPart(content, tuple((metadata or {}).items()), content_type)
 
 
-def _common_repr(
-    text: str,
-    states: tuple[ProviderState, ...],
-    pending: bool,
-    comments: tuple[str, ...],
-    key: str | None,
-) -> str:
-    for state in states:
-        text += "." + _call_repr("given", state.name, **dict(state.params))
-    if pending:
-        text += ".pending()"
-    for comment in comments:
-        text += f".comment({comment!r})"
-    if key is not None:
-        text += f".key({key!r})"
-    return text
+class _CommonSteps:
+    """The steps both message builders share: provider states, pending, comments, key.
+
+    A builder is a frozen attrs class with these four fields; each step returns
+    a new builder of the same class.
+    """
+
+    __slots__ = ()
+
+    states: tuple[ProviderState, ...]
+    interaction_key: str | None
+    is_pending: bool
+    comments: tuple[str, ...]
+
+    def given(self, state: str, params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self:
+        """Add a provider state, with parameters (may be called several times)."""
+        merged = {**(params or {}), **kwargs}
+        return self._evolve(states=(*self.states, ProviderState(state, merged)))
+
+    def pending(self, flag: bool = True) -> Self:
+        """Mark the message pending (V4): its failure does not fail verification."""
+        return self._evolve(is_pending=flag)
+
+    def comment(self, text: str) -> Self:
+        """Add a free-text comment (V4 ``comments.text``)."""
+        return self._evolve(comments=(*self.comments, text))
+
+    def key(self, key: str) -> Self:
+        """Set the V4 interaction ``key``."""
+        return self._evolve(interaction_key=key)
+
+    def _evolve(self, **changes: Any) -> Self:
+        # attrs' mypy plugin cannot tell that every subclass is an attrs class.
+        changed: Self = attrs.evolve(cast(Any, self), **changes)
+        return changed
+
+    def _repr_steps(self, text: str) -> str:
+        """Append the shared steps to `text`, as the calls that made them."""
+        for state in self.states:
+            text += "." + _call_repr("given", state.name, **dict(state.params))
+        if self.is_pending:
+            text += ".pending()"
+        for comment in self.comments:
+            text += f".comment({comment!r})"
+        if self.interaction_key is not None:
+            text += f".key({self.interaction_key!r})"
+        return text
 
 
 @attrs.frozen(repr=False)
-class MessageBuilder:
+class MessageBuilder(_CommonSteps):
     """An asynchronous message being declared; every method returns a new builder."""
 
     description: str
@@ -275,14 +289,7 @@ class MessageBuilder:
         text = f"message({self.description!r})"
         if self.content_part is not None:
             text += "." + self.content_part.call_repr("with_content")
-        return _common_repr(text, self.states, self.is_pending, self.comments, self.interaction_key)
-
-    def given(
-        self, state: str, params: Mapping[str, Any] | None = None, /, **kwargs: Any
-    ) -> MessageBuilder:
-        """Add a provider state, with parameters (may be called several times)."""
-        merged = {**(params or {}), **kwargs}
-        return attrs.evolve(self, states=(*self.states, ProviderState(state, merged)))
+        return self._repr_steps(text)
 
     def with_content(
         self,
@@ -302,18 +309,6 @@ class MessageBuilder:
                 JSON, ``text/plain`` for text, ``application/octet-stream`` for bytes.
         """
         return attrs.evolve(self, content_part=_content_part(content, metadata, content_type))
-
-    def pending(self, flag: bool = True) -> MessageBuilder:
-        """Mark the message pending (V4): its failure does not fail verification."""
-        return attrs.evolve(self, is_pending=flag)
-
-    def comment(self, text: str) -> MessageBuilder:
-        """Add a free-text comment (V4 ``comments.text``)."""
-        return attrs.evolve(self, comments=(*self.comments, text))
-
-    def key(self, key: str) -> MessageBuilder:
-        """Set the V4 interaction ``key``."""
-        return attrs.evolve(self, interaction_key=key)
 
     def build(self, contract_name: str) -> Message:
         """The model `Message`, checked (used by `@contract`).
@@ -341,7 +336,7 @@ class MessageBuilder:
 
 
 @attrs.frozen(repr=False)
-class SyncMessageBuilder:
+class SyncMessageBuilder(_CommonSteps):
     """A synchronous message (V4) being declared; every method returns a new builder."""
 
     description: str
@@ -358,14 +353,7 @@ class SyncMessageBuilder:
             text += "." + self.request_part.call_repr("with_request")
         for part in self.response_parts:
             text += "." + part.call_repr("with_response")
-        return _common_repr(text, self.states, self.is_pending, self.comments, self.interaction_key)
-
-    def given(
-        self, state: str, params: Mapping[str, Any] | None = None, /, **kwargs: Any
-    ) -> SyncMessageBuilder:
-        """Add a provider state, with parameters (may be called several times)."""
-        merged = {**(params or {}), **kwargs}
-        return attrs.evolve(self, states=(*self.states, ProviderState(state, merged)))
+        return self._repr_steps(text)
 
     def with_request(
         self,
@@ -387,18 +375,6 @@ class SyncMessageBuilder:
         """Add a response message the provider answers with (call again for more)."""
         part = _content_part(content, metadata, content_type)
         return attrs.evolve(self, response_parts=(*self.response_parts, part))
-
-    def pending(self, flag: bool = True) -> SyncMessageBuilder:
-        """Mark the interaction pending: its failure does not fail verification."""
-        return attrs.evolve(self, is_pending=flag)
-
-    def comment(self, text: str) -> SyncMessageBuilder:
-        """Add a free-text comment (V4 ``comments.text``)."""
-        return attrs.evolve(self, comments=(*self.comments, text))
-
-    def key(self, key: str) -> SyncMessageBuilder:
-        """Set the V4 interaction ``key``."""
-        return attrs.evolve(self, interaction_key=key)
 
     def build(self, contract_name: str) -> SynchronousMessage:
         """The model `SynchronousMessage`, checked (used by `@contract`).

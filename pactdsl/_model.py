@@ -8,6 +8,7 @@ verifier and the broker read it. Spec versions differ only at the edges
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -25,6 +26,8 @@ __all__ = [
     "AnyInteraction",
     "Body",
     "GeneratorsByCategory",
+    "Identified",
+    "Identity",
     "Interaction",
     "Pact",
     "PactSpec",
@@ -142,6 +145,10 @@ def is_json_content_type(content_type: str | None) -> bool:
     return media == "application/json" or media.endswith(("+json", "/json"))
 
 
+Identity: TypeAlias = tuple[str, tuple[tuple[str, str], ...]]
+"""An interaction's description with its states' names and parameters (as sorted JSON)."""
+
+
 @attrs.frozen
 class Request:
     """The request an interaction expects from the consumer."""
@@ -166,8 +173,28 @@ class Response:
     generators: GeneratorsByCategory = attrs.field(factory=dict)
 
 
+class Identified:
+    """The `identity` of an interaction of any kind (HTTP, message, sync message)."""
+
+    __slots__ = ()
+
+    description: str
+    provider_states: tuple[ProviderState, ...]
+
+    @property
+    def identity(self) -> Identity:
+        """What makes an interaction unique in a pact: description and states.
+
+        Merging a pact file replaces the interaction with the same identity.
+        """
+        states = tuple(
+            (s.name, json.dumps(dict(s.params), sort_keys=True)) for s in self.provider_states
+        )
+        return (self.description, states)
+
+
 @attrs.frozen
-class Interaction:
+class Interaction(Identified):
     """One HTTP request/response pair of a pact, with its provider states."""
 
     description: str
@@ -182,19 +209,6 @@ class Interaction:
     def interaction_type(self) -> str:
         """The V4 ``type``: ``Synchronous/HTTP``."""
         return HTTP
-
-    @property
-    def identity(self) -> tuple[str, tuple[tuple[str, str], ...]]:
-        """What makes an interaction unique in a pact: description and states.
-
-        Merging a pact file replaces the interaction with the same identity.
-        """
-        import json
-
-        states = tuple(
-            (s.name, json.dumps(dict(s.params), sort_keys=True)) for s in self.provider_states
-        )
-        return (self.description, states)
 
 
 @attrs.frozen

@@ -36,6 +36,7 @@ __all__ = [
     "VerificationRecord",
     "as_pact_for_verification",
     "pact_content_sha",
+    "verification_reason",
 ]
 
 BROKER_LINKS_KEY = "pactdsl.broker"
@@ -68,6 +69,22 @@ class MatrixRow:
     ok: bool
     reason: str
     pact_sha: str | None = None
+
+
+def verification_reason(pair: str, verification: bool | None, unverified: str) -> str:
+    """Say why a matrix row allows a deployment or not.
+
+    Args:
+        pair: The integration, such as ``the pact of web 1.0 with api 2.0``.
+        verification: The row's `MatrixRow.verification`.
+        unverified: What follows `pair` when it has no verification.
+
+    Returns:
+        One sentence, for `MatrixRow.reason`.
+    """
+    if verification is None:
+        return f"{pair} {unverified}"
+    return f"{pair} is verified successfully" if verification else f"{pair} failed verification"
 
 
 @attrs.frozen

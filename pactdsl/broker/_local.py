@@ -39,6 +39,7 @@ from pactdsl.broker._decision import (
     PactForVerification,
     PactPublication,
     VerificationRecord,
+    verification_reason,
 )
 
 __all__ = ["LocalBroker"]
@@ -897,15 +898,12 @@ def _row(
     sha: str,
 ) -> MatrixRow:
     pair = f"the pact of {consumer} {consumer_version} with {provider} {provider_version}"
-    if success is None:
-        reason = (
-            f"{pair} has never been verified; verify it with {provider} {provider_version} "
-            "and publish the result"
-        )
-    elif success:
-        reason = f"{pair} is verified successfully"
-    else:
-        reason = f"{pair} failed verification"
+    reason = verification_reason(
+        pair,
+        success,
+        f"has never been verified; verify it with {provider} {provider_version} "
+        "and publish the result",
+    )
     return MatrixRow(
         consumer, consumer_version, provider, provider_version, success, bool(success), reason, sha
     )

@@ -50,6 +50,7 @@ from pactdsl.broker._decision import (
     PactForVerification,
     PactPublication,
     VerificationRecord,
+    verification_reason,
 )
 
 __all__ = ["PactBrokerClient", "expand_href"]
@@ -731,13 +732,7 @@ def _matrix_row(row: Mapping[str, Any]) -> MatrixRow:
     result = row.get("verificationResult")
     verification = bool(result.get("success")) if isinstance(result, Mapping) else None
     pair = f"the pact of {consumer} {consumer_version} with {provider} {provider_version or ''}"
-    pair = pair.rstrip()
-    if verification is None:
-        reason = f"{pair} has no verification result"
-    elif verification:
-        reason = f"{pair} is verified successfully"
-    else:
-        reason = f"{pair} failed verification"
+    reason = verification_reason(pair.rstrip(), verification, "has no verification result")
     return MatrixRow(
         consumer,
         consumer_version,

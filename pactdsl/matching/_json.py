@@ -384,6 +384,29 @@ class JsonComparer:
                 child(index),
             )
 
+    def _own_object(
+        self,
+        expected: list[Any] | dict[str, Any],
+        actual: Any,
+        segments: tuple[Segment, ...],
+        cursor: RuleCursor,
+        *,
+        cascaded: bool,
+    ) -> dict[str, Any] | None:
+        """What `values` and `eachKey` share: the object left to check, or None.
+
+        A value of another type is a mismatch. On an array, and below the rule's
+        own place, they keep the structure (pact-reference): scalars are
+        compared by equality.
+        """
+        if not same_type(expected, actual):
+            self._type_mismatch(expected, actual, segments)
+            return None
+        if isinstance(expected, list) or cascaded:
+            self._compare_structure(expected, actual, segments, cursor)
+            return None
+        return expected
+
     def _apply_values(
         self,
         expected: list[Any] | dict[str, Any],
@@ -393,21 +416,16 @@ class JsonComparer:
         *,
         cascaded: bool,
     ) -> None:
-        if not same_type(expected, actual):
-            self._type_mismatch(expected, actual, segments)
-            return
-        if isinstance(expected, list) or cascaded:
-            # On an array, and below its own place, `values` keeps the structure
-            # (pact-reference); its scalars are compared by equality.
-            self._compare_structure(expected, actual, segments, cursor)
+        own = self._own_object(expected, actual, segments, cursor, cascaded=cascaded)
+        if own is None:
             return
         # On its own object: the keys do not matter; each actual value is
         # compared with the example's value of that key, else its first value.
-        if not expected:
+        if not own:
             return
-        template = next(iter(expected.values()))
+        template = next(iter(own.values()))
         for key, item in actual.items():
-            self.compare(expected.get(key, template), item, (*segments, key), cursor.child(key))
+            self.compare(own.get(key, template), item, (*segments, key), cursor.child(key))
 
     def _apply_each_key(
         self,
@@ -421,11 +439,8 @@ class JsonComparer:
     ) -> None:
         if not isinstance(expected, list | dict):
             return  # pact-reference: eachKey puts no constraint on a scalar
-        if not same_type(expected, actual):
-            self._type_mismatch(expected, actual, segments)
-            return
-        if isinstance(expected, list) or cascaded:
-            self._compare_structure(expected, actual, segments, cursor)
+        own = self._own_object(expected, actual, segments, cursor, cascaded=cascaded)
+        if own is None:
             return
         for key in actual:
             for rule in matcher.rules:
@@ -439,7 +454,7 @@ class JsonComparer:
                     )
         # As in pact-reference, only the keys both sides have are compared; a
         # key the example lacks is checked by the key rules alone.
-        for key, value in expected.items():
+        for key, value in own.items():
             if key in actual:
                 self.compare(value, actual[key], (*segments, key), cursor.child(key))
 

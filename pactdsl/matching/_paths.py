@@ -1,6 +1,7 @@
-"""The matching-rule path grammar (`$.a.b`, `$.a[1]`, `$.a[*]`, `$.*`, `$['odd key']`).
+"""The engine's rule-path tokens (`$.a.b`, `$.a[1]`, `$.a[*]`, `$.*`, `$['odd key']`).
 
-A rule path is parsed once into a tuple of tokens. A concrete place in a body is a
+The grammar itself is `pactdsl._rulepath`; here a rule path's tokens become the
+engine's weighted kinds, parsed once per path. A concrete place in a body is a
 tuple of segments (`str` for a key, element name, `@attribute` or `#text`; `int`
 for an array index). The weight of a rule for a place is the product of one score
 per rule token (an exact name or index scores 2, `*` or `[*]` scores 1, a miss
@@ -9,11 +10,13 @@ scores 0), the same weighting as pact-reference, so the most specific rule wins.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
 import attrs
 
+from pactdsl._rulepath import RulePathError, RulePathToken, Wildcard, rule_path_tokens
 from pactdsl.matching._mismatch import MatchingError
 
 __all__ = [
@@ -81,72 +84,26 @@ def parse_rule_path(path: str) -> tuple[Token, ...]:
     """
     if not path.startswith("$"):
         return (ROOT, Field(path))
-    tokens: list[Token] = [ROOT]
-    position = 1
-    length = len(path)
-    while position < length:
-        char = path[position]
-        if char == ".":
-            position += 1
-            if position < length and path[position] == "*":
-                tokens.append(STAR)
-                position += 1
-                continue
-            end = position
-            while end < length and path[end] not in ".[":
-                end += 1
-            name = path[position:end]
-            if not name:
-                raise MatchingError(
-                    f"rule path={path!r} has an empty name at character "
-                    f"{position}; write names as $.a.b or $['a b']."
-                )
-            tokens.append(Field(name))
-            position = end
-        elif char == "[":
-            end = _bracket_end(path, position)
-            inner = path[position + 1 : end].strip()
-            position = end + 1
-            if inner == "*":
-                tokens.append(ANY_INDEX)
-            elif inner.isdigit():
-                tokens.append(Index(int(inner)))
-            elif len(inner) >= 2 and inner[0] == inner[-1] and inner[0] in "'\"":
-                # Writers escape a quote or a backslash in a name with a backslash.
-                tokens.append(Field(_UNESCAPE.sub(r"\1", inner[1:-1])))
-            else:
-                raise MatchingError(
-                    f"rule path={path!r} has [{inner}], which is neither an index, "
-                    "[*] nor a quoted name; write $.a[0], $.a[*] or $['a b']."
-                )
-        else:
-            raise MatchingError(
-                f"rule path={path!r} has {char!r} at character {position} where a "
-                "'.' or '[' must come; write names as $.a.b or $['a b']."
-            )
-    return tuple(tokens)
+    return _parse(path)
 
 
-_UNESCAPE: Final = re.compile(r"\\([\\'\"])")
+@functools.lru_cache(maxsize=4096)
+def _parse(path: str) -> tuple[Token, ...]:
+    try:
+        tokens = rule_path_tokens(path)
+    except RulePathError as error:
+        raise MatchingError(str(error)) from None
+    return (ROOT, *(_engine_token(token) for token in tokens))
 
 
-def _bracket_end(path: str, start: int) -> int:
-    quote = ""
-    escaped = False
-    for position in range(start + 1, len(path)):
-        char = path[position]
-        if escaped:
-            escaped = False
-        elif quote:
-            if char == "\\":
-                escaped = True
-            elif char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif char == "]":
-            return position
-    raise MatchingError(f"rule path={path!r} opens '[' at character {start} and never closes it.")
+def _engine_token(token: RulePathToken) -> Token:
+    if token is Wildcard.ANY:
+        return STAR
+    if token is Wildcard.ANY_INDEX:
+        return ANY_INDEX
+    if isinstance(token, int):
+        return Index(token)
+    return Field(token)
 
 
 def token_score(token: Token, segment: Segment) -> int:

@@ -1,26 +1,19 @@
-"""Regexes from pact files, compiled once and run with a time limit.
+"""Regexes from pact files for the engine: `pactdsl._regex` with `MatchingError`.
 
 A pact file may come from anyone, so a pattern such as `(a+)+$` must not hang the
-matcher: every match runs through the `regex` package with `timeout=`.
+matcher: `pactdsl._regex` compiles each pattern once and matches with a time limit.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import regex
 
+from pactdsl._regex import REGEX_TIMEOUT_SECONDS, compile_cached, fullmatch_within_limit
 from pactdsl.matching._mismatch import MatchingError
 
 __all__ = ["REGEX_TIMEOUT_SECONDS", "compile_pattern", "compiled_fullmatch", "regex_fullmatch"]
-
-REGEX_TIMEOUT_SECONDS = 1.0
-
-
-@functools.lru_cache(maxsize=1024)
-def _compile(pattern: str) -> Any:
-    return regex.compile(pattern)
 
 
 def compile_pattern(pattern: str, rule_path: str) -> Any:
@@ -41,7 +34,7 @@ def compile_pattern(pattern: str, rule_path: str) -> Any:
             f"regex={pattern!r} at {rule_path} must be a string; give the pattern as a JSON string."
         )
     try:
-        return _compile(pattern)
+        return compile_cached(pattern)
     except regex.error as error:
         raise MatchingError(
             f"regex={pattern!r} at {rule_path} does not compile: {error}; "
@@ -70,7 +63,7 @@ def regex_fullmatch(pattern: str, text: str, rule_path: str) -> bool:
 def compiled_fullmatch(compiled: Any, text: str, rule_path: str) -> bool:
     """`regex_fullmatch` for a pattern already compiled by `compile_pattern`."""
     try:
-        return compiled.fullmatch(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
+        return fullmatch_within_limit(compiled, text)
     except TimeoutError:
         pattern = compiled.pattern
         raise MatchingError(

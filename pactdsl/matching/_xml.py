@@ -59,6 +59,13 @@ def _type_rule(rule_list: RuleList | None) -> Matcher | None:
     return None
 
 
+def _by_tag(children: list[ElementTree.Element]) -> dict[str, list[ElementTree.Element]]:
+    groups: dict[str, list[ElementTree.Element]] = {}
+    for child in children:
+        groups.setdefault(child.tag, []).append(child)
+    return groups
+
+
 def _indexed(parent: RuleCursor, by_name: RuleCursor, position: int, tag: str) -> RuleCursor:
     # Rule paths name a child element either by name alone ($.animals.alligator,
     # Pact-JVM) or by its position and then its name ($.animals[*].alligator):
@@ -173,12 +180,8 @@ class _XmlComparer:
         actual_children = list(actual)
         if parent_type is not None:
             self._check_count(parent_type, len(actual_children), path, "child elements")
-        groups: dict[str, list[ElementTree.Element]] = {}
-        for child in expected_children:
-            groups.setdefault(child.tag, []).append(child)
-        actual_groups: dict[str, list[ElementTree.Element]] = {}
-        for child in actual_children:
-            actual_groups.setdefault(child.tag, []).append(child)
+        groups = _by_tag(expected_children)
+        actual_groups = _by_tag(actual_children)
         if (
             parent_type is None
             and not self.allow_unexpected
