@@ -264,7 +264,8 @@ def __getattr__(name: str) -> Any:
         if isinstance(value, type) and value.__module__.startswith("pactdsl._"):
             # Reprs, tracebacks and docs say pactdsl.Contract, not pactdsl._dsl.Contract.
             value.__module__ = "pactdsl"
-        globals()[name] = value
+        # Not cached in globals(): a test harness that unloads pactdsl's submodules
+        # (pytester in-process runs) must get the fresh objects, not stale ones.
         return value
     if name == "__version__":
         from pactdsl._version import version

@@ -14,7 +14,13 @@ them, verified when the test ends. When the session ends, pactdsl writes one
 pact file per contract whose tests all passed, holding every interaction those
 tests exercised; a contract with a failing test is not written. Under
 pytest-xdist the workers send what they exercised to the controller, which
-writes each file once.
+writes each file once. The terminal summary says, per file, how many of the
+contract's interactions were written and which were not exercised (a run of
+``-k one_test`` exercises only some).
+
+When a test fails, the mock provider's report (what it received, and why a
+request matched no interaction) is shown with the failure, in a
+``pactdsl mock provider`` section.
 
 Options: ``--pact-dir`` (default ``pacts``), ``--pact-spec`` (default
 ``3.0.0``), ``--pact-write-mode`` (``merge`` or ``overwrite``), each also an
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -52,6 +59,19 @@ _MARKER_HELP = (
 )
 
 
+@dataclass(frozen=True)
+class _Written:
+    """One pact file written at the end of the session, with its counts."""
+
+    path: Path
+    exercised: int  # interactions this session's passing tests exercised
+    tests: int  # passing tests that exercised them
+    in_file: int  # interactions in the file after writing (a merge may keep more)
+    not_exercised: tuple[str, ...]  # descriptions of the contract's others
+    contract_total: int
+    mode: str
+
+
 class _Ledger:
     """What the session's pact_mock tests exercised, by consumer-provider pair.
 
@@ -60,21 +80,24 @@ class _Ledger:
 
     def __init__(self) -> None:
         self.entries: dict[str, dict[str, Any]] = {}
-        self.written: list[tuple[Path, int, int]] = []
+        self.written: list[_Written] = []
         self.withheld: list[tuple[str, list[str]]] = []
         self.write_errors: list[str] = []
 
     def _entry(self, use: dict[str, Any]) -> dict[str, Any]:
-        return self.entries.setdefault(
+        entry = self.entries.setdefault(
             use["key"],
             {
                 "consumer": use["consumer"],
                 "provider": use["provider"],
                 "interactions": {},
+                "contract": {},
                 "passed": [],
                 "failed": [],
             },
         )
+        entry["contract"].update(use["contract"])
+        return entry
 
     def record_failure(self, use: dict[str, Any], nodeid: str) -> None:
         entry = self._entry(use)
@@ -91,9 +114,10 @@ class _Ledger:
     def merge(self, other: dict[str, dict[str, Any]]) -> None:
         for key, theirs in other.items():
             mine = self.entries.setdefault(
-                key, {**theirs, "interactions": {}, "passed": [], "failed": []}
+                key, {**theirs, "interactions": {}, "contract": {}, "passed": [], "failed": []}
             )
             mine["interactions"].update(theirs["interactions"])
+            mine["contract"].update(theirs["contract"])
             mine["passed"] += [n for n in theirs["passed"] if n not in mine["passed"]]
             mine["failed"] += [n for n in theirs["failed"] if n not in mine["failed"]]
 
@@ -101,6 +125,9 @@ class _Ledger:
 _LEDGER = pytest.StashKey[_Ledger]()
 _USE = pytest.StashKey[dict[str, Any]]()
 _CALL_OUTCOME = pytest.StashKey[str]()
+_MOCK = pytest.StashKey["MockProvider"]()
+_REPORT_SECTION = "pactdsl mock provider"
+_LISTED_LIMIT = 5  # descriptions named in the summary before "... and N more"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -186,7 +213,11 @@ def _marker_arguments(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 def _use_of(mock: MockProvider) -> dict[str, Any]:
-    """What a test exercises, as JSON-ready data: the pair and its interactions (V4 JSON)."""
+    """What a test exercises, as JSON-ready data: the pair and its interactions (V4 JSON).
+
+    ``contract`` maps every HTTP interaction of the whole contract (identity to
+    description), so the summary can say which ones no test exercised.
+    """
     from pactdsl._model import PactSpec
     from pactdsl._pactfile import interaction_to_json
 
@@ -204,6 +235,9 @@ def _use_of(mock: MockProvider) -> dict[str, Any]:
         "consumer": consumer,
         "provider": provider,
         "interactions": interactions,
+        "contract": {
+            json.dumps(item.identity): item.description for item in mock.pact.http_interactions
+        },
     }
 
 
@@ -214,36 +248,60 @@ def pact_mock(request: pytest.FixtureRequest) -> Iterator[MockProvider]:
     Use ``pact_mock.url`` as the provider's base URL. In-process (httpx, no
     socket) unless the marker says ``port=0`` or a port number. When the test
     passed, leaving it verifies that every served interaction was received and
-    nothing unexpected arrived (`MockMismatchError` otherwise); when the test
-    failed, its own error is the one reported.
+    nothing unexpected arrived: the test errors at teardown with the mock's
+    report otherwise. When the test failed, its own error is the one reported,
+    and the mock's report is shown with it (section ``pactdsl mock provider``).
     """
+    from pactdsl._errors import PactdslError
     from pactdsl._mock import create_mock_provider
 
     arguments = _marker_arguments(request)
-    mock = create_mock_provider(
-        arguments["contract"],
-        port=arguments.get("port"),
-        interactions=arguments.get("interactions"),
-        given=arguments.get("given"),
-        fuzz=bool(arguments.get("fuzz", False)),
-    )
-    request.node.stash[_USE] = _use_of(mock)
-    mock.start()
+    failure = ""
+    try:
+        mock = create_mock_provider(
+            arguments["contract"],
+            port=arguments.get("port"),
+            interactions=arguments.get("interactions"),
+            given=arguments.get("given"),
+            fuzz=bool(arguments.get("fuzz", False)),
+        )
+    except (PactdslError, ValueError, KeyError, OSError) as exc:
+        problem = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        failure = f"{request.node.nodeid}: @pytest.mark.pact: {problem}"
+    else:
+        request.node.stash[_USE] = _use_of(mock)
+        try:
+            mock.start()
+        except OSError as exc:  # MockServerError: the marker's port is busy
+            failure = f"{request.node.nodeid}: {exc}"
+    if failure:  # raised outside the except blocks, so no "During handling..." chain
+        pytest.fail(failure, pytrace=False)
+    request.node.stash[_MOCK] = mock
     try:
         yield mock
     finally:
-        if request.node.stash.get(_CALL_OUTCOME, "failed") == "passed":
-            mock.__exit__(None, None, None)  # stops, then raises MockMismatchError if unmet
-        else:
-            mock.stop()  # the test's own failure is the report that matters
+        mock.stop()
+    if request.node.stash.get(_CALL_OUTCOME, "failed") == "passed":
+        report = mock.report()
+        if report:
+            pytest.fail(report, pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Note, per contract, which tests passed and which failed (in any phase)."""
+    """Note, per contract, which tests passed and which failed (in any phase).
+
+    A failed test also gets the mock provider's report as a section of its
+    failure, so a 404 from the mock comes with the reason.
+    """
     report = yield
     if report.when == "call":
         item.stash[_CALL_OUTCOME] = report.outcome
+        mock = item.stash.get(_MOCK, None)
+        if report.failed and mock is not None:
+            mock_report = mock.report()
+            if mock_report:
+                report.sections.append((_REPORT_SECTION, mock_report))
     use = item.stash.get(_USE, None)
     if use is None:
         return report
@@ -293,10 +351,27 @@ def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
         try:
             pact = pact_from_json(document, origin=f"pytest session ({name})")
             path = generate_pact(pact, output=folder, spec=spec, mode=mode)
+            in_file = len(json.loads(path.read_text(encoding="utf-8")).get("interactions", []))
         except Exception as exc:  # reported in the summary and as the exit status
             ledger.write_errors.append(f"{name}: {type(exc).__name__}: {exc}")
             continue
-        ledger.written.append((path, len(chosen), len(entry["passed"])))
+        contract = entry.get("contract", {})
+        not_exercised = tuple(
+            description
+            for identity, description in contract.items()
+            if identity not in entry["interactions"]
+        )
+        ledger.written.append(
+            _Written(
+                path=path,
+                exercised=len(chosen),
+                tests=len(entry["passed"]),
+                in_file=in_file,
+                not_exercised=not_exercised,
+                contract_total=len(contract),
+                mode=mode,
+            )
+        )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -322,14 +397,48 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     terminalreporter.section("pactdsl")
     root = config.invocation_params.dir
-    for path, interactions, tests in ledger.written:
-        shown = path.relative_to(root) if path.is_relative_to(root) else path
-        terminalreporter.write_line(
-            f"wrote {shown}: {interactions} interaction(s) from {tests} passing test(s)"
-        )
+    for written in ledger.written:
+        for line, is_warning in _written_lines(written, root):
+            terminalreporter.write_line(line, yellow=is_warning)
     for name, failed in ledger.withheld:
         terminalreporter.write_line(
             f"not written: {name}, because {len(failed)} test(s) failed: {', '.join(failed)}"
         )
     for problem in ledger.write_errors:
         terminalreporter.write_line(f"could not write {problem}", red=True)
+
+
+def _listed(descriptions: tuple[str, ...]) -> str:
+    shown = ", ".join(repr(d) for d in descriptions[:_LISTED_LIMIT])
+    more = len(descriptions) - _LISTED_LIMIT
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _written_lines(written: _Written, root: Path) -> list[tuple[str, bool]]:
+    """The summary lines for one written file: (text, whether it is a warning)."""
+    path = written.path
+    shown = path.relative_to(root) if path.is_relative_to(root) else path
+    head = f"wrote {shown}: {written.exercised} interaction(s) from {written.tests} passing test(s)"
+    if written.in_file != written.exercised:
+        head += f"; the file holds {written.in_file} (merge kept the others already in it)"
+    lines = [(head, False)]
+    missing = written.not_exercised
+    if not missing:
+        return lines
+    lines.append(
+        (
+            f"  not exercised in this session: {len(missing)} of the contract's "
+            f"{written.contract_total} interaction(s): {_listed(missing)}",
+            False,
+        )
+    )
+    if written.mode == "overwrite":
+        lines.append(
+            (
+                f"  warning: --pact-write-mode overwrite: {shown} now holds only the "
+                f"{written.exercised} interaction(s) exercised here; run all of the "
+                "contract's tests (or use merge) to keep the others",
+                True,
+            )
+        )
+    return lines

@@ -83,14 +83,16 @@ def test_verify_process_against_a_real_provider(project: CliProject) -> None:
     assert (project.folder / "junit.xml").read_text().startswith("<?xml")
 
 
-def _start_mock(project: CliProject, *extra: str) -> tuple[subprocess.Popen[str], str]:
+def _start_mock(
+    project: CliProject, *extra: str, source: str | None = None
+) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "pactdsl",
             "mock",
-            f"{project.module}:{project.contract}",
+            source or f"{project.module}:{project.contract}",
             "--port",
             "0",
             *extra,
@@ -134,6 +136,46 @@ def test_mock_process_check_fails_on_missing_requests(project: CliProject) -> No
     out, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 1, out + err
     assert "get thing" in out
+
+
+def test_mock_process_serves_a_folder_for_one_provider(project: CliProject) -> None:
+    """`pactdsl mock FOLDER` serves the pacts of every consumer of one provider together."""
+    assert (
+        pactdsl("generate", f"{project.module}:{project.contract}", cwd=project.folder).returncode
+        == 0
+    )
+    folder = project.folder / "pacts"
+    other = json.loads((folder / project.pact_name).read_text())
+    other["consumer"] = {"name": "other-app"}
+    other["interactions"] = [
+        {
+            "description": "list things",
+            "request": {"method": "GET", "path": "/things"},
+            "response": {"status": 200, "body": [{"id": 1}]},
+        }
+    ]
+    (folder / f"other-app-{project.provider}.json").write_text(json.dumps(other))
+    process, url = _start_mock(project, source="pacts")
+    try:
+        with urllib.request.urlopen(f"{url}/things", timeout=10) as answer:
+            assert json.load(answer) == [{"id": 1}]
+        with urllib.request.urlopen(f"{url}/things/1", timeout=10) as answer:
+            assert json.load(answer)["id"] == 1
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{url}/nowhere", timeout=10)
+        listed = json.load(missing.value)
+        missing.value.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, err
+    assert missing.value.code == 404
+    assert sorted(i["description"] for i in listed["interactions"]) == [
+        "create thing",
+        "get thing",
+        "list things",
+    ]
+    assert "Stopped after 3 request(s)." in out
 
 
 def test_broker_commands_as_processes(project: CliProject, tmp_path: Path) -> None:

@@ -122,3 +122,26 @@ def test_matchers_page_tabulates_every_factory() -> None:
         if f"`{name}(" not in table_rows(generators_part)
     ]
     assert not missing, f"add a table row to docs/matchers.md for: {', '.join(missing)}"
+
+
+INTERNAL_PAGES = {"architecture.md", "conformance.md", "benchmarks.md"}
+JARGON = re.compile(r"\bthe seed\b|\bseed's\b", re.IGNORECASE)
+
+
+def test_user_facing_text_avoids_internal_jargon() -> None:
+    """README, the user guide pages and every command's --help never say "the seed"."""
+    from click.testing import CliRunner
+
+    from pactdsl._cli import build_cli
+
+    texts = {
+        page.relative_to(ROOT).as_posix(): page.read_text(encoding="utf-8")
+        for page in PAGES
+        if page.name not in INTERNAL_PAGES
+    }
+    group = build_cli()
+    for name in group.commands:
+        result = CliRunner().invoke(group, [name, "--help"])
+        texts[f"pactdsl {name} --help"] = result.output
+    found = [where for where, text in texts.items() if JARGON.search(text)]
+    assert not found, f"internal jargon ('the seed') in: {found}"

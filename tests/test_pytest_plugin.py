@@ -13,10 +13,20 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import pactdsl
+import pactdsl._mock
+import pactdsl.match
+
 pytest_plugins = ["pytester"]
+
+# pytester's in-process runs drop the modules first imported inside them, while
+# the `pactdsl` package caches its lazy exports: import them out here once, so
+# every run sees one `_dsl` and one `_matchers` (not a stale mix of two).
+_IMPORTED_ONCE = (pactdsl.define_contract, pactdsl.interaction, pactdsl._mock, pactdsl.match)
 
 
 def _plugin_args() -> list[str]:
@@ -54,8 +64,11 @@ def _contract_module(consumer: str, count: int) -> str:
     )
 
 
-def _pact_file(folder: Path, consumer: str) -> dict:
-    return json.loads((folder / f"{consumer}-{consumer}-provider.json").read_text())
+def _pact_file(folder: Path, consumer: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        (folder / f"{consumer}-{consumer}-provider.json").read_text()
+    )
+    return document
 
 
 def test_passing_tests_write_one_pact_with_what_they_exercised(pytester: pytest.Pytester) -> None:
@@ -167,8 +180,195 @@ def test_unmet_interaction_is_an_error_at_teardown(pytester: pytest.Pytester) ->
     )
     result = pytester.runpytest(*_plugin_args())
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*MockMismatchError*", "*get item 1*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_sends_only_one*",
+            "Mock provider for plugin-unmet -> plugin-unmet-provider at *: 1 problem",
+            "Interaction 'get item 1' (given 'item 1 exists') was never received: "
+            "expected GET /items/1",
+        ]
+    )
+    _assert_no_fixture_source(result)
     assert not (pytester.path / "pacts").exists()
+
+
+def _assert_no_fixture_source(result: pytest.RunResult) -> None:
+    """The plugin's own code (the fixture's body) is not printed before the message."""
+    output = result.stdout.str()
+    assert "def pact_mock" not in output
+    assert "create_mock_provider(" not in output
+    assert "pytest_plugin.py" not in output
+
+
+_ORDER_MODULE = textwrap.dedent(
+    """
+    import httpx
+    import pytest
+
+    from pactdsl import define_contract, interaction
+    from pactdsl.match import integer
+
+    orders = define_contract(
+        "plugin-report_contract",
+        consumer="plugin-report",
+        provider="plugin-report-provider",
+        interactions=[
+            interaction("order three")
+            .request(method="POST", path="/orders", body={"qty": integer(3)})
+            .responds(status=201, body={"id": integer(7)}),
+            interaction("get order")
+            .request(method="GET", path="/orders/7")
+            .responds(status=200, body={"id": integer(7)}),
+        ],
+    )
+    """
+)
+
+
+def test_failed_test_shows_the_mock_report(pytester: pytest.Pytester) -> None:
+    """A test failing on the mock's 404 shows the report saying which field did not match."""
+    pytester.makepyfile(
+        test_report=_ORDER_MODULE
+        + textwrap.dedent(
+            """
+            @pytest.mark.pact(orders, interactions="order three")
+            def test_orders_three(pact_mock):
+                httpx.post(f"{pact_mock.url}/orders", json={"qty": "three"}).raise_for_status()
+            """
+        )
+    )
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*HTTPStatusError*404*",
+            "*- pactdsl mock provider -*",
+            "Mock provider for plugin-report -> plugin-report-provider at *: 2 problems",
+            "No interaction matches POST /orders amongst:",
+            "  - 'order three': expected an integer at $.body.qty, got 'three' (str)",
+            "Interaction 'order three' was never received: expected POST /orders",
+        ]
+    )
+
+
+def test_passing_test_gets_no_report_section(pytester: pytest.Pytester) -> None:
+    """A test that fails for its own reason while the mock got what it expects adds nothing."""
+    pytester.makepyfile(
+        test_quiet=_ORDER_MODULE
+        + textwrap.dedent(
+            """
+            @pytest.mark.pact(orders, interactions="get order")
+            def test_own_bug(pact_mock):
+                assert httpx.get(f"{pact_mock.url}/orders/7").json() == {"id": 8}
+            """
+        )
+    )
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(failed=1)
+    assert "pactdsl mock provider" not in result.stdout.str()
+
+
+def test_unexpected_request_error_shows_only_the_report(pytester: pytest.Pytester) -> None:
+    """A passing test that sent an unmatched request errors at teardown with the report alone."""
+    pytester.makepyfile(
+        test_unexpected=_ORDER_MODULE
+        + textwrap.dedent(
+            """
+            @pytest.mark.pact(orders, interactions="get order")
+            def test_strays(pact_mock):
+                assert httpx.get(f"{pact_mock.url}/orders/7").status_code == 200
+                assert httpx.get(f"{pact_mock.url}/orders/8").status_code == 404
+            """
+        )
+    )
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_strays*",
+            "Mock provider for plugin-report -> plugin-report-provider at *: 1 problem",
+            "No interaction matches GET /orders/8 amongst:",
+            "  - 'get order': expected path '/orders/7', got '/orders/8'",
+        ]
+    )
+    _assert_no_fixture_source(result)
+
+
+def test_unknown_description_in_marker_is_a_clean_error(pytester: pytest.Pytester) -> None:
+    """A marker naming a description the contract lacks errors at setup, listing the known ones."""
+    pytester.makepyfile(
+        test_unknown=_ORDER_MODULE
+        + textwrap.dedent(
+            """
+            @pytest.mark.pact(orders, interactions="order four")
+            def test_typo(pact_mock):
+                pass
+            """
+        )
+    )
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at setup of test_typo*",
+            "test_unknown.py::test_typo: @pytest.mark.pact: *no interaction 'order four'*",
+        ]
+    )
+    assert "known descriptions: ['order three', 'get order']" in result.stdout.str()
+    _assert_no_fixture_source(result)
+    assert "During handling" not in result.stdout.str()
+
+
+def test_summary_counts_interactions_not_exercised(pytester: pytest.Pytester) -> None:
+    """With -k, the summary says how many of the contract's interactions were not exercised."""
+    pytester.makepyfile(
+        test_some=_contract_module("plugin-some", 3)
+        + textwrap.dedent(
+            """
+            @pytest.mark.pact(contract_under_test, interactions="get item 0")
+            def test_item_0(pact_mock):
+                assert httpx.get(f"{pact_mock.url}/items/0").status_code == 200
+
+            @pytest.mark.pact(contract_under_test, interactions="get item 1")
+            def test_item_1(pact_mock):
+                assert httpx.get(f"{pact_mock.url}/items/1").status_code == 200
+            """
+        )
+    )
+    first = pytester.runpytest(*_plugin_args())
+    first.assert_outcomes(passed=2)
+    first.stdout.fnmatch_lines(
+        [
+            "wrote pacts/plugin-some-plugin-some-provider.json: 2 interaction(s) from 2 passing*",
+            "  not exercised in this session: 1 of the contract's 3 interaction(s): 'get item 2'",
+        ]
+    )
+    merged = pytester.runpytest(*_plugin_args(), "-k", "test_item_1")
+    merged.assert_outcomes(passed=1, deselected=1)
+    merged.stdout.fnmatch_lines(
+        [
+            "wrote pacts/plugin-some-plugin-some-provider.json: 1 interaction(s) from 1 passing "
+            "test(s); the file holds 2 (merge kept the others already in it)",
+            "  not exercised in this session: 2 of the contract's 3 interaction(s): "
+            "'get item 0', 'get item 2'",
+        ]
+    )
+    assert "warning" not in merged.stdout.str()
+    replaced = pytester.runpytest(
+        *_plugin_args(), "-k", "test_item_1", "--pact-write-mode", "overwrite"
+    )
+    replaced.assert_outcomes(passed=1, deselected=1)
+    replaced.stdout.fnmatch_lines(
+        [
+            "wrote pacts/plugin-some-plugin-some-provider.json: 1 interaction(s) from 1 passing "
+            "test(s)",
+            "  not exercised in this session: 2 of the contract's 3 interaction(s): *",
+            "  warning: --pact-write-mode overwrite: pacts/plugin-some-plugin-some-provider.json "
+            "now holds only the 1 interaction(s) exercised here*",
+        ]
+    )
+    pact = _pact_file(pytester.path / "pacts", "plugin-some")
+    assert [i["description"] for i in pact["interactions"]] == ["get item 1"]
 
 
 def test_fixture_without_marker_says_what_to_do(pytester: pytest.Pytester) -> None:
