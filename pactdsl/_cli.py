@@ -18,6 +18,7 @@ import functools
 import importlib
 import importlib.util
 import json
+import re
 import signal
 import sys
 import threading
@@ -167,6 +168,42 @@ def _pacts_of(source: Any) -> list[Any]:
     return [load_pact(f) for f in files]
 
 
+def _folder_pact(folder: Path) -> Pact:
+    """One pact holding the HTTP interactions of every pact file in `folder`, for the mock.
+
+    The files must share one provider: a mock provider stands in for one.
+    """
+    from pactdsl._model import Pact
+    from pactdsl._pactfile import load_pact
+
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        _cannot_run(f"folder {str(folder)!r} holds no pact files (*.json)")
+    loaded = [(file, load_pact(file)) for file in files]
+    served = [(file, pact) for file, pact in loaded if pact.http_interactions]
+    if not served:
+        _cannot_run(f"folder {str(folder)!r} holds no pact with HTTP interactions to serve")
+    by_provider: dict[str, list[Path]] = {}
+    for file, pact in served:
+        by_provider.setdefault(pact.provider, []).append(file)
+    if len(by_provider) > 1:
+        listed = "; ".join(
+            f"{provider}: {', '.join(f.name for f in found)}"
+            for provider, found in sorted(by_provider.items())
+        )
+        _cannot_run(
+            f"folder {str(folder)!r} holds pacts for {len(by_provider)} providers ({listed}); "
+            f"a mock stands in for one provider: give one pact file, e.g. "
+            f"pactdsl mock {served[0][0]}"
+        )
+    consumers = sorted({pact.consumer for _, pact in served})
+    return Pact(
+        consumer=" + ".join(consumers),
+        provider=served[0][1].provider,
+        interactions=tuple(i for _, pact in served for i in pact.http_interactions),
+    )
+
+
 @contextmanager
 def _errors_as_exit_2() -> Iterator[None]:
     """Turn pactdsl's own errors into a one-line message and exit code 2, not a traceback."""
@@ -176,7 +213,18 @@ def _errors_as_exit_2() -> Iterator[None]:
         yield
     except (PactdslError, OSError, KeyError, ValueError) as exc:
         text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        _cannot_run(f"{type(exc).__name__}: {text}")
+        _cannot_run(_as_cli_advice(str(text)))
+
+
+# The broker's messages name the Python call to make; on the command line, name the command.
+_CREATE_ENVIRONMENT_CALL = re.compile(r"create_environment\((['\"])(?P<name>[^'\"]*)\1\)")
+
+
+def _as_cli_advice(message: str) -> str:
+    """`message` with its Python-call advice rewritten as the matching ``pactdsl`` command."""
+    return _CREATE_ENVIRONMENT_CALL.sub(
+        lambda found: f"`pactdsl create-environment {found['name']}`", message
+    )
 
 
 def _broker(db: str | None) -> Any:
@@ -225,8 +273,9 @@ def _load_contract_pact(target: str) -> tuple[Pact, str]:
 def _contract_deploy_report(pact: Pact, label: str, version: str, ok: bool, broker: Any) -> str:
     """The verdict of the contract form of can-i-deploy, then why, one line per reason.
 
-    The verdict is the seed's (`ok`); the reasons come from the broker's matrix
-    for that consumer version, keeping the rows with this contract's provider.
+    The verdict is `ok`, from ``can_i_deploy(pact, version)``; the reasons come
+    from the broker's matrix for that consumer version, keeping the rows with
+    this contract's provider.
     """
     consumer, provider = pact.consumer, pact.provider
     verdict = "can deploy" if ok else "cannot deploy"
@@ -336,6 +385,7 @@ def build_cli() -> click.Group:
         the path of a .py file. Files are named {consumer}-{provider}.json.
         """
         from pactdsl._dsl import generate_pact
+        from pactdsl._pactfile import load_pact
 
         with _errors_as_exit_2():
             found = _load_contracts(target)
@@ -346,12 +396,25 @@ def build_cli() -> click.Group:
                     spec=spec,
                     mode="overwrite" if mode == "overwrite" else "merge",
                 )
+                # A merge keeps what the file already held, so count the file, not the contract.
+                in_file = load_pact(written).interactions
+                ours = {i.identity for i in item.pact.interactions}
+                stale = [i.description for i in in_file if i.identity not in ours]
                 click.echo(
-                    f"wrote {written} ({item.name}: {len(item.interactions)} interaction(s))"
+                    f"wrote {written} ({len(in_file)} interaction(s) in the file; "
+                    f"{len(item.pact.interactions)} from contract {item.name})"
                 )
+                if stale:
+                    listed = ", ".join(repr(d) for d in stale[:5])
+                    more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
+                    click.echo(
+                        f"  {len(stale)} interaction(s) in the file are no longer in contract "
+                        f"{item.name}: {listed}{more}; to drop them, run again with "
+                        "--mode overwrite"
+                    )
 
     @cli.command()
-    @click.argument("source", metavar="SOURCE")
+    @click.argument("source", metavar="[SOURCE]", required=False)
     @click.option("--base-url", metavar="URL", help="Where the provider runs.")
     @click.option(
         "--app",
@@ -362,7 +425,9 @@ def build_cli() -> click.Group:
     @click.option(
         "--state-setup",
         metavar="MODULE:ATTR",
-        help="A function called as setup(state) or setup(state, params).",
+        help="A function called as setup(state) or setup(state, params). It runs in this "
+        "process: with --base-url it must reach the provider itself (its database, an admin "
+        "HTTP call); or use --state-change-url.",
     )
     @click.option("--state-teardown", metavar="MODULE:ATTR", help="Called after each interaction.")
     @click.option(
@@ -378,9 +443,18 @@ def build_cli() -> click.Group:
         help="Add a header to every request (e.g. auth); repeatable.",
     )
     @click.option(
-        "--filter-description", metavar="TEXT", help="Only interactions with this description."
+        "--filter-description",
+        metavar="REGEX",
+        help="Only interactions whose description contains a match of this regular expression "
+        "(searched, not anchored: 'create' matches 'create thing'; use ^...$ for an exact "
+        "description).",
     )
-    @click.option("--filter-state", metavar="TEXT", help="Only interactions with this state.")
+    @click.option(
+        "--filter-state",
+        metavar="REGEX",
+        help="Only interactions with a provider state whose name contains a match of this "
+        "regular expression (searched, not anchored; interactions without a state are left out).",
+    )
     @click.option(
         "--timeout",
         type=float,
@@ -407,9 +481,57 @@ def build_cli() -> click.Group:
         is_flag=True,
         help="Publish the result to the broker (needs --provider-version).",
     )
+    @click.option(
+        "--broker",
+        "from_broker",
+        is_flag=True,
+        help="Verify the pacts the configured broker selects (instead of SOURCE); "
+        "needs --provider.",
+    )
+    @click.option("--provider", metavar="NAME", help="The provider's name, as the broker knows it.")
+    @click.option(
+        "--consumer-version-selectors",
+        "selector_texts",
+        multiple=True,
+        metavar="JSON",
+        help="With --broker: a selector such as '{\"mainBranch\": true}' (or a JSON list of "
+        "them); repeatable.",
+    )
+    @click.option(
+        "--enable-pending",
+        is_flag=True,
+        help="With --broker: pending pacts' failures do not fail the verification.",
+    )
+    @click.option(
+        "--include-wip-pacts-since",
+        metavar="DATE",
+        help="With --broker: also verify work-in-progress pacts since DATE (Pact Broker).",
+    )
+    @click.option("--provider-branch", metavar="BRANCH", help="The provider version's branch.")
+    @click.option(
+        "--provider-tag",
+        "provider_tags",
+        multiple=True,
+        metavar="TAG",
+        help="Tag the provider version when publishing; repeatable.",
+    )
+    @click.option("--build-url", metavar="URL", help="The CI build, recorded with the results.")
+    @click.option(
+        "--filter-consumer",
+        "filter_consumers",
+        multiple=True,
+        metavar="NAME",
+        help="Only the pacts of this consumer (a name or a regex); repeatable.",
+    )
+    @click.option("--fail-fast", is_flag=True, help="Stop after the first failing interaction.")
+    @click.option(
+        "--ignore-no-pacts-error",
+        is_flag=True,
+        help="Exit 0 when nothing is selected to verify (by default that exits 2).",
+    )
     @broker_db_option
     def verify(
-        source: str,
+        source: str | None,
         base_url: str | None,
         app_target: str | None,
         state_setup: str | None,
@@ -423,13 +545,27 @@ def build_cli() -> click.Group:
         report_file: str | None,
         provider_version: str | None,
         publish: bool,
+        from_broker: bool,
+        provider: str | None,
+        selector_texts: tuple[str, ...],
+        enable_pending: bool,
+        include_wip_pacts_since: str | None,
+        provider_branch: str | None,
+        provider_tags: tuple[str, ...],
+        build_url: str | None,
+        filter_consumers: tuple[str, ...],
+        fail_fast: bool,
+        ignore_no_pacts_error: bool,
         broker_db: str | None,
     ) -> None:
-        """Verify a provider against SOURCE.
+        """Verify a provider against SOURCE, or against the pacts the broker selects.
 
-        SOURCE is a pact file, a folder of pact files, or MODULE:CONTRACT.
-        Give the provider as --base-url (running anywhere) or --app
-        (in-process). Exits 0 when every interaction passed, 1 otherwise.
+        SOURCE is a pact file, a folder of pact files, or MODULE:CONTRACT;
+        with --broker --provider NAME the configured broker (PACT_BROKER_BASE_URL,
+        else the local one) selects the pacts instead. Give the provider as
+        --base-url (running anywhere) or --app (in-process). Exits 0 when every
+        interaction passed (pending ones aside), 1 otherwise, 2 when it could
+        not run, including when nothing was selected to verify.
         """
         from pactdsl._verify import (
             format_verification_report,
@@ -442,6 +578,11 @@ def build_cli() -> click.Group:
             raise click.UsageError("give exactly one of --base-url URL or --app MODULE:ATTR")
         if publish and not provider_version:
             raise click.UsageError("--publish needs --provider-version VERSION")
+        if from_broker == (source is not None):
+            raise click.UsageError(
+                "give SOURCE (a pact file, folder or MODULE:CONTRACT) or --broker --provider "
+                "NAME, exactly one of them"
+            )
         extra_headers: dict[str, str] = {}
         for item in headers:
             name, sep, value = item.partition(":")
@@ -450,23 +591,57 @@ def build_cli() -> click.Group:
                     f"{item!r} must look like 'Name: value'", param_hint="--header"
                 )
             extra_headers[name.strip()] = value.strip()
+        selectors: list[Any] = []
+        for selector_text in selector_texts:
+            try:
+                parsed = json.loads(selector_text)
+            except ValueError as exc:
+                raise click.BadParameter(
+                    f"{selector_text!r} is not JSON ({exc}); e.g. '{{\"mainBranch\": true}}'",
+                    param_hint="--consumer-version-selectors",
+                ) from None
+            items = parsed if isinstance(parsed, list) else [parsed]
+            if not all(isinstance(each, dict) for each in items):
+                raise click.BadParameter(
+                    f"{selector_text!r} must be a JSON object or a list of objects",
+                    param_hint="--consumer-version-selectors",
+                )
+            selectors.extend(items)
         with _errors_as_exit_2():
-            loaded = _load_source(source, one=True)
+            loaded = _load_source(source, one=True) if source is not None else None
             app = _load_attr(app_target, "--app") if app_target else None
             setup = _load_attr(state_setup, "--state-setup") if state_setup else None
             teardown = _load_attr(state_teardown, "--state-teardown") if state_teardown else None
-            result = verify_provider(
-                loaded,
-                base_url=base_url,
-                app=app,
-                state_setup=setup,
-                state_teardown=teardown,
-                state_change_url=state_change_url,
-                headers=extra_headers or None,
-                filter_description=filter_description,
-                filter_state=filter_state,
-                timeout=timeout,
-            )
+            chosen_broker = _broker(broker_db) if (from_broker or publish) else None
+            try:
+                result = verify_provider(
+                    loaded,
+                    base_url=base_url,
+                    app=app,
+                    state_setup=setup,
+                    state_teardown=teardown,
+                    state_change_url=state_change_url,
+                    headers=extra_headers or None,
+                    filter_description=filter_description,
+                    filter_state=filter_state,
+                    timeout=timeout,
+                    provider_version=provider_version,
+                    publish_results=publish,
+                    broker=chosen_broker,
+                    provider=provider,
+                    consumer_version_selectors=selectors or None,
+                    include_pending=enable_pending,
+                    include_wip_pacts_since=include_wip_pacts_since,
+                    provider_branch=provider_branch,
+                    provider_tags=provider_tags,
+                    build_url=build_url,
+                    filter_consumer=filter_consumers or None,
+                    fail_fast=fail_fast,
+                    allow_empty=ignore_no_pacts_error,
+                )
+            finally:
+                if chosen_broker is not None:
+                    chosen_broker.close()
             text = format_verification_report(result)
             rendered = {
                 "text": lambda: text,
@@ -480,15 +655,11 @@ def build_cli() -> click.Group:
             else:
                 click.echo(rendered.rstrip("\n"))
             passed = result.success
-            if publish and provider_version:
-                from pactdsl.broker import publish_verification_result
-
-                parts = result.by_consumer()
-                with _broker(broker_db) as broker:
-                    for pact in _pacts_of(loaded):
-                        part = parts.get(pact.consumer, result)
-                        publish_verification_result(pact, part, provider_version, broker=broker)
-                click.echo(f"published the result for provider version {provider_version}")
+            if result.published:
+                click.echo(
+                    f"published the result for provider version {provider_version} "
+                    f"({len(result.published)} pact(s))"
+                )
         sys.exit(EXIT_OK if passed else EXIT_CHECK_FAILED)
 
     @cli.command()
@@ -518,15 +689,20 @@ def build_cli() -> click.Group:
     ) -> None:
         """Serve SOURCE as a stub provider on 127.0.0.1 until Ctrl-C.
 
-        SOURCE is a pact file or MODULE:CONTRACT. Clients in any language can
-        call it; a request that matches no interaction gets 404 with the
-        closest mismatches. The first line printed is the URL.
+        SOURCE is a pact file, MODULE:CONTRACT, or a folder of pact files for
+        one provider (all are served). Clients in any language can call it; a
+        request that matches no interaction gets 404 with a JSON body listing
+        every served interaction and why it did not match (those not yet
+        received and with the fewest mismatches first). The first line printed
+        is the URL.
         """
         from pactdsl._mock import create_mock_provider, verify_mock_interactions
 
         with _stop_signals() as stop:
             with _errors_as_exit_2():
                 loaded = _load_source(source, one=True)
+                if isinstance(loaded, Path) and loaded.is_dir():
+                    loaded = _folder_pact(loaded)
                 server = create_mock_provider(
                     loaded,
                     port=port,
@@ -618,9 +794,10 @@ def build_cli() -> click.Group:
 
         With --pacticipant, every integration must have a successful
         verification: for a consumer, its pacts verified by the providers; for
-        a provider, the pacts it must honour. With --contract (the seed's
-        form), VERSION is the contract's consumer version: yes when the pact it
-        published for that contract's provider has a successful verification.
+        a provider, the pacts it must honour. With --contract (the classic
+        form, by contract and version), VERSION is the contract's consumer
+        version: yes when the pact it published for that contract's provider
+        has a successful verification.
         """
         from pactdsl.broker import can_i_deploy
 

@@ -49,6 +49,34 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
 
 
+def verify_and_publish(project: CliProject, app: str, provider_version: str, db: str) -> Result:
+    """Verify the project's contract against `app` and publish the result to `db`."""
+    return run(
+        "verify",
+        f"{project.module}:{project.contract}",
+        "--app",
+        f"{project.module}:{app}",
+        "--provider-version",
+        provider_version,
+        "--publish",
+        "--broker-db",
+        db,
+    )
+
+
+def publish_then_fail_verification(project: CliProject, db: str) -> str:
+    """Publish consumer version 1, then a failed verification by provider version 9.
+
+    Returns:
+        The contract's ``MODULE:NAME`` target.
+    """
+    target = f"{project.module}:{project.contract}"
+    assert run("publish", target, "--consumer-version", "1", "--broker-db", db).exit_code == 0
+    failed = verify_and_publish(project, "broken_app", "9", db)
+    assert failed.exit_code == 1
+    return target
+
+
 def test_help_lists_every_command() -> None:
     """`pactdsl --help` names every command and the exit codes."""
     result = run("--help")
@@ -182,7 +210,7 @@ def test_verify_json_and_junit_reports(project: CliProject) -> None:
     as_junit = run("verify", target, "--app", app, "--report", "junit", "--report-file", "r.xml")
     assert as_junit.exit_code == 1
     root = ET.parse(project.folder / "r.xml").getroot()
-    assert root.iter("testcase")
+    assert list(root.iter("testcase"))
     assert len(list(root.iter("failure"))) >= 1
 
 
@@ -267,17 +295,7 @@ def test_broker_workflow(project: CliProject, tmp_path: Path) -> None:
     assert "cannot deploy" in before.output
     assert "never been verified" in before.output
 
-    verified = run(
-        "verify",
-        target,
-        "--app",
-        f"{project.module}:good_app",
-        "--provider-version",
-        "2.0.0",
-        "--publish",
-        "--broker-db",
-        db,
-    )
+    verified = verify_and_publish(project, "good_app", "2.0.0", db)
     assert verified.exit_code == 0, verified.output
     assert "published the result for provider version 2.0.0" in verified.output
 
@@ -319,20 +337,7 @@ def test_broker_workflow(project: CliProject, tmp_path: Path) -> None:
 def test_failed_verification_published_blocks_deploy(project: CliProject, tmp_path: Path) -> None:
     """A published failing verification keeps can-i-deploy at no."""
     db = str(tmp_path / "broker.db")
-    target = f"{project.module}:{project.contract}"
-    assert run("publish", target, "--consumer-version", "1", "--broker-db", db).exit_code == 0
-    failed = run(
-        "verify",
-        target,
-        "--app",
-        f"{project.module}:broken_app",
-        "--provider-version",
-        "9",
-        "--publish",
-        "--broker-db",
-        db,
-    )
-    assert failed.exit_code == 1
+    publish_then_fail_verification(project, db)
     answer = run(
         "can-i-deploy", "--pacticipant", project.consumer, "--version", "1", "--broker-db", db
     )
@@ -354,7 +359,10 @@ def test_broker_lookup_errors_exit_2(project: CliProject, tmp_path: Path) -> Non
         db,
     )
     assert unknown_env.exit_code == 2
-    assert "BrokerLookupError" in unknown_env.output
+    assert unknown_env.output.startswith("Error: environment='nowhere' does not exist")
+    assert "create it first with `pactdsl create-environment nowhere`" in unknown_env.output
+    assert "create_environment(" not in unknown_env.output
+    assert "LookupError" not in unknown_env.output
     assert run("create-environment", "test", "--broker-db", db).exit_code == 0
     unknown_app = run(
         "record-deployment",
@@ -385,17 +393,7 @@ def test_can_i_deploy_by_contract_says_no_then_yes(project: CliProject, tmp_path
     )
     assert "has never been verified" in before.output
 
-    verified = run(
-        "verify",
-        target,
-        "--app",
-        f"{project.module}:good_app",
-        "--provider-version",
-        "2.0.0",
-        "--publish",
-        "--broker-db",
-        db,
-    )
+    verified = verify_and_publish(project, "good_app", "2.0.0", db)
     assert verified.exit_code == 0, verified.output
     after = run("can-i-deploy", "--contract", target, "--version", "1.0.0", "--broker-db", db)
     assert after.exit_code == 0, after.output
@@ -449,20 +447,7 @@ def test_can_i_deploy_by_registered_name_and_by_pact_file(
 def test_can_i_deploy_by_contract_reasons_for_no(project: CliProject, tmp_path: Path) -> None:
     """A failed verification, and a version that published only another pact, say no and why."""
     db = str(tmp_path / "broker.db")
-    target = f"{project.module}:{project.contract}"
-    assert run("publish", target, "--consumer-version", "1", "--broker-db", db).exit_code == 0
-    failed = run(
-        "verify",
-        target,
-        "--app",
-        f"{project.module}:broken_app",
-        "--provider-version",
-        "9",
-        "--publish",
-        "--broker-db",
-        db,
-    )
-    assert failed.exit_code == 1
+    target = publish_then_fail_verification(project, db)
     answer = run("can-i-deploy", "--contract", target, "--version", "1", "--broker-db", db)
     assert answer.exit_code == 1
     assert f"failed verification by {project.provider} 9" in answer.output
@@ -508,6 +493,89 @@ def test_publish_a_folder_of_pact_files(project: CliProject, tmp_path: Path) -> 
     )
     assert result.exit_code == 0, result.output
     assert result.output.count("published ") == 2
+
+
+def test_generate_counts_the_file_and_names_stale_interactions(project: CliProject) -> None:
+    """After a merge, generate prints the file's count and names interactions the contract lost."""
+    target = f"{project.module}:{project.contract}"
+    first = run("generate", target)
+    assert first.exit_code == 0, first.output
+    assert f"(2 interaction(s) in the file; 2 from contract {project.contract})" in first.output
+    pact_file = project.folder / "pacts" / project.pact_name
+    document = json.loads(pact_file.read_text())
+    retired = {**document["interactions"][1], "description": "delete thing"}
+    document["interactions"].append(retired)
+    pact_file.write_text(json.dumps(document))
+
+    merged = run("generate", target)
+    assert merged.exit_code == 0, merged.output
+    assert f"(3 interaction(s) in the file; 2 from contract {project.contract})" in merged.output
+    assert (
+        f"1 interaction(s) in the file are no longer in contract {project.contract}: "
+        "'delete thing'; to drop them, run again with --mode overwrite"
+    ) in merged.output
+
+    replaced = run("generate", target, "--mode", "overwrite")
+    assert replaced.exit_code == 0, replaced.output
+    assert "(2 interaction(s) in the file; 2 from" in replaced.output
+    assert "no longer in contract" not in replaced.output
+    assert len(json.loads(pact_file.read_text())["interactions"]) == 2
+
+
+def test_mock_folder_with_several_providers_exits_2(project: CliProject) -> None:
+    """`mock FOLDER` whose pacts name two providers exits 2 saying to give one file."""
+    assert run("generate", project.module, "--out", "pacts").exit_code == 0
+    result = run("mock", "pacts")
+    assert result.exit_code == 2
+    assert "folder 'pacts' holds pacts for 2 providers" in result.output
+    assert f"{project.provider}: {project.pact_name}" in result.output
+    assert "give one pact file, e.g. pactdsl mock pacts/" in result.output
+    assert "IsADirectoryError" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_mock_empty_folder_exits_2(project: CliProject) -> None:
+    """`mock FOLDER` without pact files exits 2 with one line."""
+    (project.folder / "empty").mkdir()
+    result = run("mock", "empty")
+    assert result.exit_code == 2
+    assert result.output == "Error: folder 'empty' holds no pact files (*.json)\n"
+
+
+def test_error_lines_carry_no_python_class_names(project: CliProject) -> None:
+    """A bad --filter-description regex is one 'Error:' line without the exception's class."""
+    result = run(
+        "verify",
+        f"{project.module}:{project.contract}",
+        "--app",
+        f"{project.module}:good_app",
+        "--filter-description",
+        "(",
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: filter_description='(' is not a valid regular")
+    assert "ConfigError" not in result.output
+
+
+def test_verify_filters_are_searched_regular_expressions(project: CliProject) -> None:
+    """--filter-description searches its regex in the description; ^...$ anchors it."""
+    target = f"{project.module}:{project.contract}"
+    app = f"{project.module}:good_app"
+    partial = run("verify", target, "--app", app, "--filter-description", "thing")
+    assert "Passed: 2/2 interactions" in partial.output
+    anchored = run("verify", target, "--app", app, "--filter-description", "^get thing$")
+    assert "Passed: 1/1 interactions" in anchored.output
+    help_text = " ".join(run("verify", "--help").output.split())
+    assert "--filter-description REGEX" in help_text
+    assert "contains a match of this regular expression" in help_text
+
+
+def test_mock_help_says_what_the_404_lists() -> None:
+    """`mock --help` says the 404 lists every served interaction, and that folders are served."""
+    help_text = " ".join(run("mock", "--help").output.split())
+    assert "listing every served interaction and why it did not match" in help_text
+    assert "a folder of pact files for one provider" in help_text
+    assert "closest mismatches" not in help_text
 
 
 def test_demo_runs_every_phase(tmp_path: Path) -> None:

@@ -16,7 +16,10 @@ The text report follows the seed exactly::
        Actual status: 500
 
 Errors (interactions that could not be verified) follow in an ``Errors:``
-section of the same shape.
+section of the same shape, with the app's traceback when an in-process app
+raised. A ``Notices:`` section after the summary carries what the broker said
+(why a pact was selected, that it is pending) and what the run did not do
+(``fail_fast`` stopped it, results were not published).
 """
 
 from __future__ import annotations
@@ -115,6 +118,9 @@ def format_verification_report(
         "",
         f"Passed: {len(result.passed)}/{result.total} interactions",
     ]
+    if result.notices:
+        lines += ["", "Notices:", "-" * len("Notices:")]
+        lines += [f"- {notice}" for notice in result.notices]
     entries = result.entries
     failed = [e for e in entries if isinstance(e, FailedInteraction)]
     errored = [e for e in entries if isinstance(e, ErroredInteraction)]
@@ -134,6 +140,7 @@ def format_verification_report(
                 lines.append("")
             lines.append(_heading(number, error))
             lines.append(f"{_INDENT}Error during {error.phase}: {error.message}")
+            lines += [f"{_INDENT}{line}" for line in error.traceback.splitlines()]
             lines += [f"{_INDENT}Note: {note}" for note in error.notes]
     text = "\n".join(lines) + "\n"
     if stream is not None:
@@ -173,6 +180,8 @@ def _entry_json(entry: InteractionResult) -> dict[str, Any]:
         ]
     if isinstance(entry, ErroredInteraction):
         out["error"] = {"phase": entry.phase, "message": entry.message}
+        if entry.traceback:
+            out["error"]["traceback"] = entry.traceback
     if entry.notes:
         out["notes"] = list(entry.notes)
     return out
@@ -182,9 +191,10 @@ def verification_report_json(result: ContractVerificationResult) -> dict[str, An
     """The result as a JSON-ready dict, for CI tooling.
 
     Returns:
-        ``{"provider", "consumer", "success", "summary": {...}, "interactions": [...]}``
-        where each interaction has its ``status`` (``passed``, ``failed`` or
-        ``error``), its ``mismatches`` or ``error``, and its duration.
+        ``{"provider", "consumer", "success", "summary": {...}, "notices": [...],
+        "interactions": [...]}`` where each interaction has its ``status``
+        (``passed``, ``failed`` or ``error``), its ``mismatches`` or ``error``
+        (with the app's ``traceback`` when it raised), and its duration.
     """
     entries = result.entries
     return {
@@ -198,6 +208,7 @@ def verification_report_json(result: ContractVerificationResult) -> dict[str, An
             "errors": len(result.errors),
             "pending": sum(1 for e in entries if e.pending),
         },
+        "notices": list(result.notices),
         "interactions": [_entry_json(entry) for entry in entries],
     }
 
@@ -256,7 +267,13 @@ def _suite(part: ContractVerificationResult) -> ET.Element:
             if not entry.pending:
                 node.set("type", entry.phase)
             node.text = _xml_text(
-                "\n".join([f"Error during {entry.phase}: {entry.message}", *entry.notes])
+                "\n".join(
+                    [
+                        f"Error during {entry.phase}: {entry.message}",
+                        *([entry.traceback] if entry.traceback else []),
+                        *entry.notes,
+                    ]
+                )
             )
     return suite
 

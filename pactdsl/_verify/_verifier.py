@@ -11,15 +11,16 @@ counts such an interaction as passed.
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import json
 import random
 import re
 import time
+import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -44,8 +45,19 @@ from pactdsl._model import (
     is_json_content_type,
 )
 from pactdsl._pactfile import load_pact
+from pactdsl._verify._broker_source import (
+    PactToVerify,
+    check_selectors,
+    fetch_pacts,
+    no_pacts_message,
+    opened_broker,
+    publish_result,
+)
 from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
 from pactdsl.matching import MatchingError, Mismatch, match_response
+
+if TYPE_CHECKING:
+    from pactdsl.broker import Broker, VerificationRecord
 
 __all__ = [
     "ContractVerificationResult",
@@ -115,10 +127,18 @@ class FailedInteraction(InteractionResult):
 
 @attrs.frozen(kw_only=True)
 class ErroredInteraction(InteractionResult):
-    """The interaction could not be verified; `phase` says where, `message` why."""
+    """The interaction could not be verified; `phase` says where, `message` why.
+
+    Attributes:
+        message: What went wrong, and what to do.
+        phase: Where it went wrong.
+        traceback: When an in-process app (``app=``) raised: the traceback,
+            trimmed to the app's own frames; empty otherwise.
+    """
 
     message: str
     phase: ErrorPhase = "request"
+    traceback: str = ""
 
 
 @attrs.frozen
@@ -131,6 +151,10 @@ class ContractVerificationResult:
         errors: Interactions that could not be verified, each with a message.
         provider: The provider's name.
         consumer: The consumer's name (names joined by ", " for several pacts).
+        notices: What the run should tell a person besides the entries: the
+            broker's notices (why a pact was selected, that it is pending),
+            that ``fail_fast`` stopped the run, that results were not published.
+        published: The verification results published to the broker, one per pact.
     """
 
     passed: tuple[PassedInteraction, ...] = ()
@@ -138,6 +162,8 @@ class ContractVerificationResult:
     errors: tuple[ErroredInteraction, ...] = ()
     provider: str = ""
     consumer: str = ""
+    notices: tuple[str, ...] = ()
+    published: tuple[VerificationRecord, ...] = ()
 
     @property
     def success(self) -> bool:
@@ -189,6 +215,8 @@ def _combine(results: Sequence[ContractVerificationResult]) -> ContractVerificat
         errors=tuple(e for r in results for e in r.errors),
         provider=names(r.provider for r in results),
         consumer=names(r.consumer for r in results),
+        notices=tuple(n for r in results for n in r.notices),
+        published=tuple(p for r in results for p in r.published),
     )
 
 
@@ -241,22 +269,33 @@ class ProviderRequest:
 # Sources
 
 
-def _pacts_from(source: Any) -> list[Pact]:
+_NO_PACTS_HINT = (
+    "or pass allow_empty=True (CLI --ignore-no-pacts-error) to accept verifying nothing"
+)
+
+
+def _pacts_from(source: Any, allow_empty: bool = False) -> list[Pact]:
     if isinstance(source, Contract | Pact):
         return [resolve_pact(source)]
     if isinstance(source, list | tuple):
-        if not source:
-            msg = "source=[] names no pacts; give a contract, a Pact, a pact file or a folder"
+        if not source and not allow_empty:
+            msg = (
+                "source=[] names no pacts; give a contract, a Pact, a pact file or a folder, "
+                + _NO_PACTS_HINT
+            )
             raise VerificationConfigError(msg)
-        return [pact for item in source for pact in _pacts_from(item)]
+        return [pact for item in source for pact in _pacts_from(item, allow_empty)]
     if isinstance(source, str) and source in contracts():
         return [resolve_pact(source)]
     if isinstance(source, str | PathLike):
         path = Path(source)
         if path.is_dir():
             files = sorted(path.glob("*.json"))
-            if not files:
-                msg = f"source={str(source)!r} is a folder without pact files (*.json)"
+            if not files and not allow_empty:
+                msg = (
+                    f"source={str(source)!r} is a folder without pact files (*.json); check "
+                    f"the path, {_NO_PACTS_HINT}"
+                )
                 raise VerificationConfigError(msg)
             return [load_pact(file) for file in files]
         if path.is_file():
@@ -403,22 +442,38 @@ class _Run:
     rng: random.Random = attrs.field(factory=random.Random)
     index: int = 0
     message_producers: Mapping[str, Callable[..., Any]] | None = None
+    fail_fast: bool = False
+    stopped: bool = False
+
+    def will_verify(self, interaction: Any) -> bool:
+        """Whether this run verifies `interaction` (messages need producers)."""
+        return isinstance(interaction, Interaction) or self.message_producers is not None
 
     def verify_pact(
-        self, pact: Pact, selected: Callable[[Any], bool]
-    ) -> ContractVerificationResult:
+        self, pact: Pact, selected: Callable[[Any], bool], *, pending: bool = False
+    ) -> tuple[ContractVerificationResult, bool]:
+        """Verify the selected interactions of `pact`.
+
+        Returns:
+            The result, and whether every verified interaction passed apart
+            from V4-pending ones: the outcome to publish. For a pending pact
+            (`pending`) every entry is marked pending, so it cannot fail the
+            run, while the outcome to publish still tells the truth.
+        """
         passed: list[PassedInteraction] = []
         failed: list[FailedInteraction] = []
         errors: list[ErroredInteraction] = []
         for interaction in pact.interactions:
-            if not selected(interaction):
+            if self.stopped:
+                break
+            if not selected(interaction) or not self.will_verify(interaction):
                 continue
             if isinstance(interaction, Interaction):
                 entry = self.verify_interaction(interaction, pact.consumer)
-            elif self.message_producers is None:
-                continue  # messages are verified only when message_producers= is given
             else:
                 from pactdsl._verify._messages import verify_message  # builds on this module
+
+                assert self.message_producers is not None
 
                 entry = verify_message(
                     interaction,
@@ -437,9 +492,21 @@ class _Run:
             else:
                 assert isinstance(entry, ErroredInteraction)
                 errors.append(entry)
-        return ContractVerificationResult(
+            bad = isinstance(entry, FailedInteraction | ErroredInteraction)
+            if self.fail_fast and bad and not (entry.pending or pending):
+                self.stopped = True
+        result = ContractVerificationResult(
             tuple(passed), tuple(failed), tuple(errors), pact.provider, pact.consumer
         )
+        outcome = result.success
+        if pending:
+            result = attrs.evolve(
+                result,
+                passed=tuple(attrs.evolve(e, pending=True) for e in result.passed),
+                failed=tuple(attrs.evolve(e, pending=True) for e in result.failed),
+                errors=tuple(attrs.evolve(e, pending=True) for e in result.errors),
+            )
+        return result, outcome
 
     def verify_interaction(self, interaction: Interaction, consumer: str) -> InteractionResult:
         started = time.perf_counter()
@@ -513,7 +580,10 @@ class _Run:
                 request.method, url, list(request.headers.items()), request.body
             )
         except TransportFailure as exc:
-            return error("request", str(exc))
+            failure = error("request", str(exc))
+            if exc.reason == "app":
+                failure = attrs.evolve(failure, traceback=_app_traceback(exc))
+            return failure
         actual = actual_response_json(answer.status, answer.headers, answer.body)
         unparseable = _unparseable_json(actual, answer.body)
         if unparseable is not None and interaction.response.body is not None:
@@ -526,6 +596,43 @@ class _Run:
         if mismatches:
             return FailedInteraction(**common, mismatches=tuple(mismatches))
         return PassedInteraction(**common)
+
+
+# Frames of these packages are the machinery between the verifier and the app.
+_MACHINERY = frozenset(
+    {"pactdsl", "httpx", "httpcore", "anyio", "sniffio", "asyncio", "concurrent", "threading"}
+    | {"contextlib", "selectors"}
+)
+
+
+def _app_traceback(failure: BaseException) -> str:
+    """The traceback of the exception an in-process app raised, from its first own frame.
+
+    The transport re-raises the app's exception as a `TransportFailure` whose
+    ``__context__`` is the original; its leading frames (pactdsl, the HTTP
+    library, the event loop) say nothing about the app, so they are cut.
+    """
+    raised = failure.__context__
+    if raised is None or raised.__traceback__ is None:
+        return ""
+    walked = list(traceback.walk_tb(raised.__traceback__))
+    start = next(
+        (
+            i
+            for i, (frame, _) in enumerate(walked)
+            if str(frame.f_globals.get("__name__", "")).split(".")[0] not in _MACHINERY
+        ),
+        None,
+    )
+    if start is None:
+        return ""  # pactdsl's own stand-in app: nothing of the user's to show
+    summary = traceback.StackSummary.extract(walked[start:])
+    lines = [
+        "Traceback (most recent call last):\n",
+        *summary.format(),
+        *traceback.format_exception_only(raised),
+    ]
+    return "".join(lines).rstrip("\n")
 
 
 def _selector(
@@ -604,26 +711,107 @@ def _check_arguments(
     return None
 
 
-def _broker_publisher() -> Callable[[Pact, ContractVerificationResult, str], Any]:
-    missing = (
-        "publish_results=True needs the Pact Broker client (pactdsl.broker with "
-        "publish_verification_result), which is not available in this installation; "
-        "verify with publish_results=False"
+ConsumerFilter = str | re.Pattern[str] | Sequence[str | re.Pattern[str]]
+
+
+def _consumer_selector(value: ConsumerFilter) -> Callable[[str], bool]:
+    """A predicate on consumer names: each string is a name, or a regex the whole name matches."""
+    items: list[Any] = [value] if isinstance(value, str | re.Pattern) else list(value)
+    if not items:
+        msg = "filter_consumer=[] selects no consumer; give names, or None for every consumer"
+        raise VerificationConfigError(msg)
+    names: set[str] = set()
+    patterns: list[re.Pattern[str]] = []
+    for item in items:
+        if isinstance(item, re.Pattern):
+            patterns.append(item)
+        elif isinstance(item, str):
+            names.add(item)
+            with contextlib.suppress(re.error):  # a name with regex characters selects by name
+                patterns.append(re.compile(item))
+        else:
+            msg = (
+                f"filter_consumer={value!r} must be a consumer name, a regular expression "
+                "or a list of these"
+            )
+            raise TypeError(msg)
+
+    def selected(consumer: str) -> bool:
+        return consumer in names or any(p.fullmatch(consumer) for p in patterns)
+
+    return selected
+
+
+def _listing(values: Iterable[str], limit: int = 12) -> str:
+    unique = list(dict.fromkeys(values))
+    if not unique:
+        return "none"
+    shown = ", ".join(repr(v) for v in unique[:limit])
+    return shown + (f" and {len(unique) - limit} more" if len(unique) > limit else "")
+
+
+def _nothing_selected(
+    pacts: Sequence[Pact],
+    run: _Run,
+    filters: Mapping[str, Any],
+) -> str:
+    """Why a run that would verify no interaction is refused, naming what exists."""
+    interactions = [i for pact in pacts for i in pact.interactions]
+    which = ", ".join(f"{p.consumer} -> {p.provider}" for p in pacts)
+    given = ", ".join(f"{name}={value!r}" for name, value in filters.items() if value is not None)
+    if not interactions:
+        what = f"the pacts ({which}) hold no interactions"
+    elif given:
+        what = (
+            f"{given} matched none of the {len(interactions)} interactions of {which}; "
+            f"descriptions: {_listing(i.description for i in interactions)}; provider states: "
+            f"{_listing(s.name for i in interactions for s in i.provider_states)}"
+        )
+    else:
+        what = f"none of the {len(interactions)} interactions of {which} can be verified here"
+    skipped = sum(1 for i in interactions if not run.will_verify(i))
+    if skipped:
+        what += (
+            f" ({skipped} message interaction(s) are skipped: pass message_producers= "
+            "to verify them)"
+        )
+    return (
+        f"verification selected no interaction to verify: {what}; fix the filters, "
+        + _NO_PACTS_HINT
     )
-    try:
-        broker = importlib.import_module("pactdsl.broker")
-    except ModuleNotFoundError as exc:
-        if exc.name != "pactdsl.broker":
-            raise
-        raise VerificationConfigError(missing) from None
-    publish = getattr(broker, "publish_verification_result", None)
-    if not callable(publish):
-        raise VerificationConfigError(missing)
-    return cast("Callable[[Pact, ContractVerificationResult, str], Any]", publish)
+
+
+def _check_broker_arguments(
+    source: Any,
+    broker: Any,
+    provider: str | None,
+    broker_only: Mapping[str, Any],
+) -> None:
+    from_broker = source is None and broker not in (None, False)
+    if source is None and not from_broker:
+        msg = (
+            "give the pacts to verify: source= (a contract, a Pact, a pact file or folder) or "
+            "broker=True with provider= (the configured broker's pacts for verification)"
+        )
+        raise VerificationConfigError(msg)
+    if from_broker and (not isinstance(provider, str) or not provider.strip()):
+        msg = (
+            f"verifying from a broker needs provider= (the provider's name as the broker "
+            f"knows it), got provider={provider!r}"
+        )
+        raise VerificationConfigError(msg)
+    if not from_broker:
+        given = [name for name, value in broker_only.items() if value not in (None, False)]
+        if given:
+            msg = (
+                f"{', '.join(given)} only apply when verifying from a broker: pass "
+                "broker=True (or a broker) and provider= instead of a source"
+            )
+            raise VerificationConfigError(msg)
 
 
 def verify_provider(
-    source: PactSource | Sequence[PactSource],
+    source: PactSource | Sequence[PactSource] | None = None,
     base_url: str | None = None,
     app: Any = None,
     state_setup: Callable[..., Any] | None = None,
@@ -640,6 +828,17 @@ def verify_provider(
     follow_redirects: bool = False,
     verify_tls: bool = True,
     message_producers: Mapping[str, Callable[..., Any]] | None = None,
+    broker: Broker | bool | None = None,
+    provider: str | None = None,
+    consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
+    include_pending: bool = False,
+    include_wip_pacts_since: str | None = None,
+    provider_branch: str | None = None,
+    provider_tags: Sequence[str] = (),
+    build_url: str | None = None,
+    filter_consumer: ConsumerFilter | None = None,
+    fail_fast: bool = False,
+    allow_empty: bool = False,
 ) -> ContractVerificationResult:
     """Verify that a provider honours a contract: replay every interaction, match every answer.
 
@@ -652,11 +851,30 @@ def verify_provider(
     assert result.success, format_verification_report(result)
     ```
 
+    Or verify the pacts a broker selects, and publish the results:
+
+    ```python
+    result = verify_provider(
+        broker=True,
+        provider="payment-service",
+        consumer_version_selectors=[{"mainBranch": True}, {"deployedOrReleased": True}],
+        include_pending=True,
+        base_url="http://localhost:3000",
+        provider_version=git_sha,
+        provider_branch="main",
+        publish_results=True,
+    )
+    ```
+
+    A run that selects no interaction at all (a filter with a typo, a folder
+    or broker with no pacts) raises `VerificationConfigError` unless
+    `allow_empty=True`: verifying nothing must not pass.
+
     Args:
         source: A registered contract's name, a `Contract`, a `Pact`, a pact
             file, a folder of pact files, or a list of these. Several pacts give
             one combined result (`ContractVerificationResult.by_consumer`
-            splits it).
+            splits it). Leave it out to verify from `broker`.
         base_url: Where the running provider listens, e.g. ``http://localhost:3000``.
         app: An ASGI or WSGI application, verified in-process with no server
             (instead of `base_url`).
@@ -681,24 +899,53 @@ def verify_provider(
         timeout: Seconds to wait for each answer (also each state change).
             Enforced over HTTP and for ASGI apps; a WSGI app runs to completion.
         provider_version: The provider's version, for publishing results.
-        publish_results: Publish the result to the Pact Broker
-            (`pactdsl.broker`); needs `provider_version`.
+        publish_results: Publish one result per pact to the broker (`broker`,
+            else the configured one); needs `provider_version`. Skipped, with a
+            notice, when `filter_description` or `filter_state` verified only
+            part of each pact.
         follow_redirects: Follow 3xx answers (off: a redirect is matched as is).
         verify_tls: Check the provider's TLS certificate (on by default).
         message_producers: Message description (or provider state name) to the
             function producing that message; the pact's messages are then
             verified too (see `pactdsl._verify._messages`). Without it they are
             skipped. With it alone (no `base_url`/`app`), only messages are verified.
+        broker: Without `source`: where the pacts come from, True for the
+            configured broker (`pactdsl.broker.get_broker()`: a Pact Broker when
+            ``PACT_BROKER_BASE_URL`` is set, else the local SQLite broker) or a
+            broker object. With `source`: where results are published.
+        provider: The provider's name; needed to verify from a broker. With a
+            `source`, every pact must be for this provider.
+        consumer_version_selectors: Which consumer versions' pacts the broker
+            selects, e.g. ``[{"mainBranch": True}, {"deployedOrReleased": True}]``
+            (default: the latest pact of each consumer).
+        include_pending: Ask the broker which pacts are pending: a pending pact's
+            failures are reported (and published) but do not fail `success`.
+        include_wip_pacts_since: Also verify work-in-progress pacts since this
+            date (``"2026-01-01"``; a Pact Broker feature).
+        provider_branch: The provider version's branch: sent when fetching (for
+            pending and WIP pacts) and recorded with published results.
+        provider_tags: Tags recorded with published results (and sent to a Pact
+            Broker when fetching).
+        build_url: A link to the CI build, recorded with published results.
+        filter_consumer: Verify only the pacts of these consumers: a name, a
+            regular expression matching the whole name, or a list of these.
+        fail_fast: Stop after the first failing or errored interaction (pending
+            ones aside); a notice says how many were left unverified.
+        allow_empty: Accept a run that verifies nothing (an empty result)
+            instead of raising.
 
     Returns:
-        The passed, failed and errored interactions, in pact order.
+        The passed, failed and errored interactions, in pact order, with the
+        broker's `notices` and the `published` results.
 
     Raises:
         VerificationConfigError: when the arguments cannot work together
             (both or neither of `base_url` and `app`, a bad URL, a bad regex,
-            publishing without a version or without the broker client).
-        TypeError: when `source`, `app` or a callback has the wrong type.
+            publishing without a version, a broker without a provider), or when
+            nothing would be verified and `allow_empty` is False.
+        TypeError: when `source`, `app`, `broker` or a callback has the wrong type.
         PactFileError: when a pact file is malformed.
+        BrokerError: when the broker cannot be reached or refuses a request.
     """
     if message_producers is not None:
         from pactdsl._verify._messages import check_message_producers, no_http_provider
@@ -713,14 +960,124 @@ def verify_provider(
         if func is not None and not callable(func):
             msg = f"{name}={func!r} must be callable"
             raise TypeError(msg)
+    _check_broker_arguments(
+        source,
+        broker,
+        provider,
+        {
+            "consumer_version_selectors": consumer_version_selectors,
+            "include_pending": include_pending,
+            "include_wip_pacts_since": include_wip_pacts_since,
+        },
+    )
+    if isinstance(provider_tags, str):
+        provider_tags = (provider_tags,)
+    selectors = check_selectors(consumer_version_selectors)
     selected = _selector(filter_description, filter_state)
-    publish = _broker_publisher() if publish_results else None
-    pacts = _pacts_from(source)
-    hooks = StateHooks(state_setup, state_teardown, state_change_url)
+    by_consumer = _consumer_selector(filter_consumer) if filter_consumer is not None else None
+    # With a source, a broker is needed only to publish to.
+    needed = source is None or publish_results
+    with opened_broker(broker if needed else None) as chosen:
+        if source is not None:
+            units = [PactToVerify(pact) for pact in _pacts_from(source, allow_empty)]
+            if provider is not None:
+                wrong = [u.pact for u in units if u.pact.provider != provider]
+                if wrong:
+                    msg = (
+                        f"provider={provider!r}, but the pact of {wrong[0].consumer} is for "
+                        f"provider {wrong[0].provider!r}; verify the right pacts or drop provider="
+                    )
+                    raise VerificationConfigError(msg)
+        else:
+            assert chosen is not None
+            assert provider is not None
+            found = fetch_pacts(
+                chosen,
+                provider,
+                selectors=selectors,
+                include_pending=include_pending,
+                include_wip_pacts_since=include_wip_pacts_since,
+                provider_branch=provider_branch,
+                provider_tags=provider_tags,
+            )
+            if not found and not allow_empty:
+                hint = _NO_PACTS_HINT
+                raise VerificationConfigError(no_pacts_message(provider, selectors, chosen, hint))
+            units = [PactToVerify(item.pact, item) for item in found]
+        if by_consumer is not None:
+            kept = [u for u in units if by_consumer(u.pact.consumer)]
+            if units and not kept and not allow_empty:
+                msg = (
+                    f"filter_consumer={filter_consumer!r} matched none of the consumers "
+                    f"{_listing(u.pact.consumer for u in units)}; fix the filter, " + _NO_PACTS_HINT
+                )
+                raise VerificationConfigError(msg)
+            units = kept
+        return _verify_units(
+            units,
+            selected,
+            checked_base=checked_base,
+            app=app,
+            hooks=StateHooks(state_setup, state_teardown, state_change_url),
+            request_filter=request_filter,
+            headers=dict(headers or {}),
+            timeout=float(timeout),
+            follow_redirects=follow_redirects,
+            verify_tls=verify_tls,
+            message_producers=message_producers,
+            fail_fast=fail_fast,
+            allow_empty=allow_empty,
+            filters={"filter_description": filter_description, "filter_state": filter_state},
+            publish=_Publishing(
+                provider_version if publish_results else None,
+                chosen,
+                provider_branch,
+                tuple(provider_tags),
+                build_url,
+            ),
+            provider=provider or "",
+        )
+
+
+@attrs.frozen
+class _Publishing:
+    """Where and how results are published; `provider_version` None means not at all."""
+
+    provider_version: str | None
+    broker: Broker | None
+    branch: str | None
+    tags: tuple[str, ...]
+    build_url: str | None
+
+
+def _verify_units(
+    units: list[PactToVerify],
+    selected: Callable[[Any], bool],
+    *,
+    checked_base: str | None,
+    app: Any,
+    hooks: StateHooks,
+    request_filter: Callable[[ProviderRequest], ProviderRequest | None] | None,
+    headers: dict[str, str],
+    timeout: float,
+    follow_redirects: bool,
+    verify_tls: bool,
+    message_producers: Mapping[str, Callable[..., Any]] | None,
+    fail_fast: bool,
+    allow_empty: bool,
+    filters: Mapping[str, str | None],
+    publish: _Publishing,
+    provider: str,
+) -> ContractVerificationResult:
+    pacts = [unit.pact for unit in units]
+    if not units:
+        return ContractVerificationResult(
+            provider=provider, notices=("no pacts to verify (allow_empty=True)",)
+        )
     transport = open_transport(
         base_url=checked_base,
         app=app,
-        timeout=float(timeout),
+        timeout=timeout,
         follow_redirects=follow_redirects,
         verify_tls=verify_tls,
     )
@@ -729,14 +1086,53 @@ def verify_provider(
             transport,
             hooks,
             request_filter,
-            dict(headers or {}),
+            headers,
             message_producers=message_producers,
+            fail_fast=fail_fast,
         )
-        results = [run.verify_pact(pact, selected) for pact in pacts]
+        planned = sum(
+            1 for p in pacts for i in p.interactions if selected(i) and run.will_verify(i)
+        )
+        if planned == 0 and not allow_empty:
+            raise VerificationConfigError(_nothing_selected(pacts, run, filters))
+        outcomes: list[tuple[PactToVerify, ContractVerificationResult, bool]] = []
+        for unit in units:
+            if run.stopped:
+                break
+            result, outcome = run.verify_pact(unit.pact, selected, pending=unit.pending)
+            outcomes.append((unit, attrs.evolve(result, notices=unit.notices()), outcome))
     finally:
         transport.close()
-    if publish is not None:
-        assert provider_version is not None
-        for pact, result in zip(pacts, results, strict=True):
-            publish(pact, result, provider_version)
+    results = [result for _, result, _ in outcomes]
+    left = planned - sum(r.total for r in results)
+    if run.stopped and left:
+        stop = (
+            f"fail_fast=True: stopped after the first failure; {left} interaction(s) not verified"
+        )
+        results[-1] = attrs.evolve(results[-1], notices=(*results[-1].notices, stop))
+    if publish.provider_version is not None:
+        narrowed = {k: v for k, v in filters.items() if v is not None}
+        if narrowed:
+            given = ", ".join(f"{k}={v!r}" for k, v in narrowed.items())
+            skip = f"results not published: {given} verified only part of each pact"
+            results[-1] = attrs.evolve(results[-1], notices=(*results[-1].notices, skip))
+        else:
+            for position, (unit, verified, outcome) in enumerate(outcomes):
+                if verified.total == 0:
+                    # Nothing of this pact was verified (allow_empty): no outcome to record.
+                    skip = f"results not published for {unit.label()}: nothing was verified"
+                    results[position] = attrs.evolve(
+                        results[position], notices=(*results[position].notices, skip)
+                    )
+                    continue
+                record = publish_result(
+                    unit,
+                    outcome,
+                    publish.provider_version,
+                    publish.broker,
+                    branch=publish.branch,
+                    tags=publish.tags,
+                    build_url=publish.build_url,
+                )
+                results[position] = attrs.evolve(results[position], published=(record,))
     return _combine(results)
