@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from pactdsl._errors import (
         ContractError,
         InvalidMatcher,
+        PactCompatibilityWarning,
         PactdslError,
         PactFileError,
         PactSpecError,
@@ -122,7 +123,14 @@ _LAZY: dict[str, str] = {
         "pactdsl._dsl",
     ),
     **dict.fromkeys(
-        ["ContractError", "InvalidMatcher", "PactdslError", "PactFileError", "PactSpecError"],
+        [
+            "ContractError",
+            "InvalidMatcher",
+            "PactCompatibilityWarning",
+            "PactdslError",
+            "PactFileError",
+            "PactSpecError",
+        ],
         "pactdsl._errors",
     ),
     **dict.fromkeys(
@@ -220,6 +228,7 @@ __all__ = [
     "MockServerError",
     "NearMiss",
     "Pact",
+    "PactCompatibilityWarning",
     "PactFileError",
     "PactSpec",
     "PactSpecError",

@@ -6,6 +6,8 @@
     ├── PactFileError(ValueError)      a pact file (or its JSON) is malformed
     └── PactSpecError(ValueError)      a contract does not fit the requested spec version
 
+    PactCompatibilityWarning(UserWarning)  pactdsl accepts it, other Pact tools will not
+
 Each subclasses the builtin a caller would naturally catch, as attrs does.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 __all__ = [
     "ContractError",
     "InvalidMatcher",
+    "PactCompatibilityWarning",
     "PactFileError",
     "PactSpecError",
     "PactdslError",
@@ -43,3 +46,13 @@ class PactFileError(PactdslError, ValueError):
 
 class PactSpecError(PactdslError, ValueError):
     """A contract uses a feature that the requested Pact spec version cannot hold."""
+
+
+class PactCompatibilityWarning(UserWarning):
+    """Something pactdsl handles that other Pact implementations reject.
+
+    For example a regex with a look-ahead: pactdsl matches it, but the Rust
+    regex engine behind pact-python 4, pact-js and the pact CLI verifiers
+    cannot compile it, so their verification of the pact fails. Turn it into
+    an error with ``warnings.simplefilter("error", PactCompatibilityWarning)``.
+    """

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import typing as _typing
+import warnings as _warnings
 
 if _typing.TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
 from pactdsl._errors import InvalidMatcher as _InvalidMatcher
+from pactdsl._errors import PactCompatibilityWarning as _PactCompatibilityWarning
 from pactdsl._matchers import (
     _DEFAULT_FORMATS,
     _STATUS_DEFAULT_EXAMPLE,
@@ -77,7 +79,16 @@ from pactdsl._matchers import (
     flatten as _flatten,
 )
 from pactdsl._matchers import (
+    java_format_hint as _java_format_hint,
+)
+from pactdsl._matchers import (
     regex_fullmatch as _regex_fullmatch,
+)
+from pactdsl._matchers import (
+    regex_portability_problem as _regex_portability_problem,
+)
+from pactdsl._matchers import (
+    regex_swap_hint as _regex_swap_hint,
 )
 
 __all__ = [
@@ -186,17 +197,45 @@ def regex(pattern: str, example: str) -> Matcher:
     Args:
         pattern: A regular expression (Java and Python syntax mostly agree).
         example: A string the pattern matches in full.
+
+    Raises:
+        InvalidMatcher: if the pattern does not compile or the example does not
+            match it (saying so when the two look swapped, pact-python's order).
+
+    Warns:
+        PactCompatibilityWarning: if the pattern uses Python-only syntax
+            (``(?P<name>...)``, ``(?P=name)``, the inline flags ``s``, ``a``,
+            ``u``, ``L``) that the Pact core's verifiers cannot compile.
     """
-    compiled = _compile_regex(pattern, f"regex({pattern!r}, {example!r})")
+    where = f"regex({pattern!r}, {example!r})"
+    try:
+        compiled = _compile_regex(pattern, where)
+    except _InvalidMatcher:
+        swapped = _regex_swap_hint(pattern, example)
+        if swapped is None:
+            raise
+        raise _InvalidMatcher(f"{where}: {swapped}") from None
     if not isinstance(example, str):
-        msg = f"regex({pattern!r}, {example!r}): example={example!r} must be a str"
+        msg = f"{where}: example={example!r} must be a str"
         raise _InvalidMatcher(msg)
     if not _regex_fullmatch(compiled, example):
-        msg = (
-            f"regex({pattern!r}, {example!r}): example={example!r} does not match the "
-            "whole pattern; give an example the pattern matches from start to end"
+        swapped = _regex_swap_hint(pattern, example)
+        msg = f"{where}: " + (
+            swapped
+            or f"example={example!r} does not match the whole pattern; give an example "
+            "the pattern matches from start to end"
         )
         raise _InvalidMatcher(msg)
+    problem = _regex_portability_problem(pattern)
+    if problem is not None:
+        what, advice = problem
+        _warnings.warn(
+            f"regex({pattern!r}): pactdsl matches {what}, but the Pact core behind "
+            "pact-python 4, pact-js and the pact CLI (Oniguruma regexes) cannot compile "
+            f"it, so their verifiers will reject this pact; {advice}",
+            _PactCompatibilityWarning,
+            stacklevel=2,
+        )
     return _Regex(pattern, example)
 
 
@@ -249,6 +288,9 @@ def _date_like(
     if not isinstance(fmt, str) or not fmt:
         msg = f"{name}(): format={fmt!r} must be a non-empty Java date pattern"
         raise _InvalidMatcher(msg)
+    hint = _java_format_hint(fmt, _DEFAULT_FORMATS[cls.pact_type])
+    if hint is not None:
+        raise _InvalidMatcher(f"{where}: {hint}")
     try:
         check_java_format(fmt)
     except ValueError as exc:

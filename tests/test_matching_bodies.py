@@ -94,7 +94,7 @@ def test_xml_text_and_attribute_rules() -> None:
     assert match_request(expected, good) == []
     assert [str(m) for m in match_request(expected, bad)] == [
         "expected an integer at $.body.a['@id'], got 'q' (str)",
-        "expected a value matching /[a-z]+/ at $.body.a.b[0]['#text'], got '1' (str)",
+        "expected a value matching the regex `[a-z]+` at $.body.a.b[0]['#text'], got '1' (str)",
     ]
 
 

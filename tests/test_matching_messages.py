@@ -36,7 +36,7 @@ def test_query_messages() -> None:
     )
     assert _messages(mismatches) == [
         "expected query parameter 'page' with values ['1'], got ['2']",
-        "expected query parameter 'size' with values ['10'], but it is missing",
+        "missing query parameter 'size' (expected values ['10'])",
         "unexpected query parameter 'sort' with values ['name']",
     ]
     assert [m.path for m in mismatches] == ["$.query.page", "$.query.size", "$.query.sort"]
@@ -51,7 +51,7 @@ def test_header_messages() -> None:
     )
     assert _messages(mismatches) == [
         "expected header 'Content-Type' with value 'application/json', got 'text/plain'",
-        "expected header 'X-Id' with value '1', but it is missing",
+        "missing header 'X-Id' (expected value '1')",
     ]
     assert mismatches[0].path == "$.header.Content-Type"
     assert {m.kind for m in mismatches} == {"header"}
@@ -145,8 +145,12 @@ def test_min_max_messages() -> None:
     rules = {"$": {"matchers": [{"match": "type", "min": 2, "max": 3}]}}
     too_short = match_body([1], [1], rules, content_type=None, allow_unexpected_keys=True)
     too_long = match_body([1], [1, 2, 3, 4], rules, content_type=None, allow_unexpected_keys=True)
-    assert _messages(too_short) == ["expected at least 2 elements at $.body, got 1"]
-    assert _messages(too_long) == ["expected at most 3 elements at $.body, got 4"]
+    assert _messages(too_short) == [
+        "expected a list of at least 2 elements at $.body, got 1 element"
+    ]
+    assert _messages(too_long) == [
+        "expected a list of at most 3 elements at $.body, got 4 elements"
+    ]
 
 
 def test_text_body_message() -> None:

@@ -301,7 +301,7 @@ MALFORMED = [
             )
         ),
         f"{_RULE}.matchers[0]",
-        "unknown matcher 'regx'; known matchers are",
+        "unknown matcher 'regx'; did you mean 'regex'? known matchers are",
         id="unknown matcher regx",
     ),
     pytest.param(

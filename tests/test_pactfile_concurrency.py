@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,10 +42,7 @@ def test_eight_processes_lose_no_interaction(tmp_path: Path) -> None:
     descriptions = [item["description"] for item in document["interactions"]]
     assert len(descriptions) == 400
     assert set(descriptions) == {f"worker-{w}-{n}" for w in range(8) for n in range(50)}
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "busy-consumer-busy-provider.json",
-        "busy-consumer-busy-provider.json.lock",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy-consumer-busy-provider.json"]
 
 
 def _contract(name: str, *descriptions: str, status: int = 200) -> Contract:
@@ -175,3 +175,44 @@ def test_names_with_nothing_usable_are_refused(tmp_path: Path, name: str) -> Non
     with pytest.raises(ValueError, match=r"consumer=.* leaves nothing usable in a file name"):
         generate_pact(Pact(name, "p"), output=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def _one_interaction(name: str) -> Contract:
+    return define_contract(
+        name,
+        consumer="mode-consumer",
+        provider="mode-provider",
+        interactions=[interaction(name).request(method="GET", path="/").responds(status=200)],
+    )
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_new_file_gets_the_usual_mode(
+    tmp_path: Path, clean_registry: None, umask: int, expected: int
+) -> None:
+    """A new pact file gets 0o666 less the umask, like any file the user creates."""
+    previous = os.umask(umask)
+    try:
+        path = generate_pact(_one_interaction("mode-new"), output=tmp_path)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == expected
+
+
+def test_replaced_file_keeps_its_mode(tmp_path: Path, clean_registry: None) -> None:
+    """Rewriting an existing pact file with new content keeps the mode the user gave it."""
+    path = generate_pact(_one_interaction("mode-first"), output=tmp_path)
+    path.chmod(0o640)
+    generate_pact(_one_interaction("mode-second"), output=tmp_path)
+    assert [i.description for i in load_pact(path).interactions] == ["mode-first", "mode-second"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_lock_lives_outside_the_pacts_folder(tmp_path: Path, clean_registry: None) -> None:
+    """The lock sits in this user's temp lock folder, keyed by the target path, not beside it."""
+    path = generate_pact(_one_interaction("lock-place"), output=tmp_path / "pacts")
+    assert [p.name for p in (tmp_path / "pacts").iterdir()] == [path.name]
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+    lock_dir = Path(tempfile.gettempdir()) / f"pactdsl-locks-{os.getuid()}"
+    assert (lock_dir / f"{digest}.lock").is_file()
+    assert stat.S_IMODE(lock_dir.stat().st_mode) == 0o700

@@ -8,6 +8,7 @@ import typing
 import pytest
 
 import pactdsl
+import pactdsl.broker
 import pactdsl.generate
 import pactdsl.match
 
@@ -41,6 +42,21 @@ def _isort_key(name: str) -> tuple[int, str]:
 def test_all_is_complete_and_sorted(module: types.ModuleType) -> None:
     """__all__ lists exactly the module's public attributes, sorted as ruff's RUF022 wants."""
     assert set(module.__all__) == _public(module)
+    assert list(module.__all__) == sorted(module.__all__, key=_isort_key)
+    assert len(set(module.__all__)) == len(module.__all__)
+
+
+def test_broker_namespace_holds_only_its_api() -> None:
+    """pactdsl.broker binds no helper (Any, Mapping, contextmanager, annotations, ...) publicly."""
+    module = pactdsl.broker
+    bound = {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
+    }
+    lazy = {"PactBrokerClient"}  # loaded on first use: it pulls in httpx
+    assert bound == set(module.__all__) - lazy
+    assert {getattr(module, name).__name__ for name in lazy} == lazy
     assert list(module.__all__) == sorted(module.__all__, key=_isort_key)
     assert len(set(module.__all__)) == len(module.__all__)
 

@@ -184,7 +184,7 @@ def test_unmet_interaction_is_an_error_at_teardown(pytester: pytest.Pytester) ->
         [
             "*ERROR at teardown of test_sends_only_one*",
             "Mock provider for plugin-unmet -> plugin-unmet-provider at *: 1 problem",
-            "Interaction 'get item 1' (given 'item 1 exists') was never received: "
+            "  - Interaction 'get item 1' (given 'item 1 exists') was never received: "
             "expected GET /items/1",
         ]
     )
@@ -244,9 +244,9 @@ def test_failed_test_shows_the_mock_report(pytester: pytest.Pytester) -> None:
             "*HTTPStatusError*404*",
             "*- pactdsl mock provider -*",
             "Mock provider for plugin-report -> plugin-report-provider at *: 2 problems",
-            "No interaction matches POST /orders amongst:",
-            "  - 'order three': expected an integer at $.body.qty, got 'three' (str)",
-            "Interaction 'order three' was never received: expected POST /orders",
+            "  - No interaction matches POST /orders amongst:",
+            "    - 'order three': expected an integer at $.body.qty, got 'three' (str)",
+            "  - Interaction 'order three' was never received: expected POST /orders",
         ]
     )
 
@@ -287,8 +287,8 @@ def test_unexpected_request_error_shows_only_the_report(pytester: pytest.Pyteste
         [
             "*ERROR at teardown of test_strays*",
             "Mock provider for plugin-report -> plugin-report-provider at *: 1 problem",
-            "No interaction matches GET /orders/8 amongst:",
-            "  - 'get order': expected path '/orders/7', got '/orders/8'",
+            "  - No interaction matches GET /orders/8 amongst:",
+            "    - 'get order': expected path '/orders/7', got '/orders/8'",
         ]
     )
     _assert_no_fixture_source(result)

@@ -195,7 +195,9 @@ class MockProvider:
             if self._running:
                 msg = f"{self!r} is already running; stop() it first"
                 raise RuntimeError(msg)
-            core = MockCore(self.pact, self.interactions, "", self._factory())
+            core = MockCore(
+                self.pact, self.interactions, "", self._factory(), in_process=self.port is None
+            )
             if self.port is None:
                 from pactdsl._mock import _respx
 

@@ -140,12 +140,14 @@ class UnexpectedRequest:
     hint: str = ""
 
     def __str__(self) -> str:
+        # Sub-items sit under the heading's text, so a report that bullets
+        # this problem ("  - No interaction ...") nests them one level deeper.
         lines = [f"No interaction matches {self.method} {self.path} amongst:"]
         lines += [f"  - {near}" for near in self.closest[:_REPORT_LIMIT]]
         if len(self.closest) > _REPORT_LIMIT:
-            lines.append(f"  ... and {len(self.closest) - _REPORT_LIMIT} more")
+            lines.append(f"  - ... and {len(self.closest) - _REPORT_LIMIT} more")
         if not self.closest:
-            lines.append("  (no interactions are served)")
+            lines.append("  - (no interactions are served)")
         if self.hint:
             lines.append(f"  Hint: {self.hint}")
         return "\n".join(lines)
@@ -365,6 +367,8 @@ class MockCore:
         base_url: The mock's URL, for ``mock_server_url`` generators (settable, as
             a real port is known only once bound).
         response_factory: Makes responses instead of the examples (fuzzing).
+        in_process: Whether only httpx clients can reach it (respx, no socket);
+            the report then says so when no request arrived.
     """
 
     def __init__(
@@ -373,9 +377,12 @@ class MockCore:
         served: Sequence[Interaction],
         base_url: str,
         response_factory: ResponseFactory | None = None,
+        *,
+        in_process: bool = False,
     ) -> None:
         self.pact = pact
         self.base_url = base_url
+        self.in_process = in_process
         self._served = [_Served(n, item) for n, item in enumerate(served)]
         self._by_route: dict[tuple[str, str], list[_Served]] = {}
         self._wild: list[_Served] = []
@@ -541,10 +548,26 @@ class MockCore:
         return (not problems, problems)
 
     def report(self, problems: Sequence[MockProblem]) -> str:
-        """The readable report of `problems` (from `verify`)."""
+        """The readable report of `problems` (from `verify`).
+
+        One bullet per problem under the heading; a problem's own items (the
+        near misses of an unexpected request) are bullets one level deeper.
+        """
         count = len(problems)
-        head = (
+        lines = [
             f"Mock provider for {self.pact.consumer} -> {self.pact.provider} at "
             f"{self.base_url}: {count} problem{'s' if count != 1 else ''}"
-        )
-        return "\n".join([head, *(str(p) for p in problems)])
+        ]
+        for problem in problems:
+            first, *rest = str(problem).splitlines()
+            lines.append(f"  - {first}")
+            lines += [f"  {line}" for line in rest]
+        with self._lock:
+            nothing_arrived = not self._calls
+        if nothing_arrived and self.in_process:
+            lines.append(
+                "  Hint: no request reached the mock. In-process (port=None) it answers "
+                "only httpx clients; for requests, urllib, aiohttp or another process, "
+                "start it with port=0 and send to mock.url"
+            )
+        return "\n".join(lines)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
+import secrets
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,9 +58,11 @@ def write_pact_file(
 ) -> Path:
     """Write `pact` into `output`, merging with what is there; return the file's path.
 
-    The read-merge-write runs under one file lock, and the file is replaced
-    atomically, so concurrent writers (pytest-xdist, several processes) lose
-    nothing and readers never see half a file.
+    The read-merge-write runs under one file lock (kept in the system temp
+    folder, not beside the pact), and the file is replaced atomically, so
+    concurrent writers on one machine (pytest-xdist, several processes) lose
+    nothing and readers never see half a file. A new file gets the usual
+    mode (0o666 less the umask); a replaced one keeps its mode.
 
     Raises:
         PactSpecError: when the pact does not fit `spec` (nothing is written).
@@ -72,7 +77,7 @@ def write_pact_file(
     # Serialise before touching the disk so a contract that does not fit the
     # spec fails with no lock or file left behind.
     pact_to_json(pact, spec, {})
-    with FileLock(str(target) + ".lock"):
+    with FileLock(str(_lock_path(target))):
         existing_json: Mapping[str, Any] | None = None
         merged = pact
         if target.exists():
@@ -89,16 +94,69 @@ def write_pact_file(
         document = pact_to_json(merged, spec, _writer_metadata(created_at))
         if existing_json is not None and _same_except_time(existing_json, document):
             return target  # unchanged: keep the bytes (and timestamp) as they are
-        text = json_dumps_canonical(document) + "\n"
-        fd, temp_name = tempfile.mkstemp(prefix=".pact-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            Path(temp_name).replace(target)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        _replace_atomically(target, json_dumps_canonical(document) + "\n")
     return target
+
+
+def _lock_dir() -> Path:
+    """This user's folder of pact-file locks under the system temp folder.
+
+    Per user (and 0o700) on POSIX so nobody else can plant files or symlinks
+    where the lock is opened; Windows' temp folder is per user already.
+    """
+    getuid = getattr(os, "getuid", None)
+    name = "pactdsl-locks" if getuid is None else f"pactdsl-locks-{getuid()}"
+    folder = Path(tempfile.gettempdir()) / name
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if getuid is not None:
+        info = folder.lstat()
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != getuid():
+            raise PactFileError(
+                f"lock folder={str(folder)!r}",
+                "is not a folder owned by this user; remove it so pactdsl can create its own",
+            )
+    return folder
+
+
+def _lock_path(target: Path) -> Path:
+    """Where the lock for `target` lives: outside the pacts folder users commit.
+
+    Keyed by the hash of the resolved path, so every process of this user on
+    this machine that writes the same file (pytest-xdist workers, parallel
+    jobs) takes the same lock. Limit: writers on different machines sharing
+    a network folder are not coordinated (nor are different users).
+    """
+    digest = hashlib.sha256(str(target.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+    return _lock_dir() / f"{digest}.lock"
+
+
+def _replace_atomically(target: Path, text: str) -> None:
+    """Write `text` to a temp file beside `target`, then rename it over `target`.
+
+    The temp file is created with 0o666 so the umask applies as for any new
+    file (``mkstemp`` would give 0o600); a replaced file keeps its own mode.
+    """
+    try:
+        keep_mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        keep_mode = None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temp = target.with_name(f".pact-{secrets.token_hex(8)}.tmp")
+        try:
+            fd = os.open(temp, flags, 0o666)
+        except FileExistsError:
+            continue
+        break
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        if keep_mode is not None:
+            temp.chmod(keep_mode)
+        temp.replace(target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _same_except_time(old: Mapping[str, Any], new: dict[str, Any]) -> bool:

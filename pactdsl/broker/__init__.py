@@ -25,11 +25,12 @@ if not decision.ok:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Protocol, overload, runtime_checkable
+# Helpers are imported under private names (or for type checking only), so the
+# module's namespace holds just its API: `dir(pactdsl.broker)` == `__all__`.
+import contextlib as _contextlib
+import typing as _typing
 
-from pactdsl._model import Pact
+from pactdsl._model import Pact as _Pact
 from pactdsl.broker._config import (
     DEFAULT_LOCAL_BROKER_PATH,
     BrokerAuth,
@@ -49,13 +50,18 @@ from pactdsl.broker._decision import (
     PactForVerification,
     PactPublication,
     VerificationRecord,
-    as_pact_for_verification,
     pact_content_sha,
 )
+from pactdsl.broker._decision import as_pact_for_verification as _as_pact_for_verification
 from pactdsl.broker._local import LocalBroker
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping, Sequence
+    from typing import Any
+
     from pactdsl.broker._pact_broker import PactBrokerClient
+
+del annotations  # the __future__ import's binding; the compiler flag stays on
 
 __all__ = [
     "DEFAULT_LOCAL_BROKER_PATH",
@@ -88,8 +94,8 @@ __all__ = [
 ]
 
 
-@runtime_checkable
-class Broker(Protocol):
+@_typing.runtime_checkable
+class Broker(_typing.Protocol):
     """What both brokers do; `LocalBroker` and `PactBrokerClient` implement it."""
 
     def publish_pact(
@@ -177,7 +183,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(msg)
 
 
-@contextmanager
+@_contextlib.contextmanager
 def _using(broker: Broker | None) -> Iterator[Broker]:
     if broker is not None:
         yield broker
@@ -270,7 +276,7 @@ def publish_verification_result(
     if isinstance(pact, PactForVerification):
         target = pact
     else:
-        fetched = as_pact_for_verification(pact) if isinstance(pact, Pact) else None
+        fetched = _as_pact_for_verification(pact) if isinstance(pact, _Pact) else None
         target = fetched if fetched is not None else PactDocument.from_source(pact)
     with _using(broker) as chosen:
         return chosen.publish_verification_result(
@@ -355,11 +361,11 @@ def record_deployment(
         )
 
 
-@overload
+@_typing.overload
 def can_i_deploy(contract_name: Any, version: str, *, broker: Broker | None = None) -> bool: ...
 
 
-@overload
+@_typing.overload
 def can_i_deploy(
     contract_name: None = None,
     version: str | None = None,

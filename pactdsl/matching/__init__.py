@@ -24,7 +24,7 @@ from pactdsl.matching._form import match_parameters, parse_parameters
 from pactdsl.matching._headers import header_values, match_headers
 from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._message import match_message
-from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
+from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value, show_pattern
 from pactdsl.matching._rules import (
     RuleCursor,
     RuleSet,
@@ -32,7 +32,7 @@ from pactdsl.matching._rules import (
     leaf_expectation,
     parse_rules,
 )
-from pactdsl.matching._text import match_binary, match_text
+from pactdsl.matching._text import match_binary, match_text, missing_body
 from pactdsl.matching._xml import match_xml
 
 __all__ = [
@@ -263,17 +263,25 @@ def _match_body_part(
                 f"expected an empty body, got {describe_value(actual_body)}",
             )
         ]
-    if actual_body is _ABSENT:
+    absent = actual_body is _ABSENT
+    if absent:
         actual_body = None
+    kind = body_kind(expected_type or sniff_content_type(expected_body))
     if (
         actual_body is None
         and cursor.best is None
         and not isinstance(expected_body, dict | list)
-        and body_kind(expected_type or sniff_content_type(expected_body)) == "text"
+        and kind == "text"
     ):
         # A text body that is simply absent is not checked (spec case
         # "plain text missing body"); with a rule on $ it is (see match_text).
         return []
+    if absent:
+        # Said as "missing", not as a null value: there was no body at all.
+        what = {"json": "a JSON", "xml": "an XML", "form": "a form", "text": "a text"}.get(
+            kind, "a binary"
+        )
+        return [missing_body(expected_body, f"{what} body", cursor.best)]
     return _match_content(
         expected_body,
         actual_body,
@@ -383,14 +391,13 @@ def _match_path(
         failed = failing_matcher(rule_list, wanted, got)
         if failed is None:
             return []
+        wording = (
+            f"to match {show_pattern(failed.pattern)}"
+            if failed.name == "regex"
+            else f"to be {leaf_expectation(failed, wanted)}"
+        )
         return [
-            Mismatch(
-                "path",
-                "$.path",
-                wanted,
-                got,
-                f"expected path to be {leaf_expectation(failed, wanted)}, got {got!r}",
-            )
+            Mismatch("path", "$.path", wanted, got, f"expected the path {wording}, got {got!r}")
         ]
     if wanted == got:
         return []

@@ -10,7 +10,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pactdsl.matching._mismatch import Mismatch, MismatchKind, describe_value
+from pactdsl.matching._mismatch import Mismatch, MismatchKind, count_of, describe_value
 from pactdsl.matching._rules import RuleList, failing_matcher, leaf_expectation
 
 __all__ = ["match_parameters", "parse_parameters"]
@@ -83,7 +83,7 @@ def match_parameters(
                     path,
                     expected_values,
                     None,
-                    f"expected {what} {name!r} with values {expected_values!r}, but it is missing",
+                    f"missing {what} {name!r} (expected values {expected_values!r})",
                 )
             )
             continue
@@ -131,28 +131,23 @@ def _apply_rules(
     for matcher in rule_list.matchers:
         if matcher.name != "type":
             continue
-        if matcher.min is not None and len(actual_values) < matcher.min:
-            mismatches.append(
-                Mismatch(
-                    kind,
-                    path,
-                    matcher.min,
-                    len(actual_values),
-                    f"expected at least {matcher.min} values for {what} {name!r}, "
-                    f"got {len(actual_values)}",
-                )
+        count = len(actual_values)
+        if matcher.min is not None and count < matcher.min:
+            bound = f"at least {count_of(matcher.min, 'value')}"
+        elif matcher.max is not None and count > matcher.max:
+            bound = f"at most {count_of(matcher.max, 'value')}"
+        else:
+            continue
+        # The value lists, not the bound: a report shows expected beside actual.
+        mismatches.append(
+            Mismatch(
+                kind,
+                path,
+                expected_values,
+                actual_values,
+                f"expected {bound} for {what} {name!r}, got {count_of(count, 'value')}",
             )
-        if matcher.max is not None and len(actual_values) > matcher.max:
-            mismatches.append(
-                Mismatch(
-                    kind,
-                    path,
-                    matcher.max,
-                    len(actual_values),
-                    f"expected at most {matcher.max} values for {what} {name!r}, "
-                    f"got {len(actual_values)}",
-                )
-            )
+        )
     template = expected_values[0] if expected_values else ""
     for index, actual_value in enumerate(actual_values):
         expected_value = expected_values[index] if index < len(expected_values) else template

@@ -145,7 +145,7 @@ def match_headers(
                     path,
                     expected_value,
                     None,
-                    f"expected header {name!r} with value {expected_value!r}, but it is missing",
+                    f"missing header {name!r} (expected value {expected_value!r})",
                 )
             )
             continue

@@ -318,24 +318,27 @@ class JsonComparer:
         )
 
     def _check_length(
-        self, matcher: Matcher, actual: list[Any], segments: tuple[Segment, ...]
+        self,
+        matcher: Matcher,
+        expected: list[Any],
+        actual: list[Any],
+        segments: tuple[Segment, ...],
     ) -> None:
-        if matcher.min is not None and len(actual) < matcher.min:
-            self._add(
-                segments,
-                matcher.min,
-                len(actual),
-                f"expected at least {matcher.min} elements at {self.path(segments)}, "
-                f"got {len(actual)}",
-            )
-        if matcher.max is not None and len(actual) > matcher.max:
-            self._add(
-                segments,
-                matcher.max,
-                len(actual),
-                f"expected at most {matcher.max} elements at {self.path(segments)}, "
-                f"got {len(actual)}",
-            )
+        # Expected/actual are the lists themselves: a report that shows them
+        # beside the message must not read a bound of 1 as the value 1.
+        length = len(actual)
+        if matcher.min is not None and length < matcher.min:
+            bound = f"at least {_count(matcher.min)}"
+        elif matcher.max is not None and length > matcher.max:
+            bound = f"at most {_count(matcher.max)}"
+        else:
+            return
+        self._add(
+            segments,
+            expected,
+            actual,
+            f"expected a list of {bound} at {self.path(segments)}, got {_count(length)}",
+        )
 
     def _apply_type(
         self,
@@ -348,8 +351,8 @@ class JsonComparer:
         if not same_type(expected, actual):
             self._type_mismatch(expected, actual, segments)
             return
-        if isinstance(actual, list):
-            self._check_length(matcher, actual, segments)
+        if isinstance(actual, list) and isinstance(expected, list):
+            self._check_length(matcher, expected, actual, segments)
         self._compare_structure(expected, actual, segments, cursor)
 
     def _compare_structure(

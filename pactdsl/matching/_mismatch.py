@@ -6,7 +6,14 @@ from typing import Any, Literal
 
 import attrs
 
-__all__ = ["MatchingError", "Mismatch", "MismatchKind", "describe_value"]
+__all__ = [
+    "MatchingError",
+    "Mismatch",
+    "MismatchKind",
+    "count_of",
+    "describe_value",
+    "show_pattern",
+]
 
 MismatchKind = Literal[
     "method", "path", "query", "header", "body", "body_type", "status", "metadata"
@@ -66,9 +73,31 @@ def describe_value(value: Any) -> str:
         value: Any value met while matching.
 
     Returns:
-        Text such as `'42' (str)` or `None (null)`.
+        Text such as `'42' (str)`, or `null` for None.
     """
+    if value is None:
+        return "null"  # JSON's word; "None (null)" said it twice
     text = repr(value)
     if len(text) > 60:
         text = text[:57] + "..."
     return f"{text} ({_TYPE_NAMES.get(type(value), type(value).__name__)})"
+
+
+def count_of(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 element`, `0 elements`: a number with its noun in the right form.
+
+    Args:
+        number: How many.
+        noun: The singular noun.
+        plural: The plural, when it is not `noun` + "s".
+    """
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def show_pattern(pattern: str | None) -> str:
+    r"""Show a regex in messages as ``the regex `\d+` ``: as written in the pact.
+
+    Backquotes, unlike slashes, cannot be mistaken for part of a path pattern
+    such as ``/orders/\d+``, and unlike a repr they do not double backslashes.
+    """
+    return f"the regex `{pattern}`"

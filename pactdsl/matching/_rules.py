@@ -18,7 +18,7 @@ from typing import Any, Final
 import attrs
 
 from pactdsl._javatime import check_java_format, java_format_matches
-from pactdsl.matching._mismatch import MatchingError, describe_value
+from pactdsl.matching._mismatch import MatchingError, describe_value, show_pattern
 from pactdsl.matching._paths import (
     ROOT,
     Field,
@@ -843,7 +843,7 @@ def leaf_expectation(matcher: Matcher, expected: Any) -> str:
         expected: The expected example value.
 
     Returns:
-        A phrase such as `an integer` or `a value matching /\d+/`.
+        A phrase such as `an integer` or ``a value matching the regex `\d+` ``.
     """
     name = matcher.name
     phrases = {
@@ -858,8 +858,7 @@ def leaf_expectation(matcher: Matcher, expected: Any) -> str:
     if name in phrases:
         return phrases[name]
     if name == "regex":
-        # As written in the pact, between slashes (a repr would double backslashes).
-        return f"a value matching /{matcher.pattern}/"
+        return f"a value matching {show_pattern(matcher.pattern)}"
     if name == "include":
         return f"a value including {matcher.value!r}"
     if name in ("date", "time", "datetime"):

@@ -6,15 +6,34 @@ from typing import Any
 
 from pactdsl.matching._content import sniff_content_type
 from pactdsl.matching._mismatch import Mismatch, describe_value
-from pactdsl.matching._rules import RuleCursor, failing_matcher, leaf_expectation
+from pactdsl.matching._rules import RuleCursor, RuleList, failing_matcher, leaf_expectation
 
-__all__ = ["match_binary", "match_text"]
+__all__ = ["match_binary", "match_text", "missing_body"]
 
 
 def _as_text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return "" if value is None else str(value)
+
+
+def missing_body(expected: Any, what: str, rule_list: RuleList | None) -> Mismatch:
+    """The mismatch for a request, response or message that has no body at all.
+
+    Args:
+        expected: The expected body.
+        what: The body expected when no rule says more, such as "a JSON body".
+        rule_list: The rules at `$`, if any: their first matcher says what is expected.
+
+    Returns:
+        A "missing body" mismatch: reports show it as missing, not as a null value.
+    """
+    if rule_list is not None and not rule_list.is_equality:
+        what = (
+            f"the body to be {leaf_expectation(rule_list.matchers[0], expected)} "
+            f"(rule {rule_list.rule_path})"
+        )
+    return Mismatch("body", "$.body", expected, None, f"missing body: expected {what}, got no body")
 
 
 def match_text(expected: Any, actual: Any, cursor: RuleCursor) -> list[Mismatch]:
@@ -31,17 +50,7 @@ def match_text(expected: Any, actual: Any, cursor: RuleCursor) -> list[Mismatch]
     rule_list = cursor.best
     if rule_list is not None and not rule_list.is_equality:
         if actual is None:
-            return [
-                Mismatch(
-                    "body",
-                    "$.body",
-                    expected,
-                    None,
-                    "expected the body to be "
-                    f"{leaf_expectation(rule_list.matchers[0], expected)} (rule "
-                    f"{rule_list.rule_path}), but there is no body",
-                )
-            ]
+            return [missing_body(expected, "a text body", rule_list)]
         actual_text = _as_text(actual)
         failed = failing_matcher(rule_list, _as_text(expected), actual_text)
         if failed is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
-from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
+from pactdsl.matching._mismatch import MatchingError, Mismatch, count_of, describe_value
 from pactdsl.matching._rules import (
     Matcher,
     RuleCursor,
@@ -115,7 +115,7 @@ class _XmlComparer:
                     attribute_path,
                     value,
                     None,
-                    f"expected attribute {_local(name)!r} at {path}, but it is missing",
+                    f"missing attribute {_local(name)!r} at {path} (expected {value!r})",
                 )
                 continue
             rule_list = cursor.child("@" + _local(name)).best
@@ -179,7 +179,7 @@ class _XmlComparer:
         expected_children = list(expected)
         actual_children = list(actual)
         if parent_type is not None:
-            self._check_count(parent_type, len(actual_children), path, "child elements")
+            self._check_count(parent_type, len(actual_children), path, "child element")
         groups = _by_tag(expected_children)
         actual_groups = _by_tag(actual_children)
         if (
@@ -205,7 +205,7 @@ class _XmlComparer:
             if group_type is not None:
                 if group_type is not parent_type:
                     self._check_count(
-                        group_type, len(actual_group), path, f"{_local(tag)!r} elements"
+                        group_type, len(actual_group), path, f"{_local(tag)!r} element"
                     )
                 elif parent_type.min is None and not actual_group:
                     self._missing(tag, path, 0, expected_group)
@@ -252,7 +252,8 @@ class _XmlComparer:
             f"{path}.{_local(tag)}[{index}]",
             _shown(tag),
             None,
-            f"expected {len(expected_group)} {_local(tag)!r} elements at {path}, got {index}",
+            f"expected {count_of(len(expected_group), repr(_local(tag)) + ' element')} "
+            f"at {path}, got {index}",
         )
 
     def _check_count(self, matcher: Matcher, count: int, path: str, what: str) -> None:
@@ -261,14 +262,14 @@ class _XmlComparer:
                 path,
                 matcher.min,
                 count,
-                f"expected at least {matcher.min} {what} at {path}, got {count}",
+                f"expected at least {count_of(matcher.min, what)} at {path}, got {count}",
             )
         if matcher.max is not None and count > matcher.max:
             self.add(
                 path,
                 matcher.max,
                 count,
-                f"expected at most {matcher.max} {what} at {path}, got {count}",
+                f"expected at most {count_of(matcher.max, what)} at {path}, got {count}",
             )
 
 
