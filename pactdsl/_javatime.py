@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["check_java_format", "format_java", "java_format_matches"]
+__all__ = ["check_java_format", "format_java", "java_format_matches", "pattern_letters"]
 
 _SUPPORTED_LETTERS = "yuMLdDHhkKmsSnaEeXxZzGV"
 
@@ -202,6 +202,21 @@ def check_java_format(fmt: str) -> None:
     if not isinstance(fmt, str):
         raise ValueError(f"format={fmt!r} must be a string such as 'yyyy-MM-dd'.")
     _compile(fmt)
+
+
+def pattern_letters(fmt: str) -> frozenset[str]:
+    """The pattern letters of a Java date/time pattern, quoted text left out.
+
+    Args:
+        fmt: A Java pattern such as `yyyy-MM-dd'T'HH:mm:ss`.
+
+    Returns:
+        The letters, e.g. ``{"y", "M", "d"}``; empty for a pattern of literal text only.
+
+    Raises:
+        ValueError: As `check_java_format` does.
+    """
+    return frozenset(token.letter for token in _tokenize(fmt) if isinstance(token, _Letters))
 
 
 def _offset_valid(text: str) -> bool:

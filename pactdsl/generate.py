@@ -34,6 +34,7 @@ from pactdsl._generators import (
 from pactdsl._generators import (
     Generator,
     _check_generator,
+    _DateLikeGenerator,
 )
 from pactdsl._generators import (
     MockServerURL as _MockServerURL,
@@ -64,6 +65,9 @@ from pactdsl._generators import (
 )
 from pactdsl._generators import (
     Uuid as _Uuid,
+)
+from pactdsl._matchers import (
+    java_format_hint as _java_format_hint,
 )
 
 __all__ = [
@@ -135,19 +139,59 @@ def uuid(format: str = "lower-case-hyphenated") -> Generator:
     return _checked(_Uuid(real))
 
 
+def _date_like(cls: type[_DateLikeGenerator], format: str | None) -> Generator:
+    # The hints refuse formats that Java would accept but that almost surely mean
+    # something else (strftime, week-based year, ...). Only here, where a person
+    # writes the format: a pact file from another implementation is taken as it is.
+    if isinstance(format, str) and format:
+        hint = _java_format_hint(format, cls.default_format)
+        if hint is not None:
+            from pactdsl._javatime import pattern_letters
+
+            try:
+                literal_only = not pattern_letters(format)
+            except ValueError:
+                literal_only = False
+            if literal_only:
+                # The matchers' advice (the format comes first, then the example)
+                # does not fit a generator, which takes no example.
+                hint = (
+                    f"format={format!r} has no pattern letters, so every generated value "
+                    f"would be that same text; write a Java pattern such as "
+                    f"{cls.default_format!r}"
+                )
+            msg = f"{cls.factory_name}({format!r}): {hint}"
+            raise _InvalidMatcher(msg)
+    return _checked(cls(format))
+
+
 def date(format: str | None = None) -> Generator:
-    """Today's date in a Java format, default ``yyyy-MM-dd`` (Pact ``Date``)."""
-    return _checked(_Date(format))
+    """Today's date in a Java format, default ``yyyy-MM-dd`` (Pact ``Date``).
+
+    Raises:
+        InvalidMatcher: If `format` is not a Java pattern pactdsl supports, or looks
+            like a Python strftime format (``%Y-%m-%d``) or another slip such as
+            ``YYYY``; the message gives the Java pattern to write.
+    """
+    return _date_like(_Date, format)
 
 
 def time(format: str | None = None) -> Generator:
-    """The current time in a Java format, default ``HH:mm:ss`` (Pact ``Time``)."""
-    return _checked(_Time(format))
+    """The current time in a Java format, default ``HH:mm:ss`` (Pact ``Time``).
+
+    Raises:
+        InvalidMatcher: As for `date`.
+    """
+    return _date_like(_Time, format)
 
 
 def datetime(format: str | None = None) -> Generator:
-    """The current timestamp in a Java format (Pact ``DateTime``)."""
-    return _checked(_DateTime(format))
+    """The current timestamp in a Java format (Pact ``DateTime``).
+
+    Raises:
+        InvalidMatcher: As for `date`.
+    """
+    return _date_like(_DateTime, format)
 
 
 def random_boolean() -> Generator:

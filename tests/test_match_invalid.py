@@ -15,6 +15,7 @@ import pytest
 
 from pactdsl import InvalidMatcher, match
 from pactdsl import generate as gen
+from pactdsl._generators import generator_from_json
 
 
 class _NotJson:
@@ -138,6 +139,30 @@ INVALID = [
     case(gen.date, "", expected="date(format=''): give a non-empty Java date pattern"),
     case(gen.time, "", expected="time(format=''): give a non-empty Java date pattern"),
     case(gen.datetime, "yyyy-MM-dd'T", expected="never closes it"),
+    case(
+        gen.date,
+        "%Y-%m-%d",
+        expected="date('%Y-%m-%d'): format='%Y-%m-%d' is a Python strftime format, but Pact "
+        "date matchers take Java DateTimeFormatter patterns; use 'yyyy-MM-dd'",
+    ),
+    case(gen.time, "%H:%M:%S", expected="is a Python strftime format"),
+    case(gen.time, "%I:%M %p", expected="Java DateTimeFormatter patterns; use 'hh:mm a'"),
+    case(gen.time, "%H %Q", expected="write the Java pattern, such as 'HH:mm:ss'"),
+    case(
+        gen.datetime,
+        "%Y-%m-%dT%H:%M:%S",
+        expected="datetime('%Y-%m-%dT%H:%M:%S'): format='%Y-%m-%dT%H:%M:%S' is a Python "
+        "strftime format, but Pact date matchers take Java DateTimeFormatter patterns; "
+        "use \"yyyy-MM-dd'T'HH:mm:ss\"",
+    ),
+    case(gen.date, "YYYY-MM-dd", expected="'YYYY' is the week-based year; for a calendar date"),
+    case(gen.date, "yyyy-MM-DD", expected="'DD' is the day of the year; for a calendar date"),
+    case(
+        gen.date,
+        "2024-01-02",
+        expected="date('2024-01-02'): format='2024-01-02' has no pattern letters, so every "
+        "generated value would be that same text; write a Java pattern such as 'yyyy-MM-dd'",
+    ),
     case(gen.provider_state, "no placeholder", 1, expected="has no ${name} placeholder"),
     case(gen.mock_server_url, "(", "x", expected="not a valid regular expression"),
     case(
@@ -175,6 +200,15 @@ def test_every_factory_has_a_row() -> None:
         if callable(getattr(module, name)) and not isinstance(getattr(module, name), type)
     }
     assert factories - takes_no_bad_arguments - covered == set()
+
+
+@pytest.mark.parametrize("fmt", ["yyyy-MM-DD", "2024-01-02"])
+def test_pact_file_generator_formats_are_taken_as_written(fmt: str) -> None:
+    """The factories' format hints do not refuse a date generator read from a pact file."""
+    loaded = generator_from_json({"type": "Date", "format": fmt})
+    assert loaded.to_json() == {"type": "Date", "format": fmt}
+    with pytest.raises(InvalidMatcher, match=re.escape(f"date({fmt!r}): format={fmt!r}")):
+        gen.date(fmt)
 
 
 def test_invalid_matcher_is_a_value_error() -> None:

@@ -5,6 +5,14 @@ own local names without indices (`$.animals.alligator`), an attribute by
 `['@name']` and text by `['#text']`. Mismatch paths add the index of each element
 (`$.body.animals.alligator[1]['@phoneNumber']`) so a person can find it.
 Namespaces are compared by URI, never by prefix.
+
+A `type` rule's `min`/`max` counts elements. On the path of a child element
+(`$.list.item`) it bounds how many such elements its parent holds: the count the
+Pact-FFI XML builders mean when they write `eachLike(min=2)` there. Pact-Rust
+instead checks each `item`'s own child count, so a leaf `item` always fails a
+`min`; pactdsl does not. On the root element (`$.animals`), whose number is
+always one, it bounds the root's child elements, as the Pact specification's
+cases do.
 """
 
 from __future__ import annotations
@@ -87,7 +95,9 @@ class _XmlComparer:
         actual: ElementTree.Element,
         path: str,
         cursor: RuleCursor,
+        counted: Matcher | None = None,
     ) -> None:
+        """Compare one element; `counted` is the type rule its group was counted by."""
         if expected.tag != actual.tag:
             self.add(
                 path,
@@ -98,7 +108,7 @@ class _XmlComparer:
             return
         self._compare_attributes(expected, actual, path, cursor)
         self._compare_text(expected, actual, path, cursor)
-        self._compare_children(expected, actual, path, cursor)
+        self._compare_children(expected, actual, path, cursor, counted)
 
     def _compare_attributes(
         self,
@@ -174,16 +184,23 @@ class _XmlComparer:
         actual: ElementTree.Element,
         path: str,
         cursor: RuleCursor,
+        counted: Matcher | None,
     ) -> None:
         parent_type = _type_rule(cursor.best)
         expected_children = list(expected)
         actual_children = list(actual)
-        if parent_type is not None:
+        # A rule whose min/max already bounded this element's group (`$.list.item`
+        # counted the items) says nothing about how many children each item has.
+        if parent_type is not None and parent_type != counted:
             self._check_count(parent_type, len(actual_children), path, "child element")
         groups = _by_tag(expected_children)
         actual_groups = _by_tag(actual_children)
+        # A group with its own type rule may hold any number of elements, so the
+        # tag sequence cannot be expected to repeat the example's.
+        counted_groups = any(_type_rule(cursor.child(_local(tag)).best) for tag in groups)
         if (
             parent_type is None
+            and not counted_groups
             and not self.allow_unexpected
             and [child.tag for child in expected_children]
             != [child.tag for child in actual_children]
@@ -203,7 +220,9 @@ class _XmlComparer:
             actual_group = actual_groups.get(tag, [])
             group_type = _type_rule(child_cursor.best) or parent_type
             if group_type is not None:
+                counted_by = None
                 if group_type is not parent_type:
+                    counted_by = group_type
                     self._check_count(
                         group_type, len(actual_group), path, f"{_local(tag)!r} element"
                     )
@@ -216,6 +235,7 @@ class _XmlComparer:
                         child,
                         f"{path}.{_local(tag)}[{index}]",
                         _indexed(cursor, child_cursor, positions[id(child)], tag),
+                        counted_by,
                     )
                 continue
             for index, child in enumerate(expected_group):
