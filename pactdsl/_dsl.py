@@ -37,6 +37,7 @@ from pactdsl._model import (
 from pactdsl._pactfile import write_pact_file
 
 __all__ = [
+    "AnyBuilder",
     "Contract",
     "contract",
     "contracts",
@@ -146,6 +147,10 @@ class InteractionBuilder:
     def key(self, key: str) -> InteractionBuilder:
         """Set the V4 interaction ``key``."""
         return attrs.evolve(self, interaction_key=key)
+
+
+AnyBuilder = InteractionBuilder | MessageBuilder | SyncMessageBuilder
+"""What a contract is declared from: `interaction()`, `message()` or `sync_message()` builders."""
 
 
 def interaction(description: str) -> InteractionBuilder:
@@ -358,7 +363,7 @@ class Contract:
     name: str
     consumer: str
     provider: str
-    builders: tuple[InteractionBuilder, ...] = attrs.field(repr=False)
+    builders: tuple[AnyBuilder, ...] = attrs.field(repr=False)
     pact: Pact = attrs.field(repr=False)
     origin: str = attrs.field(default="", eq=False, repr=False)
 
@@ -448,9 +453,20 @@ def contract(
 
 
 def define_contract(
-    name: str, *, consumer: str, provider: str, interactions: Iterable[InteractionBuilder]
+    name: str, *, consumer: str, provider: str, interactions: Iterable[AnyBuilder]
 ) -> Contract:
-    """Declare a contract from a list of interactions (the function form of `@contract`)."""
+    """Declare a contract from a list of interactions (the function form of `@contract`).
+
+    Args:
+        name: The contract's name in the registry.
+        consumer: The consumer's name.
+        provider: The provider's name.
+        interactions: HTTP interactions (`interaction()`) and messages
+            (`message()`, `sync_message()`), in order.
+
+    Raises:
+        ContractError: naming the contract, interaction and field at fault.
+    """
     frame = inspect.currentframe()
     caller = frame.f_back if frame is not None else None
     origin = f"{caller.f_code.co_filename}:{caller.f_lineno}" if caller else ""

@@ -256,11 +256,21 @@ class TransportFailure(Exception):
             (refused before sending), "app" (an in-process app raised) or
             "http" (any other failure of the HTTP library).
         detail: The underlying error, as ``"ErrorType: message"``.
+        error: The underlying exception itself (with its traceback), or None
+            when the failure was decided here (an unsafe URL).
     """
 
-    def __init__(self, reason: FailureReason, message: str, *, detail: str = "") -> None:
+    def __init__(
+        self,
+        reason: FailureReason,
+        message: str,
+        *,
+        detail: str = "",
+        error: BaseException | None = None,
+    ) -> None:
         self.reason: FailureReason = reason
         self.detail = detail or message
+        self.error = error
         super().__init__(message)
 
     @property
@@ -388,7 +398,7 @@ def _provider_failure(exc: Exception, url: str, timeout: float) -> TransportFail
         # Kept under the older, broader label: the verifier reports it, never retries it.
         reason = "http"
         message = f"request to {url} failed: {detail}"
-    return TransportFailure(reason, message, detail=detail)
+    return TransportFailure(reason, message, detail=detail, error=exc)
 
 
 class ProviderTransport:
@@ -429,7 +439,13 @@ class ProviderTransport:
             TransportFailure: reason "unsafe" when the URL's origin is not base_url's.
         """
         url = _target_url(self.base_url, path, query)
-        if not _same_origin(httpx.URL(url), self._base):
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            # A path not starting with "/" can turn the base's port into garbage.
+            msg = f"path={path!r} makes {url!r}, which is not a URL ({exc}); start it with '/'"
+            raise TransportFailure("unsafe", msg, detail=str(exc), error=exc) from None
+        if not _same_origin(parsed, self._base):
             msg = f"path={path!r} would send the request to {url}, away from {self.base_url}"
             raise TransportFailure("unsafe", msg)
         return url
@@ -646,7 +662,7 @@ class JsonHttpClient:
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             detail = f"{type(exc).__name__}: {exc}"
             msg = f"{method} {url} got no answer ({detail})"
-            raise TransportFailure(_failure_reason(exc), msg, detail=detail) from None
+            raise TransportFailure(_failure_reason(exc), msg, detail=detail, error=exc) from None
         return _raw(response)
 
     def close(self) -> None:

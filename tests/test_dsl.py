@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import pytest
 
+import pactdsl._dsl
 from pactdsl import (
     Contract,
     ContractError,
@@ -18,13 +21,24 @@ from pactdsl import (
     generate_pact,
     get_contract,
     interaction,
+    message,
+    sync_message,
 )
+from pactdsl._dsl import AnyBuilder, InteractionBuilder
+from pactdsl._messages import MessageBuilder, SyncMessageBuilder
+from pactdsl._model import AnyInteraction, Interaction
 from pactdsl.generate import provider_state
 from pactdsl.match import each_like, integer, like, regex, status_code
 
 
-def _ok(description: str = "get thing") -> object:
+def _ok(description: str = "get thing") -> InteractionBuilder:
     return interaction(description).request(method="GET", path="/thing").responds(status=200)
+
+
+def _http(item: AnyInteraction) -> Interaction:
+    """The item as an HTTP interaction (these contracts hold no messages)."""
+    assert isinstance(item, Interaction)
+    return item
 
 
 def test_builder_is_immutable_and_partials_are_shared(clean_registry: None) -> None:
@@ -43,7 +57,7 @@ def test_builder_is_immutable_and_partials_are_shared(clean_registry: None) -> N
         provider="p",
         interactions=[ok, missing.given("404 please")],
     )
-    first, second = made.interactions
+    first, second = (_http(item) for item in made.interactions)
     assert first.response.status == 200
     assert second.response.status == 404
     assert [s.name for s in second.provider_states] == ["user exists", "404 please"]
@@ -94,6 +108,36 @@ def test_define_contract_registers(clean_registry: None) -> None:
     assert (made.consumer, made.provider, made.pact.consumer) == ("c", "p", "c")
     with pytest.raises(KeyError, match="no contract named 'nope'; registered: \\['fn-form'\\]"):
         get_contract("nope")
+
+
+def test_define_contract_takes_http_and_message_builders(clean_registry: None) -> None:
+    """define_contract is typed for every builder kind and Contract.builders keeps them in order."""
+    made = define_contract(
+        "mixed-builders",
+        consumer="c",
+        provider="p",
+        interactions=[
+            interaction("get thing").request(path="/thing").responds(status=200),
+            message("thing created").with_content({"id": 1}),
+            sync_message("thing query").with_request({"id": 1}).with_response({"name": "x"}),
+        ],
+    )
+    assert [type(b) for b in made.builders] == [
+        InteractionBuilder,
+        MessageBuilder,
+        SyncMessageBuilder,
+    ]
+    assert [i.description for i in made.interactions] == [
+        "get thing",
+        "thing created",
+        "thing query",
+    ]
+    hints = get_type_hints(define_contract)
+    assert hints["interactions"] == Iterable[AnyBuilder]
+    # pactdsl/__init__.py renames the public classes' module; resolve in the defining one.
+    hints = get_type_hints(Contract, globalns=vars(pactdsl._dsl))
+    assert hints["builders"] == tuple[AnyBuilder, ...]
+    assert set(get_args(AnyBuilder)) == {InteractionBuilder, MessageBuilder, SyncMessageBuilder}
 
 
 def test_redefining_same_pair_replaces(clean_registry: None) -> None:
@@ -157,7 +201,7 @@ def test_name_clash_names_both_definitions(clean_registry: None) -> None:
             id="status 99",
         ),
         pytest.param(
-            interaction("x").request(method="GET", path="/").responds(status=True),  # type: ignore[arg-type]
+            interaction("x").request(method="GET", path="/").responds(status=True),
             "response.status: status=True",
             id="status bool",
         ),
@@ -224,7 +268,7 @@ def test_duplicate_description_and_states(clean_registry: None) -> None:
         "not-dupes",
         consumer="c",
         provider="p",
-        interactions=[_ok(), _ok().given("other")],  # type: ignore[attr-defined]
+        interactions=[_ok(), _ok().given("other")],
     )
     assert len(made.interactions) == 2
 
@@ -254,7 +298,7 @@ def test_matchers_anywhere(clean_registry: None) -> None:
             .responds(status=status_code("success", 201), body=each_like({"id": integer(1)}))
         ],
     )
-    item = made.interactions[0]
+    item = _http(made.interactions[0])
     assert item.request.method == "GET"
     assert item.request.path == "/items/3"
     assert dict(item.request.query) == {"page": ("1",), "tag": ("a", "b")}
@@ -277,7 +321,7 @@ def test_v4_extras(tmp_path: Path, clean_registry: None) -> None:
         "extras",
         consumer="c",
         provider="p",
-        interactions=[_ok().pending().comment("flaky upstream").comment("see #12").key("abc")],  # type: ignore[attr-defined]
+        interactions=[_ok().pending().comment("flaky upstream").comment("see #12").key("abc")],
     )
     item = json.loads(generate_pact(made, output=tmp_path / "v4", spec="4.0").read_text())[
         "interactions"

@@ -19,6 +19,7 @@ from pactdsl._messages import (
     verify_message_consumer,
 )
 from pactdsl._verify._messages import verify_message_interactions
+from pactdsl._verify._report import format_verification_report
 from pactdsl._verify._verifier import (
     ErroredInteraction,
     FailedInteraction,
@@ -496,13 +497,88 @@ def test_missing_and_raising_producers_are_errors() -> None:
     (error,) = missing.errors
     assert isinstance(error, ErroredInteraction)
     assert "no message producer for 'an order created event'" in error.message
+    assert "message_producers={} is empty" in error.message
+    assert error.phase == "producer"
 
     def boom() -> None:
         raise RuntimeError("broker down")
 
     raised = verify_provider(made, message_producers={"an order created event": boom})
     assert raised.errors[0].message.endswith("raised RuntimeError: broker down")
-    assert raised.errors[0].phase == "response"
+    assert raised.errors[0].phase == "producer"
+
+
+def test_misspelt_producer_key_names_keys_messages_and_the_likely_typo() -> None:
+    """A key matching no message lists the keys given, the messages and states, and a guess."""
+    made = _order_event_contract("msg-provider-typo")
+    result = verify_provider(
+        made, message_producers={"an order createdd event": lambda: _order_created(7)}
+    )
+    (error,) = result.errors
+    assert error.phase == "producer"
+    assert error.message == (
+        "no message producer for 'an order created event' (provider states 'an order exists'); "
+        "message_producers has the keys 'an order createdd event'; did you mean "
+        "'an order created event' instead of the key 'an order createdd event'?; the messages "
+        "are 'an order created event' with provider states 'an order exists'; key each "
+        "producer by a message description or a provider state name, e.g. "
+        "message_producers={'an order created event': function}"
+    )
+    report = format_verification_report(result)
+    assert "   Error during producer: no message producer for 'an order created event'" in report
+
+
+def test_unrelated_producer_key_gets_no_guess_but_the_listing() -> None:
+    """A key unlike any name gets no did-you-mean; every message of the pact is listed."""
+    made = define_contract(
+        "msg-provider-unrelated",
+        consumer="c",
+        provider="p",
+        interactions=[
+            message("payment settled").with_content({"id": 1}),
+            message("refund issued").given("a refund").with_content({"id": 2}),
+        ],
+    )
+    result = verify_provider(
+        made, message_producers={"xyz": lambda: {"id": 1}, "payment settled": lambda: {"id": 1}}
+    )
+    (error,) = result.errors
+    assert error.description == "refund issued"
+    assert "did you mean" not in error.message
+    assert "has the keys 'xyz', 'payment settled'" in error.message
+    assert "the messages are 'payment settled', 'refund issued' with provider states " in (
+        error.message
+    )
+    assert "'a refund'" in error.message
+
+
+def test_message_report_gives_reasons_for_missing_fields_and_metadata() -> None:
+    """Missing body keys and metadata mismatches get a Reason line in the text report."""
+    made = _order_event_contract("msg-provider-report")
+
+    def partial() -> tuple[dict[str, Any], dict[str, Any]]:
+        body = {"orderId": 7, "items": [{"sku": "B-9", "quantity": 1}]}
+        return body, {"topic": "audit"}
+
+    result = verify_provider(made, message_producers={"an order created event": partial})
+    (failed,) = result.failed
+    reasons = {m.path: m.message for m in failed.mismatches}
+    report = format_verification_report(result)
+    assert (
+        '   Expected body.status: "created"\n'
+        "   Actual body.status: (missing)\n"
+        f"   Reason: {reasons['$.body.status']}\n"
+    ) in report
+    assert (
+        '   Expected metadata.topic: "orders"\n'
+        '   Actual metadata.topic: "audit"\n'
+        f"   Reason: {reasons['$.metadata.topic']}\n"
+    ) in report
+    assert (
+        '   Expected metadata.kind: "event"\n'
+        "   Actual metadata.kind: (missing)\n"
+        f"   Reason: {reasons['$.metadata.kind']}\n"
+    ) in report
 
 
 def test_state_setup_runs_for_messages() -> None:

@@ -1,7 +1,7 @@
 """verify_provider(broker=...): fetch the pacts a broker selects, verify each, publish the results.
 
 The local SQLite broker is real (a file in tmp_path); the Pact Broker is the
-small scripted HTTP server of tests/test_broker_http.py on 127.0.0.1.
+small scripted HTTP server of tests/_broker_server.py on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pactdsl._verify import (
     verify_provider,
 )
 from pactdsl.broker import LocalBroker, PactBrokerClient, can_i_deploy, publish
-from tests.test_broker_http import Answer, ScriptedBroker
+from tests._broker_server import Answer, ScriptedBroker
 
 
 @attrs.frozen

@@ -128,7 +128,7 @@ def _free_port() -> int:
 
 
 def test_errors_type_rules_missing_fields_and_pending_are_reported() -> None:
-    """Errors get their own section; rule mismatches add a Reason line; missing shows (missing)."""
+    """Errors get their own section; rule and missing-key mismatches add a Reason line."""
     contract = define_contract(
         "mixed",
         consumer="c",
@@ -168,6 +168,7 @@ def test_errors_type_rules_missing_fields_and_pending_are_reported() -> None:
         "   Reason: expected an integer at $.body.count, got 'one' (str)\n"
         '   Expected body.name: "x"\n'
         "   Actual body.name: (missing)\n"
+        "   Reason: missing key 'name' at $.body (expected 'x' (str))\n"
         "\n"
         '2. "later" (pending: does not fail verification)\n'
         "   Expected status: 201\n"

@@ -12,6 +12,7 @@ import pytest
 
 from pactdsl import define_contract, generate_pact, interaction, message
 from pactdsl._dsl import Contract
+from pactdsl._http import JsonHttpClient, TransportFailure, open_transport
 from pactdsl._verify import (
     VerificationConfigError,
     format_verification_report,
@@ -45,6 +46,10 @@ def only_get_order(environ: dict[str, Any], start_response: Callable[..., Any]) 
         return [b'{"id": 1}']
     start_response("500 Internal Server Error", [])
     return [b""]
+
+
+def _no_op(state: str) -> None:
+    """A state setup with nothing to do: the test app is always in every state."""
 
 
 @pytest.mark.usefixtures("clean_registry")
@@ -88,13 +93,11 @@ def test_a_folder_without_pacts_is_an_error_unless_allowed(tmp_path: Path) -> No
 def test_messages_without_producers_select_nothing_and_say_why(tmp_path: Path) -> None:
     """A messages-only pact verified with no message_producers is refused, saying what to pass."""
     token = uuid.uuid4().hex[:8]
-    # define_contract's annotation names HTTP builders only; it takes message builders too.
-    builders: list[Any] = [message("an order created event").with_content({"id": 1})]
     events = define_contract(
         f"events_{token}",
         consumer=f"listener-{token}",
         provider=f"events-{token}",
-        interactions=builders,
+        interactions=[message("an order created event").with_content({"id": 1})],
     )
     file = generate_pact(events, output=tmp_path, spec="4.0")
     with pytest.raises(VerificationConfigError, match="pass message_producers="):
@@ -104,7 +107,7 @@ def test_messages_without_producers_select_nothing_and_say_why(tmp_path: Path) -
 @pytest.mark.usefixtures("clean_registry")
 def test_fail_fast_stops_inside_a_pact() -> None:
     """fail_fast stops at the first failing interaction and says how many were left."""
-    result = verify_provider(_orders(), app=only_get_order, fail_fast=True)
+    result = verify_provider(_orders(), app=only_get_order, state_setup=_no_op, fail_fast=True)
     assert [e.description for e in result.entries] == ["get order", "list orders"]
     assert result.notices == (
         "fail_fast=True: stopped after the first failure; 1 interaction(s) not verified",
@@ -167,6 +170,52 @@ def test_an_app_that_raises_gives_its_own_frames_in_the_error(app: Any) -> None:
     assert "in _lookup" in verification_report_junit(result)
 
 
+@pytest.mark.parametrize("app", [raising_wsgi, raising_asgi], ids=["wsgi", "asgi"])
+def test_transport_failure_carries_the_apps_exception(app: Any) -> None:
+    """TransportFailure.error is the very exception the app raised, traceback and all."""
+    transport = open_transport(
+        base_url=None, app=app, timeout=5.0, follow_redirects=False, verify_tls=True
+    )
+    try:
+        with pytest.raises(TransportFailure) as caught:
+            transport.send("GET", transport.url_for("/orders/1"), [], None)
+    finally:
+        transport.close()
+    failure = caught.value
+    assert failure.reason == "app"
+    assert isinstance(failure.error, ZeroDivisionError)
+    assert failure.detail == f"ZeroDivisionError: {failure.error}"
+    assert failure.error.__traceback__ is not None
+    assert failure.__suppress_context__  # `raise ... from None`: no chained traceback shown
+
+
+def test_transport_failure_without_an_answer_carries_the_network_error() -> None:
+    """A refused connection or a garbled URL keeps the library's exception in .error."""
+    with JsonHttpClient(timeout=2.0) as client, pytest.raises(TransportFailure) as caught:
+        client.send("GET", "http://127.0.0.1:9/")
+    assert caught.value.reason == "connect"
+    assert caught.value.error is not None
+    assert caught.value.detail.startswith(f"{type(caught.value.error).__name__}: ")
+    transport = open_transport(
+        base_url="http://127.0.0.1:9",
+        app=None,
+        timeout=2.0,
+        follow_redirects=False,
+        verify_tls=True,
+    )
+    try:
+        with pytest.raises(TransportFailure) as away:
+            transport.url_for("@elsewhere.example/x")
+        with pytest.raises(TransportFailure) as garbled:
+            transport.url_for(".elsewhere.example/x")
+    finally:
+        transport.close()
+    assert (away.value.reason, away.value.error) == ("unsafe", None)
+    assert garbled.value.reason == "unsafe"
+    assert "start it with '/'" in str(garbled.value)
+    assert type(garbled.value.error).__name__ == "InvalidURL"
+
+
 @pytest.mark.usefixtures("clean_registry")
 def test_a_provider_that_cannot_be_reached_has_no_traceback() -> None:
     """Only an in-process app's exception carries a traceback; a refused connection does not."""
@@ -182,7 +231,11 @@ def test_a_provider_that_cannot_be_reached_has_no_traceback() -> None:
 def test_fail_fast_says_nothing_when_the_failure_was_the_last_interaction() -> None:
     """A failure in the last selected interaction leaves nothing unverified, so no notice."""
     result = verify_provider(
-        _orders(), app=only_get_order, filter_description="get order|list orders", fail_fast=True
+        _orders(),
+        app=only_get_order,
+        state_setup=_no_op,
+        filter_description="get order|list orders",
+        fail_fast=True,
     )
     assert [e.description for e in result.entries] == ["get order", "list orders"]
     assert result.notices == ()
@@ -194,12 +247,11 @@ def test_an_allowed_empty_run_publishes_nothing(tmp_path: Path) -> None:
     from pactdsl.broker import LocalBroker, publish
 
     token = uuid.uuid4().hex[:8]
-    builders: list[Any] = [message("an order created event").with_content({"id": 1})]
     events = define_contract(
         f"events_{token}",
         consumer=f"listener-{token}",
         provider=f"events-{token}",
-        interactions=builders,
+        interactions=[message("an order created event").with_content({"id": 1})],
     )
     with LocalBroker(tmp_path / "broker.db") as broker:
         publish(events, "1.0.0", broker=broker)
@@ -213,3 +265,52 @@ def test_an_allowed_empty_run_publishes_nothing(tmp_path: Path) -> None:
         )
     assert result.published == ()
     assert result.notices == (f"results not published for listener-{token}: nothing was verified",)
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_provider_states_without_a_way_to_set_them_up_get_a_notice() -> None:
+    """With states but no state_setup/state_change_url, a notice names them; nothing fails."""
+    orders = _orders()
+    result = verify_provider(
+        orders, app=only_get_order, filter_description="get order", state_teardown=_no_op
+    )
+    notice = (
+        "provider states not set up (no state_setup= or state_change_url= given): "
+        "'order 1 exists'; the provider must already be in them, or pass state_setup= "
+        "or state_change_url= to set them up"
+    )
+    assert result.success
+    assert result.notices == (notice,)
+    assert f"Notices:\n--------\n- {notice}\n" in format_verification_report(result)
+    assert verification_report_json(result)["notices"] == [notice]
+    with_setup = verify_provider(
+        orders, app=only_get_order, filter_description="get order", state_setup=_no_op
+    )
+    assert with_setup.notices == ()
+    stateless = verify_provider(orders, app=only_get_order, filter_description="list orders")
+    assert stateless.notices == ()
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_message_states_without_setup_get_the_notice_too() -> None:
+    """A message's provider states that nothing set up are named in the same notice."""
+    token = uuid.uuid4().hex[:8]
+    events = define_contract(
+        f"events_{token}",
+        consumer=f"listener-{token}",
+        provider=f"events-{token}",
+        interactions=[
+            message("order created").given("an order", id=1).with_content({"id": 1}),
+            message("order paid").given("a paid order").with_content({"id": 2}),
+        ],
+    )
+    result = verify_provider(
+        events,
+        message_producers={"an order": lambda: {"id": 1}, "a paid order": lambda: {"id": 2}},
+    )
+    assert result.success
+    (notice,) = result.notices
+    assert notice.startswith(
+        "provider states not set up (no state_setup= or state_change_url= given): "
+        "'an order', 'a paid order'; "
+    )

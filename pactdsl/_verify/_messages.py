@@ -31,10 +31,11 @@ responses, it returns a list of them.
 from __future__ import annotations
 
 import base64
+import difflib
 import inspect
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import attrs
@@ -53,6 +54,7 @@ from pactdsl._verify._verifier import (
     FailedInteraction,
     InteractionResult,
     PassedInteraction,
+    _listing,
 )
 from pactdsl.matching import MatchingError, Mismatch, match_message
 
@@ -101,6 +103,36 @@ def _find_producer(
         if state.name in producers:
             return producers[state.name]
     return None
+
+
+def _no_producer_message(
+    item: Message | SynchronousMessage,
+    producers: MessageProducers,
+    known: Sequence[Message | SynchronousMessage],
+) -> str:
+    """Why `item` has no producer: the keys given, a likely typo, the names that exist."""
+    messages = list(known) or [item]
+    descriptions = [m.description for m in messages]
+    states = [s.name for m in messages for s in m.provider_states]
+    own = [item.description, *(s.name for s in item.provider_states)]
+    text = f"no message producer for {item.description!r}"
+    if item.provider_states:
+        text += f" (provider states {_listing(own[1:])})"
+    if producers:
+        text += f"; message_producers has the keys {_listing(producers)}"
+    else:
+        text += "; message_producers={} is empty"
+    unknown = [key for key in producers if key not in {*descriptions, *states}]
+    for key in unknown:
+        close = difflib.get_close_matches(key, own, n=1)
+        if close:
+            text += f"; did you mean {close[0]!r} instead of the key {key!r}?"
+    text += (
+        f"; the messages are {_listing(descriptions)} with provider states "
+        f"{_listing(states)}; key each producer by a message description or a provider "
+        f"state name, e.g. message_producers={{{item.description!r}: function}}"
+    )
+    return text
 
 
 def _positional_count(func: Callable[..., Any]) -> int:
@@ -247,8 +279,20 @@ def verify_message(
     hooks: StateHooks,
     transport: ProviderTransport | None,
     rng: random.Random | None = None,
+    known: Iterable[Message | SynchronousMessage] = (),
 ) -> InteractionResult:
     """Verify one message: set up its states, call its producer, match the output.
+
+    Args:
+        item: The message to verify.
+        consumer: The consumer whose pact holds it.
+        index: Its position in the run.
+        producers: Description (or state name) to producer function.
+        hooks: How to set up its provider states.
+        transport: The provider transport, needed only for a state-change URL.
+        rng: Random source for the synchronous request's generators.
+        known: The messages of its pact, named in the error when no producer
+            is found (to point at a misspelt key).
 
     Returns:
         A `PassedInteraction`, a `FailedInteraction` with the mismatches, or an
@@ -275,12 +319,7 @@ def verify_message(
 
     producer = _find_producer(item, producers)
     if producer is None:
-        names = [s.name for s in item.provider_states]
-        return error(
-            "request",
-            f"no message producer for {item.description!r} (states {names}); pass "
-            f"message_producers={{{item.description!r}: function}} (or keyed by a state name)",
-        )
+        return error("producer", _no_producer_message(item, producers, tuple(known)))
     if transport is None and hooks.change_url:
         return error(
             "state setup",
@@ -309,7 +348,7 @@ def verify_message(
                 found = [attrs.evolve(m, path=f"$.response[{number}]" + m.path[1:]) for m in found]
             mismatches.extend(found)
     except _ProducerProblem as exc:
-        outcome = error("response", str(exc))
+        outcome = error("producer", str(exc))
     except (MatchingError, ValueError) as exc:
         outcome = error("matching", f"the pact's rules cannot be applied: {exc}")
     else:
@@ -349,9 +388,8 @@ def verify_message_interactions(
     check_message_producers(message_producers)
     hooks = hooks or StateHooks()
     entries: list[InteractionResult] = []
-    for item in pact.interactions:
-        if not isinstance(item, Message | SynchronousMessage):
-            continue
+    messages = [i for i in pact.interactions if isinstance(i, Message | SynchronousMessage)]
+    for item in messages:
         if selected is not None and not selected(item):
             continue
         entries.append(
@@ -362,6 +400,7 @@ def verify_message_interactions(
                 producers=message_producers,
                 hooks=hooks,
                 transport=transport,
+                known=messages,
             )
         )
     return entries

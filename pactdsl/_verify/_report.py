@@ -69,16 +69,22 @@ def _where(mismatch: Mismatch) -> str:
 
 
 def _is_missing(mismatch: Mismatch) -> bool:
-    return mismatch.actual is None and mismatch.message.startswith("missing ")
+    # Engine messages for an absent part say "missing ..." or "... but it is missing".
+    return mismatch.actual is None and "missing" in mismatch.message
 
 
 def _says_only_values(mismatch: Mismatch) -> bool:
-    """Whether Expected/Actual lines say all the message says (a plain difference)."""
+    """Whether Expected/Actual lines say all the message says (a plain difference).
+
+    A missing part and any metadata mismatch always get their ``Reason:``: the
+    reason names the key that is absent (or the metadata rule), which the
+    Expected/Actual pair alone leaves to guesswork.
+    """
     if mismatch.kind == "status":
         return mismatch.message == f"expected status {mismatch.expected}, got {mismatch.actual}"
-    return _is_missing(mismatch) or mismatch.message.startswith(
-        f"expected {mismatch.expected!r} at "
-    )
+    if mismatch.kind == "metadata" or _is_missing(mismatch):
+        return False
+    return mismatch.message.startswith(f"expected {mismatch.expected!r} at ")
 
 
 def _mismatch_lines(mismatch: Mismatch) -> list[str]:

@@ -71,7 +71,13 @@ __all__ = [
 
 PactSource = Contract | Pact | str | PathLike[str]
 ErrorPhase = Literal[
-    "state setup", "request", "request filter", "response", "matching", "state teardown"
+    "state setup",
+    "request",
+    "request filter",
+    "response",
+    "producer",  # a message's producer: missing, raised, or returned no message
+    "matching",
+    "state teardown",
 ]
 
 
@@ -463,6 +469,7 @@ class _Run:
         passed: list[PassedInteraction] = []
         failed: list[FailedInteraction] = []
         errors: list[ErroredInteraction] = []
+        messages = [i for i in pact.interactions if not isinstance(i, Interaction)]
         for interaction in pact.interactions:
             if self.stopped:
                 break
@@ -483,6 +490,7 @@ class _Run:
                     hooks=self.hooks,
                     transport=self.transport,
                     rng=self.rng,
+                    known=messages,
                 )
             self.index += 1
             if isinstance(entry, PassedInteraction):
@@ -496,7 +504,12 @@ class _Run:
             if self.fail_fast and bad and not (entry.pending or pending):
                 self.stopped = True
         result = ContractVerificationResult(
-            tuple(passed), tuple(failed), tuple(errors), pact.provider, pact.consumer
+            tuple(passed),
+            tuple(failed),
+            tuple(errors),
+            pact.provider,
+            pact.consumer,
+            notices=self._unset_states_notice((*passed, *failed, *errors)),
         )
         outcome = result.success
         if pending:
@@ -507,6 +520,19 @@ class _Run:
                 errors=tuple(attrs.evolve(e, pending=True) for e in result.errors),
             )
         return result, outcome
+
+    def _unset_states_notice(self, entries: Sequence[InteractionResult]) -> tuple[str, ...]:
+        """Say which provider states nothing set up (as pact-reference warns); not a failure."""
+        if self.hooks.setup is not None or self.hooks.change_url:
+            return ()
+        names = [name for entry in entries for name in entry.state_names]
+        if not names:
+            return ()
+        return (
+            f"provider states not set up (no state_setup= or state_change_url= given): "
+            f"{_listing(names)}; the provider must already be in them, or pass state_setup= "
+            "or state_change_url= to set them up",
+        )
 
     def verify_interaction(self, interaction: Interaction, consumer: str) -> InteractionResult:
         started = time.perf_counter()
@@ -605,14 +631,14 @@ _MACHINERY = frozenset(
 )
 
 
-def _app_traceback(failure: BaseException) -> str:
+def _app_traceback(failure: TransportFailure) -> str:
     """The traceback of the exception an in-process app raised, from its first own frame.
 
-    The transport re-raises the app's exception as a `TransportFailure` whose
-    ``__context__`` is the original; its leading frames (pactdsl, the HTTP
-    library, the event loop) say nothing about the app, so they are cut.
+    The transport wraps the app's exception in a `TransportFailure` whose
+    ``error`` is the original; its leading frames (pactdsl, the HTTP library,
+    the event loop) say nothing about the app, so they are cut.
     """
-    raised = failure.__context__
+    raised = failure.error
     if raised is None or raised.__traceback__ is None:
         return ""
     walked = list(traceback.walk_tb(raised.__traceback__))
@@ -882,6 +908,8 @@ def verify_provider(
             interaction for each of its provider states. A mapping it returns
             feeds the pact's ``provider_state`` generators (e.g. ``{"id": 42}``
             for ``/users/${id}``). An exception makes that interaction an error.
+            With neither this nor `state_change_url`, a notice names the
+            provider states that nothing set up (the run does not fail).
         state_teardown: Same signature, called after the interaction, last
             state first.
         state_change_url: Instead of callbacks, the state-change endpoint: it
@@ -1100,7 +1128,8 @@ def _verify_units(
             if run.stopped:
                 break
             result, outcome = run.verify_pact(unit.pact, selected, pending=unit.pending)
-            outcomes.append((unit, attrs.evolve(result, notices=unit.notices()), outcome))
+            notices = (*unit.notices(), *result.notices)
+            outcomes.append((unit, attrs.evolve(result, notices=notices), outcome))
     finally:
         transport.close()
     results = [result for _, result, _ in outcomes]
