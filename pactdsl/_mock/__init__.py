@@ -7,8 +7,9 @@ with mock_provider(payment_service_contract) as mock:
 
 With ``port=None`` (the default) httpx clients are answered in-process (respx;
 no socket). With ``port=0`` or a port number a real HTTP/1.1 server listens on
-127.0.0.1, for any client. Leaving the block verifies that every served
-interaction was received and nothing unexpected arrived.
+127.0.0.1 (or `host`), for any client. ``cors=True`` answers browsers' CORS
+preflights. Leaving the block verifies that every served interaction was
+received and nothing unexpected arrived.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ class MockProvider:
         interactions: The interactions it serves and expects.
         port: None for in-process serving, else the requested port (0: any).
         host: The address a real server listens on.
+        cors: Whether CORS preflights are answered and responses allow any origin.
     """
 
     def __init__(
@@ -118,6 +120,7 @@ class MockProvider:
         fuzz: bool = False,
         host: str = "127.0.0.1",
         response_factory: ResponseFactory | None = None,
+        cors: bool = False,
     ) -> None:
         if port is not None and (
             not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535
@@ -131,6 +134,7 @@ class MockProvider:
         self.interactions = select_interactions(self.pact, interactions, given)
         self.port = port
         self.host = host
+        self.cors = cors
         self.fuzz = fuzz
         self._selection = (interactions, given)
         self._response_factory = response_factory
@@ -153,7 +157,10 @@ class MockProvider:
         """The base URL to send requests to.
 
         In-process it is a unique fake host (``http://pactdsl-mock-<n>.invalid``);
-        on a port, ``http://127.0.0.1:<port>``.
+        on a port, ``http://<host>:<port>``. A wildcard `host` (``0.0.0.0``,
+        ``::`` or ``""``, every interface) is not an address to connect to, so
+        the URL names the loopback address instead (``127.0.0.1`` or ``[::1]``);
+        other machines reach the mock by this machine's own name or address.
 
         Raises:
             RuntimeError: for ``port=0`` before `start`, when the port is not known.
@@ -196,7 +203,12 @@ class MockProvider:
                 msg = f"{self!r} is already running; stop() it first"
                 raise RuntimeError(msg)
             core = MockCore(
-                self.pact, self.interactions, "", self._factory(), in_process=self.port is None
+                self.pact,
+                self.interactions,
+                "",
+                self._factory(),
+                in_process=self.port is None,
+                cors=self.cors,
             )
             if self.port is None:
                 from pactdsl._mock import _respx
@@ -281,6 +293,7 @@ class MockProvider:
             fuzz=self.fuzz,
             host=self.host,
             response_factory=self._response_factory,
+            cors=self.cors,
         )
 
     def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
@@ -320,7 +333,12 @@ class MockProvider:
         return cast(Callable[..., T], wrapper)
 
 
+_WILDCARD_HOSTS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
+
+
 def _url_host(host: str) -> str:
+    """The host part of a URL that reaches a server listening on `host`."""
+    host = _WILDCARD_HOSTS.get(host, host)
     return f"[{host}]" if ":" in host else host
 
 
@@ -332,6 +350,7 @@ def mock_provider(
     given: str | Iterable[str] | None = None,
     fuzz: bool = False,
     host: str = "127.0.0.1",
+    cors: bool = False,
 ) -> MockProvider:
     """A mock provider for `contract`, to use with ``with``, ``async with`` or as a decorator.
 
@@ -357,7 +376,14 @@ def mock_provider(
         given: Serve and expect only interactions with these provider states.
         fuzz: Answer with random responses that still satisfy the contract
             (`pactdsl.strategies.fuzz_response_factory`), instead of the examples.
-        host: The address a real server listens on.
+        host: The address a real server listens on (port given): ``0.0.0.0``
+            serves other machines and containers too; `MockProvider.url` then
+            still says ``127.0.0.1``.
+        cors: Behave for browsers: answer CORS preflights (``OPTIONS`` with
+            ``Access-Control-Request-Method``) that match no interaction with
+            204 and the Allow-Origin/-Methods/-Headers they ask for, without
+            recording them; add ``Access-Control-Allow-Origin`` (the request's
+            ``Origin``, else ``*``) to every response. Works in-process too.
 
     Raises:
         ValueError: when `interactions` or `given` names something the
@@ -365,7 +391,7 @@ def mock_provider(
         KeyError: when `contract` is neither a registered name nor a file.
     """
     return MockProvider(
-        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host
+        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host, cors=cors
     )
 
 
@@ -377,6 +403,7 @@ def create_mock_provider(
     given: str | Iterable[str] | None = None,
     fuzz: bool = False,
     host: str = "127.0.0.1",
+    cors: bool = False,
 ) -> MockProvider:
     """A mock provider that is not started: call `start()` and `stop()` yourself.
 
@@ -384,7 +411,7 @@ def create_mock_provider(
     `stop()`; call `verify_mock_interactions` for the result.
     """
     return MockProvider(
-        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host
+        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host, cors=cors
     )
 
 

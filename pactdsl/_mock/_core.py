@@ -346,6 +346,75 @@ def _json_response(status: int, payload: Any) -> MockResponse:
     return MockResponse(status, (("Content-Type", "application/json"),), body)
 
 
+_CORS_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+_CORS_OWN_HEADERS = frozenset(
+    {
+        "access-control-allow-origin",
+        "access-control-allow-credentials",
+        "access-control-expose-headers",
+        "vary",
+    }
+)
+
+
+def _request_header(request: MockRequest, name: str) -> str | None:
+    wanted = name.lower()
+    return next((v for k, v in request.headers if k.lower() == wanted), None)
+
+
+def is_cors_preflight(request: MockRequest) -> bool:
+    """Whether `request` is a CORS preflight: OPTIONS with Access-Control-Request-Method."""
+    return (
+        request.method.upper() == "OPTIONS"
+        and _request_header(request, "Access-Control-Request-Method") is not None
+    )
+
+
+def _allowed_origin(request: MockRequest) -> list[tuple[str, str]]:
+    origin = _request_header(request, "Origin")
+    if not origin:
+        return [("Access-Control-Allow-Origin", "*")]
+    # An echoed origin (not "*") is what lets browsers send cookies and credentials.
+    return [
+        ("Access-Control-Allow-Origin", origin),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Vary", "Origin"),
+    ]
+
+
+def cors_preflight_response(request: MockRequest) -> MockResponse:
+    """The answer to a CORS preflight: every method allowed, the asked headers too."""
+    asked = _request_header(request, "Access-Control-Request-Headers")
+    headers = [
+        *_allowed_origin(request),
+        ("Access-Control-Allow-Methods", _CORS_METHODS),
+        ("Access-Control-Allow-Headers", asked if asked else "*"),
+        ("Access-Control-Max-Age", "600"),
+    ]
+    return MockResponse(204, tuple(headers))
+
+
+def with_cors_headers(response: MockResponse, request: MockRequest) -> MockResponse:
+    """`response` plus Access-Control-Allow-Origin (and Expose-Headers), unless it has them.
+
+    The interaction's own CORS headers win: a contract that specifies them is
+    answered as written.
+    """
+    names = {name.lower() for name, _ in response.headers}
+    if "access-control-allow-origin" in names:
+        return response
+    added = _allowed_origin(request)
+    exposed = sorted(
+        {name for name, _ in response.headers if name.lower() not in _CORS_OWN_HEADERS}
+    )
+    if exposed and "access-control-expose-headers" not in names:
+        # Without this, browser code can read only the "simple" response headers.
+        added.append(("Access-Control-Expose-Headers", ", ".join(exposed)))
+    if "vary" in names:
+        added = [(k, v) for k, v in added if k != "Vary"]
+    return attrs.evolve(response, headers=(*response.headers, *added))
+
+
 def _mismatch_json(mismatch: Mismatch) -> dict[str, Any]:
     return {
         "kind": mismatch.kind,
@@ -369,6 +438,8 @@ class MockCore:
         response_factory: Makes responses instead of the examples (fuzzing).
         in_process: Whether only httpx clients can reach it (respx, no socket);
             the report then says so when no request arrived.
+        cors: Answer CORS preflights that match no served interaction (204,
+            not recorded), and add Access-Control-Allow-Origin to every response.
     """
 
     def __init__(
@@ -379,10 +450,12 @@ class MockCore:
         response_factory: ResponseFactory | None = None,
         *,
         in_process: bool = False,
+        cors: bool = False,
     ) -> None:
         self.pact = pact
         self.base_url = base_url
         self.in_process = in_process
+        self.cors = cors
         self._served = [_Served(n, item) for n, item in enumerate(served)]
         self._by_route: dict[tuple[str, str], list[_Served]] = {}
         self._wild: list[_Served] = []
@@ -420,22 +493,37 @@ class MockCore:
 
         A request that matches no served interaction gets 404 with a JSON body
         listing each interaction's mismatches; one that matches several equally
-        gets 500 saying how to choose. Both are recorded as problems.
+        gets 500 saying how to choose. Both are recorded as problems. With
+        `cors`, a preflight that matches no served interaction gets the CORS
+        answer and is not recorded (it is the browser's, not the consumer's).
         """
         actual = actual_request_json(
             request.method, request.path, request.query_string, request.headers, request.body
         )
+        entry: _Served | None = None
+        problem: UnexpectedRequest | AmbiguousRequest | None = None
         try:
             matched = [e for e in self._candidates(actual) if not self._match(e, actual)]
         except MatchingError as exc:
-            return self._record(actual, None, _json_response(500, {"error": str(exc)}), None)
+            response = _json_response(500, {"error": str(exc)})
+        else:
+            if not matched and self.cors and is_cors_preflight(request):
+                return cors_preflight_response(request)
+            entry, response, problem = self._outcome(actual, request.path, matched)
+        if self.cors:
+            response = with_cors_headers(response, request)
+        return self._record(actual, entry, response, problem)
+
+    def _outcome(
+        self, actual: dict[str, Any], path: str, matched: list[_Served]
+    ) -> tuple[_Served | None, MockResponse, UnexpectedRequest | AmbiguousRequest | None]:
         if len(matched) == 1:
             entry = matched[0]
-            return self._record(actual, entry, self._respond(entry), None)
+            return entry, self._respond(entry), None
         if matched:
             problem = AmbiguousRequest(
                 actual["method"],
-                request.path,
+                path,
                 tuple((e.interaction.description, e.given) for e in matched),
             )
             ambiguous = {
@@ -444,8 +532,8 @@ class MockCore:
                     {"description": d, "given": list(g)} for d, g in problem.candidates
                 ],
             }
-            return self._record(actual, None, _json_response(500, ambiguous), problem)
-        unexpected = self._explain(actual, request.path)
+            return None, _json_response(500, ambiguous), problem
+        unexpected = self._explain(actual, path)
         payload: dict[str, Any] = {
             "error": f"No interaction matches {unexpected.method} {unexpected.path}",
             "request": actual,
@@ -460,7 +548,7 @@ class MockCore:
         }
         if unexpected.hint:
             payload["hint"] = unexpected.hint
-        return self._record(actual, None, _json_response(404, payload), unexpected)
+        return None, _json_response(404, payload), unexpected
 
     def _candidates(self, actual: dict[str, Any]) -> list[_Served]:
         exact = self._by_route.get((actual["method"], actual["path"]), [])

@@ -21,7 +21,7 @@ from pactdsl._messages import (
 )
 from pactdsl._model import Body, GeneratorsByCategory, Interaction, PactSpec, RulesByCategory
 from pactdsl._pactfile import _read
-from pactdsl._pactfile._write import body_to_json
+from pactdsl._pactfile._write import automatic_key, body_to_json
 
 if TYPE_CHECKING:
     from pactdsl._model import Pact
@@ -132,10 +132,9 @@ def message_to_json(
     if spec is PactSpec.V4:
         out["type"] = item.interaction_type
         out["pending"] = item.pending
-        if item.key is not None:
-            out["key"] = item.key
         if item.comments:
             out["comments"] = dict(item.comments)
+        out["key"] = item.key if item.key is not None else automatic_key(out)
         return out
     extras = [
         name
@@ -185,9 +184,7 @@ def _contents(
 
 
 def _common(item: Mapping[str, Any], where: str) -> dict[str, Any]:
-    key = item.get("key")
-    if key is not None:
-        key = _read._string(key, f"{where}.key")
+    key = _read.interaction_key(item, where)
     pending = item.get("pending", False)
     if not isinstance(pending, bool):
         raise _read._fail(f"{where}.pending", f"must be true or false, got {_read._show(pending)}")

@@ -31,6 +31,7 @@ from pactdsl._model import (
     infer_content_type,
     is_json_content_type,
 )
+from pactdsl._pactfile._write import automatic_key
 from pactdsl._rulepath import RulePathError, parse_rule_path
 
 __all__ = ["load_pact", "pact_from_json"]
@@ -176,15 +177,31 @@ def _interaction(raw: Any, spec: PactSpec, where: str) -> AnyInteraction:
     states = _states(item, where)
     request = _request(item.get("request"), spec, f"{where}.request")
     response = _response(item.get("response"), spec, f"{where}.response")
-    key = item.get("key")
-    if key is not None:
-        key = _string(key, f"{where}.key")
+    key = interaction_key(item, where)
     pending = item.get("pending", False)
     if not isinstance(pending, bool):
         raise _fail(f"{where}.pending", f"must be true or false, got {_show(pending)}")
     comments = item.get("comments", {})
     comments = dict(_object(comments, f"{where}.comments"))
     return Interaction(description, request, response, states, key, pending, comments)
+
+
+def interaction_key(item: Mapping[str, Any], where: str) -> str | None:
+    """An interaction's V4 ``key``, or None when absent or the automatic one.
+
+    pactdsl writes `automatic_key` where the user set no key; reading that back
+    as None keeps ``load_pact(written) == pact``. Another writer's key (e.g.
+    pact-reference's own hash) differs from it and is kept.
+    """
+    key = item.get("key")
+    if key is None:
+        return None
+    key = _string(key, f"{where}.key")
+    try:
+        automatic = automatic_key(item)
+    except (TypeError, ValueError):
+        return key  # an item JSON cannot encode was not written by pactdsl
+    return None if key == automatic else key
 
 
 def _states(item: Mapping[str, Any], where: str) -> tuple[ProviderState, ...]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +25,12 @@ from pactdsl._model import (
     infer_content_type,
 )
 
-__all__ = ["interaction_to_json", "pact_to_json"]
+__all__ = ["automatic_key", "interaction_to_json", "pact_to_json"]
+
+# What the automatic V4 ``key`` leaves out: the key itself, and the annotations
+# that do not change what is asked and answered (marking an interaction pending
+# or commenting on it keeps its key, so a broker still sees the same interaction).
+KEY_EXCLUDED_FIELDS = frozenset({"key", "pending", "comments"})
 
 _V2_MATCHERS = frozenset({"type", "regex"})
 _V2_CATEGORY_PREFIX = {"header": "$.headers", "query": "$.query"}
@@ -83,10 +90,9 @@ def interaction_to_json(
     if spec is PactSpec.V4:
         out["type"] = interaction.interaction_type
         out["pending"] = interaction.pending
-        if interaction.key is not None:
-            out["key"] = interaction.key
         if interaction.comments:
             out["comments"] = dict(interaction.comments)
+        out["key"] = interaction.key if interaction.key is not None else automatic_key(out)
     else:
         extras = [
             name
@@ -101,6 +107,22 @@ def interaction_to_json(
             msg = f"{where}: {', '.join(extras)} need Pact V4; write spec='4.0'"
             raise PactSpecError(msg)
     return out
+
+
+def automatic_key(item: Mapping[str, Any]) -> str:
+    """The V4 ``key`` pactdsl writes for an interaction whose key the user did not set.
+
+    The first 16 hex digits of the SHA-256 of the interaction's JSON as written
+    (sorted keys, no whitespace, ASCII escapes), without ``key``, ``pending``
+    and ``comments``: the same interaction always gets the same key, and a
+    reader recognises it (see `_read`).
+
+    Raises:
+        TypeError, ValueError: when `item` holds something JSON cannot encode.
+    """
+    hashed = {name: value for name, value in item.items() if name not in KEY_EXCLUDED_FIELDS}
+    text = json.dumps(hashed, sort_keys=True, separators=(",", ":"), allow_nan=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
 
 
 def _request_json(request: Request, spec: PactSpec, where: str) -> dict[str, Any]:
