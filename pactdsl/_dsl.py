@@ -35,6 +35,7 @@ from pactdsl._model import (
     Response,
 )
 from pactdsl._pactfile import write_pact_file
+from pactdsl.xml import XmlBody
 
 __all__ = [
     "AnyBuilder",
@@ -247,6 +248,8 @@ def _body(raw: Any, where: str, parts: _Parts, headers: dict[str, tuple[str, ...
             declared_binary = "application/octet-stream"
             headers["Content-Type"] = (declared_binary,)
         return Body(raw, declared_binary)
+    if isinstance(raw, XmlBody):
+        return _xml_body(raw, where, parts, headers)
     example = parts.body(raw)
     try:
         check_json_value(example, "body")
@@ -260,6 +263,25 @@ def _body(raw: Any, where: str, parts: _Parts, headers: dict[str, tuple[str, ...
             declared = "application/json"
         headers["Content-Type"] = (declared,)
     return Body(example, declared)
+
+
+def _xml_body(raw: XmlBody, where: str, parts: _Parts, headers: dict[str, tuple[str, ...]]) -> Body:
+    """An `xml.body(...)`: its example text, rules and generators; Content-Type if absent."""
+    declared = _declared_type(headers)
+    if declared is None:
+        declared = raw.content_type
+        headers["Content-Type"] = (declared,)
+    elif not declared.split(";", 1)[0].strip().lower().endswith(("/xml", "+xml")):
+        msg = (
+            f"{where}: the body is xml.body(...) but Content-Type={declared!r}; drop the "
+            "header or give an XML type (application/xml, text/xml, application/...+xml)"
+        )
+        raise ContractError(msg)
+    if raw.rules():
+        parts.rules["body"] = raw.rules()
+    if raw.generators():
+        parts.generators["body"] = raw.generators()
+    return Body(raw.example_text(), declared)
 
 
 def _declared_type(headers: Mapping[str, tuple[str, ...]]) -> str | None:

@@ -75,3 +75,19 @@ def test_version_is_available() -> None:
     assert pactdsl.__version__
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = pactdsl.nope  # type: ignore[attr-defined]
+
+
+def test_xml_module_all_is_complete_and_sorted() -> None:
+    """pactdsl.xml's __all__ is complete and sorted, and its classes say pactdsl.xml."""
+    import pactdsl.xml
+
+    test_all_is_complete_and_sorted(pactdsl.xml)
+    assert pactdsl.xml.__all__ == [
+        "XML_CONTENT_TYPE",
+        "XML_DECLARATION",
+        "XmlBody",
+        "XmlElement",
+        "body",
+        "element",
+    ]
+    assert pactdsl.xml.XmlBody.__module__ == pactdsl.xml.XmlElement.__module__ == "pactdsl.xml"
