@@ -83,3 +83,20 @@ def test_min_on_the_root_element_counts_its_children() -> None:
     assert [m.message for m in match_response(expected, _part("<list><item>x</item></list>"))] == [
         "expected at least 2 child elements at $.body.list, got 1"
     ]
+
+
+def test_missing_child_of_a_counted_element_is_reported() -> None:
+    """A child missing from an element whose group has a min rule is still a mismatch."""
+    expected = {
+        "status": 200,
+        "headers": {"Content-Type": "application/xml"},
+        "body": "<list><item><a>1</a><b>2</b></item></list>",
+        "matchingRules": {"body": {"$.list.item": {"matchers": [{"match": "type", "min": 1}]}}},
+    }
+    actual = {
+        "status": 200,
+        "headers": {"Content-Type": "application/xml"},
+        "body": "<list><item><a>1</a></item></list>",
+    }
+    mismatches = match_response(expected, actual, spec_version="3.0.0")
+    assert [m.path for m in mismatches] == ["$.body.list.item[0].b[0]"]

@@ -542,7 +542,15 @@ class RuleCursor:
     element.
     """
 
-    __slots__ = ("_children", "_ended", "_index_sensitive", "_partial", "best", "best_weight")
+    __slots__ = (
+        "_children",
+        "_ended",
+        "_index_sensitive",
+        "_partial",
+        "best",
+        "best_exact",
+        "best_weight",
+    )
 
     def __init__(self, partial: tuple[_Partial, ...], ended: tuple[_Ended, ...]) -> None:
         self._partial = partial
@@ -556,6 +564,8 @@ class RuleCursor:
                 best, best_key = rule_list, (weight, exact)
         self.best = best
         self.best_weight = best_key[0]
+        # False when the best rule is inherited from an ancestor (a cascade).
+        self.best_exact = best_key[1]
 
     @classmethod
     def at_root(cls, rules: tuple[_RuleEntry, ...]) -> RuleCursor:

@@ -226,6 +226,10 @@ class _XmlComparer:
                     self._check_count(
                         group_type, len(actual_group), path, f"{_local(tag)!r} element"
                     )
+                    if not actual_group and not child_cursor.best_exact:
+                        # An inherited type rule types the child; it does not make
+                        # the child optional.
+                        self._missing(tag, path, 0, expected_group)
                 elif parent_type.min is None and not actual_group:
                     self._missing(tag, path, 0, expected_group)
                 for index, child in enumerate(actual_group):
