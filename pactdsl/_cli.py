@@ -28,6 +28,8 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import TYPE_CHECKING, Any, NoReturn
 
+import attrs
+
 if TYPE_CHECKING:
     import click
 
@@ -227,10 +229,45 @@ def _as_cli_advice(message: str) -> str:
     )
 
 
-def _broker(db: str | None) -> Any:
+@attrs.frozen
+class _BrokerChoice:
+    """Which broker a command uses: the ``--broker-*`` flags (None: not given)."""
+
+    db: str | None = None
+    base_url: str | None = None
+    token: str | None = attrs.field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = attrs.field(default=None, repr=False)
+
+    def redact(self, text: str) -> str:
+        """`text` without the token or password given on the command line."""
+        for secret in sorted({s for s in (self.token, self.password) if s}, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
+
+
+def _broker(choice: _BrokerChoice) -> Any:
+    """The broker `choice` names; its flags override the ``PACT_BROKER_*`` variables."""
+    import os
+
     from pactdsl.broker import get_broker
 
-    return get_broker(db)
+    env = dict(os.environ)
+    if choice.base_url:
+        env["PACT_BROKER_BASE_URL"] = choice.base_url
+    if choice.token or choice.username or choice.password:
+        # Credentials given as flags replace those of the environment as a whole:
+        # a token left in the environment would otherwise win over --broker-username.
+        for name in ("PACT_BROKER_TOKEN", "PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD"):
+            env.pop(name, None)
+        for name, value in (
+            ("PACT_BROKER_TOKEN", choice.token),
+            ("PACT_BROKER_USERNAME", choice.username),
+            ("PACT_BROKER_PASSWORD", choice.password),
+        ):
+            if value:
+                env[name] = value
+    return get_broker(choice.db, env=env)
 
 
 def _load_contract_pact(target: str) -> tuple[Pact, str]:
@@ -312,13 +349,64 @@ def build_cli() -> click.Group:
     """
     import click
 
-    broker_db_option = click.option(
-        "--broker-db",
-        metavar="PATH",
-        envvar="PACTDSL_BROKER_DB",
-        help="Local broker database (default .pactdsl/broker.db; env PACTDSL_BROKER_DB). "
-        "Ignored when PACT_BROKER_BASE_URL names a Pact Broker.",
-    )
+    def broker_options(command: Any) -> Any:
+        """Add the broker flags to `command`, handed to it as one ``broker_choice``."""
+
+        @functools.wraps(command)
+        def with_broker(
+            *args: Any,
+            broker_db: str | None,
+            broker_base_url: str | None,
+            broker_token: str | None,
+            broker_username: str | None,
+            broker_password: str | None,
+            **kwargs: Any,
+        ) -> Any:
+            choice = _BrokerChoice(
+                broker_db, broker_base_url, broker_token, broker_username, broker_password
+            )
+            try:
+                return command(*args, broker_choice=choice, **kwargs)
+            except click.ClickException as exc:
+                # A last guard: no message carries a secret given as a flag.
+                redacted = choice.redact(exc.message)
+                if redacted == exc.message:
+                    raise
+                _cannot_run(redacted)
+
+        options = [
+            click.option(
+                "--broker-db",
+                metavar="PATH",
+                envvar="PACTDSL_BROKER_DB",
+                help="Local broker database (default .pactdsl/broker.db; env "
+                "PACTDSL_BROKER_DB). Ignored when a Pact Broker URL is given.",
+            ),
+            click.option(
+                "--broker-base-url",
+                metavar="URL",
+                help="The Pact Broker (or PactFlow) to use (overrides PACT_BROKER_BASE_URL); "
+                "without either, the local broker.",
+            ),
+            click.option(
+                "--broker-token",
+                metavar="TOKEN",
+                help="Bearer token for the Pact Broker (overrides PACT_BROKER_TOKEN).",
+            ),
+            click.option(
+                "--broker-username",
+                metavar="NAME",
+                help="Basic auth user (overrides PACT_BROKER_USERNAME).",
+            ),
+            click.option(
+                "--broker-password",
+                metavar="PASSWORD",
+                help="Basic auth password (overrides PACT_BROKER_PASSWORD).",
+            ),
+        ]
+        for option in reversed(options):
+            with_broker = option(with_broker)
+        return with_broker
 
     @click.group(
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -529,7 +617,7 @@ def build_cli() -> click.Group:
         is_flag=True,
         help="Exit 0 when nothing is selected to verify (by default that exits 2).",
     )
-    @broker_db_option
+    @broker_options
     def verify(
         source: str | None,
         base_url: str | None,
@@ -556,7 +644,7 @@ def build_cli() -> click.Group:
         filter_consumers: tuple[str, ...],
         fail_fast: bool,
         ignore_no_pacts_error: bool,
-        broker_db: str | None,
+        broker_choice: _BrokerChoice,
     ) -> None:
         """Verify a provider against SOURCE, or against the pacts the broker selects.
 
@@ -612,7 +700,7 @@ def build_cli() -> click.Group:
             app = _load_attr(app_target, "--app") if app_target else None
             setup = _load_attr(state_setup, "--state-setup") if state_setup else None
             teardown = _load_attr(state_teardown, "--state-teardown") if state_teardown else None
-            chosen_broker = _broker(broker_db) if (from_broker or publish) else None
+            chosen_broker = _broker(broker_choice) if (from_broker or publish) else None
             try:
                 result = verify_provider(
                     loaded,
@@ -669,7 +757,21 @@ def build_cli() -> click.Group:
         type=click.IntRange(0, 65535),
         default=0,
         show_default=True,
-        help="Port on 127.0.0.1; 0 picks a free one.",
+        help="Port to listen on; 0 picks a free one.",
+    )
+    @click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        metavar="ADDRESS",
+        help="Address to listen on; 0.0.0.0 serves other machines and containers too "
+        "(the URL printed still says 127.0.0.1).",
+    )
+    @click.option(
+        "--cors",
+        is_flag=True,
+        help="Answer browsers' CORS preflight OPTIONS requests (not recorded) and add "
+        "Access-Control-Allow-Origin to every response.",
     )
     @click.option(
         "--interaction",
@@ -685,9 +787,15 @@ def build_cli() -> click.Group:
         help="On exit, fail (1) unless every interaction was received and nothing unexpected.",
     )
     def mock(
-        source: str, port: int, interactions: tuple[str, ...], given: str | None, check: bool
+        source: str,
+        port: int,
+        host: str,
+        cors: bool,
+        interactions: tuple[str, ...],
+        given: str | None,
+        check: bool,
     ) -> None:
-        """Serve SOURCE as a stub provider on 127.0.0.1 until Ctrl-C.
+        """Serve SOURCE as a stub provider on 127.0.0.1 (or --host) until Ctrl-C.
 
         SOURCE is a pact file, MODULE:CONTRACT, or a folder of pact files for
         one provider (all are served). Clients in any language can call it; a
@@ -708,6 +816,8 @@ def build_cli() -> click.Group:
                     port=port,
                     interactions=list(interactions) or None,
                     given=given,
+                    host=host,
+                    cors=cors,
                 )
                 server.start()
             try:
@@ -735,26 +845,26 @@ def build_cli() -> click.Group:
     @click.option(
         "--tag", "tags", multiple=True, metavar="TAG", help="Tag the version; repeatable."
     )
-    @broker_db_option
+    @broker_options
     def publish_command(
         source: str,
         consumer_version: str,
         branch: str | None,
         tags: tuple[str, ...],
-        broker_db: str | None,
+        broker_choice: _BrokerChoice,
     ) -> None:
         """Publish pacts to the broker for a consumer version.
 
         SOURCE is a pact file, a folder of pact files, or MODULE[:CONTRACT].
-        The broker is the Pact Broker at PACT_BROKER_BASE_URL when set,
-        otherwise the local one (--broker-db).
+        The broker is the Pact Broker at --broker-base-url or
+        PACT_BROKER_BASE_URL when set, otherwise the local one (--broker-db).
         """
         from pactdsl.broker import publish
 
         with _errors_as_exit_2():
             loaded = _load_source(source, one=False)
             pacts = _pacts_of(loaded)
-            with _broker(broker_db) as broker:
+            with _broker(broker_choice) as broker:
                 for pact in pacts:
                     publish(pact, consumer_version, branch=branch, tags=tags, broker=broker)
                     click.echo(
@@ -779,16 +889,51 @@ def build_cli() -> click.Group:
     @click.option(
         "--to-environment",
         metavar="ENV",
-        help="With --pacticipant: check against what is deployed there "
+        help="With --pacticipant: check against what is deployed or released there "
         "(default: the latest versions).",
     )
-    @broker_db_option
+    @click.option(
+        "--retry-while-unknown",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        metavar="N",
+        help="With --pacticipant: ask again up to N times while a verification result is "
+        "missing (a provider build may still be running).",
+    )
+    @click.option(
+        "--retry-interval",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="Seconds between those attempts.",
+    )
+    @click.option(
+        "--dry-run",
+        is_flag=True,
+        envvar="PACT_BROKER_CAN_I_DEPLOY_DRY_RUN",
+        help="Print the real answer but exit 0 whatever it is "
+        "(env PACT_BROKER_CAN_I_DEPLOY_DRY_RUN=true).",
+    )
+    @click.option(
+        "--ignore",
+        "ignored",
+        multiple=True,
+        metavar="NAME",
+        help="With --pacticipant: integrations with this pacticipant do not count; repeatable.",
+    )
+    @broker_options
     def can_i_deploy_command(
         pacticipant: str | None,
         contract_target: str | None,
         version: str,
         to_environment: str | None,
-        broker_db: str | None,
+        retry_while_unknown: int,
+        retry_interval: float,
+        dry_run: bool,
+        ignored: tuple[str, ...],
+        broker_choice: _BrokerChoice,
     ) -> None:
         """Say whether VERSION can be deployed; exit 0 (yes) or 1 (no), with the reasons.
 
@@ -797,7 +942,8 @@ def build_cli() -> click.Group:
         a provider, the pacts it must honour. With --contract (the classic
         form, by contract and version), VERSION is the contract's consumer
         version: yes when the pact it published for that contract's provider
-        has a successful verification.
+        has a successful verification. With --dry-run the answer is printed
+        and the exit code is 0 either way.
         """
         from pactdsl.broker import can_i_deploy
 
@@ -805,37 +951,54 @@ def build_cli() -> click.Group:
             raise click.UsageError(
                 "give exactly one of --pacticipant NAME or --contract MODULE:NAME"
             )
-        if contract_target is not None and to_environment is not None:
-            raise click.UsageError(
-                "--to-environment needs --pacticipant: "
-                "can-i-deploy --pacticipant NAME --version V --to-environment ENV"
-            )
+        if contract_target is not None:
+            matrix_only = [
+                flag
+                for flag, given in (
+                    ("--to-environment", to_environment is not None),
+                    ("--retry-while-unknown", bool(retry_while_unknown)),
+                    ("--ignore", bool(ignored)),
+                )
+                if given
+            ]
+            if matrix_only:
+                raise click.UsageError(
+                    f"{' and '.join(matrix_only)} {'needs' if len(matrix_only) == 1 else 'need'} "
+                    "--pacticipant: can-i-deploy --pacticipant NAME --version V "
+                    "--to-environment ENV"
+                )
         if contract_target is not None:
             with _errors_as_exit_2():
                 pact, label = _load_contract_pact(contract_target)
-                with _broker(broker_db) as broker:
+                with _broker(broker_choice) as broker:
                     ok = can_i_deploy(pact, version, broker=broker)
                     report = _contract_deploy_report(pact, label, version, ok, broker)
+            if dry_run:
+                report = f"[dry-run] {report}\n  (dry run: the answer is shown, not enforced)"
             click.echo(report)
-            sys.exit(EXIT_OK if ok else EXIT_CHECK_FAILED)
+            sys.exit(EXIT_OK if ok or dry_run else EXIT_CHECK_FAILED)
         assert pacticipant is not None  # for mypy: checked just above
-        with _errors_as_exit_2(), _broker(broker_db) as broker:
+        with _errors_as_exit_2(), _broker(broker_choice) as broker:
             decision = can_i_deploy(
                 pacticipant=pacticipant,
                 version=version,
                 to_environment=to_environment,
+                retry_while_unknown=retry_while_unknown,
+                retry_interval=retry_interval,
+                dry_run=dry_run,
+                ignore=ignored,
                 broker=broker,
             )
         click.echo(decision.report())
-        sys.exit(EXIT_OK if decision.ok else EXIT_CHECK_FAILED)
+        sys.exit(EXIT_OK if decision.ok or dry_run else EXIT_CHECK_FAILED)
 
     @cli.command(name="create-environment")
     @click.argument("name", metavar="ENV")
     @click.option("--production", is_flag=True, help="Mark it a production environment.")
     @click.option("--display-name", metavar="TEXT", help="A readable name (default: ENV).")
-    @broker_db_option
+    @broker_options
     def create_environment_command(
-        name: str, production: bool, display_name: str | None, broker_db: str | None
+        name: str, production: bool, display_name: str | None, broker_choice: _BrokerChoice
     ) -> None:
         """Create the deployment environment ENV (test, production, ...).
 
@@ -844,7 +1007,7 @@ def build_cli() -> click.Group:
         """
         from pactdsl.broker import create_environment
 
-        with _errors_as_exit_2(), _broker(broker_db) as broker:
+        with _errors_as_exit_2(), _broker(broker_choice) as broker:
             create_environment(
                 name, display_name=display_name, production=production, broker=broker
             )
@@ -854,20 +1017,116 @@ def build_cli() -> click.Group:
     @click.option("--pacticipant", required=True, metavar="NAME", help="What was deployed.")
     @click.option("--version", required=True, metavar="VERSION", help="Its version.")
     @click.option("--environment", required=True, metavar="ENV", help="Where (e.g. production).")
-    @broker_db_option
+    @click.option(
+        "--application-instance",
+        metavar="NAME",
+        help="Which instance, when several run side by side in ENV.",
+    )
+    @broker_options
     def record_deployment_command(
-        pacticipant: str, version: str, environment: str, broker_db: str | None
+        pacticipant: str,
+        version: str,
+        environment: str,
+        application_instance: str | None,
+        broker_choice: _BrokerChoice,
     ) -> None:
         """Record that VERSION of PACTICIPANT is now deployed to ENV.
 
         ENV must exist (see create-environment). can-i-deploy --to-environment
-        ENV then checks against what is deployed there.
+        ENV then checks against what is deployed there. The version deployed
+        there before (to the same instance) stops counting.
         """
         from pactdsl.broker import record_deployment
 
-        with _errors_as_exit_2(), _broker(broker_db) as broker:
-            record_deployment(pacticipant, version, environment, broker=broker)
-        click.echo(f"recorded {pacticipant} {version} as deployed to {environment}")
+        with _errors_as_exit_2(), _broker(broker_choice) as broker:
+            record_deployment(
+                pacticipant,
+                version,
+                environment,
+                broker=broker,
+                application_instance=application_instance,
+            )
+        instance = f" (instance {application_instance})" if application_instance else ""
+        click.echo(f"recorded {pacticipant} {version} as deployed to {environment}{instance}")
+
+    @cli.command(name="record-release")
+    @click.option("--pacticipant", required=True, metavar="NAME", help="What was released.")
+    @click.option("--version", required=True, metavar="VERSION", help="Its version.")
+    @click.option("--environment", required=True, metavar="ENV", help="Where (e.g. production).")
+    @broker_options
+    def record_release_command(
+        pacticipant: str, version: str, environment: str, broker_choice: _BrokerChoice
+    ) -> None:
+        """Record that VERSION of PACTICIPANT is released to ENV.
+
+        For what runs in several versions at once (mobile apps, libraries):
+        a release replaces no earlier one, and can-i-deploy --to-environment
+        ENV checks against every released version as against deployed ones.
+        """
+        from pactdsl.broker import record_release
+
+        with _errors_as_exit_2(), _broker(broker_choice) as broker:
+            record_release(pacticipant, version, environment, broker)
+        click.echo(f"recorded {pacticipant} {version} as released to {environment}")
+
+    @cli.command(name="record-undeployment")
+    @click.option("--pacticipant", required=True, metavar="NAME", help="What was undeployed.")
+    @click.option("--environment", required=True, metavar="ENV", help="From where.")
+    @click.option(
+        "--application-instance",
+        metavar="NAME",
+        help="The instance it was deployed to (omit for a deployment recorded without one).",
+    )
+    @broker_options
+    def record_undeployment_command(
+        pacticipant: str,
+        environment: str,
+        application_instance: str | None,
+        broker_choice: _BrokerChoice,
+    ) -> None:
+        """Record that PACTICIPANT is no longer deployed to ENV.
+
+        can-i-deploy --to-environment ENV stops checking against the version
+        that was deployed there.
+        """
+        from pactdsl.broker import record_undeployment
+
+        with _errors_as_exit_2(), _broker(broker_choice) as broker:
+            ended = record_undeployment(
+                pacticipant, environment, broker, application_instance=application_instance
+            )
+        for deployment in ended:
+            instance = (
+                f" (instance {deployment.application_instance})"
+                if deployment.application_instance
+                else ""
+            )
+            click.echo(
+                f"recorded {pacticipant} {deployment.version} as undeployed from "
+                f"{environment}{instance}"
+            )
+
+    @cli.command(name="describe-version")
+    @click.option("--pacticipant", required=True, metavar="NAME", help="The pacticipant.")
+    @click.option("--version", metavar="VERSION", help="Its version (default: the latest).")
+    @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+    @broker_options
+    def describe_version_command(
+        pacticipant: str, version: str | None, as_json: bool, broker_choice: _BrokerChoice
+    ) -> None:
+        """Show what the broker holds about VERSION of PACTICIPANT.
+
+        Its branch, tags, published pacts, verification results, and the
+        environments it is deployed or released to.
+        """
+        from pactdsl.broker import describe_version
+
+        with _errors_as_exit_2(), _broker(broker_choice) as broker:
+            described = describe_version(pacticipant, version, broker)
+        if as_json:
+            click.echo(json.dumps(attrs.asdict(described), indent=2))
+        else:
+            click.echo(described.report())
 
     return cli
 

@@ -72,7 +72,7 @@ class ScriptedBroker:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_PUT = _serve  # noqa: N815
+            do_GET = do_POST = do_PUT = do_PATCH = _serve  # noqa: N815
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -23,10 +23,13 @@ COMMANDS = [
     "can-i-deploy",
     "create-environment",
     "demo",
+    "describe-version",
     "generate",
     "mock",
     "publish",
     "record-deployment",
+    "record-release",
+    "record-undeployment",
     "verify",
 ]
 
@@ -620,3 +623,57 @@ def test_main_without_click_names_the_extra_and_still_runs_the_demo(tmp_path: Pa
     )
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "Demo complete." in demo.stdout
+
+
+def test_mock_help_names_host_and_cors() -> None:
+    """`mock --help` offers --host (default 127.0.0.1) and --cors, and says what they do."""
+    help_text = " ".join(run("mock", "--help").output.split())
+    assert "--host ADDRESS" in help_text
+    assert "[default: 127.0.0.1]" in help_text
+    assert "--cors" in help_text
+    assert "CORS preflight" in help_text
+
+
+def test_mock_unbindable_host_exits_2(project: CliProject) -> None:
+    """`mock --host` with an address that cannot be bound exits 2 with one line naming it."""
+    result = run("mock", f"{project.module}:{project.contract}", "--host", "no-such-host.invalid")
+    assert result.exit_code == 2
+    assert "host='no-such-host.invalid'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_mock_process_host_and_cors(project: CliProject) -> None:
+    """`pactdsl mock --host 0.0.0.0 --cors` answers preflights and other loopback addresses."""
+    import http.client
+    import signal
+
+    options = ["--port", "0", "--host", "0.0.0.0", "--cors", "--interaction", "get thing"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pactdsl", "mock", f"{project.module}:{project.contract}", *options],
+        cwd=project.folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # blocks until the server listens
+    answers = []
+    try:
+        url = first.removeprefix("Mock provider listening on ").strip()
+        assert url.startswith("http://127.0.0.1:"), first
+        port = int(url.rpartition(":")[2])
+        preflight = {"Origin": "http://ui.test", "Access-Control-Request-Method": "GET"}
+        for method, headers in (("OPTIONS", preflight), ("GET", {"Origin": "http://ui.test"})):
+            # 127.0.0.2 is loopback too; only a server on 0.0.0.0 answers there.
+            connection = http.client.HTTPConnection("127.0.0.2", port, timeout=10)
+            connection.request(method, "/things/1", headers=headers)
+            answer = connection.getresponse()
+            answers.append((answer.status, answer.headers["Access-Control-Allow-Origin"]))
+            answer.read()
+            connection.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert answers == [(204, "http://ui.test"), (200, "http://ui.test")]
+    assert process.returncode == 0, err
+    assert "Stopped after 1 request(s)." in out

@@ -179,7 +179,7 @@ def test_mock_process_serves_a_folder_for_one_provider(project: CliProject) -> N
 
 
 def test_broker_commands_as_processes(project: CliProject, tmp_path: Path) -> None:
-    """publish, can-i-deploy, create-environment and record-deployment as separate processes."""
+    """Every broker command (publish ... record-undeployment) runs as a separate process."""
     db = str(tmp_path / "broker.db")
     target = f"{project.module}:{project.contract}"
     published = pactdsl(
@@ -240,6 +240,42 @@ def test_broker_commands_as_processes(project: CliProject, tmp_path: Path) -> No
     )
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert "can deploy to test" in allowed.stdout
+    released = pactdsl(
+        "record-release",
+        "--pacticipant",
+        project.provider,
+        "--version",
+        "5.0.0",
+        "--environment",
+        "test",
+        "--broker-db",
+        db,
+        cwd=project.folder,
+    )
+    assert released.returncode == 0, released.stderr
+    described = pactdsl(
+        "describe-version",
+        "--pacticipant",
+        project.provider,
+        "--version",
+        "5.0.0",
+        "--broker-db",
+        db,
+        cwd=project.folder,
+    )
+    assert described.returncode == 0, described.stderr
+    assert "5.0.0" in described.stdout
+    undeployed = pactdsl(
+        "record-undeployment",
+        "--pacticipant",
+        project.provider,
+        "--environment",
+        "test",
+        "--broker-db",
+        db,
+        cwd=project.folder,
+    )
+    assert undeployed.returncode == 0, undeployed.stderr
 
 
 def test_demo_process(tmp_path: Path) -> None:

@@ -21,6 +21,10 @@ decision = broker.can_i_deploy(pacticipant="checkout-app", version="1.0.0",
 if not decision.ok:
     print(decision)          # the verdict and the reasons
 ```
+
+Released versions (``record_release``) count in an environment like deployed
+ones; ``record_undeployment`` ends a deployment; ``describe_version`` shows
+what the broker holds about a version.
 """
 
 from __future__ import annotations
@@ -28,7 +32,10 @@ from __future__ import annotations
 # Helpers are imported under private names (or for type checking only), so the
 # module's namespace holds just its API: `dir(pactdsl.broker)` == `__all__`.
 import contextlib as _contextlib
+import time as _time
 import typing as _typing
+
+import attrs as _attrs
 
 from pactdsl._model import Pact as _Pact
 from pactdsl.broker._config import (
@@ -49,14 +56,16 @@ from pactdsl.broker._decision import (
     PactDocument,
     PactForVerification,
     PactPublication,
+    Release,
     VerificationRecord,
+    VersionDescription,
     pact_content_sha,
 )
 from pactdsl.broker._decision import as_pact_for_verification as _as_pact_for_verification
 from pactdsl.broker._local import LocalBroker
 
 if _typing.TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any
 
     from pactdsl.broker._pact_broker import PactBrokerClient
@@ -81,9 +90,12 @@ __all__ = [
     "PactDocument",
     "PactForVerification",
     "PactPublication",
+    "Release",
     "VerificationRecord",
+    "VersionDescription",
     "can_i_deploy",
     "create_environment",
+    "describe_version",
     "environments",
     "get_broker",
     "pact_content_sha",
@@ -91,6 +103,8 @@ __all__ = [
     "publish",
     "publish_verification_result",
     "record_deployment",
+    "record_release",
+    "record_undeployment",
 ]
 
 
@@ -156,8 +170,27 @@ class Broker(_typing.Protocol):
         """Record a version as deployed to an environment."""
         ...
 
+    def record_release(self, pacticipant: str, version: str, environment: str) -> Release:
+        """Record a version as released to (and supported in) an environment."""
+        ...
+
+    def record_undeployment(
+        self, pacticipant: str, environment: str, *, application_instance: str | None = None
+    ) -> list[Deployment]:
+        """Record that what a pacticipant had deployed to an environment is gone."""
+        ...
+
+    def describe_version(self, pacticipant: str, version: str | None = None) -> VersionDescription:
+        """What the broker holds about a pacticipant version (None: the latest)."""
+        ...
+
     def can_i_deploy(
-        self, pacticipant: str, version: str, to_environment: str | None = None
+        self,
+        pacticipant: str,
+        version: str,
+        to_environment: str | None = None,
+        *,
+        ignore: Sequence[str] = (),
     ) -> CanIDeployDecision:
         """Decide whether a pacticipant version can be deployed."""
         ...
@@ -361,6 +394,62 @@ def record_deployment(
         )
 
 
+def record_release(
+    pacticipant: str, version: str, environment: str, broker: Broker | None = None
+) -> Release:
+    """Record that `version` of `pacticipant` is released to `environment`.
+
+    For what runs in several versions at once (mobile apps, libraries,
+    on-premises installs): a release replaces nothing, and every released
+    version counts in can-i-deploy for that environment, as deployed ones do.
+
+    Raises:
+        BrokerLookupError: when the environment, pacticipant or version is unknown.
+    """
+    with _using(broker) as chosen:
+        return chosen.record_release(pacticipant, version, environment)
+
+
+def record_undeployment(
+    pacticipant: str,
+    environment: str,
+    broker: Broker | None = None,
+    *,
+    application_instance: str | None = None,
+) -> list[Deployment]:
+    """Record that the version of `pacticipant` deployed to `environment` is no longer there.
+
+    Without `application_instance`, the deployment recorded without one ends;
+    with it, that instance's. can-i-deploy stops counting the version there.
+
+    Returns:
+        The ended deployments (``currently_deployed`` False).
+
+    Raises:
+        BrokerLookupError: when the environment or pacticipant is unknown, or
+            nothing of it is deployed there (the message lists the instances).
+    """
+    with _using(broker) as chosen:
+        return chosen.record_undeployment(
+            pacticipant, environment, application_instance=application_instance
+        )
+
+
+def describe_version(
+    pacticipant: str, version: str | None = None, broker: Broker | None = None
+) -> VersionDescription:
+    """What the broker holds about `version` of `pacticipant` (None: its latest version).
+
+    Its branch, tags, the pacts it published, the verification results that
+    involve it, and where it is deployed or released. ``print()`` it for a report.
+
+    Raises:
+        BrokerLookupError: when the pacticipant or the version is unknown.
+    """
+    with _using(broker) as chosen:
+        return chosen.describe_version(pacticipant, version)
+
+
 @_typing.overload
 def can_i_deploy(contract_name: Any, version: str, *, broker: Broker | None = None) -> bool: ...
 
@@ -372,6 +461,11 @@ def can_i_deploy(
     *,
     pacticipant: str,
     to_environment: str | None = None,
+    retry_while_unknown: int = 0,
+    retry_interval: float = 10,
+    dry_run: bool = False,
+    ignore: Sequence[str] = (),
+    sleep: Callable[[float], None] | None = None,
     broker: Broker | None = None,
 ) -> CanIDeployDecision: ...
 
@@ -382,6 +476,11 @@ def can_i_deploy(
     *,
     pacticipant: str | None = None,
     to_environment: str | None = None,
+    retry_while_unknown: int = 0,
+    retry_interval: float = 10,
+    dry_run: bool = False,
+    ignore: Sequence[str] = (),
+    sleep: Callable[[float], None] | None = None,
     broker: Broker | None = None,
 ) -> bool | CanIDeployDecision:
     """Is it safe to deploy? Two forms.
@@ -395,8 +494,10 @@ def can_i_deploy(
     of that pacticipant version with what is currently deployed in
     `to_environment` must be verified successfully (as a consumer: its pact
     with each deployed provider version; as a provider: each deployed consumer
-    version's pact, verified by this version). Test ``decision.ok``; the
-    decision has no truth value of its own.
+    version's pact, verified by this version). Versions released there
+    (`record_release`) count as deployed ones, as the Pact Broker's
+    ``deployedOrReleased`` does. Test ``decision.ok``; the decision has no
+    truth value of its own.
 
     Args:
         contract_name: A registered contract's name, a `Contract` or a `Pact`
@@ -405,10 +506,20 @@ def can_i_deploy(
         pacticipant: The pacticipant to deploy (second form).
         to_environment: The environment to deploy to (second form; None checks
             against the latest versions).
+        retry_while_unknown: Ask again up to this many times while some
+            integration has no verification result yet (a provider build may
+            still be verifying); second form.
+        retry_interval: Seconds to wait between those attempts.
+        dry_run: Mark the decision as a dry run: ``ok`` is the real answer, and
+            its report says it is not enforced (the CLI then exits 0).
+        ignore: Pacticipants whose integrations do not count (e.g. one not
+            yet deployed anywhere).
+        sleep: The function that waits between attempts (default `time.sleep`).
         broker: The broker to ask (default: `get_broker()`).
 
     Raises:
         TypeError: when the arguments mix or miss both forms.
+        ValueError: when `retry_while_unknown` or `retry_interval` is negative.
         BrokerLookupError: when `to_environment` does not exist.
     """
     if not isinstance(version, str) or not version:
@@ -422,14 +533,34 @@ def can_i_deploy(
                 "can_i_deploy(pacticipant=..., version=..., to_environment=...)"
             )
             raise TypeError(msg)
+        if retry_while_unknown < 0 or retry_interval < 0:
+            msg = (
+                f"retry_while_unknown={retry_while_unknown!r} and "
+                f"retry_interval={retry_interval!r} must not be negative"
+            )
+            raise ValueError(msg)
+        ignored = (ignore,) if isinstance(ignore, str) else tuple(ignore)
+        wait = _time.sleep if sleep is None else sleep
         with _using(broker) as chosen:
-            return chosen.can_i_deploy(pacticipant, version, to_environment)
+            decision = chosen.can_i_deploy(pacticipant, version, to_environment, ignore=ignored)
+            attempts = 0
+            while decision.unknown and attempts < retry_while_unknown:
+                attempts += 1
+                wait(retry_interval)
+                decision = chosen.can_i_deploy(pacticipant, version, to_environment, ignore=ignored)
+        if attempts and decision.unknown:
+            decision.reasons.append(
+                f"still {decision.unknown} verification result(s) unknown after "
+                f"{attempts} retries {retry_interval:g}s apart"
+            )
+        return _attrs.evolve(decision, dry_run=True) if dry_run else decision
     if contract_name is None:
         msg = "give can_i_deploy(contract_name, version) or can_i_deploy(pacticipant=..., ...)"
         raise TypeError(msg)
-    if to_environment is not None:
+    if to_environment is not None or retry_while_unknown or dry_run or ignore:
         msg = (
-            f"to_environment={to_environment!r} needs the pacticipant form: "
+            f"to_environment={to_environment!r}, retry_while_unknown={retry_while_unknown!r}, "
+            f"dry_run={dry_run!r} and ignore={ignore!r} need the pacticipant form: "
             "can_i_deploy(pacticipant=..., version=..., to_environment=...)"
         )
         raise TypeError(msg)

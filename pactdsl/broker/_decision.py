@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,12 @@ __all__ = [
     "PactDocument",
     "PactForVerification",
     "PactPublication",
+    "Release",
     "VerificationRecord",
+    "VersionDescription",
+    "apply_ignore",
     "as_pact_for_verification",
+    "nothing_deployed_message",
     "pact_content_sha",
     "verification_reason",
 ]
@@ -101,6 +105,8 @@ class CanIDeployDecision:
         ok: True when every integration is verified successfully.
         reasons: Sentences explaining the answer; the failing rows first.
         rows: Each integration checked.
+        dry_run: True when asked as a dry run: `ok` is the real answer, but the
+            caller (the CLI) does not enforce it.
     """
 
     pacticipant: str
@@ -109,13 +115,25 @@ class CanIDeployDecision:
     ok: bool
     reasons: list[str] = attrs.field(factory=list)
     rows: tuple[MatrixRow, ...] = ()
+    dry_run: bool = False
+
+    @property
+    def unknown(self) -> int:
+        """How many integrations block the deployment only for want of a verification result.
+
+        ``can_i_deploy(..., retry_while_unknown=N)`` asks again while this is not 0.
+        """
+        return sum(1 for row in self.rows if not row.ok and row.verification is None)
 
     def report(self) -> str:
         """A short human-readable report: the verdict, then one line per reason."""
         where = f" to {self.environment}" if self.environment else ""
         verdict = "can deploy" if self.ok else "cannot deploy"
-        lines = [f"{self.pacticipant} {self.version} {verdict}{where}"]
+        prefix = "[dry-run] " if self.dry_run else ""
+        lines = [f"{prefix}{self.pacticipant} {self.version} {verdict}{where}"]
         lines.extend(f"  - {reason}" for reason in self.reasons)
+        if self.dry_run:
+            lines.append("  (dry run: the answer is shown, not enforced)")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -162,6 +180,8 @@ class VerificationRecord:
         success: Whether verification passed.
         pact_sha: The content hash of the verified pact, when known.
         url: The result's URL on a Pact Broker (None for the local broker).
+        consumer_version: The consumer version whose pact was verified, when
+            known (``describe_version`` fills it in).
     """
 
     consumer: str
@@ -170,6 +190,7 @@ class VerificationRecord:
     success: bool
     pact_sha: str | None = None
     url: str | None = None
+    consumer_version: str | None = None
 
 
 @attrs.frozen
@@ -206,6 +227,141 @@ class Deployment:
     environment: str
     application_instance: str | None = None
     currently_deployed: bool = True
+
+
+@attrs.frozen
+class Release:
+    """A pacticipant version recorded as released to an environment.
+
+    Released versions (mobile apps, libraries, on-premises products) stay
+    supported side by side until their support ends, unlike deployments,
+    where a new version replaces the one before it.
+
+    Attributes:
+        pacticipant: The pacticipant's name.
+        version: The released version.
+        environment: The environment's name.
+        currently_supported: False once its support ended.
+    """
+
+    pacticipant: str
+    version: str
+    environment: str
+    currently_supported: bool = True
+
+
+@attrs.frozen
+class VersionDescription:
+    """What a broker knows about one pacticipant version (``describe_version``).
+
+    Attributes:
+        pacticipant: The pacticipant's name.
+        version: The version number.
+        branch: Its branch, when one was recorded.
+        tags: Its tags.
+        pacts: The pacts it published as a consumer.
+        verifications: Verification results that involve it: of its pacts (as a
+            consumer) and by it (as a provider), oldest first.
+        deployments: The environments it is currently deployed to.
+        releases: The environments it is released to and supported in.
+    """
+
+    pacticipant: str
+    version: str
+    branch: str | None = None
+    tags: tuple[str, ...] = ()
+    pacts: tuple[PactPublication, ...] = ()
+    verifications: tuple[VerificationRecord, ...] = ()
+    deployments: tuple[Deployment, ...] = ()
+    releases: tuple[Release, ...] = ()
+
+    def report(self) -> str:
+        """A human-readable summary, one fact per line."""
+        lines = [f"{self.pacticipant} {self.version}"]
+        lines.append(f"  branch: {self.branch or '(none)'}")
+        lines.append(f"  tags: {', '.join(self.tags) or '(none)'}")
+        lines.append(f"  pacts published: {len(self.pacts) or 'none'}")
+        for pact in self.pacts:
+            sha = f" (sha {pact.pact_sha[:12]})" if pact.pact_sha else ""
+            lines.append(f"    - with {pact.provider}{sha}")
+        lines.append(f"  verification results: {len(self.verifications) or 'none'}")
+        for record in self.verifications:
+            outcome = "success" if record.success else "failure"
+            consumer = f"{record.consumer} {record.consumer_version or ''}".rstrip()
+            lines.append(
+                f"    - the pact of {consumer} verified by {record.provider} "
+                f"{record.provider_version}: {outcome}"
+            )
+        deployed = [
+            d.environment
+            + (f" (instance {d.application_instance})" if d.application_instance else "")
+            for d in self.deployments
+        ]
+        lines.append(f"  currently deployed to: {', '.join(deployed) or 'none'}")
+        released = [r.environment for r in self.releases]
+        lines.append(f"  released to: {', '.join(released) or 'none'}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.report()
+
+
+def apply_ignore(
+    rows: Sequence[MatrixRow], pacticipant: str, ignore: Sequence[str]
+) -> list[MatrixRow]:
+    """`rows` with each integration between `pacticipant` and an ignored one counted as fine.
+
+    An ignored row stays in the decision (its reason says it is ignored) but no
+    longer blocks the deployment, as ``--ignore`` does on the Pact Broker.
+    """
+    if not ignore:
+        return list(rows)
+    ignored = set(ignore)
+    kept = []
+    for row in rows:
+        other = row.provider if row.consumer == pacticipant else row.consumer
+        if other in ignored and not row.ok:
+            kept.append(attrs.evolve(row, ok=True, reason=f"{row.reason} (ignored: {other})"))
+        else:
+            kept.append(row)
+    return kept
+
+
+def nothing_deployed_message(
+    pacticipant: str,
+    environment: str,
+    application_instance: str | None,
+    instances: Sequence[str | None],
+) -> str:
+    """Why an undeployment found nothing to undeploy, and what to give instead.
+
+    Args:
+        pacticipant: The pacticipant to undeploy.
+        environment: The environment it was to be undeployed from.
+        application_instance: The instance asked for (None: the one without).
+        instances: The application instances it is deployed to there (None
+            for a deployment without one).
+    """
+    if not instances:
+        return (
+            f"{pacticipant} is not currently deployed to environment={environment!r}; "
+            "there is nothing to undeploy"
+        )
+    options = []
+    if None in instances:
+        options.append("omit the application instance")
+    named = sorted({i for i in instances if i})
+    if named:
+        options.append(f"give one of the application instances {named}")
+    where = (
+        f"application_instance={application_instance!r}"
+        if application_instance
+        else "without an application instance"
+    )
+    return (
+        f"{pacticipant} is not currently deployed to environment={environment!r} {where}; "
+        f"{' or '.join(options)}"
+    )
 
 
 @attrs.frozen

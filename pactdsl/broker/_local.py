@@ -3,7 +3,7 @@
 Pacticipants, versions (branch, tags), pacts stored once per content hash and
 linked to every consumer version that published them, verification results
 (which provider version verified which content, with what outcome, when),
-environments and deployments.
+environments, deployments and releases.
 
 Several processes may use one file at once: the database runs in WAL mode,
 every write is one ``BEGIN IMMEDIATE`` transaction (so a write never has to
@@ -38,13 +38,18 @@ from pactdsl.broker._decision import (
     PactDocument,
     PactForVerification,
     PactPublication,
+    Release,
     VerificationRecord,
+    VersionDescription,
+    apply_ignore,
+    nothing_deployed_message,
     verification_reason,
 )
 
 __all__ = ["LocalBroker"]
 
-_SCHEMA_VERSION = 1
+# 2 added releases; a reader of version 1 would not count them in can-i-deploy.
+_SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pacticipants (
@@ -111,7 +116,30 @@ CREATE TABLE IF NOT EXISTS deployments (
 );
 CREATE INDEX IF NOT EXISTS deployments_current
     ON deployments (environment_id, currently_deployed);
+CREATE TABLE IF NOT EXISTS releases (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    environment_id INTEGER NOT NULL REFERENCES environments(id),
+    currently_supported INTEGER NOT NULL DEFAULT 1,
+    released_at TEXT NOT NULL,
+    support_ended_at TEXT
+);
+CREATE INDEX IF NOT EXISTS releases_current
+    ON releases (environment_id, currently_supported);
 """
+
+# What counts as "in" an environment for can-i-deploy and the deployedOrReleased
+# selector: versions currently deployed there and versions released and supported.
+_DEPLOYED_VERSIONS = (
+    "(SELECT version_id, environment_id FROM deployments WHERE currently_deployed = 1)"
+)
+_RELEASED_VERSIONS = (
+    "(SELECT version_id, environment_id FROM releases WHERE currently_supported = 1)"
+)
+_LIVE_VERSIONS = (
+    "(SELECT version_id, environment_id FROM deployments WHERE currently_deployed = 1 "
+    "UNION SELECT version_id, environment_id FROM releases WHERE currently_supported = 1)"
+)
 
 _SELECTOR_KEYS = frozenset(
     {
@@ -121,6 +149,7 @@ _SELECTOR_KEYS = frozenset(
         "mainBranch",
         "tag",
         "deployed",
+        "released",
         "deployedOrReleased",
         "environment",
         "fallbackBranch",
@@ -288,6 +317,40 @@ class LocalBroker:
         msg = (
             f"environment={name!r} does not exist in the local broker (known: {known or 'none'}); "
             f"create it first with create_environment({name!r})"
+        )
+        raise BrokerLookupError(msg)
+
+    @staticmethod
+    def _known_pacticipant(conn: sqlite3.Connection, name: str) -> int:
+        found = LocalBroker._pacticipant(conn, name, create=False)
+        if found is not None:
+            return found
+        known = [r["name"] for r in conn.execute("SELECT name FROM pacticipants")]
+        msg = (
+            f"pacticipant={name!r} is unknown to the local broker "
+            f"(known: {sorted(known) or 'none'}); publish a pact or a verification "
+            "result for it first"
+        )
+        raise BrokerLookupError(msg)
+
+    @staticmethod
+    def _known_version(
+        conn: sqlite3.Connection, pacticipant: str, pacticipant_id: int, number: str
+    ) -> int:
+        found = LocalBroker._version(conn, pacticipant_id, number, create=False)
+        if found is not None:
+            return found
+        recent = [
+            r["number"]
+            for r in conn.execute(
+                "SELECT number FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 5",
+                (pacticipant_id,),
+            )
+        ]
+        msg = (
+            f"version={number!r} of {pacticipant} is unknown to the local broker "
+            f"(latest: {recent}); only versions that published pacts or verification "
+            "results are known"
         )
         raise BrokerLookupError(msg)
 
@@ -486,30 +549,8 @@ class LocalBroker:
         instance = application_instance or ""
         with self._transaction(write=True) as conn:
             environment_id = self._environment(conn, environment)
-            pacticipant_id = self._pacticipant(conn, pacticipant, create=False)
-            if pacticipant_id is None:
-                known = [r["name"] for r in conn.execute("SELECT name FROM pacticipants")]
-                msg = (
-                    f"pacticipant={pacticipant!r} is unknown to the local broker "
-                    f"(known: {sorted(known) or 'none'}); publish a pact or a verification "
-                    "result for it first"
-                )
-                raise BrokerLookupError(msg)
-            version_id = self._version(conn, pacticipant_id, version, create=False)
-            if version_id is None:
-                recent = [
-                    r["number"]
-                    for r in conn.execute(
-                        "SELECT number FROM versions WHERE pacticipant_id = ? "
-                        "ORDER BY id DESC LIMIT 5",
-                        (pacticipant_id,),
-                    )
-                ]
-                msg = (
-                    f"version={version!r} of {pacticipant} is unknown to the local broker "
-                    f"(latest: {recent}); record deployments of published or verified versions"
-                )
-                raise BrokerLookupError(msg)
+            pacticipant_id = self._known_pacticipant(conn, pacticipant)
+            version_id = self._known_version(conn, pacticipant, pacticipant_id, version)
             conn.execute(
                 "UPDATE deployments SET currently_deployed = 0, undeployed_at = ? "
                 "WHERE environment_id = ? AND application_instance = ? AND currently_deployed = 1 "
@@ -522,6 +563,163 @@ class LocalBroker:
                 (version_id, environment_id, instance, _now()),
             )
         return Deployment(pacticipant, version, environment, application_instance, True)
+
+    def record_release(self, pacticipant: str, version: str, environment: str) -> Release:
+        """Record `version` of `pacticipant` as released to (and supported in) `environment`.
+
+        Unlike a deployment, a release replaces nothing: every released version
+        stays supported, and counts in can-i-deploy, until its support ends.
+        Recording the same release twice records it once.
+
+        Raises:
+            BrokerLookupError: when the environment, pacticipant or version is unknown.
+        """
+        with self._transaction(write=True) as conn:
+            environment_id = self._environment(conn, environment)
+            pacticipant_id = self._known_pacticipant(conn, pacticipant)
+            version_id = self._known_version(conn, pacticipant, pacticipant_id, version)
+            existing = conn.execute(
+                "SELECT 1 FROM releases WHERE version_id = ? AND environment_id = ? "
+                "AND currently_supported = 1",
+                (version_id, environment_id),
+            ).fetchone()
+            if existing is None:
+                conn.execute(
+                    "INSERT INTO releases (version_id, environment_id, currently_supported, "
+                    "released_at) VALUES (?, ?, 1, ?)",
+                    (version_id, environment_id, _now()),
+                )
+        return Release(pacticipant, version, environment, True)
+
+    def record_undeployment(
+        self, pacticipant: str, environment: str, *, application_instance: str | None = None
+    ) -> list[Deployment]:
+        """Record that the version of `pacticipant` deployed to `environment` is gone from it.
+
+        As on the Pact Broker, without `application_instance` this undeploys
+        the deployment recorded without one; with it, that instance's.
+
+        Returns:
+            The deployments now ended (``currently_deployed`` False).
+
+        Raises:
+            BrokerLookupError: when the environment or pacticipant is unknown, or
+                nothing of it is currently deployed there (to that instance).
+        """
+        instance = application_instance or ""
+        with self._transaction(write=True) as conn:
+            environment_id = self._environment(conn, environment)
+            pacticipant_id = self._known_pacticipant(conn, pacticipant)
+            live = conn.execute(
+                "SELECT d.id, d.application_instance, v.number FROM deployments d "
+                "JOIN versions v ON v.id = d.version_id WHERE d.environment_id = ? "
+                "AND d.currently_deployed = 1 AND v.pacticipant_id = ? ORDER BY d.id",
+                (environment_id, pacticipant_id),
+            ).fetchall()
+            chosen = [r for r in live if r["application_instance"] == instance]
+            if not chosen:
+                instances = [r["application_instance"] or None for r in live]
+                raise BrokerLookupError(
+                    nothing_deployed_message(
+                        pacticipant, environment, application_instance, instances
+                    )
+                )
+            conn.executemany(
+                "UPDATE deployments SET currently_deployed = 0, undeployed_at = ? WHERE id = ?",
+                [(_now(), r["id"]) for r in chosen],
+            )
+        return [
+            Deployment(pacticipant, r["number"], environment, application_instance, False)
+            for r in chosen
+        ]
+
+    def describe_version(self, pacticipant: str, version: str | None = None) -> VersionDescription:
+        """What the broker holds about `version` of `pacticipant` (None: its latest version).
+
+        Raises:
+            BrokerLookupError: when the pacticipant or the version is unknown.
+        """
+        with self._transaction(write=False) as conn:
+            pacticipant_id = self._known_pacticipant(conn, pacticipant)
+            if version is None:
+                row = conn.execute(
+                    "SELECT number FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1",
+                    (pacticipant_id,),
+                ).fetchone()
+                if row is None:
+                    msg = f"pacticipant={pacticipant!r} has no versions in the local broker yet"
+                    raise BrokerLookupError(msg)
+                version = str(row["number"])
+            version_id = self._known_version(conn, pacticipant, pacticipant_id, version)
+            branch = conn.execute(
+                "SELECT branch FROM versions WHERE id = ?", (version_id,)
+            ).fetchone()["branch"]
+            tags = tuple(
+                r["name"]
+                for r in conn.execute(
+                    "SELECT name FROM tags WHERE version_id = ? ORDER BY created_at, name",
+                    (version_id,),
+                )
+            )
+            pacts = tuple(
+                PactPublication(pacticipant, r["provider"], version, r["sha"])
+                for r in conn.execute(
+                    "SELECT p.name AS provider, c.sha FROM pact_publications pub "
+                    "JOIN pacticipants p ON p.id = pub.provider_id "
+                    "JOIN pact_contents c ON c.id = pub.pact_content_id "
+                    "WHERE pub.consumer_version_id = ? ORDER BY p.name",
+                    (version_id,),
+                )
+            )
+            # Results on this version's pacts (as consumer) and by this version (as provider).
+            verifications = tuple(
+                VerificationRecord(
+                    r["consumer"],
+                    r["provider"],
+                    r["provider_version"],
+                    bool(r["success"]),
+                    r["sha"],
+                    consumer_version=r["consumer_version"],
+                )
+                for r in conn.execute(
+                    "SELECT r.id, cp.name AS consumer, cv.number AS consumer_version, "
+                    "pp.name AS provider, pv.number AS provider_version, r.success, c.sha "
+                    "FROM verification_results r JOIN pact_contents c ON c.id = r.pact_content_id "
+                    "JOIN versions pv ON pv.id = r.provider_version_id "
+                    "JOIN pacticipants pp ON pp.id = pv.pacticipant_id "
+                    "JOIN pact_publications pub ON pub.pact_content_id = c.id "
+                    "AND pub.provider_id = pp.id "
+                    "JOIN versions cv ON cv.id = pub.consumer_version_id "
+                    "JOIN pacticipants cp ON cp.id = cv.pacticipant_id "
+                    "WHERE (pub.consumer_version_id = ? OR r.provider_version_id = ?) "
+                    "ORDER BY r.id, cp.name, cv.id",
+                    (version_id, version_id),
+                )
+                # As a provider, a result counts for every consumer version that
+                # published that content; as a consumer, only for this version.
+                if r["consumer"] != pacticipant or r["consumer_version"] == version
+            )
+            deployments = tuple(
+                Deployment(pacticipant, version, r["name"], r["application_instance"] or None, True)
+                for r in conn.execute(
+                    "SELECT e.name, d.application_instance FROM deployments d "
+                    "JOIN environments e ON e.id = d.environment_id "
+                    "WHERE d.version_id = ? AND d.currently_deployed = 1 ORDER BY d.id",
+                    (version_id,),
+                )
+            )
+            releases = tuple(
+                Release(pacticipant, version, r["name"], True)
+                for r in conn.execute(
+                    "SELECT e.name FROM releases rel JOIN environments e "
+                    "ON e.id = rel.environment_id WHERE rel.version_id = ? "
+                    "AND rel.currently_supported = 1 ORDER BY rel.id",
+                    (version_id,),
+                )
+            )
+        return VersionDescription(
+            pacticipant, version, branch, tags, pacts, verifications, deployments, releases
+        )
 
     def deployed_versions(self, pacticipant: str, environment: str) -> list[Deployment]:
         """The versions of `pacticipant` currently deployed to `environment`."""
@@ -562,16 +760,23 @@ class LocalBroker:
         return row is not None
 
     def can_i_deploy(
-        self, pacticipant: str, version: str, to_environment: str | None = None
+        self,
+        pacticipant: str,
+        version: str,
+        to_environment: str | None = None,
+        *,
+        ignore: Sequence[str] = (),
     ) -> CanIDeployDecision:
         """Whether `version` of `pacticipant` can be deployed, with the Pact Broker's rules.
 
         With `to_environment`, every integration with what is currently
-        deployed there must be verified successfully: as a consumer, its pact
+        deployed or released there (the Pact Broker's ``deployedOrReleased``)
+        must be verified successfully: as a consumer, its pact
         with each deployed provider version; as a provider, each deployed
         consumer version's pact, verified by this version. Without it, each of
         its pacts must have a successful verification and it must have verified
-        the latest pact of each of its consumers.
+        the latest pact of each of its consumers. Integrations with the
+        pacticipants named in `ignore` do not block the deployment.
 
         Raises:
             BrokerLookupError: when `to_environment` does not exist.
@@ -601,7 +806,9 @@ class LocalBroker:
                     conn, pacticipant, pacticipant_id, version, version_id, environment_id
                 ),
             ]
-        return _decide(pacticipant, version, to_environment, rows)
+        return _decide(
+            pacticipant, version, to_environment, apply_ignore(rows, pacticipant, ignore)
+        )
 
     def _consumer_rows(
         self,
@@ -666,9 +873,9 @@ class LocalBroker:
                     )
                 continue
             deployed = conn.execute(
-                "SELECT v.id, v.number FROM deployments d JOIN versions v ON v.id = d.version_id "
-                "WHERE d.environment_id = ? AND d.currently_deployed = 1 "
-                "AND v.pacticipant_id = ? ORDER BY d.id",
+                f"SELECT DISTINCT v.id, v.number FROM {_LIVE_VERSIONS} d "
+                "JOIN versions v ON v.id = d.version_id "
+                "WHERE d.environment_id = ? AND v.pacticipant_id = ? ORDER BY v.id",
                 (environment_id, pact["provider_id"]),
             ).fetchall()
             if not deployed:
@@ -680,8 +887,8 @@ class LocalBroker:
                         None,
                         None,
                         True,
-                        f"no version of {provider} is currently deployed there; nothing to check "
-                        "against",
+                        f"no version of {provider} is currently deployed or released there; "
+                        "nothing to check against",
                         sha,
                     )
                 )
@@ -706,12 +913,12 @@ class LocalBroker:
         if environment_id is not None:
             # Each consumer version deployed there whose pact names this provider.
             candidates = conn.execute(
-                "SELECT cp.name AS consumer, cv.number, c.id AS content_id, c.sha "
-                "FROM deployments d JOIN versions cv ON cv.id = d.version_id "
+                "SELECT DISTINCT cp.name AS consumer, cv.number, c.id AS content_id, c.sha "
+                f"FROM {_LIVE_VERSIONS} d JOIN versions cv ON cv.id = d.version_id "
                 "JOIN pacticipants cp ON cp.id = cv.pacticipant_id "
                 "JOIN pact_publications pub ON pub.consumer_version_id = cv.id "
                 "AND pub.provider_id = ? JOIN pact_contents c ON c.id = pub.pact_content_id "
-                "WHERE d.environment_id = ? AND d.currently_deployed = 1 ORDER BY cp.name, d.id",
+                "WHERE d.environment_id = ? ORDER BY cp.name, cv.id",
                 (provider_id, environment_id),
             ).fetchall()
         else:
@@ -840,24 +1047,36 @@ class LocalBroker:
             }
             chosen = [p for p in chosen if p["version_id"] in tagged]
             words.append(f"tag {selector['tag']}")
+        released_only = bool(selector.get("released")) and not selector.get("deployed")
+        deployed_only = bool(selector.get("deployed")) and not selector.get("released")
         deployed = (
             selector.get("deployed")
+            or selector.get("released")
             or selector.get("deployedOrReleased")
             or "environment" in selector
         )
         if deployed:
+            if deployed_only:
+                source = _DEPLOYED_VERSIONS
+                how = "currently deployed to"
+            elif released_only:
+                source = _RELEASED_VERSIONS
+                how = "released to"
+            else:
+                source = _LIVE_VERSIONS
+                how = "currently deployed or released to"
             query = (
-                "SELECT d.version_id FROM deployments d JOIN environments e "
-                "ON e.id = d.environment_id WHERE d.currently_deployed = 1"
+                f"SELECT d.version_id FROM {source} d JOIN environments e "
+                "ON e.id = d.environment_id"
             )
             args: tuple[Any, ...] = ()
             if "environment" in selector:
-                query += " AND e.name = ?"
+                query += " WHERE e.name = ?"
                 args = (selector["environment"],)
             live = {r["version_id"] for r in conn.execute(query, args)}
             chosen = [p for p in chosen if p["version_id"] in live]
             where = selector.get("environment", "any environment")
-            words.append(f"currently deployed to {where}")
+            words.append(f"{how} {where}")
         # A branch or main-branch selector means the head of that branch, as
         # on the Pact Broker; deployed selectors keep every deployed version.
         latest = selector.get("latest") or (

@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import attrs
 
@@ -49,7 +49,11 @@ from pactdsl.broker._decision import (
     PactDocument,
     PactForVerification,
     PactPublication,
+    Release,
     VerificationRecord,
+    VersionDescription,
+    apply_ignore,
+    nothing_deployed_message,
     verification_reason,
 )
 
@@ -61,6 +65,7 @@ HAL_JSON = "application/hal+json"
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _TEMPLATE_VARIABLE = re.compile(r"\{([A-Za-z0-9_.%]+)\}")
 _BODY_EXCERPT = 400
+_PACT_HREF = re.compile(r"/pacts/provider/(?P<provider>[^/]+)/consumer/")
 
 
 def expand_href(href: str, variables: Mapping[str, str]) -> str:
@@ -157,10 +162,10 @@ class PactBrokerClient:
             return href
         return self.base_url + "/" + href.lstrip("/")
 
-    def _headers(self, url: str, *, has_body: bool) -> dict[str, str]:
+    def _headers(self, url: str, *, content_type: str | None) -> dict[str, str]:
         headers = {"Accept": HAL_JSON}
-        if has_body:
-            headers["Content-Type"] = "application/json"
+        if content_type:
+            headers["Content-Type"] = content_type
         # Credentials go to the broker's own origin only, never to a host a
         # link happens to point at.
         if _origin(url) == self._origin:
@@ -186,6 +191,7 @@ class PactBrokerClient:
         *,
         body: Any = None,
         params: Sequence[tuple[str, str]] | None = None,
+        content_type: str = "application/json",
     ) -> dict[str, Any]:
         """Send one request to the broker (retrying as configured); return its JSON.
 
@@ -194,6 +200,8 @@ class PactBrokerClient:
             href: An absolute URL or a path below `base_url`.
             body: A JSON-able body, or None for none.
             params: Query parameters, in order (repeats allowed).
+            content_type: The body's media type (``application/merge-patch+json``
+                for a PATCH).
 
         Raises:
             BrokerHTTPError: for an error status after the retries.
@@ -202,7 +210,7 @@ class PactBrokerClient:
         """
         url = self._url(href)
         content = None if body is None else json.dumps(body).encode("utf-8")
-        headers = self._headers(url, has_body=content is not None)
+        headers = self._headers(url, content_type=content_type if content is not None else None)
         shown = self.auth.redact(url)
         attempt = 0
         while True:
@@ -574,29 +582,9 @@ class PactBrokerClient:
         Raises:
             BrokerLookupError: when the broker offers no deployment to `environment`.
         """
-        version_href = self._index_href(
-            "pb:pacticipant-version", pacticipant=pacticipant, version=version
+        target = self._environment_action(
+            "pb:record-deployment", "deploying", pacticipant, version, environment
         )
-        resource = self.request("GET", version_href)
-        links = self._relation(resource, "pb:record-deployment", f"{pacticipant} {version}")
-        links = links if isinstance(links, list) else [links]
-        target = next(
-            (
-                link["href"]
-                for link in links
-                if isinstance(link, Mapping)
-                and link.get("name") == environment
-                and isinstance(link.get("href"), str)
-            ),
-            None,
-        )
-        if target is None:
-            names = [link.get("name") for link in links if isinstance(link, Mapping)]
-            msg = (
-                f"environment={environment!r} is not offered for deploying {pacticipant} "
-                f"{version} (offered: {names}); create it on the broker first"
-            )
-            raise BrokerLookupError(msg)
         body: dict[str, Any] = {}
         if application_instance:
             # "target" is the older name of the same field; brokers read either.
@@ -611,6 +599,271 @@ class PactBrokerClient:
             bool(answer.get("currentlyDeployed", True)),
         )
 
+    def _version_resource(self, pacticipant: str, version: str) -> dict[str, Any]:
+        href = self._index_href("pb:pacticipant-version", pacticipant=pacticipant, version=version)
+        try:
+            return self.request("GET", href)
+        except BrokerHTTPError as exc:
+            if exc.status != 404:
+                raise
+            msg = (
+                f"version={version!r} of pacticipant={pacticipant!r} is unknown to the broker "
+                f"at {self.base_url}; only versions that published pacts or verification "
+                "results are known"
+            )
+            raise BrokerLookupError(msg) from None
+
+    def _environment_action(
+        self, relation: str, doing: str, pacticipant: str, version: str, environment: str
+    ) -> str:
+        """The href of the version resource's `relation` link named `environment`."""
+        resource = self._version_resource(pacticipant, version)
+        links = self._relation(resource, relation, f"{pacticipant} {version}")
+        links = links if isinstance(links, list) else [links]
+        target = next(
+            (
+                link["href"]
+                for link in links
+                if isinstance(link, Mapping)
+                and link.get("name") == environment
+                and isinstance(link.get("href"), str)
+            ),
+            None,
+        )
+        if target is None:
+            names = [link.get("name") for link in links if isinstance(link, Mapping)]
+            msg = (
+                f"environment={environment!r} is not offered for {doing} {pacticipant} "
+                f"{version} (offered: {names}); create it on the broker first"
+            )
+            raise BrokerLookupError(msg)
+        return str(target)
+
+    def record_release(self, pacticipant: str, version: str, environment: str) -> Release:
+        """Record a release through the version resource's ``pb:record-release``.
+
+        Raises:
+            BrokerLookupError: when the version is unknown or the broker offers
+                no release to `environment`.
+        """
+        target = self._environment_action(
+            "pb:record-release", "releasing", pacticipant, version, environment
+        )
+        answer = self.request("POST", target, body={})
+        return Release(
+            pacticipant, version, environment, bool(answer.get("currentlySupported", True))
+        )
+
+    def _environment_resource(self, environment: str) -> Mapping[str, Any]:
+        answer = self.request("GET", self._index_href("pb:environments"))
+        # The list names each environment in its links (as the official client
+        # reads it) and embeds each one; either will do.
+        linked = answer.get("_links", {}).get("pb:environments", [])
+        linked = linked if isinstance(linked, list) else [linked]
+        link = next(
+            (
+                item
+                for item in linked
+                if isinstance(item, Mapping)
+                and item.get("name") == environment
+                and isinstance(item.get("href"), str)
+            ),
+            None,
+        )
+        if link is not None:
+            return self.request("GET", str(link["href"]))
+        items = [
+            item
+            for item in answer.get("_embedded", {}).get("environments", [])
+            if isinstance(item, Mapping)
+        ]
+        found = next((item for item in items if item.get("name") == environment), None)
+        if found is None:
+            names = sorted(
+                {str(item.get("name")) for item in [*items, *linked] if isinstance(item, Mapping)}
+            )
+            msg = (
+                f"environment={environment!r} does not exist on the broker (known: "
+                f"{names or 'none'}); create it first with create_environment({environment!r})"
+            )
+            raise BrokerLookupError(msg)
+        links = found.get("_links", {})
+        if "pb:currently-deployed-deployed-versions" in links:
+            return found
+        self_link = links.get("self", {}).get("href") if isinstance(links, Mapping) else None
+        if not isinstance(self_link, str):
+            msg = f"the broker's environment {environment!r} has no self link: {found!r}"
+            raise BrokerError(msg)
+        return self.request("GET", self_link)
+
+    def _currently_in(
+        self, environment: Mapping[str, Any], relation: str, key: str, pacticipant: str
+    ) -> list[Mapping[str, Any]]:
+        link = self._relation(environment, relation, f"environment {environment.get('name')!r}")
+        href = link.get("href") if isinstance(link, Mapping) else None
+        if not isinstance(href, str):
+            msg = f"the environment relation {relation!r} has no href: {link!r}"
+            raise BrokerError(msg)
+        answer = self.request("GET", href, params=[("pacticipant", pacticipant)])
+        return [
+            entity
+            for entity in answer.get("_embedded", {}).get(key, [])
+            if isinstance(entity, Mapping) and _entity_pacticipant(entity) in (pacticipant, None)
+        ]
+
+    def record_undeployment(
+        self, pacticipant: str, environment: str, *, application_instance: str | None = None
+    ) -> list[Deployment]:
+        """Mark what `pacticipant` has deployed to `environment` as no longer deployed.
+
+        Finds the environment's currently deployed versions of `pacticipant`
+        (those recorded without an application instance, or with
+        `application_instance`) and sends each ``PATCH {currentlyDeployed: false}``.
+
+        Returns:
+            The deployments now ended.
+
+        Raises:
+            BrokerLookupError: when the environment is unknown or nothing of
+                `pacticipant` is deployed there (to that instance).
+        """
+        resource = self._environment_resource(environment)
+        live = self._currently_in(
+            resource, "pb:currently-deployed-deployed-versions", "deployedVersions", pacticipant
+        )
+        chosen = [entity for entity in live if _instance(entity) == application_instance]
+        if not chosen:
+            raise BrokerLookupError(
+                nothing_deployed_message(
+                    pacticipant, environment, application_instance, [_instance(e) for e in live]
+                )
+            )
+        ended = []
+        for entity in chosen:
+            href = entity.get("_links", {}).get("self", {}).get("href")
+            if not isinstance(href, str):
+                msg = f"a deployed version of {pacticipant} has no self link: {entity!r}"
+                raise BrokerError(msg)
+            answer = self.request(
+                "PATCH",
+                href,
+                body={"currentlyDeployed": False},
+                content_type="application/merge-patch+json",
+            )
+            ended.append(
+                Deployment(
+                    pacticipant,
+                    _entity_version(answer) or _entity_version(entity) or "?",
+                    environment,
+                    application_instance,
+                    bool(answer.get("currentlyDeployed", False)),
+                )
+            )
+        return ended
+
+    def describe_version(self, pacticipant: str, version: str | None = None) -> VersionDescription:
+        """What the broker holds about `version` of `pacticipant` (None: its latest).
+
+        Reads the version resource (``pb:pacticipant-version``, or
+        ``pb:latest-version``), the matrix for its verification
+        results, and each environment's deployed and released versions.
+
+        Raises:
+            BrokerLookupError: when the pacticipant or the version is unknown.
+        """
+        if version is None:
+            href = self._index_href("pb:latest-version", pacticipant=pacticipant)
+            try:
+                resource = self.request("GET", href)
+            except BrokerHTTPError as exc:
+                if exc.status != 404:
+                    raise
+                msg = (
+                    f"pacticipant={pacticipant!r} has no versions on the broker at "
+                    f"{self.base_url}; publish a pact or a verification result first"
+                )
+                raise BrokerLookupError(msg) from None
+            number = resource.get("number")
+            if not isinstance(number, str):
+                msg = f"the latest version of {pacticipant} has no number: {resource!r}"
+                raise BrokerError(msg)
+            version = number
+        else:
+            resource = self._version_resource(pacticipant, version)
+        embedded = resource.get("_embedded", {})
+        branches = [
+            str(b["name"])
+            for b in embedded.get("branchVersions", [])
+            if isinstance(b, Mapping) and b.get("name")
+        ]
+        branch = branches[0] if branches else resource.get("branch")
+        tags = tuple(
+            str(t["name"])
+            for t in embedded.get("tags", [])
+            if isinstance(t, Mapping) and t.get("name")
+        )
+        pact_links = resource.get("_links", {}).get("pb:pact-versions", [])
+        pacts = []
+        for link in pact_links if isinstance(pact_links, list) else [pact_links]:
+            pact_href = link.get("href") if isinstance(link, Mapping) else None
+            found = _PACT_HREF.search(pact_href) if isinstance(pact_href, str) else None
+            if found is not None:
+                provider = unquote(found["provider"])
+                pacts.append(PactPublication(pacticipant, provider, version, None, url=pact_href))
+        answer = self.matrix([(pacticipant, version)], latestby=None)
+        verifications = []
+        for row in answer.get("matrix", []):
+            result = row.get("verificationResult") if isinstance(row, Mapping) else None
+            if not isinstance(result, Mapping):
+                continue
+            parsed = _matrix_row(row)
+            url = result.get("_links", {}).get("self", {}).get("href")
+            verifications.append(
+                VerificationRecord(
+                    parsed.consumer,
+                    parsed.provider,
+                    parsed.provider_version or "?",
+                    bool(result.get("success")),
+                    url=url if isinstance(url, str) else None,
+                    consumer_version=parsed.consumer_version,
+                )
+            )
+        deployments: list[Deployment] = []
+        releases: list[Release] = []
+        for environment in self.environments():
+            env_resource = self._environment_resource(environment.name)
+            for entity in self._currently_in(
+                env_resource,
+                "pb:currently-deployed-deployed-versions",
+                "deployedVersions",
+                pacticipant,
+            ):
+                if _entity_version(entity) == version:
+                    deployments.append(
+                        Deployment(pacticipant, version, environment.name, _instance(entity))
+                    )
+            links = env_resource.get("_links", {})
+            if "pb:currently-supported-released-versions" not in links:
+                continue  # a broker older than releases
+            for entity in self._currently_in(
+                env_resource,
+                "pb:currently-supported-released-versions",
+                "releasedVersions",
+                pacticipant,
+            ):
+                if _entity_version(entity) == version:
+                    releases.append(Release(pacticipant, version, environment.name))
+        return VersionDescription(
+            pacticipant,
+            version,
+            branch if isinstance(branch, str) else None,
+            tags,
+            tuple(pacts),
+            tuple(verifications),
+            tuple(deployments),
+            tuple(releases),
+        )
+
     # -- the matrix ------------------------------------------------------------------
 
     def matrix(
@@ -621,6 +874,7 @@ class PactBrokerClient:
         latest: bool = False,
         environment: str | None = None,
         tag: str | None = None,
+        ignore: Sequence[str] = (),
     ) -> dict[str, Any]:
         """Query ``/matrix`` for `selectors` (pacticipant, version or None); return its JSON."""
         params: list[tuple[str, str]] = []
@@ -628,6 +882,7 @@ class PactBrokerClient:
             params.append(("q[][pacticipant]", pacticipant))
             if version is not None:
                 params.append(("q[][version]", version))
+        params.extend(("ignore[][pacticipant]", name) for name in ignore)
         if latestby:
             params.append(("latestby", latestby))
         if latest:
@@ -639,21 +894,33 @@ class PactBrokerClient:
         return self.request("GET", "/matrix", params=params)
 
     def can_i_deploy(
-        self, pacticipant: str, version: str, to_environment: str | None = None
+        self,
+        pacticipant: str,
+        version: str,
+        to_environment: str | None = None,
+        *,
+        ignore: Sequence[str] = (),
     ) -> CanIDeployDecision:
         """Ask the matrix whether `version` of `pacticipant` can be deployed.
 
-        With `to_environment`, against what is deployed there; without, against
-        the latest version of each integrated pacticipant.
+        With `to_environment`, against what is deployed or released there;
+        without, against the latest version of each integrated pacticipant.
+        Integrations with the pacticipants in `ignore` are sent as
+        ``ignore[][pacticipant]`` and do not block the deployment.
         """
         answer = self.matrix(
             [(pacticipant, version)],
             latestby="cvp",
             latest=to_environment is None,
             environment=to_environment,
+            ignore=ignore,
         )
         summary = answer.get("summary", {})
-        rows = tuple(_matrix_row(row) for row in answer.get("matrix", []))
+        rows = tuple(
+            apply_ignore(
+                [_matrix_row(row) for row in answer.get("matrix", [])], pacticipant, ignore
+            )
+        )
         reasons = []
         if isinstance(summary.get("reason"), str):
             reasons.append(summary["reason"])
@@ -703,6 +970,24 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=_dt.UTC)
     return max(0.0, (when - _dt.datetime.now(_dt.UTC)).total_seconds())
+
+
+def _entity_version(entity: Mapping[str, Any]) -> str | None:
+    version = entity.get("_embedded", {}).get("version", {})
+    number = version.get("number") if isinstance(version, Mapping) else None
+    return str(number) if number is not None else None
+
+
+def _entity_pacticipant(entity: Mapping[str, Any]) -> str | None:
+    found = entity.get("_embedded", {}).get("pacticipant", {})
+    name = found.get("name") if isinstance(found, Mapping) else None
+    return str(name) if name is not None else None
+
+
+def _instance(entity: Mapping[str, Any]) -> str | None:
+    # "target" is the older name of applicationInstance.
+    value = entity.get("applicationInstance") or entity.get("target")
+    return str(value) if value else None
 
 
 def _environment_of(item: Mapping[str, Any]) -> Environment:
