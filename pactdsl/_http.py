@@ -33,7 +33,7 @@ import attrs
 import httpx
 
 from pactdsl._model import Body, Interaction, PactSpec, infer_content_type, is_json_content_type
-from pactdsl._pactfile._write import interaction_to_json
+from pactdsl._pactfile._write import request_json, response_json
 
 __all__ = [
     "JsonHttpClient",
@@ -179,14 +179,13 @@ def httpx_response_json(response: httpx.Response) -> dict[str, Any]:
 
 def expected_request_json(interaction: Interaction) -> dict[str, Any]:
     """The interaction's request as V4 Pact JSON, for the engine's expected side."""
-    request: dict[str, Any] = interaction_to_json(interaction, PactSpec.V4)["request"]
-    return request
+    # Only the request: no response, and no V4 key hash, on the mock's start path.
+    return request_json(interaction.request, PactSpec.V4)
 
 
 def expected_response_json(interaction: Interaction) -> dict[str, Any]:
     """The interaction's response as V4 Pact JSON, for the engine's expected side."""
-    response: dict[str, Any] = interaction_to_json(interaction, PactSpec.V4)["response"]
-    return response
+    return response_json(interaction.response, PactSpec.V4)
 
 
 def body_bytes(

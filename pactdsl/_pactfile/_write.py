@@ -25,7 +25,13 @@ from pactdsl._model import (
     infer_content_type,
 )
 
-__all__ = ["automatic_key", "interaction_to_json", "pact_to_json"]
+__all__ = [
+    "automatic_key",
+    "interaction_to_json",
+    "pact_to_json",
+    "request_json",
+    "response_json",
+]
 
 # What the automatic V4 ``key`` leaves out: the key itself, and the annotations
 # that do not change what is asked and answered (marking an interaction pending
@@ -85,8 +91,8 @@ def interaction_to_json(
             )
             raise PactSpecError(msg)
         out["providerState"] = interaction.provider_states[0].name
-    out["request"] = _request_json(interaction.request, spec, f"{where}.request")
-    out["response"] = _response_json(interaction.response, spec, f"{where}.response")
+    out["request"] = request_json(interaction.request, spec, f"{where}.request")
+    out["response"] = response_json(interaction.response, spec, f"{where}.response")
     if spec is PactSpec.V4:
         out["type"] = interaction.interaction_type
         out["pending"] = interaction.pending
@@ -125,7 +131,8 @@ def automatic_key(item: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
 
 
-def _request_json(request: Request, spec: PactSpec, where: str) -> dict[str, Any]:
+def request_json(request: Request, spec: PactSpec, where: str = "request") -> dict[str, Any]:
+    """A request as the JSON of `spec` (what `interaction_to_json` puts under "request")."""
     out: dict[str, Any] = {"method": request.method, "path": request.path}
     if request.query:
         if spec.major >= 3:
@@ -138,7 +145,8 @@ def _request_json(request: Request, spec: PactSpec, where: str) -> dict[str, Any
     return out
 
 
-def _response_json(response: Response, spec: PactSpec, where: str) -> dict[str, Any]:
+def response_json(response: Response, spec: PactSpec, where: str = "response") -> dict[str, Any]:
+    """A response as the JSON of `spec` (what `interaction_to_json` puts under "response")."""
     out: dict[str, Any] = {"status": response.status}
     _common_json(
         out,
