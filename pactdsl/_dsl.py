@@ -35,6 +35,7 @@ from pactdsl._model import (
     Response,
 )
 from pactdsl._pactfile import write_pact_file
+from pactdsl._steps import BuilderSteps
 from pactdsl.xml import XmlBody
 
 __all__ = [
@@ -67,7 +68,7 @@ def _part(**kwargs: Any) -> _Part:
 
 
 @attrs.frozen(repr=False)
-class InteractionBuilder:
+class InteractionBuilder(BuilderSteps):
     """An interaction being declared; every method returns a new builder.
 
     Builders are immutable, so a partial interaction can be shared:
@@ -87,31 +88,12 @@ class InteractionBuilder:
     comments: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
-        text = f"interaction({self.description!r})"
-        for state in self.states:
-            text += "." + _call_repr("given", state.name, **dict(state.params))
+        text = self._repr_states(f"interaction({self.description!r})")
         if self.request_part is not None:
             text += "." + _call_repr("request", **dict(self.request_part.kwargs))
         if self.response_part is not None:
             text += "." + _call_repr("responds", **dict(self.response_part.kwargs))
-        if self.is_pending:
-            text += ".pending()"
-        for comment in self.comments:
-            text += f".comment({comment!r})"
-        if self.interaction_key is not None:
-            text += f".key({self.interaction_key!r})"
-        return text
-
-    def given(
-        self, state: str, params: Mapping[str, Any] | None = None, /, **kwargs: Any
-    ) -> InteractionBuilder:
-        """Add a provider state, with parameters (may be called several times).
-
-        Parameters whose names are not Python identifiers go in `params`:
-        ``.given("user exists", {"user-id": 1})``.
-        """
-        merged = {**(params or {}), **kwargs}
-        return attrs.evolve(self, states=(*self.states, ProviderState(state, merged)))
+        return self._repr_extras(text)
 
     def request(
         self,
@@ -136,18 +118,6 @@ class InteractionBuilder:
         """The response the provider answers with; matchers may stand in any value."""
         part = _part(status=status, headers=headers, body=body)
         return attrs.evolve(self, response_part=part)
-
-    def pending(self, flag: bool = True) -> InteractionBuilder:
-        """Mark the interaction pending (V4): its failure does not fail verification."""
-        return attrs.evolve(self, is_pending=flag)
-
-    def comment(self, text: str) -> InteractionBuilder:
-        """Add a free-text comment (V4 ``comments.text``)."""
-        return attrs.evolve(self, comments=(*self.comments, text))
-
-    def key(self, key: str) -> InteractionBuilder:
-        """Set the V4 interaction ``key``."""
-        return attrs.evolve(self, interaction_key=key)
 
 
 AnyBuilder = InteractionBuilder | MessageBuilder | SyncMessageBuilder

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, Self, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -50,6 +50,7 @@ from pactdsl._model import (
     RulesByCategory,
     is_json_content_type,
 )
+from pactdsl._steps import BuilderSteps
 
 if TYPE_CHECKING:
     from pactdsl._dsl import Contract
@@ -225,57 +226,8 @@ def _content_part(
     return _ContentPart(content, tuple((metadata or {}).items()), content_type)
 
 
-class _CommonSteps:
-    """The steps both message builders share: provider states, pending, comments, key.
-
-    A builder is a frozen attrs class with these four fields; each step returns
-    a new builder of the same class.
-    """
-
-    __slots__ = ()
-
-    states: tuple[ProviderState, ...]
-    interaction_key: str | None
-    is_pending: bool
-    comments: tuple[str, ...]
-
-    def given(self, state: str, params: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self:
-        """Add a provider state, with parameters (may be called several times)."""
-        merged = {**(params or {}), **kwargs}
-        return self._evolve(states=(*self.states, ProviderState(state, merged)))
-
-    def pending(self, flag: bool = True) -> Self:
-        """Mark the message pending (V4): its failure does not fail verification."""
-        return self._evolve(is_pending=flag)
-
-    def comment(self, text: str) -> Self:
-        """Add a free-text comment (V4 ``comments.text``)."""
-        return self._evolve(comments=(*self.comments, text))
-
-    def key(self, key: str) -> Self:
-        """Set the V4 interaction ``key``."""
-        return self._evolve(interaction_key=key)
-
-    def _evolve(self, **changes: Any) -> Self:
-        # attrs' mypy plugin cannot tell that every subclass is an attrs class.
-        changed: Self = attrs.evolve(cast(Any, self), **changes)
-        return changed
-
-    def _repr_steps(self, text: str) -> str:
-        """Append the shared steps to `text`, as the calls that made them."""
-        for state in self.states:
-            text += "." + _call_repr("given", state.name, **dict(state.params))
-        if self.is_pending:
-            text += ".pending()"
-        for comment in self.comments:
-            text += f".comment({comment!r})"
-        if self.interaction_key is not None:
-            text += f".key({self.interaction_key!r})"
-        return text
-
-
 @attrs.frozen(repr=False)
-class MessageBuilder(_CommonSteps):
+class MessageBuilder(BuilderSteps):
     """An asynchronous message being declared; every method returns a new builder."""
 
     description: str
@@ -289,7 +241,7 @@ class MessageBuilder(_CommonSteps):
         text = f"message({self.description!r})"
         if self.content_part is not None:
             text += "." + self.content_part.call_repr("with_content")
-        return self._repr_steps(text)
+        return self._repr_extras(self._repr_states(text))
 
     def with_content(
         self,
@@ -336,7 +288,7 @@ class MessageBuilder(_CommonSteps):
 
 
 @attrs.frozen(repr=False)
-class SyncMessageBuilder(_CommonSteps):
+class SyncMessageBuilder(BuilderSteps):
     """A synchronous message (V4) being declared; every method returns a new builder."""
 
     description: str
@@ -353,7 +305,7 @@ class SyncMessageBuilder(_CommonSteps):
             text += "." + self.request_part.call_repr("with_request")
         for part in self.response_parts:
             text += "." + part.call_repr("with_response")
-        return self._repr_steps(text)
+        return self._repr_extras(self._repr_states(text))
 
     def with_request(
         self,
