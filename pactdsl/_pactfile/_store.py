@@ -76,7 +76,7 @@ def write_pact_file(
     target = folder / pact_file_name(pact.consumer, pact.provider)
     # Serialise before touching the disk so a contract that does not fit the
     # spec fails with no lock or file left behind.
-    pact_to_json(pact, spec, {})
+    unmerged = pact_to_json(pact, spec, {})
     with FileLock(str(_lock_path(target))):
         existing_json: Mapping[str, Any] | None = None
         merged = pact
@@ -91,7 +91,11 @@ def write_pact_file(
                 existing = pact_from_json(existing_json, origin=str(target))
                 merged = merge_pacts(existing, pact)
         created_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-        document = pact_to_json(merged, spec, _writer_metadata(created_at))
+        if merged is pact:
+            document = unmerged
+            document["metadata"].update(_writer_metadata(created_at))
+        else:
+            document = pact_to_json(merged, spec, _writer_metadata(created_at))
         if existing_json is not None and _same_except_time(existing_json, document):
             return target  # unchanged: keep the bytes (and timestamp) as they are
         _replace_atomically(target, json_dumps_canonical(document) + "\n")
