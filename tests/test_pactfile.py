@@ -244,6 +244,31 @@ def test_reads_v4_encoded_bodies() -> None:
     assert body_of({"content": '{"a": [1]}', "encoded": "JSON"}).content == {"a": [1]}
 
 
+_SUCCESS = {"combine": "AND", "matchers": [{"match": "statusCode", "status": "success"}]}
+
+
+@pytest.mark.parametrize(
+    "status_rules",
+    [_SUCCESS, {"$": _SUCCESS}, {"": _SUCCESS}, {"match": "statusCode", "status": "success"}],
+    ids=["flat", "keyed by $", "keyed by empty path", "bare matcher"],
+)
+@pytest.mark.parametrize("version", ["3.0.0", "4.0"])
+def test_reads_status_and_path_rules_flat_or_keyed(status_rules: Any, version: str) -> None:
+    """Every form pact-reference reads for `status` (and `path`) gives the same rule list."""
+    document = _base()
+    document["metadata"]["pactSpecification"]["version"] = version
+    _response(document)["matchingRules"] = {"status": status_rules}
+    path_rule = {"matchers": [{"match": "regex", "regex": "/.*"}]}
+    request = document["interactions"][0]["request"]
+    request["matchingRules"] = {"path": path_rule if "$" not in status_rules else {"$": path_rule}}
+    item = load_pact(document).interactions[0]
+    assert item.response.matching_rules["status"][""].to_json() == _SUCCESS
+    assert item.request.matching_rules["path"][""].to_json() == {
+        "combine": "AND",
+        "matchers": [{"match": "regex", "regex": "/.*"}],
+    }
+
+
 def _base() -> dict[str, Any]:
     return {
         "consumer": {"name": "c"},
@@ -393,6 +418,19 @@ MALFORMED = [
         "must be true or false",
         id="pending not a bool",
     ),
+    pytest.param(
+        _broken(
+            lambda d: _response(d)["matchingRules"].update(
+                status={
+                    "$": {"matchers": [{"match": "statusCode", "status": "success"}]},
+                    "$.x": {"matchers": [{"match": "statusCode", "status": "error"}]},
+                }
+            )
+        ),
+        "interactions[0].response.matchingRules.status",
+        "has rules under 2 paths",
+        id="status rules under two paths",
+    ),
     pytest.param([1, 2], "$", "must be an object", id="top level a list"),
 ]
 
@@ -462,3 +500,25 @@ bad = sorted(m for m in sys.modules if m.split(".")[0] in ("httpx", "respx", "ht
 assert not bad, bad
 """
     subprocess.run([sys.executable, "-c", script], check=True, cwd=tmp_path)
+
+
+def test_metadata_rules_keyed_by_root_path_read_as_names() -> None:
+    """A V4 message's metadata rule under `$.topic` is the rule of the key `topic`."""
+    document = {
+        "consumer": {"name": "c"},
+        "provider": {"name": "p"},
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "description": "order created",
+                "contents": {"content": {"id": 1}, "contentType": "application/json"},
+                "metadata": {"topic": "orders"},
+                "matchingRules": {
+                    "metadata": {"$.topic": {"matchers": [{"match": "regex", "regex": "o.*"}]}}
+                },
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
+    (item,) = load_pact(document).interactions
+    assert list(item.matching_rules["metadata"]) == ["topic"]  # type: ignore[union-attr]

@@ -126,14 +126,15 @@ def _write_pact_python_pact(folder: Path) -> Path:
     return folder / "interop-consumer-interop-provider.json"
 
 
-def _pact_python_verdict(pact_file: Path, url: str) -> bool:
+def pact_python_verdict(pact_file: Path, url: str, provider: str = "interop-provider") -> bool:
+    """pact-python's (Rust) `Verifier` verdict on `pact_file` against the provider at `url`."""
     from pact import Verifier
 
     def handler(state: str, action: str, parameters: dict[str, Any] | None) -> None:
         """Accept every state (the provider serves any item)."""
 
     verifier = (
-        Verifier("interop-provider", host="127.0.0.1")
+        Verifier(provider, host="127.0.0.1")
         .add_transport(url=url)
         .add_source(pact_file)
         .state_handler(handler, teardown=True)
@@ -160,7 +161,7 @@ def test_pact_written_by_pact_python_gets_the_same_verdict_from_both_verifiers(
     pact_file = _write_pact_python_pact(tmp_path)
     items.behaviour.mode = mode
     ours = verify_provider(pact_file, base_url=items.url, state_setup=lambda state: None)
-    theirs = _pact_python_verdict(pact_file, items.url)
+    theirs = pact_python_verdict(pact_file, items.url)
     assert ours.success is theirs is verdict
     if not verdict:
         (failed,) = ours.failed

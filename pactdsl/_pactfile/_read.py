@@ -415,7 +415,7 @@ def _rules_v3(rules: Mapping[str, Any], where: str) -> dict[str, dict[str, RuleG
         category = _CATEGORY_ALIASES.get(raw_category, raw_category)
         at = f"{where}.{raw_category}"
         if category in _SINGLE_PATH_CATEGORIES:
-            out[category] = {"": rule_group_from_json(entries, at)}
+            out[category] = {"": _whole_rule_group(entries, at)}
             continue
         groups = _object(entries, at)
         target = out.setdefault(category, {})
@@ -426,8 +426,48 @@ def _rules_v3(rules: Mapping[str, Any], where: str) -> dict[str, dict[str, RuleG
     return out
 
 
+def _whole_rule_group(entries: Any, where: str) -> RuleGroup:
+    """Rules of a category without paths (`path`, `status`), flat or keyed.
+
+    pact-reference writes `status` keyed by its root path, ``{"$": {"matchers":
+    [...]}}``, and `path` flat, ``{"matchers": [...]}``; it reads either form
+    for both (and any key that is a rule path, ``""`` included).
+    """
+    if (
+        isinstance(entries, Mapping)
+        and entries
+        and not {"matchers", "match"} & set(entries)
+        and all(isinstance(value, Mapping) for value in entries.values())
+    ):
+        if len(entries) != 1:
+            raise _fail(
+                where,
+                f"has rules under {len(entries)} paths {sorted(entries)}; a category "
+                'without paths takes one rule list, written flat or under "$"',
+            )
+        ((key, group),) = entries.items()
+        at = f"{where}['{key}']"
+        if key:
+            try:
+                parse_rule_path(key)
+            except RulePathError as exc:
+                raise _fail(at, str(exc)) from None
+        return rule_group_from_json(group, at)
+    return rule_group_from_json(entries, where)
+
+
 def _normalise_path(category: str, path: str, where: str) -> str:
-    """Body paths keep their ``$`` form; some writers omit it or write ``$.body``."""
+    """Body paths keep their ``$`` form; some writers omit it or write ``$.body``.
+
+    Metadata keys are names, as pact-reference writes them; ``$.name`` is read
+    as ``name`` (deeper paths are kept).
+    """
+    if category == "metadata" and path.startswith("$"):
+        try:
+            tokens = parse_rule_path(path)
+        except RulePathError as exc:
+            raise _fail(where, str(exc)) from None
+        return tokens[0] if len(tokens) == 1 and isinstance(tokens[0], str) else path
     if category != "body":
         return path
     if not path.startswith("$"):

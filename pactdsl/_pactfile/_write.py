@@ -208,7 +208,10 @@ def _rules_v3(rules: RulesByCategory) -> dict[str, Any]:
     for category, groups in rules.items():
         if not groups:
             continue
-        if category in _SINGLE_PATH_CATEGORIES:
+        if category == "status":
+            # pact-reference's form: the status rules keyed by the root path.
+            out[category] = {"$": next(iter(groups.values())).to_json()}
+        elif category == "path":
             out[category] = next(iter(groups.values())).to_json()
         else:
             out[category] = {path: group.to_json() for path, group in groups.items()}

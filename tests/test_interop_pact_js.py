@@ -1,0 +1,103 @@
+"""Interop with pact-js: pacts in the shape pact-js 17 writes load, mock and verify.
+
+The pacts under ``tests/pact_js/`` were written by hand in the shape pact-js
+(through pact-reference) writes; each is loaded, served by both mocks and
+verified against a real provider, with pact-python's `Verifier` (the same Rust
+core as pact-js's) giving the same verdict.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pactdsl import PactSpec, load_pact, mock_provider
+from pactdsl._pactfile._write import pact_to_json
+from pactdsl._verify import format_verification_report, verify_provider
+from tests.test_verify import PaymentsBehaviour, RunningProvider
+from tests.test_verify_interop import pact_python_verdict
+
+PACTS = Path(__file__).parent / "pact_js"
+STATUS_PACT = PACTS / "orders-web-orders-api-status.json"
+
+Route = tuple[int, list[tuple[str, str]], bytes]
+
+
+class RoutesBehaviour(PaymentsBehaviour):
+    """A provider answering each path from a table; POSTs (state changes) get 200."""
+
+    def __init__(self, routes: dict[str, Route]) -> None:
+        super().__init__()
+        self.routes = routes
+
+    def answer(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Serve the route of `target`, 404 for any other path."""
+        if method == "POST":
+            return 200, [], b""
+        return self.routes.get(target, (404, [], b""))
+
+
+@pytest.fixture
+def provider() -> Iterator[RunningProvider]:
+    """A route-table provider on 127.0.0.1 (port 0); tests fill its routes."""
+    running = RunningProvider(RoutesBehaviour({}))
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def _json(status: int, value: object) -> Route:
+    return status, [("Content-Type", "application/json")], json.dumps(value).encode()
+
+
+def test_keyed_status_rules_load_as_the_flat_form() -> None:
+    """`{"status": {"$": ...}}` and the flat `path` rules read as one rule list each."""
+    (item,) = load_pact(STATUS_PACT).interactions
+    assert repr(item.response.matching_rules["status"]) == (
+        "{'': RuleGroup(matchers=(status_code('success'),), combine='AND')}"
+    )
+    assert repr(item.request.matching_rules["path"]) == (
+        "{'': RuleGroup(matchers=(regex('^/orders/\\\\d+$'),), combine='AND')}"
+    )
+
+
+def test_keyed_status_rules_are_written_back_as_pact_reference_writes_them() -> None:
+    """V4 output keys `status` rules under `$` and writes `path` rules flat."""
+    written = pact_to_json(load_pact(STATUS_PACT), PactSpec.V4, {})
+    rules = written["interactions"][0]["response"]["matchingRules"]
+    original = json.loads(STATUS_PACT.read_text("utf-8"))["interactions"][0]
+    assert rules["status"] == original["response"]["matchingRules"]["status"]
+    request_rules = written["interactions"][0]["request"]["matchingRules"]
+    assert request_rules["path"] == original["request"]["matchingRules"]["path"]
+
+
+@pytest.mark.parametrize("port", [None, 0], ids=["in-process", "port"])
+def test_keyed_status_pact_is_served_by_both_mocks(port: int | None) -> None:
+    """Both mocks serve the pact-js pact's example response for a matching request."""
+    with mock_provider(STATUS_PACT, port) as mock, httpx.Client() as client:
+        reply = client.get(f"{mock.url}/orders/17", headers={"Accept": "application/json"})
+    assert reply.status_code == 200
+    assert reply.json() == {"id": 17, "state": "open"}
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize(("status", "verdict"), [(201, True), (404, False)])
+def test_keyed_status_rule_gets_the_verdict_of_pact_python(
+    provider: RunningProvider, status: int, verdict: bool
+) -> None:
+    """A 201 passes the success class in both verifiers; a 404 fails both, at the status."""
+    provider.behaviour.routes["/orders/17"] = _json(status, {"id": 17, "state": "open"})
+    ours = verify_provider(STATUS_PACT, base_url=provider.url, state_setup=lambda state: None)
+    theirs = pact_python_verdict(STATUS_PACT, provider.url, "orders-api")
+    assert ours.success is theirs is verdict, format_verification_report(ours)
+    if not verdict:
+        (failed,) = ours.failed
+        assert [m.path for m in failed.mismatches] == ["$.status"]
