@@ -206,15 +206,15 @@ def _match_content(
         try:
             actual = json.loads(actual)
         except ValueError:
-            return [
-                Mismatch(
-                    "body_type",
-                    "$.body",
-                    expected,
-                    actual,
-                    f"expected a JSON body, got text that is not JSON: {describe_value(actual)}",
+            message = f"expected a JSON body, got text that is not JSON: {describe_value(actual)}"
+            if actual_content_type and body_kind(actual_content_type) != "json":
+                # Say what the request declared (pact-reference: "Expected a body of
+                # 'application/json' but the actual content type was 'application/xml'").
+                message = (
+                    f"expected a body of content type {declared!r}, got one of content type "
+                    f"{actual_content_type!r}: {describe_value(actual)}"
                 )
-            ]
+            return [Mismatch("body_type", "$.body", expected, actual, message)]
     if kind == "json":
         comparer = JsonComparer("$.body", allow_unexpected_keys=allow_unexpected_keys)
         comparer.compare(expected, actual, (), cursor)
