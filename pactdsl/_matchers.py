@@ -16,19 +16,29 @@ pact file stores.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import regex
 
 from pactdsl._errors import InvalidMatcher
 from pactdsl._regex import REGEX_TIMEOUT_SECONDS, compile_cached, fullmatch_within_limit
+from pactdsl._rule import (
+    FORMAT_WHEN_ABSENT,
+    Combine,
+    MatcherName,
+    Rule,
+    RuleError,
+    RuleVariant,
+    parse_rule,
+    parse_rule_group,
+    rule_group_json,
+)
 from pactdsl._rulepath import rule_path_child
 
 if TYPE_CHECKING:
@@ -59,25 +69,6 @@ class Unset(enum.Enum):
 UNSET = Unset.UNSET
 """A matcher in rule form has no example; so does a factory call that gave none."""
 
-Combine: TypeAlias = Literal["AND", "OR"]
-
-SEMVER_PATTERN = (
-    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
-    r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
-)
-"""The semver.org regular expression for SemVer 2.0 versions (without anchors)."""
-
-STATUS_CLASSES: Mapping[str, tuple[range, ...]] = {
-    "info": (range(100, 200),),
-    "success": (range(200, 300),),
-    "redirect": (range(300, 400),),
-    "clientError": (range(400, 500),),
-    "serverError": (range(500, 600),),
-    "nonError": (range(100, 400),),
-    "error": (range(400, 600),),
-}
 _STATUS_DEFAULT_EXAMPLE = {
     "info": 100,
     "success": 200,
@@ -160,23 +151,28 @@ class RuleGroup:
     matchers: tuple[Matcher, ...]
     combine: Combine = "AND"
 
+    def parsed(self) -> tuple[tuple[Rule, ...], Combine]:
+        """The group in the one rule model: its rules and how they combine."""
+        return tuple(m.rule() for m in self.matchers), self.combine
+
     def to_json(self) -> dict[str, Any]:
         """The V3/V4 shape: ``{"combine": ..., "matchers": [...]}``."""
-        return {
-            "combine": self.combine,
-            "matchers": [m.to_rule() for m in self.matchers],
-        }
+        return rule_group_json(*self.parsed())
 
 
 @attrs.frozen(repr=False)
 class Matcher:
     """Base class of every matcher; see `pactdsl.match` for the factories."""
 
-    pact_type: ClassVar[str] = ""
+    pact_type: ClassVar[MatcherName]
+
+    def rule(self) -> Rule:
+        """This matcher's rule in the one rule model (what a pact file holds, typed)."""
+        return Rule(self.pact_type)
 
     def to_rule(self) -> dict[str, Any]:
         """The rule dict a pact file holds for this matcher (V3/V4 form)."""
-        return {"match": self.pact_type}
+        return self.rule().to_json()
 
     def example_value(self) -> Any:
         """The plain JSON example, with nested matchers resolved to their examples."""
@@ -192,7 +188,7 @@ class Matcher:
 
     def rule_group(self) -> RuleGroup:
         """The rules this matcher puts at its own path, in rule form."""
-        return RuleGroup((matcher_from_rule(self.to_rule(), "matcher"),))
+        return RuleGroup((matcher_from_parsed(self.rule(), "matcher"),))
 
     def generator(self) -> Generator | None:
         """A generator this matcher implies at its path, if any."""
@@ -249,7 +245,7 @@ def _check_min_max(min: int | None, max: int | None, where: str) -> None:
 
 @attrs.frozen(repr=False)
 class _TypeMatcher(Matcher):
-    pact_type: ClassVar[str] = "type"
+    pact_type: ClassVar[MatcherName] = "type"
     example: Any = UNSET
     min: int | None = None
     max: int | None = None
@@ -262,13 +258,8 @@ class _TypeMatcher(Matcher):
             max=UNSET if self.max is None else self.max,
         )
 
-    def to_rule(self) -> dict[str, Any]:
-        rule: dict[str, Any] = {"match": "type"}
-        if self.min is not None:
-            rule["min"] = self.min
-        if self.max is not None:
-            rule["max"] = self.max
-        return rule
+    def rule(self) -> Rule:
+        return Rule("type", min=self.min, max=self.max)
 
     def example_value(self) -> Any:
         return _example_of(self.example)
@@ -279,7 +270,7 @@ class _TypeMatcher(Matcher):
 
 @attrs.frozen(repr=False)
 class _EachLike(Matcher):
-    pact_type: ClassVar[str] = "type"
+    pact_type: ClassVar[MatcherName] = "type"
     template: Any
     min: int = 1
     max: int | None = None
@@ -292,11 +283,8 @@ class _EachLike(Matcher):
             max=UNSET if self.max is None else self.max,
         )
 
-    def to_rule(self) -> dict[str, Any]:
-        rule: dict[str, Any] = {"match": "type", "min": self.min}
-        if self.max is not None:
-            rule["max"] = self.max
-        return rule
+    def rule(self) -> Rule:
+        return Rule("type", min=self.min, max=self.max)
 
     def example_value(self) -> Any:
         count = max(self.min, 1)
@@ -310,15 +298,15 @@ class _EachLike(Matcher):
 
 @attrs.frozen(repr=False)
 class _Regex(Matcher):
-    pact_type: ClassVar[str] = "regex"
+    pact_type: ClassVar[MatcherName] = "regex"
     pattern: str
     example: Any = UNSET
 
     def __repr__(self) -> str:
         return _call_repr("regex", self.pattern, self.example)
 
-    def to_rule(self) -> dict[str, Any]:
-        return {"match": "regex", "regex": self.pattern}
+    def rule(self) -> Rule:
+        return Rule("regex", regex=self.pattern)
 
     def example_value(self) -> Any:
         return self.example
@@ -340,31 +328,31 @@ class _Simple(Matcher):
 
 @attrs.frozen(repr=False)
 class _Integer(_Simple):
-    pact_type: ClassVar[str] = "integer"
+    pact_type: ClassVar[MatcherName] = "integer"
     factory_name: ClassVar[str] = "integer"
 
 
 @attrs.frozen(repr=False)
 class _Decimal(_Simple):
-    pact_type: ClassVar[str] = "decimal"
+    pact_type: ClassVar[MatcherName] = "decimal"
     factory_name: ClassVar[str] = "decimal"
 
 
 @attrs.frozen(repr=False)
 class _Number(_Simple):
-    pact_type: ClassVar[str] = "number"
+    pact_type: ClassVar[MatcherName] = "number"
     factory_name: ClassVar[str] = "number"
 
 
 @attrs.frozen(repr=False)
 class _Boolean(_Simple):
-    pact_type: ClassVar[str] = "boolean"
+    pact_type: ClassVar[MatcherName] = "boolean"
     factory_name: ClassVar[str] = "boolean"
 
 
 @attrs.frozen(repr=False)
 class _Null(_Simple):
-    pact_type: ClassVar[str] = "null"
+    pact_type: ClassVar[MatcherName] = "null"
     factory_name: ClassVar[str] = "null"
 
     def __repr__(self) -> str:
@@ -373,13 +361,13 @@ class _Null(_Simple):
 
 @attrs.frozen(repr=False)
 class _Equality(_Simple):
-    pact_type: ClassVar[str] = "equality"
+    pact_type: ClassVar[MatcherName] = "equality"
     factory_name: ClassVar[str] = "equality"
 
 
 @attrs.frozen(repr=False)
 class _Values(_Simple):
-    pact_type: ClassVar[str] = "values"
+    pact_type: ClassVar[MatcherName] = "values"
     factory_name: ClassVar[str] = "values"
 
     def nested(self) -> Iterator[tuple[str | int | None, Any]]:
@@ -388,13 +376,13 @@ class _Values(_Simple):
 
 @attrs.frozen(repr=False)
 class _Semver(_Simple):
-    pact_type: ClassVar[str] = "semver"
+    pact_type: ClassVar[MatcherName] = "semver"
     factory_name: ClassVar[str] = "semver"
 
 
 @attrs.frozen(repr=False)
 class _NotEmpty(_Simple):
-    pact_type: ClassVar[str] = "notEmpty"
+    pact_type: ClassVar[MatcherName] = "notEmpty"
     factory_name: ClassVar[str] = "not_empty"
 
     def nested(self) -> Iterator[tuple[str | int | None, Any]]:
@@ -410,8 +398,8 @@ class _DateLike(Matcher):
     def __repr__(self) -> str:
         return _call_repr(self.factory_name, self.format, self.example)
 
-    def to_rule(self) -> dict[str, Any]:
-        return {"match": self.pact_type, "format": self.format}
+    def rule(self) -> Rule:
+        return Rule(self.pact_type, format=self.format)
 
     def example_value(self) -> Any:
         return self.example
@@ -419,25 +407,25 @@ class _DateLike(Matcher):
 
 @attrs.frozen(repr=False)
 class _Date(_DateLike):
-    pact_type: ClassVar[str] = "date"
+    pact_type: ClassVar[MatcherName] = "date"
     factory_name: ClassVar[str] = "date"
 
 
 @attrs.frozen(repr=False)
 class _Time(_DateLike):
-    pact_type: ClassVar[str] = "time"
+    pact_type: ClassVar[MatcherName] = "time"
     factory_name: ClassVar[str] = "time"
 
 
 @attrs.frozen(repr=False)
 class _DateTime(_DateLike):
-    pact_type: ClassVar[str] = "datetime"
+    pact_type: ClassVar[MatcherName] = "datetime"
     factory_name: ClassVar[str] = "datetime"
 
 
 @attrs.frozen(repr=False)
 class _Includes(Matcher):
-    pact_type: ClassVar[str] = "include"
+    pact_type: ClassVar[MatcherName] = "include"
     value: str
     example: Any = UNSET
 
@@ -445,8 +433,8 @@ class _Includes(Matcher):
         example = UNSET if self.example == self.value else self.example
         return _call_repr("includes", self.value, example)
 
-    def to_rule(self) -> dict[str, Any]:
-        return {"match": "include", "value": self.value}
+    def rule(self) -> Rule:
+        return Rule("include", value=self.value)
 
     def example_value(self) -> Any:
         return self.value if self.example is UNSET else self.example
@@ -454,15 +442,15 @@ class _Includes(Matcher):
 
 @attrs.frozen(repr=False)
 class _ContentType(Matcher):
-    pact_type: ClassVar[str] = "contentType"
+    pact_type: ClassVar[MatcherName] = "contentType"
     content_type: str
     example: Any = UNSET
 
     def __repr__(self) -> str:
         return _call_repr("content_type", self.content_type, self.example)
 
-    def to_rule(self) -> dict[str, Any]:
-        return {"match": "contentType", "value": self.content_type}
+    def rule(self) -> Rule:
+        return Rule("contentType", value=self.content_type)
 
     def example_value(self) -> Any:
         return self.example
@@ -470,7 +458,7 @@ class _ContentType(Matcher):
 
 @attrs.frozen(repr=False)
 class _StatusCode(Matcher):
-    pact_type: ClassVar[str] = "statusCode"
+    pact_type: ClassVar[MatcherName] = "statusCode"
     status: str | tuple[int, ...]
     example: Any = UNSET
 
@@ -478,9 +466,8 @@ class _StatusCode(Matcher):
         status = list(self.status) if isinstance(self.status, tuple) else self.status
         return _call_repr("status_code", status, self.example)
 
-    def to_rule(self) -> dict[str, Any]:
-        status = list(self.status) if isinstance(self.status, tuple) else self.status
-        return {"match": "statusCode", "status": status}
+    def rule(self) -> Rule:
+        return Rule("statusCode", status=self.status)
 
     def example_value(self) -> Any:
         return self.example
@@ -494,20 +481,22 @@ class Variant:
     rules: Mapping[str, RuleGroup]
     generators: Mapping[str, Generator] = attrs.field(factory=dict)
 
+    def rule_variant(self) -> RuleVariant:
+        """This variant in the one rule model."""
+        return RuleVariant(
+            self.index,
+            {path: group.parsed() for path, group in self.rules.items()},
+            {path: gen.to_json() for path, gen in self.generators.items()},
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The V4 variant object."""
-        out: dict[str, Any] = {
-            "index": self.index,
-            "rules": {path: group.to_json() for path, group in self.rules.items()},
-        }
-        if self.generators:
-            out["generators"] = {p: g.to_json() for p, g in self.generators.items()}
-        return out
+        return self.rule_variant().to_json()
 
 
 @attrs.frozen(repr=False)
 class _ArrayContains(Matcher):
-    pact_type: ClassVar[str] = "arrayContains"
+    pact_type: ClassVar[MatcherName] = "arrayContains"
     variants: tuple[Variant, ...]
     examples: Any = UNSET  # the variants' templates in DSL form
 
@@ -516,8 +505,8 @@ class _ArrayContains(Matcher):
             return f"array_contains(<{len(self.variants)} variants>)"
         return _call_repr("array_contains", *self.examples)
 
-    def to_rule(self) -> dict[str, Any]:
-        return {"match": "arrayContains", "variants": [v.to_json() for v in self.variants]}
+    def rule(self) -> Rule:
+        return Rule("arrayContains", variants=tuple(v.rule_variant() for v in self.variants))
 
     def example_value(self) -> Any:
         if self.examples is UNSET:
@@ -534,14 +523,9 @@ class _EachKeyOrValue(Matcher):
     def __repr__(self) -> str:
         return _call_repr(self.factory_name, self.example, *self.rules)
 
-    def to_rule(self) -> dict[str, Any]:
-        rule: dict[str, Any] = {
-            "match": self.pact_type,
-            "rules": [m.to_rule() for m in self.rules],
-        }
-        if self.example is not UNSET:
-            rule["value"] = _example_of(self.example)
-        return rule
+    def rule(self) -> Rule:
+        value = None if self.example is UNSET else _example_of(self.example)
+        return Rule(self.pact_type, rules=tuple(m.rule() for m in self.rules), value=value)
 
     def example_value(self) -> Any:
         return _example_of(self.example)
@@ -549,13 +533,13 @@ class _EachKeyOrValue(Matcher):
 
 @attrs.frozen(repr=False)
 class _EachKey(_EachKeyOrValue):
-    pact_type: ClassVar[str] = "eachKey"
+    pact_type: ClassVar[MatcherName] = "eachKey"
     factory_name: ClassVar[str] = "each_key"
 
 
 @attrs.frozen(repr=False)
 class _EachValue(_EachKeyOrValue):
-    pact_type: ClassVar[str] = "eachValue"
+    pact_type: ClassVar[MatcherName] = "eachValue"
     factory_name: ClassVar[str] = "each_value"
 
 
@@ -568,7 +552,7 @@ class _Combined(Matcher):
     def __repr__(self) -> str:
         return "(" + f" {self.operator} ".join(map(repr, self.matchers)) + ")"
 
-    def to_rule(self) -> dict[str, Any]:
+    def rule(self) -> Rule:
         msg = f"{self!r} is a combination; use rule_group() to serialise it"
         raise TypeError(msg)
 
@@ -596,229 +580,97 @@ class _AnyOf(_Combined):
 
 
 # --------------------------------------------------------------------------
-# Parsing rule dicts back into matchers (rule form).
+# Matchers in rule form, built from the one rule model.
 
 
-def _number_field(rule: Mapping[str, Any], name: str, where: str) -> int | None:
-    """Read `min`/`max`, which some writers store as numeric strings ("1")."""
-    value = rule.get(name)
-    if value is None:
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, float) and value.is_integer() and value >= 0:
-        return int(value)
-    msg = f"{where}: {name}={value!r} must be a whole number >= 0"
-    raise InvalidMatcher(msg)
-
-
-def _string_field(rule: Mapping[str, Any], name: str, where: str) -> str:
-    value = rule.get(name)
-    if not isinstance(value, str):
-        msg = f"{where}: the '{rule.get('match')}' rule needs a string '{name}', got {value!r}"
-        raise InvalidMatcher(msg)
-    return value
-
-
-def _parse_type(rule: Mapping[str, Any], where: str) -> Matcher:
-    low = _number_field(rule, "min", where)
-    high = _number_field(rule, "max", where)
-    _check_min_max(low, high, where)
-    return _TypeMatcher(UNSET, low, high)
-
-
-def _parse_regex(rule: Mapping[str, Any], where: str) -> Matcher:
-    pattern = _string_field(rule, "regex", where)
-    compile_regex(pattern, where)
-    return _Regex(pattern)
-
-
-def _parse_date_like(cls: type[_DateLike]) -> Callable[[Mapping[str, Any], str], Matcher]:
-    def parse(rule: Mapping[str, Any], where: str) -> Matcher:
-        fmt = rule.get("format")
-        for legacy in _LEGACY_FORMAT_KEYS[cls.pact_type]:
-            # Old writers put the format under the rule's name: {"timestamp": "..."}.
-            if fmt is None:
-                fmt = rule.get(legacy)
-        if fmt is None:
-            fmt = _DEFAULT_FORMATS[cls.pact_type]
-        if not isinstance(fmt, str):
-            msg = f"{where}: format={fmt!r} must be a string"
-            raise InvalidMatcher(msg)
-        return cls(fmt)
-
-    return parse
-
-
-_LEGACY_FORMAT_KEYS = {
-    "date": ("date",),
-    "time": ("time",),
-    "datetime": ("datetime", "timestamp"),
-}
-
-_DEFAULT_FORMATS = {
-    "date": "yyyy-MM-dd",
-    "time": "HH:mm:ss",
-    "datetime": "yyyy-MM-dd'T'HH:mm:ss",
-}
-
-
-def _parse_status(rule: Mapping[str, Any], where: str) -> Matcher:
-    status = rule.get("status")
-    if isinstance(status, str) and status in STATUS_CLASSES:
-        return _StatusCode(status)
-    if isinstance(status, list) and all(
-        isinstance(s, int) and not isinstance(s, bool) for s in status
-    ):
-        return _StatusCode(tuple(status))
-    msg = (
-        f"{where}: status={status!r} must be one of {sorted(STATUS_CLASSES)} "
-        "or a list of status codes"
-    )
-    raise InvalidMatcher(msg)
-
-
-def _parse_array_contains(rule: Mapping[str, Any], where: str) -> Matcher:
+def _from_variant(variant: RuleVariant, where: str) -> Variant:
     from pactdsl._generators import generator_from_json
 
-    raw = rule.get("variants")
-    if not isinstance(raw, list):
-        msg = f"{where}: 'arrayContains' needs a list of 'variants', got {raw!r}"
-        raise InvalidMatcher(msg)
-    variants = []
-    for position, item in enumerate(raw):
-        at = f"{where}.variants[{position}]"
-        if not isinstance(item, dict):
-            msg = f"{at}: a variant must be an object, got {item!r}"
-            raise InvalidMatcher(msg)
-        index = item.get("index", position)
-        rules = item.get("rules", {})
-        if not isinstance(index, int) or not isinstance(rules, dict):
-            msg = f"{at}: needs an integer 'index' and an object 'rules'"
-            raise InvalidMatcher(msg)
-        groups = {
-            path: rule_group_from_json(group, f"{at}.rules['{path}']")
-            for path, group in rules.items()
-        }
-        gens_raw = item.get("generators", {})
-        if not isinstance(gens_raw, dict):
-            msg = f"{at}: 'generators' must be an object"
-            raise InvalidMatcher(msg)
-        gens = {
-            path: generator_from_json(g, f"{at}.generators['{path}']")
-            for path, g in gens_raw.items()
-        }
-        variants.append(Variant(index, groups, gens))
-    return _ArrayContains(tuple(variants))
+    at = f"{where}.variants[index {variant.index}]"
+    groups = {
+        path: RuleGroup(tuple(matcher_from_parsed(r, at) for r in rules), combine)
+        for path, (rules, combine) in variant.rules.items()
+    }
+    gens = {
+        path: generator_from_json(g, f"{at}.generators['{path}']")
+        for path, g in variant.generators.items()
+    }
+    return Variant(variant.index, groups, gens)
 
 
-def _parse_each(cls: type[_EachKeyOrValue]) -> Callable[[Mapping[str, Any], str], Matcher]:
-    def parse(rule: Mapping[str, Any], where: str) -> Matcher:
-        raw = rule.get("rules", [])
-        if not isinstance(raw, list):
-            msg = f"{where}: '{cls.pact_type}' needs a list of 'rules', got {raw!r}"
-            raise InvalidMatcher(msg)
-        rules = tuple(matcher_from_rule(r, f"{where}.rules[{i}]") for i, r in enumerate(raw))
-        return cls(rules, rule.get("value", UNSET))
-
-    return parse
+def _simple(cls: type[_Simple]) -> Callable[[Rule, str], Matcher]:
+    return lambda rule, where: cls()
 
 
-def _parse_simple(cls: type[_Simple]) -> Callable[[Mapping[str, Any], str], Matcher]:
-    def parse(rule: Mapping[str, Any], where: str) -> Matcher:
-        return cls()
-
-    return parse
+def _date_like(cls: type[_DateLike]) -> Callable[[Rule, str], Matcher]:
+    return lambda rule, where: cls(rule.format or FORMAT_WHEN_ABSENT[cls.pact_type])
 
 
-def _parse_include(rule: Mapping[str, Any], where: str) -> Matcher:
-    return _Includes(_string_field(rule, "value", where))
+def _each(cls: type[_EachKeyOrValue]) -> Callable[[Rule, str], Matcher]:
+    def build(rule: Rule, where: str) -> Matcher:
+        rules = tuple(
+            matcher_from_parsed(r, f"{where}.rules[{n}]") for n, r in enumerate(rule.rules)
+        )
+        return cls(rules, UNSET if rule.value is None else rule.value)
+
+    return build
 
 
-def _parse_content_type(rule: Mapping[str, Any], where: str) -> Matcher:
-    return _ContentType(_string_field(rule, "value", where))
-
-
-_RULE_PARSERS: Mapping[str, Callable[[Mapping[str, Any], str], Matcher]] = {
-    "type": _parse_type,
-    "regex": _parse_regex,
-    "integer": _parse_simple(_Integer),
-    "decimal": _parse_simple(_Decimal),
-    "real": _parse_simple(_Decimal),
-    "number": _parse_simple(_Number),
-    "boolean": _parse_simple(_Boolean),
-    "null": _parse_simple(_Null),
-    "equality": _parse_simple(_Equality),
-    "values": _parse_simple(_Values),
-    "semver": _parse_simple(_Semver),
-    "notEmpty": _parse_simple(_NotEmpty),
-    "date": _parse_date_like(_Date),
-    "time": _parse_date_like(_Time),
-    "datetime": _parse_date_like(_DateTime),
-    "timestamp": _parse_date_like(_DateTime),
-    "include": _parse_include,
-    "contentType": _parse_content_type,
-    "statusCode": _parse_status,
-    "arrayContains": _parse_array_contains,
-    "eachKey": _parse_each(_EachKey),
-    "eachValue": _parse_each(_EachValue),
+_FROM_RULE: Mapping[MatcherName, Callable[[Rule, str], Matcher]] = {
+    "type": lambda rule, where: _TypeMatcher(UNSET, rule.min, rule.max),
+    "regex": lambda rule, where: _Regex(rule.regex or ""),
+    "integer": _simple(_Integer),
+    "decimal": _simple(_Decimal),
+    "number": _simple(_Number),
+    "boolean": _simple(_Boolean),
+    "null": _simple(_Null),
+    "equality": _simple(_Equality),
+    "values": _simple(_Values),
+    "semver": _simple(_Semver),
+    "notEmpty": _simple(_NotEmpty),
+    "date": _date_like(_Date),
+    "time": _date_like(_Time),
+    "datetime": _date_like(_DateTime),
+    "include": lambda rule, where: _Includes(str(rule.value)),
+    "contentType": lambda rule, where: _ContentType(str(rule.value)),
+    "statusCode": lambda rule, where: _StatusCode(rule.status or "success"),
+    "arrayContains": lambda rule, where: _ArrayContains(
+        tuple(_from_variant(v, where) for v in rule.variants)
+    ),
+    "eachKey": _each(_EachKey),
+    "eachValue": _each(_EachValue),
 }
+
+
+def matcher_from_parsed(rule: Rule, where: str = "rule") -> Matcher:
+    """Build the matcher class (rule form, no example) of a rule of the one rule model."""
+    return _FROM_RULE[rule.name](rule, where)
 
 
 def matcher_from_rule(rule: Any, where: str = "rule") -> Matcher:
     """Parse one Pact rule dict (``{"match": "regex", "regex": ...}``) into a matcher.
 
-    Accepts what other Pact implementations write: V2 rules with `regex` and no
-    `match`, `min`/`max` alone (a type rule), numeric-string bounds,
-    `timestamp` for `datetime`, `real` for `decimal`.
+    Accepts what pact-reference reads (see `pactdsl._rule.parse_rule`): V2 rules
+    with `regex` and no `match`, `min`/`max` alone (a type rule), numeric-string
+    bounds, `timestamp` for `datetime`, `real` for `decimal`, dashed aliases.
 
     Raises:
         InvalidMatcher: naming `where` and what is wrong with the rule.
     """
-    if not isinstance(rule, Mapping):
-        msg = f"{where}: a matching rule must be an object, got {rule!r}"
-        raise InvalidMatcher(msg)
-    kind = rule.get("match")
-    if kind is None:
-        if "regex" in rule:
-            kind = "regex"
-        elif "min" in rule or "max" in rule:
-            kind = "type"
-        else:
-            for legacy in ("date", "time", "timestamp", "datetime"):
-                if legacy in rule:
-                    kind = legacy
-                    break
-    if not isinstance(kind, str) or kind not in _RULE_PARSERS:
-        known = ", ".join(sorted(_RULE_PARSERS))
-        close = difflib.get_close_matches(kind, _RULE_PARSERS, n=1) if isinstance(kind, str) else []
-        guess = f"did you mean {close[0]!r}? " if close else ""
-        msg = f"{where}: unknown matcher {kind!r}; {guess}known matchers are {known}"
-        raise InvalidMatcher(msg)
-    return _RULE_PARSERS[kind](rule, where)
+    try:
+        parsed = parse_rule(rule, where)
+    except RuleError as exc:
+        raise InvalidMatcher(str(exc)) from None
+    return matcher_from_parsed(parsed, where)
 
 
 def rule_group_from_json(raw: Any, where: str) -> RuleGroup:
-    """Parse a V3/V4 ``{"combine", "matchers"}`` object, or a lone V2 rule."""
-    if isinstance(raw, Mapping) and "matchers" in raw:
-        matchers = raw["matchers"]
-        if not isinstance(matchers, list) or not matchers:
-            msg = f"{where}.matchers: must be a non-empty list, got {matchers!r}"
-            raise InvalidMatcher(msg)
-        combine = raw.get("combine", "AND")
-        if combine not in ("AND", "OR"):
-            msg = f"{where}.combine: must be 'AND' or 'OR', got {combine!r}"
-            raise InvalidMatcher(msg)
-        parsed = tuple(
-            matcher_from_rule(m, f"{where}.matchers[{i}]") for i, m in enumerate(matchers)
-        )
-        return RuleGroup(parsed, combine)
-    if isinstance(raw, list):
-        parsed = tuple(matcher_from_rule(m, f"{where}[{i}]") for i, m in enumerate(raw))
-        return RuleGroup(parsed)
-    return RuleGroup((matcher_from_rule(raw, where),))
+    """Parse a V3/V4 ``{"combine", "matchers"}`` object, a list of rules, or a lone V2 rule."""
+    try:
+        rules, combine = parse_rule_group(raw, where)
+    except RuleError as exc:
+        raise InvalidMatcher(str(exc)) from None
+    return RuleGroup(tuple(matcher_from_parsed(r, where) for r in rules), combine)
 
 
 # --------------------------------------------------------------------------

@@ -32,7 +32,6 @@ if _typing.TYPE_CHECKING:
 from pactdsl._errors import InvalidMatcher as _InvalidMatcher
 from pactdsl._errors import PactCompatibilityWarning as _PactCompatibilityWarning
 from pactdsl._matchers import (
-    _DEFAULT_FORMATS,
     _STATUS_DEFAULT_EXAMPLE,
     UNSET,
     Matcher,
@@ -64,12 +63,6 @@ from pactdsl._matchers import (
     _Values,
 )
 from pactdsl._matchers import (
-    SEMVER_PATTERN as _SEMVER_PATTERN,
-)
-from pactdsl._matchers import (
-    STATUS_CLASSES as _STATUS_CLASSES,
-)
-from pactdsl._matchers import (
     Variant as _Variant,
 )
 from pactdsl._matchers import (
@@ -90,6 +83,9 @@ from pactdsl._matchers import (
 from pactdsl._matchers import (
     regex_swap_hint as _regex_swap_hint,
 )
+from pactdsl._rule import FORMAT_WHEN_ABSENT as _FORMAT_WHEN_ABSENT
+from pactdsl._rule import SEMVER_PATTERN as _SEMVER_PATTERN
+from pactdsl._rule import STATUS_CLASSES as _STATUS_CLASSES
 
 __all__ = [
     "UNSET",
@@ -276,6 +272,11 @@ def boolean(example: bool | Unset = UNSET) -> Matcher:
 def null() -> Matcher:
     """Match only ``null`` (Pact ``null``)."""
     return _Null(None)
+
+
+# A factory's datetime defaults to local time, which every Pact implementation can
+# render; a rule read without a format gets pact-reference's (with an offset).
+_DEFAULT_FORMATS = {**_FORMAT_WHEN_ABSENT, "datetime": "yyyy-MM-dd'T'HH:mm:ss"}
 
 
 def _date_like(
@@ -473,7 +474,7 @@ def status_code(status: str | Sequence[int] = "success", example: int | Unset = 
         if status not in _STATUS_CLASSES:
             msg = f"status_code({status!r}): unknown class; use one of {sorted(_STATUS_CLASSES)}"
             raise _InvalidMatcher(msg)
-        allowed = [c for r in _STATUS_CLASSES[status] for c in r]
+        allowed = list(_STATUS_CLASSES[status])
         stored: str | tuple[int, ...] = status
         default = _STATUS_DEFAULT_EXAMPLE[status]
     else:

@@ -43,8 +43,6 @@ from hypothesis.strategies import SearchStrategy
 from pactdsl._dsl import Contract, resolve_pact
 from pactdsl._errors import InvalidMatcher
 from pactdsl._matchers import (
-    SEMVER_PATTERN,
-    STATUS_CLASSES,
     UNSET,
     Matcher,
     RuleGroup,
@@ -74,6 +72,7 @@ from pactdsl._matchers import (
     rule_path_child,
 )
 from pactdsl._model import Interaction, Pact, is_json_content_type
+from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES
 from pactdsl._rulepath import parse_rule_path
 
 if TYPE_CHECKING:
@@ -256,7 +255,7 @@ def _date_strategy(fmt: str) -> SearchStrategy[str]:
 
 def _status_codes(status: str | tuple[int, ...], example: Any) -> SearchStrategy[int]:
     if isinstance(status, str):
-        codes = [code for span in STATUS_CLASSES[status] for code in span]
+        codes = list(STATUS_CLASSES[status])
         if status != "info":
             # A 1xx is an interim answer in HTTP, never a final one a client sees.
             codes = [code for code in codes if code >= 200]

@@ -199,7 +199,7 @@ def test_reads_rule_variants_of_other_writers(
     [
         ("type", "a matching rule must be an object"),
         ({"match": "regx"}, "unknown matcher 'regx'"),
-        ({}, "unknown matcher None"),
+        ({}, "has no 'match' key"),
         ({"match": "regex"}, "needs a string 'regex', got None"),
         ({"match": "type", "min": "x"}, "min='x' must be a whole number >= 0"),
         ({"match": "type", "min": 3, "max": 1}, "cannot have max=1 < min=3"),

@@ -246,8 +246,14 @@ def test_v2_rules_are_read() -> None:
 @pytest.mark.parametrize(
     ("rules", "fragment"),
     [
-        ({"body": {"$.a": {"matchers": [{"match": "bogus"}]}}}, "match='bogus' at body $.a"),
-        ({"body": {"$.a": {"matchers": [{"match": "regex", "regex": "("}]}}}, "does not compile"),
+        (
+            {"body": {"$.a": {"matchers": [{"match": "bogus"}]}}},
+            "body $.a.matchers[0]: unknown matcher 'bogus'",
+        ),
+        (
+            {"body": {"$.a": {"matchers": [{"match": "regex", "regex": "("}]}}},
+            "is not a valid regular",
+        ),
         ({"body": {"$.a": {"matchers": [{"match": "date", "format": "yyyy-ww"}]}}}, "'w'"),
         ({"body": {"$.a": {"matchers": [{"match": "type", "min": "x"}]}}}, "min='x'"),
         ({"body": {"$.a": {"matchers": [{}]}}}, "has no 'match' key"),

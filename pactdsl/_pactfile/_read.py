@@ -32,11 +32,11 @@ from pactdsl._model import (
     is_json_content_type,
 )
 from pactdsl._pactfile._write import automatic_key
+from pactdsl._rule import CATEGORY_ALIASES
 from pactdsl._rulepath import RulePathError, parse_rule_path
 
 __all__ = ["load_pact", "pact_from_json"]
 
-_CATEGORY_ALIASES = {"headers": "header", "content": "body", "contents": "body"}
 _SINGLE_PATH_CATEGORIES = frozenset({"path", "status"})
 
 
@@ -398,7 +398,7 @@ def _split_v2_key(key: str, where: str) -> tuple[str, str]:
         raise _fail(where, str(exc)) from None
     if not tokens or not isinstance(tokens[0], str):
         raise _fail(where, "a V2 rule path must start with $.body, $.headers, $.query or $.path")
-    head = _CATEGORY_ALIASES.get(tokens[0], tokens[0])
+    head = CATEGORY_ALIASES.get(tokens[0], tokens[0])
     if head == "body":
         rest = key[key.index(str(tokens[0])) + len(str(tokens[0])) :]
         return "body", "$" + rest
@@ -412,7 +412,7 @@ def _split_v2_key(key: str, where: str) -> tuple[str, str]:
 def _rules_v3(rules: Mapping[str, Any], where: str) -> dict[str, dict[str, RuleGroup]]:
     out: dict[str, dict[str, RuleGroup]] = {}
     for raw_category, entries in rules.items():
-        category = _CATEGORY_ALIASES.get(raw_category, raw_category)
+        category = CATEGORY_ALIASES.get(raw_category, raw_category)
         at = f"{where}.{raw_category}"
         if category in _SINGLE_PATH_CATEGORIES:
             out[category] = {"": _whole_rule_group(entries, at)}
@@ -486,7 +486,7 @@ def _generators(raw: Any, where: str) -> dict[str, dict[str, Generator]]:
     out: dict[str, dict[str, Generator]] = {}
     try:
         for raw_category, entries in gens.items():
-            category = _CATEGORY_ALIASES.get(raw_category, raw_category)
+            category = CATEGORY_ALIASES.get(raw_category, raw_category)
             at = f"{where}.{raw_category}"
             if category in _SINGLE_PATH_CATEGORIES:
                 out[category] = {"": generator_from_json(entries, at)}

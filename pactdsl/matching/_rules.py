@@ -17,7 +17,17 @@ from typing import Any, Final
 
 import attrs
 
-from pactdsl._javatime import check_java_format, java_format_matches
+from pactdsl._javatime import java_format_matches
+from pactdsl._rule import (
+    CATEGORY_ALIASES,
+    SEMVER_PATTERN,
+    STATUS_CLASSES,
+    Combine,
+    Rule,
+    RuleError,
+    parse_rule,
+    parse_rule_group,
+)
 from pactdsl.matching._mismatch import MatchingError, describe_value, show_pattern
 from pactdsl.matching._paths import (
     ROOT,
@@ -37,6 +47,7 @@ from pactdsl.matching._regex import (
 __all__ = [
     "EMPTY_CURSOR",
     "LEAF_CHECKS",
+    "STRUCTURAL_MATCHERS",
     "Matcher",
     "RuleCursor",
     "RuleList",
@@ -50,61 +61,7 @@ __all__ = [
     "status_expectation",
 ]
 
-# The semver.org regex for SemVer 2.0.0 (https://semver.org, "Is there a suggested
-# regular expression"), spelled out here because it is a spec, not a library.
-SEMVER_PATTERN: Final = re.compile(
-    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)"
-    r"(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?"
-)
-
-_NAME_ALIASES: Final = {
-    "equality": "equality",
-    "regex": "regex",
-    "type": "type",
-    "min": "type",
-    "max": "type",
-    "minType": "type",
-    "maxType": "type",
-    "minmax": "type",
-    "minMaxType": "type",
-    "integer": "integer",
-    "decimal": "decimal",
-    "real": "decimal",
-    "number": "number",
-    "include": "include",
-    "null": "null",
-    "boolean": "boolean",
-    "date": "date",
-    "time": "time",
-    "datetime": "datetime",
-    "timestamp": "datetime",
-    "contentType": "contentType",
-    "content-type": "contentType",
-    "values": "values",
-    "arrayContains": "arrayContains",
-    "array-contains": "arrayContains",
-    "eachKey": "eachKey",
-    "each-key": "eachKey",
-    "eachValue": "eachValue",
-    "each-value": "eachValue",
-    "semver": "semver",
-    "notEmpty": "notEmpty",
-    "not-empty": "notEmpty",
-    "statusCode": "statusCode",
-    "status-code": "statusCode",
-}
-
-STATUS_CLASSES: Final = {
-    "info": range(100, 200),
-    "success": range(200, 300),
-    "redirect": range(300, 400),
-    "clientError": range(400, 500),
-    "serverError": range(500, 600),
-    "nonError": range(100, 400),
-    "error": range(400, 600),
-}
+SEMVER: Final = re.compile(SEMVER_PATTERN)
 
 
 @attrs.frozen
@@ -256,24 +213,49 @@ class RuleSet:
 EMPTY_RULES: Final = RuleSet({})
 
 
-def _as_int(value: Any, what: str, rule_path: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise MatchingError(f"{what}={value!r} at {rule_path} must be an integer.")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise MatchingError(
-        f"{what}={value!r} at {rule_path} must be an integer (or a numeric string)."
+def _engine_matcher(rule: Rule, rule_path: str) -> Matcher:
+    if rule.name == "regex":
+        pattern = rule.regex or ""
+        return Matcher(
+            "regex", rule_path, pattern=pattern, compiled=compile_pattern(pattern, rule_path)
+        )
+    if rule.name == "arrayContains":
+        variants = tuple(
+            Variant(
+                variant.index,
+                RuleSet(
+                    {
+                        "body": tuple(
+                            (
+                                parse_rule_path(path) if path else (ROOT,),
+                                _engine_list(rules, combine, f"{rule_path}[{position}] {path}"),
+                            )
+                            for path, (rules, combine) in variant.rules.items()
+                        )
+                    }
+                ),
+            )
+            for position, variant in enumerate(rule.variants)
+        )
+        return Matcher(rule.name, rule_path, variants=variants)
+    return Matcher(
+        rule.name,
+        rule_path,
+        min=rule.min,
+        max=rule.max,
+        value=rule.value,
+        format=rule.format,
+        rules=tuple(_engine_matcher(nested, rule_path) for nested in rule.rules),
+        status=rule.status,
     )
 
 
+def _engine_list(rules: tuple[Rule, ...], combine: Combine, rule_path: str) -> RuleList:
+    return RuleList(tuple(_engine_matcher(rule, rule_path) for rule in rules), combine, rule_path)
+
+
 def parse_matcher(definition: Any, rule_path: str) -> Matcher:
-    r"""Parse one matcher definition of any spec version.
+    r"""Parse one matcher definition of any spec version (see `pactdsl._rule.parse_rule`).
 
     Args:
         definition: A dict such as `{"match": "type", "min": 1}`,
@@ -287,117 +269,15 @@ def parse_matcher(definition: Any, rule_path: str) -> Matcher:
     Raises:
         MatchingError: For an unknown matcher name or a broken attribute.
     """
-    if not isinstance(definition, dict):
-        raise MatchingError(
-            f'matcher={definition!r} at {rule_path} must be an object such as {{"match": "type"}}.'
-        )
-    raw_name = definition.get("match", definition.get("pact:matcher:type"))
-    if raw_name is None:
-        if "regex" in definition:
-            raw_name = "regex"
-        elif "min" in definition or "max" in definition:
-            raw_name = "type"
-        elif "timestamp" in definition:
-            raw_name = "timestamp"
-        elif "date" in definition:
-            raw_name = "date"
-        elif "time" in definition:
-            raw_name = "time"
-        else:
-            raise MatchingError(
-                f"matcher={definition!r} at {rule_path} has no 'match' key; "
-                'give one, such as {"match": "type"}.'
-            )
-    name = _NAME_ALIASES.get(str(raw_name))
-    if name is None:
-        raise MatchingError(
-            f"match={raw_name!r} at {rule_path} is not a known matcher; use one of "
-            f"{', '.join(sorted(set(_NAME_ALIASES.values())))}."
-        )
-    if name == "regex":
-        pattern: Any = definition.get("regex")
-        compiled = compile_pattern(pattern, rule_path)
-        return Matcher(name, rule_path, pattern=pattern, compiled=compiled)
-    if name == "type":
-        return Matcher(
-            name,
-            rule_path,
-            min=_as_int(definition.get("min"), "min", rule_path),
-            max=_as_int(definition.get("max"), "max", rule_path),
-        )
-    if name in ("date", "time", "datetime"):
-        fmt = definition.get("format")
-        if fmt is None:
-            fmt = definition.get(str(raw_name)) if raw_name != "datetime" else None
-        if fmt is None and name == "datetime":
-            fmt = definition.get("timestamp")
-        if isinstance(fmt, str):
-            try:
-                check_java_format(fmt)
-            except ValueError as error:
-                raise MatchingError(f"at {rule_path}: {error}") from None
-        elif fmt is not None:
-            raise MatchingError(
-                f"format={fmt!r} at {rule_path} must be a Java date format string "
-                "such as 'yyyy-MM-dd'."
-            )
-        return Matcher(name, rule_path, format=fmt)
-    if name in ("include", "contentType"):
-        return Matcher(name, rule_path, value=definition.get("value"))
-    if name in ("eachKey", "eachValue"):
-        nested = definition.get("rules", [])
-        if not isinstance(nested, list):
-            raise MatchingError(
-                f"rules={nested!r} of {name} at {rule_path} must be a list of matchers."
-            )
-        return Matcher(
-            name,
-            rule_path,
-            rules=tuple(parse_matcher(item, rule_path) for item in nested),
-            value=definition.get("value"),
-        )
-    if name == "arrayContains":
-        return Matcher(name, rule_path, variants=_parse_variants(definition, rule_path))
-    if name == "statusCode":
-        status = definition.get("status")
-        if not (
-            (isinstance(status, str) and status in STATUS_CLASSES)
-            or (isinstance(status, list) and all(isinstance(s, int) for s in status))
-        ):
-            raise MatchingError(
-                f"status={status!r} at {rule_path} must be one of "
-                f"{', '.join(STATUS_CLASSES)} or a list of status codes."
-            )
-        return Matcher(name, rule_path, status=status)
-    return Matcher(name, rule_path)
-
-
-def _parse_variants(definition: dict[str, Any], rule_path: str) -> tuple[Variant, ...]:
-    variants = definition.get("variants")
-    if not isinstance(variants, list):
-        raise MatchingError(
-            f"variants={variants!r} of arrayContains at {rule_path} must be a list "
-            'of {"index": n, "rules": {...}}.'
-        )
-    parsed: list[Variant] = []
-    for position, variant in enumerate(variants):
-        if not isinstance(variant, dict):
-            raise MatchingError(
-                f"variant {position} of arrayContains at {rule_path} must be an object."
-            )
-        index = _as_int(variant.get("index", position), "index", rule_path)
-        rules = variant.get("rules", {})
-        parsed.append(
-            Variant(
-                index if index is not None else position,
-                _parse_category_map({"body": rules}, f"{rule_path}[{position}]"),
-            )
-        )
-    return tuple(parsed)
+    try:
+        rule = parse_rule(definition, rule_path)
+    except RuleError as error:
+        raise MatchingError(str(error)) from None
+    return _engine_matcher(rule, rule_path)
 
 
 def parse_rule_list(definition: Any, rule_path: str) -> RuleList:
-    """Parse the rules of one path: `{"matchers": [...], "combine": ...}` or one matcher.
+    """Parse the rules of one path: `{"matchers": [...], "combine": ...}`, a list or one matcher.
 
     Args:
         definition: The value stored under the path in the pact.
@@ -409,43 +289,17 @@ def parse_rule_list(definition: Any, rule_path: str) -> RuleList:
     Raises:
         MatchingError: For a broken rule.
     """
-    if isinstance(definition, dict) and "matchers" in definition:
-        combine = str(definition.get("combine", "AND")).upper()
-        if combine not in ("AND", "OR"):
-            raise MatchingError(
-                f"combine={definition.get('combine')!r} at {rule_path} must be 'AND' or 'OR'."
-            )
-        items = definition["matchers"]
-        if not isinstance(items, list):
-            raise MatchingError(f"matchers={items!r} at {rule_path} must be a list of matchers.")
-        return RuleList(tuple(parse_matcher(item, rule_path) for item in items), combine, rule_path)
-    if isinstance(definition, list):
-        return RuleList(
-            tuple(parse_matcher(item, rule_path) for item in definition),
-            "AND",
-            rule_path,
-        )
-    return RuleList((parse_matcher(definition, rule_path),), "AND", rule_path)
-
-
-_CATEGORY_ALIASES: Final = {
-    "body": "body",
-    "content": "body",
-    "contents": "body",
-    "header": "header",
-    "headers": "header",
-    "query": "query",
-    "path": "path",
-    "status": "status",
-    "metadata": "metadata",
-    "metaData": "metadata",
-}
+    try:
+        rules, combine = parse_rule_group(definition, rule_path)
+    except RuleError as error:
+        raise MatchingError(str(error)) from None
+    return _engine_list(rules, combine, rule_path)
 
 
 def _parse_category_map(rules: Mapping[str, Any], where: str) -> RuleSet:
     categories: dict[str, list[tuple[tuple[Token, ...], RuleList]]] = {}
     for raw_category, entries in rules.items():
-        category = _CATEGORY_ALIASES.get(raw_category)
+        category = CATEGORY_ALIASES.get(raw_category)
         if category is None:
             continue  # unknown categories (e.g. future ones) do not apply here
         target = categories.setdefault(category, [])
@@ -724,29 +578,14 @@ def _check_number(actual: Any, text: bool) -> bool:
 
 
 def _check_date(matcher: Matcher, actual: Any) -> bool:
-    if not isinstance(actual, str):
-        return False
-    if matcher.format is not None:
-        return java_format_matches(matcher.format, actual)
-    import datetime
-
-    try:
-        if matcher.name == "date":
-            datetime.date.fromisoformat(actual)
-        elif matcher.name == "time":
-            datetime.time.fromisoformat(actual)
-        else:
-            datetime.datetime.fromisoformat(actual)
-    except ValueError:
-        return False
-    return True
+    return isinstance(actual, str) and java_format_matches(matcher.format or "", actual)
 
 
 def _check_status(matcher: Matcher, actual: Any) -> bool:
     code = _as_status(actual)
     if code is None:
         return False
-    if isinstance(matcher.status, list):
+    if isinstance(matcher.status, tuple):
         return code in matcher.status
     return code in STATUS_CLASSES[matcher.status]
 
@@ -786,14 +625,20 @@ LEAF_CHECKS: Final[dict[str, _LeafCheck]] = {
     "date": lambda m, e, a, t: _check_date(m, a),
     "time": lambda m, e, a, t: _check_date(m, a),
     "datetime": lambda m, e, a, t: _check_date(m, a),
-    "semver": lambda m, e, a, t: isinstance(a, str) and SEMVER_PATTERN.fullmatch(a) is not None,
+    "semver": lambda m, e, a, t: isinstance(a, str) and SEMVER.fullmatch(a) is not None,
     # pact-reference checks presence and content only, not the type.
     "notEmpty": lambda m, e, a, t: _not_empty(a),
     # `values` on a scalar (or cascaded onto one) is equality in pact-reference;
     # text values (headers, query) are all strings, so there it is the type.
     "values": lambda m, e, a, t: same_type(e, a) if t else json_equal(e, a),
     "statusCode": lambda m, e, a, t: _check_status(m, a),
+    # A content type is checked on whole bodies (`_text.py`); on one JSON value
+    # it can only ask for the example's type.
+    "contentType": lambda m, e, a, t: same_type(e, a),
 }
+
+STRUCTURAL_MATCHERS: Final = frozenset({"arrayContains", "eachKey", "eachValue"})
+"""The matchers the comparers apply to a place's children, never as a leaf check."""
 
 
 def check_leaf(matcher: Matcher, expected: Any, actual: Any, *, text: bool) -> bool:
@@ -872,8 +717,7 @@ def leaf_expectation(matcher: Matcher, expected: Any) -> str:
     if name == "include":
         return f"a value including {matcher.value!r}"
     if name in ("date", "time", "datetime"):
-        fmt = matcher.format or "ISO 8601"
-        return f"a {name} in format {fmt!r}"
+        return f"a {name} in format {matcher.format!r}"
     if name == "statusCode":
         return status_expectation(matcher.status)
     if name in ("equality", "values"):
@@ -891,7 +735,7 @@ def status_expectation(status: Any) -> str:
         A phrase such as `a status in the 'success' class (200-299)` or
         `one of the statuses 200, 201`.
     """
-    if isinstance(status, list):
+    if isinstance(status, tuple | list):
         return "one of the statuses " + ", ".join(str(code) for code in status)
     codes = STATUS_CLASSES[status]
     return f"a status in the {status!r} class ({codes.start}-{codes.stop - 1})"
