@@ -26,12 +26,12 @@ provider's code produces against the same contract.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from pactdsl._callbacks import CONSUMER_MESSAGE_HANDLER, bind_callback, callback_name
 from pactdsl._errors import ContractError, InvalidMatcher, PactdslError
 from pactdsl._generators import Generator, GeneratorContext, apply_generators
 from pactdsl._matchers import (
@@ -562,23 +562,6 @@ class MessageConsumerResult:
             raise MessageConsumerError(self.report())
 
 
-def _positional_count(func: Callable[..., Any]) -> int:
-    try:
-        params = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return 2
-    count = 0
-    for param in params:
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
-            return 2
-        if param.kind in (
-            inspect.Parameter.POSITIONAL_ONLY,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        ):
-            count += 1
-    return count
-
-
 def verify_message_consumer(
     contract: Contract | Pact | str,
     handler: Callable[..., Any],
@@ -589,7 +572,8 @@ def verify_message_consumer(
     """Feed each message of a contract to the consumer's handler, as Pact consumer tests do.
 
     The handler is called as ``handler(contents, metadata)`` (or
-    ``handler(contents)`` when it takes one argument), where `contents` is the
+    ``handler(contents)``; parameters are bound by name and position, see
+    `pactdsl._callbacks`), where `contents` is the
     example with generators applied: the parsed JSON value for JSON messages,
     ``str`` for text, ``bytes`` for binary. For a synchronous message the
     handler gets each response message (the consumer sends the request and
@@ -608,7 +592,8 @@ def verify_message_consumer(
         were handled, `result.raise_for_failures()` turns failure into an error.
 
     Raises:
-        TypeError: when `handler` is not callable.
+        TypeError: when `handler` is not callable, or its signature cannot be
+            bound (`CallbackSignatureError`, naming the accepted signatures).
         KeyError: when `description` names no message of the contract.
     """
     import random
@@ -619,7 +604,7 @@ def verify_message_consumer(
         msg = f"handler={handler!r} must be callable: handler(contents, metadata)"
         raise TypeError(msg)
     pact = resolve_pact(contract)
-    wants_metadata = _positional_count(handler) >= 2
+    bound = bind_callback(handler, CONSUMER_MESSAGE_HANDLER, f"handler={callback_name(handler)}")
     context = GeneratorContext(rng=random.Random(seed))
     items = [i for i in pact.interactions if isinstance(i, Message | SynchronousMessage)]
     if description is not None:
@@ -642,10 +627,7 @@ def verify_message_consumer(
             body, metadata = contents.example(context)
             error: str | None = None
             try:
-                if wants_metadata:
-                    handler(body, metadata)
-                else:
-                    handler(body)
+                bound({"contents": body, "metadata": metadata})
             except Exception as exc:  # the handler's failure is the result
                 error = f"{type(exc).__name__}: {exc}"
             entries.append(

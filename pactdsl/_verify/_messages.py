@@ -16,12 +16,15 @@ verify_provider(
 )
 ```
 
-* An asynchronous message's producer is called as ``producer()`` or, when it
-  takes a parameter, ``producer(params)`` with the provider states' params
-  (and whatever the state setup returned).
-* A synchronous message's producer is called as ``producer(request_contents,
-  request_metadata)`` (or with the contents only, when it takes one parameter)
-  and answers the response.
+* An asynchronous message's producer is called as ``producer()``,
+  ``producer(params)`` or ``producer(**params)`` with the provider states'
+  params (and whatever the state setup returned).
+* A synchronous message's producer is called as ``producer()``,
+  ``producer(contents)`` or ``producer(contents, metadata)`` with the request
+  message, and answers the response.
+
+Each producer is bound by its signature (`pactdsl._callbacks`) before the run
+starts; one that cannot be bound unambiguously is refused, naming it.
 
 A producer returns the contents (dict, list, str, bytes, ...) or a tuple
 ``(contents, metadata)``. When a synchronous message expects several
@@ -32,7 +35,6 @@ from __future__ import annotations
 
 import base64
 import difflib
-import inspect
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,6 +42,13 @@ from typing import Any, cast
 
 import attrs
 
+from pactdsl._callbacks import (
+    ASYNC_PRODUCER,
+    SYNC_PRODUCER,
+    BoundCallback,
+    CallbackSignatureError,
+    bind_callback,
+)
 from pactdsl._generators import GeneratorContext, apply_generators
 from pactdsl._generators import ProviderState as ProviderStateGenerator
 from pactdsl._http import ProviderTransport
@@ -63,6 +72,7 @@ __all__ = [
     "MessageProducers",
     "NoHttpProvider",
     "check_message_producers",
+    "check_producer_signatures",
     "no_http_provider",
     "verify_message",
     "verify_message_interactions",
@@ -135,25 +145,26 @@ def _no_producer_message(
     return text
 
 
-def _positional_count(func: Callable[..., Any]) -> int:
-    try:
-        params = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return 1
-    count = 0
-    for param in params:
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
-            return 2
-        if (
-            param.kind
-            in (
-                inspect.Parameter.POSITIONAL_ONLY,
-                inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            )
-            and param.default is inspect.Parameter.empty
-        ):
-            count += 1
-    return count
+def _bind_producer(item: Message | SynchronousMessage, producer: MessageProducer) -> BoundCallback:
+    kind = ASYNC_PRODUCER if isinstance(item, Message) else SYNC_PRODUCER
+    return bind_callback(producer, kind, f"message producer for {item.description!r}")
+
+
+def check_producer_signatures(
+    pacts: Iterable[Pact], producers: MessageProducers, selected: Callable[[Any], bool]
+) -> None:
+    """Bind the producer of every selected message, before anything runs.
+
+    Raises:
+        CallbackSignatureError: naming the first producer whose signature
+            cannot be bound to the message it serves.
+    """
+    for pact in pacts:
+        for item in pact.interactions:
+            if isinstance(item, Message | SynchronousMessage) and selected(item):
+                producer = _find_producer(item, producers)
+                if producer is not None:
+                    _bind_producer(item, producer)
 
 
 class _ProducerProblem(Exception):
@@ -232,18 +243,16 @@ def _produce(
 ) -> list[tuple[MessageContents, dict[str, Any]]]:
     """Call the producer; pair each expected message with the actual JSON it produced."""
     where = f"message producer for {item.description!r}"
-    arity = _positional_count(producer)
+    try:
+        bound = _bind_producer(item, producer)
+    except CallbackSignatureError as exc:
+        raise _ProducerProblem(str(exc)) from None
     try:
         if isinstance(item, Message):
-            produced = producer(values) if arity >= 1 else producer()
+            produced = bound({"params": values})
         else:
             request_content, request_metadata = item.request.example(GeneratorContext(rng=rng))
-            if arity >= 2:
-                produced = producer(request_content, request_metadata)
-            elif arity == 1:
-                produced = producer(request_content)
-            else:
-                produced = producer()
+            produced = bound({"contents": request_content, "metadata": request_metadata})
     except Exception as exc:  # user code: report, never crash
         msg = f"{where} raised {type(exc).__name__}: {exc}"
         raise _ProducerProblem(msg) from None
@@ -386,6 +395,7 @@ def verify_message_interactions(
         One result entry per message, in pact order.
     """
     check_message_producers(message_producers)
+    check_producer_signatures([pact], message_producers, selected or (lambda _: True))
     hooks = hooks or StateHooks()
     entries: list[InteractionResult] = []
     messages = [i for i in pact.interactions if isinstance(i, Message | SynchronousMessage)]

@@ -1,20 +1,22 @@
 """Provider states: Python callbacks, or the standard state-change URL protocol.
 
-A state callback is called as ``setup(name)`` or, when it takes two positional
-parameters, ``setup(name, params)``. A mapping it returns (or, for the URL
-protocol, a JSON object in the answer) is kept for `ProviderState` generators,
-e.g. the id of a row the setup created.
+A state callback gets what its signature asks for (`pactdsl._callbacks`): the
+state's name first, its params as ``params``/``parameters`` (or spread into
+``**params``), and ``action`` (``"setup"``/``"teardown"``) when it names it; a
+signature we cannot bind is refused before the run. A mapping it returns (or, for
+the URL protocol, a JSON object in the answer) is kept for `ProviderState`
+generators, e.g. the id of a row the setup created.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from pactdsl._callbacks import STATE_HANDLER, BoundCallback, bind_callback, callback_name
 from pactdsl._http import ProviderTransport, TransportFailure
 from pactdsl._model import ProviderState
 
@@ -27,24 +29,6 @@ class StateFailure(Exception):
     """A provider state could not be set up or torn down; the message says which and why."""
 
 
-def _takes_params(func: StateCallback) -> bool:
-    """Whether `func` accepts a second positional argument (the state's params)."""
-    try:
-        params = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return False  # builtins without a signature: call with the name only
-    positional = 0
-    for param in params:
-        if param.kind is inspect.Parameter.VAR_POSITIONAL:
-            return True
-        if param.kind in (
-            inspect.Parameter.POSITIONAL_ONLY,
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-        ):
-            positional += 1
-    return positional >= 2
-
-
 @attrs.frozen
 class StateHooks:
     """How to change provider states: callbacks, a state-change URL, or nothing."""
@@ -52,19 +36,16 @@ class StateHooks:
     setup: StateCallback | None = None
     teardown: StateCallback | None = None
     change_url: str | None = None
-    setup_takes_params: bool = attrs.field(init=False)
-    teardown_takes_params: bool = attrs.field(init=False)
+    bound_setup: BoundCallback | None = attrs.field(init=False)
+    bound_teardown: BoundCallback | None = attrs.field(init=False)
 
     def __attrs_post_init__(self) -> None:
-        # Inspecting a signature costs more than the call; do it once per run.
-        object.__setattr__(
-            self, "setup_takes_params", self.setup is not None and _takes_params(self.setup)
-        )
-        object.__setattr__(
-            self,
-            "teardown_takes_params",
-            self.teardown is not None and _takes_params(self.teardown),
-        )
+        # Bound once, when the run starts: a signature we cannot bind fails before any request.
+        for role, func in (("setup", self.setup), ("teardown", self.teardown)):
+            bound = None
+            if func is not None:
+                bound = bind_callback(func, STATE_HANDLER, f"state_{role}={callback_name(func)}")
+            object.__setattr__(self, f"bound_{role}", bound)
 
     @property
     def active(self) -> bool:
@@ -78,10 +59,8 @@ def _describe(state: ProviderState) -> str:
     return repr(state.name)
 
 
-def _call(func: StateCallback, takes_params: bool, state: ProviderState) -> Any:
-    if takes_params:
-        return func(state.name, dict(state.params))
-    return func(state.name)
+def _call(bound: BoundCallback, state: ProviderState, action: str) -> Any:
+    return bound({"state": state.name, "params": dict(state.params), "action": action})
 
 
 def _change_by_url(
@@ -119,9 +98,9 @@ def set_up_states(
     """
     values: dict[str, Any] = {}
     for state in states:
-        if hooks.setup is not None:
+        if hooks.bound_setup is not None:
             try:
-                returned = _call(hooks.setup, hooks.setup_takes_params, state)
+                returned = _call(hooks.bound_setup, state, "setup")
             except Exception as exc:
                 msg = f"state_setup for {_describe(state)} raised {type(exc).__name__}: {exc}"
                 raise StateFailure(msg) from None
@@ -139,8 +118,8 @@ def tear_down_states(
     problems: list[str] = []
     for state in reversed(states):
         try:
-            if hooks.teardown is not None:
-                _call(hooks.teardown, hooks.teardown_takes_params, state)
+            if hooks.bound_teardown is not None:
+                _call(hooks.bound_teardown, state, "teardown")
             elif hooks.change_url and hooks.setup is None:
                 _change_by_url(transport, hooks.change_url, state, "teardown")
         except StateFailure as exc:

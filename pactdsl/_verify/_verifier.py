@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from pactdsl._callbacks import CallbackSignatureError
 from pactdsl._dsl import Contract, contracts, resolve_pact
 from pactdsl._errors import PactdslError
 from pactdsl._generators import Generator, GeneratorContext, apply_generators
@@ -709,7 +710,7 @@ def _check_arguments(
         raise VerificationConfigError(msg)
     for name, func in (("state_setup", state_setup),):
         if func is not None and not callable(func):
-            msg = f"{name}={func!r} must be callable: f(state) or f(state, params)"
+            msg = f"{name}={func!r} must be callable, e.g. f(state) or f(state, params)"
             raise TypeError(msg)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         msg = f"timeout={timeout!r} must be a positive number of seconds"
@@ -904,8 +905,11 @@ def verify_provider(
         base_url: Where the running provider listens, e.g. ``http://localhost:3000``.
         app: An ASGI or WSGI application, verified in-process with no server
             (instead of `base_url`).
-        state_setup: ``f(state)`` or ``f(state, params)``, called before each
-            interaction for each of its provider states. A mapping it returns
+        state_setup: Called before each interaction for each of its provider
+            states, with what its signature asks for: ``f(state)``,
+            ``f(state, params)``, ``f(state, **params)``, or with ``action``
+            (pact-python's ``f(state, action="setup", parameters=None)``); a
+            signature that cannot be bound raises `VerificationConfigError`. A mapping it returns
             feeds the pact's ``provider_state`` generators (e.g. ``{"id": 42}``
             for ``/users/${id}``). An exception makes that interaction an error.
             With neither this nor `state_change_url`, a notice names the
@@ -988,6 +992,10 @@ def verify_provider(
         if func is not None and not callable(func):
             msg = f"{name}={func!r} must be callable"
             raise TypeError(msg)
+    try:
+        hooks = StateHooks(state_setup, state_teardown, state_change_url)
+    except CallbackSignatureError as exc:
+        raise VerificationConfigError(str(exc)) from None
     _check_broker_arguments(
         source,
         broker,
@@ -1046,7 +1054,7 @@ def verify_provider(
             selected,
             checked_base=checked_base,
             app=app,
-            hooks=StateHooks(state_setup, state_teardown, state_change_url),
+            hooks=hooks,
             request_filter=request_filter,
             headers=dict(headers or {}),
             timeout=float(timeout),
@@ -1102,6 +1110,13 @@ def _verify_units(
         return ContractVerificationResult(
             provider=provider, notices=("no pacts to verify (allow_empty=True)",)
         )
+    if message_producers is not None:
+        from pactdsl._verify._messages import check_producer_signatures  # builds on this module
+
+        try:
+            check_producer_signatures(pacts, message_producers, selected)
+        except CallbackSignatureError as exc:
+            raise VerificationConfigError(str(exc)) from None
     transport = open_transport(
         base_url=checked_base,
         app=app,
