@@ -14,6 +14,7 @@ how to install the extra.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import importlib.util
@@ -65,22 +66,49 @@ def _cannot_run(message: str) -> NoReturn:
     raise _cannot_run_error()(message) from None
 
 
+def _loaded_from(path: Path) -> ModuleType | None:
+    """The module already imported from the file `path`, by whatever name, if any."""
+    for module in list(sys.modules.values()):
+        origin = getattr(module, "__file__", None)
+        if origin and origin.endswith(path.name):
+            with contextlib.suppress(OSError):
+                if Path(origin).resolve() == path:
+                    return module
+    return None
+
+
 def _import_module(spec: str) -> ModuleType:
-    """Import `spec`: a dotted module name, or the path of a ``.py`` file."""
+    """Import `spec`: a dotted module name, or the path of a ``.py`` file.
+
+    A file is imported once: the same module object serves ``svc.py`` and
+    ``svc`` (and a second mention of either), so state set up through one
+    reference is what the app of the other reads.
+    """
     candidate = Path(spec)
     if spec.endswith(".py") or candidate.is_file():
         if not candidate.is_file():
             _cannot_run(f"module file {spec!r} does not exist")
-        folder = str(candidate.resolve().parent)
+        resolved = candidate.resolve()
+        folder = str(resolved.parent)
         if folder not in sys.path:
             sys.path.insert(0, folder)  # so the file's sibling imports work
+        already = _loaded_from(resolved)
+        if already is not None:
+            return already
         name = candidate.stem
-        loaded = importlib.util.spec_from_file_location(name, candidate)
+        if name in sys.modules:
+            # Another module owns the name (a stdlib `test`, a package module): keep it.
+            name = f"_pactdsl_file_{abs(hash(str(resolved))):x}_{candidate.stem}"
+        loaded = importlib.util.spec_from_file_location(name, resolved)
         if loaded is None or loaded.loader is None:
             _cannot_run(f"cannot import {spec!r} as a Python module")
         module = importlib.util.module_from_spec(loaded)
         sys.modules[name] = module
-        loaded.loader.exec_module(module)
+        try:
+            loaded.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]  # no half-imported module for the next reference
+            raise
         return module
     cwd = str(Path.cwd())
     if cwd not in sys.path:

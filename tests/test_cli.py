@@ -677,3 +677,69 @@ def test_mock_process_host_and_cors(project: CliProject) -> None:
     assert answers == [(204, "http://ui.test"), (200, "http://ui.test")]
     assert process.returncode == 0, err
     assert "Stopped after 1 request(s)." in out
+
+
+_STOCK_SERVICE = '''
+"""A provider whose state setup fills the dict its app reads (written by the CLI tests)."""
+
+import json
+from pathlib import Path
+
+from pactdsl import define_contract, interaction
+
+with (Path(__file__).parent / "loads.log").open("a") as log:
+    log.write("loaded\\n")  # one line per execution of this file
+
+STOCK = {}
+
+stock_contract = define_contract(
+    "stock_contract_TOKEN",
+    consumer="till-TOKEN",
+    provider="stock-TOKEN",
+    interactions=[
+        interaction("get apples")
+        .given("apples in stock")
+        .request(method="GET", path="/stock/apple")
+        .responds(status=200, body={"count": 3})
+    ],
+)
+
+
+def set_up(state):
+    STOCK["apple"] = 3
+
+
+def app(environ, start_response):
+    if "apple" not in STOCK:
+        start_response("404 Not Found", [])
+        return [b""]
+    start_response("200 OK", [("Content-Type", "application/json")])
+    return [json.dumps({"count": STOCK["apple"]}).encode()]
+'''
+
+
+@pytest.mark.parametrize(
+    ("app", "setup"),
+    [("{m}.py:app", "{m}.py:set_up"), ("{m}:app", "{m}.py:set_up"), ("{m}.py:app", "{m}:set_up")],
+    ids=["path-path", "dotted-path", "path-dotted"],
+)
+def test_verify_imports_a_py_target_once(project: CliProject, app: str, setup: str) -> None:
+    """A file named twice (as a path or a dotted name) runs once: the setup fills the app's data."""
+    token = project.module.rsplit("_", 1)[-1]
+    module = f"stock_service_{token}"
+    (project.folder / f"{module}.py").write_text(_STOCK_SERVICE.replace("TOKEN", token))
+    try:
+        result = run(
+            "verify",
+            f"{module}.py:stock_contract",
+            "--app",
+            app.format(m=module),
+            "--state-setup",
+            setup.format(m=module),
+        )
+        assert result.exit_code == 0, result.output
+        assert (project.folder / "loads.log").read_text() == "loaded\n"
+    finally:
+        for name, loaded in list(sys.modules.items()):
+            if getattr(loaded, "__file__", "") == str(project.folder / f"{module}.py"):
+                del sys.modules[name]
