@@ -133,7 +133,9 @@ class BrokerServer(_Server):
                     response["status"], body
                 )
             pact_path = f"/pacts/provider/p/consumer/{consumer}"
-            self.routes[("GET", pact_path)] = _json_answer(200, pacts[consumer])
+            results = {"href": f"{self.url}{pact_path}/verification-results"}
+            served = {**pacts[consumer], "_links": {"pb:publish-verification-results": results}}
+            self.routes[("GET", pact_path)] = _json_answer(200, served)
         self.routes[("POST", "/pacts/provider/p/for-verification")] = _json_answer(
             200, {"_embedded": {"pacts": embedded}}
         )

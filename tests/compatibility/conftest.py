@@ -8,23 +8,32 @@ mismatch texts are pact-reference's wording, checked by the facts `_suite.FACTS`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from pytest_bdd import given, then, when
+from pytest_bdd import given, parsers, then, when
 
 from pactdsl import (
+    ContractVerificationResult,
     MissingRequest,
+    ProviderRequest,
     UnexpectedRequest,
     create_mock_provider,
+    format_verification_report,
     verify_mock_interactions,
+    verify_provider,
 )
+from pactdsl.broker import PactBrokerClient
 from tests.compatibility import _suite
+from tests.compatibility._provider import BrokerServer, Canned, Received
 from tests.compatibility._world import (
     World,
     mock_mismatches,
     numbers,
+    provider_server,
     send,
     step_re,
     write_http_pact,
@@ -221,3 +230,365 @@ def mismatch_at(world: World, path: str, message: str) -> None:
 
 
 # --- the provider side: verification -----------------------------------------------------------
+
+
+# --- the provider side: a real provider, pact files, the verifier ---------------------------
+
+
+def _canned(row: dict[str, str]) -> Canned:
+    status, headers, body = _suite.response_of(row)
+    return Canned(status, tuple(headers), body.raw if body is not None else b"")
+
+
+def _serve_rows(world: World, rows: list[dict[str, str]]) -> None:
+    provider = provider_server(world)
+    events: list[tuple[str, ...]] = world.extra.setdefault("events", [])
+    for row in rows:
+        answer = _canned(row)
+
+        def respond(seen: Received, answer: Canned = answer) -> Canned:
+            events.append(("request", seen.method, seen.path))
+            return answer
+
+        provider.serve(row["method"], row["path"], respond)
+
+
+@given(step_re(r"a provider is started that returns the response from interaction (?P<number>\d+)"))
+def provider_for(world: World, number: str) -> None:
+    _serve_rows(world, [world.interactions[number]])
+
+
+@given(step_re(r"a provider is started that returns the responses from interactions {which}"))
+def provider_for_many(world: World, which: str) -> None:
+    _serve_rows(world, [world.interactions[n] for n in numbers(which)])
+
+
+@given(
+    step_re(
+        r"a provider is started that returns the response from interaction (?P<number>\d+),"
+        r" with the following changes:"
+    )
+)
+def provider_with_changes(world: World, number: str, datatable: list[list[str]]) -> None:
+    row = world.interactions[number]
+    changes = _suite.single_row(datatable)
+    changed = _suite.with_changes(row, changes)
+    body = changes.get("response body", "")
+    if body and not body.startswith(("JSON:", "XML:", "file:")) and row.get("response body"):
+        # A plain-text replacement keeps the interaction's content type (the form body).
+        original = _suite.parse_body(row["response body"], row.get("response content") or None)
+        assert original is not None
+        changed["response content"] = original.content_type or ""
+    _serve_rows(world, [changed])
+
+
+def _pact_for(world: World, number: str, **extra: Any) -> Path:
+    row = world.interactions[number]
+    version = _suite.http_row_version(row, world.version)
+    interaction = _suite.http_interaction_json(row, version)
+    states = extra.pop("states", None)
+    if states is not None:
+        if version in ("V1", "V2"):
+            (state,) = states
+            interaction["providerState"] = state["name"]
+        else:
+            interaction["providerStates"] = states
+    interaction.update(extra)
+    document = _suite.pact_document([interaction], version)
+    name = f"pact-{number}-{len(world.extra.get('pacts', []))}"
+    return _suite.write_json(world.tmp / "pacts" / f"{name}.json", document)
+
+
+def _to_verify(world: World, path: Path) -> None:
+    world.extra.setdefault("pacts", []).append(path)
+
+
+@given(step_re(r"a Pact file for interaction (?P<number>\d+) is to be verified"))
+def pact_to_verify(world: World, number: str) -> None:
+    _to_verify(world, _pact_for(world, number))
+
+
+@given(
+    step_re(
+        r"a Pact file for interaction (?P<number>\d+) is to be verified with a provider state"
+        r" {state} defined"
+    )
+)
+def pact_with_state(world: World, number: str, state: str) -> None:
+    _to_verify(world, _pact_for(world, number, states=[{"name": state}]))
+
+
+@given(
+    step_re(
+        r"a Pact file for interaction (?P<number>\d+) is to be verified with the following"
+        r" provider states defined:"
+    )
+)
+def pact_with_states(world: World, number: str, datatable: list[list[str]]) -> None:
+    states = []
+    for row in _suite.table_dicts(datatable):
+        state: dict[str, Any] = {"name": row["State Name"]}
+        if row.get("Parameters"):
+            state["params"] = json.loads(row["Parameters"])
+        states.append(state)
+    _to_verify(world, _pact_for(world, number, states=states))
+
+
+@given(
+    step_re(r"a Pact file for interaction (?P<number>\d+) is to be verified, but is marked pending")
+)
+def pact_pending(world: World, number: str) -> None:
+    _to_verify(world, _pact_for(world, number, pending=True))
+
+
+@given(
+    step_re(
+        r"a Pact file for interaction (?P<number>\d+) is to be verified with the following"
+        r" comments:"
+    )
+)
+def pact_with_comments(world: World, number: str, datatable: list[list[str]]) -> None:
+    _to_verify(world, _pact_for(world, number, comments=comments_json(datatable)))
+
+
+def comments_json(datatable: list[list[str]]) -> dict[str, Any]:
+    """A comments table (`comment`, `type`) as V4 `comments`: texts and the test name."""
+    comments: dict[str, Any] = {}
+    for row in _suite.table_dicts(datatable):
+        if row["type"] == "text":
+            comments.setdefault("text", []).append(row["comment"])
+        else:
+            comments[row["type"]] = row["comment"]
+    return comments
+
+
+@given(step_re(r"a Pact file for interaction (?P<number>\d+) is to be verified from a Pact broker"))
+def pact_from_broker(world: World, number: str) -> None:
+    world.extra.setdefault("broker", []).append(number)
+
+
+@given("publishing of verification results is enabled")
+def publishing_enabled(world: World) -> None:
+    world.extra["publish"] = True
+
+
+def _record_state(world: World, action: str, *, fail: bool = False) -> Any:
+    events: list[tuple[Any, ...]] = world.extra.setdefault("events", [])
+
+    def callback(state: str, params: dict[str, Any]) -> None:
+        events.append((action, state, dict(params or {})))
+        if fail:
+            msg = f"state {state!r} cannot be set up"
+            raise RuntimeError(msg)
+
+    return callback
+
+
+@given("a provider state callback is configured")
+def state_callback(world: World) -> None:
+    world.extra["state_setup"] = _record_state(world, "setup")
+    world.extra["state_teardown"] = _record_state(world, "teardown")
+
+
+@given("a provider state callback is configured, but will return a failure")
+def failing_state_callback(world: World) -> None:
+    world.extra["state_setup"] = _record_state(world, "setup", fail=True)
+    world.extra["state_teardown"] = _record_state(world, "teardown")
+
+
+@given("a request filter is configured to make the following changes:")
+def request_filter(world: World, datatable: list[list[str]]) -> None:
+    headers = _suite.parse_headers(_suite.single_row(datatable)["headers"])
+
+    def add_headers(request: ProviderRequest) -> None:
+        for name, value in headers:
+            request.headers[name] = value
+
+    world.extra["request_filter"] = add_headers
+
+
+def _verify_from_broker(world: World, options: dict[str, Any]) -> ContractVerificationResult:
+    consumers = [f"c_{n}" for n in world.extra["broker"]]
+    seeds = {c: _suite.json_fixture(f"pact-broker_{c.replace('_', '')}.json") for c in consumers}
+    pacts = {
+        f"c_{n}": json.loads(
+            _pact_for(world, n).read_text("utf-8").replace("compatibility-suite-", "")
+        )
+        | {"consumer": {"name": f"c_{n}"}, "provider": {"name": "p"}}
+        for n in world.extra["broker"]
+    }
+    broker = BrokerServer(seeds, pacts)
+    world.servers.append(broker)
+    world.extra["broker_server"] = broker
+    with PactBrokerClient(broker.url, retries=0) as client:
+        return verify_provider(
+            broker=client,
+            provider="p",
+            provider_version="0.0.0",
+            publish_results=bool(world.extra.get("publish")),
+            **options,
+        )
+
+
+@when("the verification is run")
+def verification_run(world: World) -> None:
+    options: dict[str, Any] = {
+        key: world.extra[key]
+        for key in ("state_setup", "state_teardown", "request_filter", "message_producers")
+        if key in world.extra
+    }
+    if world.provider is not None:
+        options["base_url"] = world.provider.url
+    if "broker" in world.extra:
+        world.result = _verify_from_broker(world, options)
+    else:
+        sources = [str(p) for p in world.extra.get("pacts", [])]
+        world.result = verify_provider(sources, **options)
+
+
+@then(parsers.re(r"the verification will (?P<negated>NOT )?be successful"))
+def verification_verdict(world: World, negated: str | None) -> None:
+    assert world.result is not None, "the verification has not run"
+    assert world.result.success is (not negated), format_verification_report(world.result)
+
+
+# The suite's error names -> the part of a response (or message) a mismatch is about.
+_ERROR_PARTS = {
+    "Response status did not match": "$.status",
+    "Headers had differences": "$.header",
+    "Body had differences": "$.body",
+    "Metadata had differences": "$.metadata",
+}
+
+
+def _has_error(world: World, error: str, *, pending: bool | None = None) -> bool:
+    assert world.result is not None, "the verification has not run"
+    if error == "State change request failed":
+        return any(e.phase == "state setup" for e in world.result.errors)
+    prefix = _ERROR_PARTS[error]
+    return any(
+        m.path.startswith(prefix)
+        for entry in world.result.failed
+        if pending is None or entry.pending is pending
+        for m in entry.mismatches
+    )
+
+
+@then(step_re(r"the verification results will contain a {error} error"))
+def verification_error(world: World, error: str) -> None:
+    assert world.result is not None
+    assert _has_error(world, error), format_verification_report(world.result)
+
+
+@then(step_re(r"there will be a pending {error} error"))
+def pending_error(world: World, error: str) -> None:
+    assert world.result is not None
+    assert _has_error(world, error, pending=True), format_verification_report(world.result)
+
+
+def _events(world: World) -> list[tuple[Any, ...]]:
+    events: list[tuple[Any, ...]] = world.extra.get("events", [])
+    return events
+
+
+def _first(world: World, kind: str) -> int:
+    return next(i for i, e in enumerate(_events(world)) if e[0] == kind)
+
+
+@then("the provider state callback will be called before the verification is run")
+def state_called_before(world: World) -> None:
+    kinds = [e[0] for e in _events(world)]
+    assert "setup" in kinds, kinds
+    if "request" in kinds:
+        assert _first(world, "setup") < _first(world, "request"), kinds
+
+
+@then("the provider state callback will be called after the verification is run")
+def state_called_after(world: World) -> None:
+    kinds = [e[0] for e in _events(world)]
+    assert "teardown" in kinds, kinds
+    last_teardown = max(i for i, kind in enumerate(kinds) if kind == "teardown")
+    assert last_teardown > max(i for i, kind in enumerate(kinds) if kind != "teardown"), kinds
+
+
+def _state_calls(world: World, action: str) -> list[tuple[str, dict[str, Any]]]:
+    return [(e[1], e[2]) for e in _events(world) if e[0] == action]
+
+
+@then(
+    step_re(
+        r"the provider state callback will receive a (?P<action>setup) call with {state} as the"
+        r" provider state parameter"
+    )
+)
+@then(
+    step_re(
+        r"the provider state callback will receive a (?P<action>teardown) call {state} as the"
+        r" provider state parameter"
+    )
+)
+def state_call(world: World, action: str, state: str) -> None:
+    assert state in [name for name, _ in _state_calls(world, action)], _events(world)
+
+
+@then(
+    step_re(
+        r"the provider state callback will receive a (?P<action>setup) call with {state} and the"
+        r" following parameters:"
+    )
+)
+@then(
+    step_re(
+        r"the provider state callback will receive a (?P<action>teardown) call {state} and the"
+        r" following parameters:"
+    )
+)
+def state_call_params(world: World, action: str, state: str, datatable: list[list[str]]) -> None:
+    row = _suite.single_row(datatable)
+    params = {name: json.loads(value) for name, value in row.items()}
+    assert (state, params) in _state_calls(world, action), _events(world)
+
+
+@then("the provider state callback will NOT receive a teardown call")
+def no_teardown(world: World) -> None:
+    assert not _state_calls(world, "teardown"), _events(world)
+
+
+@then(
+    step_re(
+        r"a warning will be displayed that there was no provider state callback configured for"
+        r" provider state {state}"
+    )
+)
+def unset_state_warning(world: World, state: str) -> None:
+    assert world.result is not None
+    assert any(repr(state) in notice or state in notice for notice in world.result.notices), (
+        world.result.notices
+    )
+
+
+@then(step_re(r"the request to the provider will contain the header {header}"))
+def provider_got_header(world: World, header: str) -> None:
+    ((name, value),) = _suite.parse_headers(f"'{header}'")
+    received = provider_server(world).received
+    assert received, "the provider received nothing"
+    assert all(seen.header(name) == value for seen in received), received
+
+
+@then("a verification result will NOT be published back")
+def nothing_published(world: World) -> None:
+    assert not world.extra["broker_server"].published
+
+
+@then(
+    parsers.re(
+        r"a (?P<outcome>successful|failed) verification result will be published back for"
+        r" (?:the )?interaction \{(?P<number>\d+)\}"
+    )
+)
+def result_published(world: World, outcome: str, number: str) -> None:
+    published = world.extra["broker_server"].published.get(f"c_{number}")
+    assert published, world.extra["broker_server"].published
+    (result,) = published
+    assert result["success"] is (outcome == "successful"), result
+    assert result["providerApplicationVersion"] == "0.0.0", result
