@@ -361,16 +361,16 @@ def _build_request(
     if path_gen is not None:
         path = str(_generate(path_gen, path, context, notes))
     query = {name: list(values) for name, values in spec.query.items()}
+    # A generator for a parameter or header the pact leaves out adds it (the
+    # compatibility suite's "generator with the request headers/query parameters").
     for key, gen in gens.get("query", {}).items():
         name = _key_name(key)
-        if name in query:
-            example = query[name][0] if query[name] else ""
-            query[name] = [str(_generate(gen, example, context, notes)) for _ in query[name]]
+        values = query.get(name) or [""]
+        query[name] = [str(_generate(gen, value, context, notes)) for value in values]
     headers = {name: ", ".join(values) for name, values in spec.headers.items()}
     for key, gen in gens.get("header", {}).items():
         name = _key_name(key)
-        if name in headers:
-            headers[name] = str(_generate(gen, headers[name], context, notes))
+        headers[name] = str(_generate(gen, headers.get(name, ""), context, notes))
     body: bytes | None = None
     if spec.body is not None:
         content = spec.body.content

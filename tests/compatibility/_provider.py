@@ -54,6 +54,7 @@ class _Server:
 
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Route] = {}
+        self.default: Route | None = None
         self.received: list[Received] = []
         server = self
 
@@ -66,7 +67,7 @@ class _Server:
                 path, _, query = self.path.partition("?")
                 seen = Received(self.command, path, query, tuple(self.headers.items()), raw)
                 server.received.append(seen)
-                route = server.routes.get((self.command, path))
+                route = server.routes.get((self.command, path), server.default)
                 if route is None:
                     answer = Canned(404, (("Content-Type", "text/plain"),), b"no such route")
                 else:

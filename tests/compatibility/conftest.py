@@ -9,10 +9,13 @@ mismatch texts are pact-reference's wording, checked by the facts `_suite.FACTS`
 from __future__ import annotations
 
 import json
+import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
@@ -23,6 +26,7 @@ from pactdsl import (
     UnexpectedRequest,
     create_mock_provider,
     format_verification_report,
+    mock_provider,
     verify_mock_interactions,
     verify_provider,
 )
@@ -592,3 +596,222 @@ def result_published(world: World, outcome: str, number: str) -> None:
     (result,) = published
     assert result["success"] is (outcome == "successful"), result
     assert result["providerApplicationVersion"] == "0.0.0", result
+
+
+# --- generators: what the verifier sends, what the mock answers ----------------------------
+
+
+def _generator_part(row: dict[str, str]) -> dict[str, Any]:
+    part: dict[str, Any] = {}
+    body = _suite.parse_body(row.get("body", ""))
+    if body is not None:
+        part["body"] = body.v4_object()
+        part["headers"] = {"Content-Type": [body.content_type]}
+    part["generators"] = _suite.json_cell(row["generators"])
+    return part
+
+
+@given("a request configured with the following generators:")
+def request_with_generators(world: World, datatable: list[list[str]]) -> None:
+    world.extra["request"] = {
+        "method": "GET",
+        "path": "/path",
+        **_generator_part(_suite.single_row(datatable)),
+    }
+
+
+@given("a response configured with the following generators:")
+def response_with_generators(world: World, datatable: list[list[str]]) -> None:
+    world.extra["response"] = {"status": 200, **_generator_part(_suite.single_row(datatable))}
+
+
+@given(step_re(r"the generator test mode is set as {mode}"))
+def generator_mode(world: World, mode: str) -> None:
+    world.extra["mode"] = mode
+
+
+def _prepare_request(world: World, context: dict[str, Any] | None) -> None:
+    """Send the request as the verifier prepares it (Provider mode): generators applied."""
+    request = world.extra["request"]
+    interaction: dict[str, Any] = {
+        "type": "Synchronous/HTTP",
+        "description": "a request with generators",
+        "request": request,
+        "response": {"status": 200},
+    }
+    options: dict[str, Any] = {}
+    if context is not None:
+        interaction["providerStates"] = [{"name": "the generator context"}]
+        options["state_setup"] = lambda state: context
+    pact = _suite.write_json(
+        world.tmp / "generators.json", _suite.pact_document([interaction], "V4")
+    )
+    provider = provider_server(world)
+    provider.routes.clear()
+
+    def any_route(seen: Received) -> Canned:
+        return Canned(200)
+
+    provider.default = any_route
+    result = verify_provider(str(pact), base_url=provider.url, **options)
+    assert result.success, format_verification_report(result)
+    (seen,) = provider.received
+    world.extra["prepared"] = seen
+
+
+def _prepare_with_mock(world: World, generators_in: str) -> None:
+    """Serve the part from a port mock (Consumer mode): its response has generators applied."""
+    part = world.extra[generators_in]
+    response = (
+        part
+        if generators_in == "response"
+        else {
+            "status": 200,
+            **{k: v for k, v in part.items() if k in ("body", "headers", "generators")},
+        }
+    )
+    interaction = {
+        "type": "Synchronous/HTTP",
+        "description": "a response with generators",
+        "request": {"method": "GET", "path": "/generated"},
+        "response": response,
+    }
+    pact = _suite.write_json(
+        world.tmp / "generated.json", _suite.pact_document([interaction], "V4")
+    )
+    with mock_provider(pact, port=0) as mock:
+        answer = httpx.get(f"{mock.url}/generated", timeout=30)
+        world.extra["mock_url"] = mock.url
+    world.extra["answer"] = answer
+
+
+@when("the request is prepared for use")
+def request_prepared(world: World) -> None:
+    _prepare_request(world, None)
+
+
+@when(step_re(r"the request is prepared for use with a {kind} context:"))
+def request_prepared_in_context(world: World, kind: str, datatable: list[list[str]]) -> None:
+    ((cell,),) = datatable
+    context = json.loads(cell)
+    if kind == "providerState":
+        _prepare_request(world, context)
+    else:
+        # A mock server URL is what the mock provider knows: it serves the part with
+        # generators applied, the context's href standing for the mock's own URL.
+        assert kind == "mockServer", kind
+        world.extra["href"] = context["href"]
+        _prepare_with_mock(world, "request")
+
+
+@when("the response is prepared for use")
+def response_prepared(world: World) -> None:
+    _prepare_with_mock(world, "response")
+
+
+def _generated_body(world: World) -> Any:
+    if "answer" in world.extra:
+        return world.extra["answer"].json()
+    return world.extra["prepared"].json()
+
+
+_VALUE_FORMATS = {
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "decimal number": lambda v: (
+        isinstance(v, float) or (isinstance(v, str) and re.fullmatch(r"-?\d+\.\d+", v) is not None)
+    ),
+    "hexadecimal number": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-fA-F]+", v),
+    "random string": lambda v: isinstance(v, str) and v != "",
+    "string from the regex": lambda v: isinstance(v, str) and re.fullmatch(r"\d{1,8}", v),
+    "date": lambda v: isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v),
+    "time": lambda v: isinstance(v, str) and re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", v),
+    "date-time": lambda v: (
+        isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}.*", v)
+    ),
+    "UUID": lambda v: (
+        isinstance(v, str)
+        and re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", v)
+    ),
+    "simple UUID": lambda v: isinstance(v, str) and re.fullmatch(r"[0-9a-f]{32}", v),
+    "lower-case-hyphenated UUID": lambda v: (
+        isinstance(v, str)
+        and re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", v)
+    ),
+    "upper-case-hyphenated UUID": lambda v: (
+        isinstance(v, str)
+        and re.fullmatch(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", v)
+    ),
+    "URN UUID": lambda v: (
+        isinstance(v, str)
+        and re.fullmatch(
+            r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", v
+        )
+    ),
+    "boolean": lambda v: isinstance(v, bool),
+}
+
+
+def value_at(document: Any, path: str) -> Any:
+    """The value at a simple `$.a.b` path."""
+    value = document
+    for key in path.removeprefix("$.").split("."):
+        value = value[key]
+    return value
+
+
+def assert_generated(value: Any, kind: str, example: Any) -> None:
+    """A generated value is of the kind the step names (and not the example)."""
+    assert _VALUE_FORMATS[kind](value), f"{value!r} is not a {kind}"
+    if kind not in ("boolean",):
+        assert value != example, f"{value!r} is still the example"
+
+
+@then(step_re(r"the body value for {path} will have been replaced with an? {kind}"))
+def body_value_kind(world: World, path: str, kind: str) -> None:
+    example = value_at(_suite.json_fixture("basic.json"), path)
+    assert_generated(value_at(_generated_body(world), path), kind, example)
+
+
+@then(step_re(r"the body value for {path} will have been replaced with {value}"))
+def body_value_exact(world: World, path: str, value: str) -> None:
+    generated = value_at(_generated_body(world), path)
+    if "href" in world.extra:
+        value = value.replace(world.extra["href"], world.extra["mock_url"])
+    assert str(generated) == value, generated
+
+
+def _http_part(world: World, side: str, name: str) -> str:
+    """`path`, `status`, `header[X]`, `queryParameter[x]` of the prepared request or response."""
+    if side == "request":
+        seen: Received = world.extra["prepared"]
+        if name == "path":
+            return seen.path
+        if name.startswith("header["):
+            found = seen.header(name[len("header[") : -1])
+            assert found is not None, seen.headers
+            return found
+        if name.startswith("queryParameter["):
+            query = dict(urllib.parse.parse_qsl(seen.query))
+            return query[name[len("queryParameter[") : -1]]
+    else:
+        answer: httpx.Response = world.extra["answer"]
+        if name == "status":
+            return str(answer.status_code)
+        if name.startswith("header["):
+            return answer.headers[name[len("header[") : -1]]
+    raise AssertionError(f"no such part {side} {name!r}")
+
+
+@then(step_re(r"the (?P<side>request|response) {name} will be set as {value}"))
+def part_set_as(world: World, side: str, name: str, value: str) -> None:
+    assert _http_part(world, side, name) == value
+
+
+@then(step_re(r"the (?P<side>request|response) {name} will match {pattern}"))
+def part_matches(world: World, side: str, name: str, pattern: str) -> None:
+    assert re.fullmatch(pattern, _http_part(world, side, name)), _http_part(world, side, name)
+
+
+@then(step_re(r"the (?P<side>request|response) {name} will not be {value}"))
+def part_not(world: World, side: str, name: str, value: str) -> None:
+    assert _http_part(world, side, name) != value
