@@ -521,3 +521,39 @@ def assert_contains(
     assert any(all(_mentions(m.message, fact) for fact in facts) for m in candidates), (
         f"no mismatch {where} mentions all of {facts} (official text {official!r}); got {found}"
     )
+
+
+# --- generators from the suite's JSON, as DSL generator factories ----------------------------
+
+
+def dsl_generator(raw: Mapping[str, Any]) -> Any:
+    """A `pactdsl.generate` generator for a pact file's generator object."""
+    from pactdsl import generate
+
+    kind = raw["type"]
+    if kind == "RandomInt":
+        return generate.random_int(raw.get("min", 0), raw.get("max", 2147483647))
+    if kind == "RandomDecimal":
+        return generate.random_decimal(raw.get("digits", 10))
+    if kind == "RandomHexadecimal":
+        return generate.random_hexadecimal(raw.get("digits", 10))
+    if kind == "RandomString":
+        return generate.random_string(raw.get("size", 10))
+    if kind == "Regex":
+        return generate.regex(raw["regex"])
+    if kind == "Uuid":
+        return generate.uuid(raw.get("format", "lower-case-hyphenated"))
+    if kind in ("Date", "Time", "DateTime"):
+        factory = {"Date": generate.date, "Time": generate.time, "DateTime": generate.datetime}
+        return factory[kind](raw.get("format"))
+    if kind == "RandomBoolean":
+        return generate.random_boolean()
+    raise AssertionError(f"no DSL generator for {raw!r}")
+
+
+def with_generators(content: Any, generators: Mapping[str, Any]) -> Any:
+    """Content (a JSON object) with DSL generators placed at `$.name` paths."""
+    out = dict(content)
+    for path, raw in generators.items():
+        out[path.removeprefix("$.")] = dsl_generator(raw)
+    return out

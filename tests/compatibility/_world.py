@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,34 @@ def failed_mismatches(result: ContractVerificationResult) -> list[Mismatch]:
         if isinstance(entry, FailedInteraction)
         for m in entry.mismatches
     ]
+
+
+def pact_json(world: World) -> dict[str, Any]:
+    """The pact file written."""
+    assert world.pact_file is not None, "no pact file written"
+    document: dict[str, Any] = json.loads(world.pact_file.read_text("utf-8"))
+    return document
+
+
+def pact_items(world: World) -> list[dict[str, Any]]:
+    """The interactions (or V3 messages) of the pact file written."""
+    document = pact_json(world)
+    items: list[dict[str, Any]] = document.get("interactions") or document.get("messages") or []
+    return items
+
+
+def message_contents(part: dict[str, Any]) -> Any:
+    """The contents of a message in a pact file (a V4 body object unwrapped)."""
+    contents = part["contents"]
+    if isinstance(contents, dict) and "content" in contents and "contentType" in contents:
+        return contents["content"]
+    return contents
+
+
+def message_content_type(part: dict[str, Any]) -> Any:
+    """The content type of a message in a pact file (V4 body object, else metadata)."""
+    contents = part["contents"]
+    if isinstance(contents, dict) and "contentType" in contents:
+        return contents["contentType"]
+    metadata = part.get("metaData") or part.get("metadata") or {}
+    return metadata.get("contentType")

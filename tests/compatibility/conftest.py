@@ -23,10 +23,17 @@ from pactdsl import (
     ContractVerificationResult,
     MissingRequest,
     ProviderRequest,
+    SynchronousMessage,
     UnexpectedRequest,
     create_mock_provider,
+    define_contract,
     format_verification_report,
+    generate_pact,
+    interaction,
+    message,
     mock_provider,
+    sync_message,
+    verify_message_consumer,
     verify_mock_interactions,
     verify_provider,
 )
@@ -35,8 +42,11 @@ from tests.compatibility import _suite
 from tests.compatibility._provider import BrokerServer, Canned, Received
 from tests.compatibility._world import (
     World,
+    message_content_type,
+    message_contents,
     mock_mismatches,
     numbers,
+    pact_items,
     provider_server,
     send,
     step_re,
@@ -77,8 +87,8 @@ def version() -> str:
 
 
 @pytest.fixture
-def world(version: str, tmp_path: Path) -> Iterator[World]:
-    """A fresh scenario state, its servers stopped at the end."""
+def world(version: str, tmp_path: Path, clean_registry: None) -> Iterator[World]:
+    """A fresh scenario state (and contract registry), its servers stopped at the end."""
     state = World(version, tmp_path)
     try:
         yield state
@@ -815,3 +825,435 @@ def part_matches(world: World, side: str, name: str, pattern: str) -> None:
 @then(step_re(r"the (?P<side>request|response) {name} will not be {value}"))
 def part_not(world: World, side: str, name: str, value: str) -> None:
     assert _http_part(world, side, name) != value
+
+
+# --- the consumer side: contracts declared with the DSL, pact files written ------------------
+
+
+def _spec(world: World, kind: str) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "kind": kind,
+        "states": [],
+        "key": None,
+        "pending": False,
+        "comments": [],
+        "request": None,
+        "responses": [],
+    }
+    world.extra.setdefault("specs", []).append(spec)
+    return spec
+
+
+def _last(world: World, kind: str | None = None) -> dict[str, Any]:
+    specs = [s for s in world.extra["specs"] if kind is None or s["kind"] == kind]
+    return specs[-1]
+
+
+_KINDS = {"HTTP": "http", "message": "message", "synchronous message": "sync"}
+
+
+@given("an integration is being defined for a consumer test")
+@given("an HTTP interaction is being defined for a consumer test")
+def http_defined(world: World) -> None:
+    _spec(world, "http")
+
+
+@given("a message integration is being defined for a consumer test")
+@given("a message interaction is being defined for a consumer test")
+def message_defined(world: World) -> None:
+    _spec(world, "message")
+
+
+@given("a synchronous message interaction is being defined for a consumer test")
+def sync_defined(world: World) -> None:
+    _spec(world, "sync")
+
+
+def _state_params(datatable: list[list[str]]) -> dict[str, Any]:
+    row = _suite.single_row(datatable)
+    return {name: json.loads(value) for name, value in row.items()}
+
+
+@given(step_re(r"a provider state {state} is specified"))
+@given(step_re(r"a provider state {state} for the (?:synchronous )?message is specified"))
+def state_specified(world: World, state: str) -> None:
+    _last(world)["states"].append((state, {}))
+
+
+@given(step_re(r"a provider state {state} is specified with the following data:"))
+@given(
+    step_re(
+        r"a provider state {state} for the (?:synchronous )?message is specified with the"
+        r" following data:"
+    )
+)
+def state_with_data(world: World, state: str, datatable: list[list[str]]) -> None:
+    _last(world)["states"].append((state, _state_params(datatable)))
+
+
+@given(
+    step_re(
+        r"a key of {key} is specified for the (?P<kind>HTTP|message|synchronous message)"
+        r" interaction"
+    )
+)
+def key_specified(world: World, key: str, kind: str) -> None:
+    _last(world, _KINDS[kind])["key"] = key
+
+
+@given(
+    parsers.re(r"the (?P<kind>HTTP|message|synchronous message) interaction is marked as pending")
+)
+def marked_pending(world: World, kind: str) -> None:
+    _last(world, _KINDS[kind])["pending"] = True
+
+
+@given(
+    step_re(
+        r"a comment {text} is added to the (?P<kind>HTTP|message|synchronous message)"
+        r" interaction"
+    )
+)
+def comment_added(world: World, text: str, kind: str) -> None:
+    _last(world, _KINDS[kind])["comments"].append(text)
+
+
+def _message_part() -> dict[str, Any]:
+    return {"content": None, "content_type": None, "metadata": {}}
+
+
+def _part(spec: dict[str, Any], side: str) -> dict[str, Any]:
+    if side == "request":
+        if spec["request"] is None:
+            spec["request"] = _message_part()
+        part: dict[str, Any] = spec["request"]
+        return part
+    spec["responses"].append(_message_part())
+    last: dict[str, Any] = spec["responses"][-1]
+    return last
+
+
+def _document_part(part: dict[str, Any], cell: str) -> None:
+    """A payload from `file: ...` or a fixture's stem (`"basic"`)."""
+    body = _suite.parse_body(cell if cell.startswith("file:") else f"file: {cell}.json")
+    assert body is not None
+    content = body.content()
+    part["content"] = content
+    part["content_type"] = body.content_type
+
+
+@given(step_re(r"the message payload contains the {name} JSON document"))
+@given(step_re(r"the message request payload contains the {name} JSON document"))
+def request_payload(world: World, name: str) -> None:
+    _document_part(_part(_last(world), "request"), name)
+
+
+@given(step_re(r"the message response payload contains the {name} document"))
+def response_payload(world: World, name: str) -> None:
+    _document_part(_part(_last(world), "response"), name)
+
+
+def _metadata(datatable: list[list[str]]) -> dict[str, Any]:
+    return {
+        row["key"]: _suite.metadata_value(row["value"]) for row in _suite.table_dicts(datatable)
+    }
+
+
+@given("the message contains the following metadata:")
+@given("the message request contains the following metadata:")
+def request_metadata(world: World, datatable: list[list[str]]) -> None:
+    _part(_last(world), "request")["metadata"].update(_metadata(datatable))
+
+
+@given("a message is defined")
+def message_is_defined(world: World) -> None:
+    _part(_last(world), "request")
+
+
+@given(parsers.re(r"the message (?:(?P<side>request|response) )?is configured with the following:"))
+def message_configured(world: World, side: str | None, datatable: list[list[str]]) -> None:
+    row = _suite.single_row(datatable)
+    part = _part(_last(world), side or "request")
+    generators = _suite.json_cell(row["generators"])
+    if row.get("body"):
+        _document_part(part, row["body"])
+        part["content"] = _suite.with_generators(part["content"], generators.get("body", {}))
+    if row.get("metadata"):
+        metadata = json.loads(row["metadata"])
+        for name, raw in generators.get("metadata", {}).items():
+            metadata[name] = _suite.dsl_generator(raw)
+        part["metadata"].update(metadata)
+
+
+_DEFAULT_CONTENT = {"one": "a", "two": "b"}
+
+
+def _with_content(builder: Any, method: str, part: dict[str, Any] | None) -> Any:
+    part = part or _message_part()
+    content = _DEFAULT_CONTENT if part["content"] is None else part["content"]
+    return getattr(builder, method)(
+        content, metadata=part["metadata"] or None, content_type=part["content_type"]
+    )
+
+
+def _builder(spec: dict[str, Any], number: int) -> Any:
+    kind = spec["kind"]
+    if kind == "http":
+        builder: Any = (
+            interaction(f"an HTTP interaction {number}")
+            .request(method="GET", path="/basic")
+            .responds(status=200, body=_suite.json_fixture("basic.json"))
+        )
+    elif kind == "message":
+        builder = _with_content(message(f"a message {number}"), "with_content", spec["request"])
+    else:
+        builder = _with_content(
+            sync_message(f"a synchronous message {number}"), "with_request", spec["request"]
+        )
+        for response in spec["responses"] or [None]:
+            builder = _with_content(builder, "with_response", response)
+    for state, params in spec["states"]:
+        builder = builder.given(state, params)
+    if spec["key"] is not None:
+        builder = builder.key(spec["key"])
+    if spec["pending"]:
+        builder = builder.pending()
+    for text in spec["comments"]:
+        builder = builder.comment(text)
+    return builder
+
+
+def _contract(world: World) -> Any:
+    if "contract" not in world.extra:
+        world.extra["contract"] = define_contract(
+            f"compatibility-{world.tmp.name}",
+            consumer="compatibility-suite-consumer",
+            provider="compatibility-suite-provider",
+            interactions=[_builder(s, n) for n, s in enumerate(world.extra["specs"], 1)],
+        )
+    return world.extra["contract"]
+
+
+def _write_pact(world: World) -> None:
+    spec = _suite.SPEC_VERSIONS[world.version]
+    world.pact_file = generate_pact(_contract(world), world.tmp / "pacts", spec=spec)
+
+
+@when("the Pact file for the test is generated")
+def pact_generated(world: World) -> None:
+    _write_pact(world)
+
+
+@then(step_re(r"the first interaction in the Pact file will have a type of {kind}"))
+def first_type(world: World, kind: str) -> None:
+    assert pact_items(world)[0]["type"] == kind
+
+
+@then(step_re(r"there will be an interaction in the Pact file with a type of {kind}"))
+def some_type(world: World, kind: str) -> None:
+    assert kind in [item["type"] for item in pact_items(world)]
+
+
+@then(
+    parsers.re(
+        r"the first interaction in the Pact file will have \"(?P<name>\w+)\" = '(?P<value>.*)'"
+    )
+)
+def first_field(world: World, name: str, value: str) -> None:
+    assert pact_items(world)[0][name] == json.loads(value)
+
+
+def _states_of(item: dict[str, Any]) -> list[dict[str, Any]]:
+    states: list[dict[str, Any]] = item.get("providerStates", [])
+    return states
+
+
+@then(
+    parsers.re(
+        r"the (?:interaction|first message) in the Pact file will contain (?P<count>\d+)"
+        r" provider states?",
+        flags=re.IGNORECASE,
+    )
+)
+def state_count(world: World, count: str) -> None:
+    assert len(_states_of(pact_items(world)[0])) == int(count)
+
+
+@then(
+    step_re(
+        r"the (?:interaction|first message) in the Pact file will contain provider state {state}"
+    )
+)
+def state_present(world: World, state: str) -> None:
+    assert state in [s["name"] for s in _states_of(pact_items(world)[0])]
+
+
+@then(
+    step_re(
+        r"the provider state {state} (?:in the Pact file|for the message) will contain the"
+        r" following parameters:"
+    )
+)
+def state_parameters(world: World, state: str, datatable: list[list[str]]) -> None:
+    params = json.loads(_suite.single_row(datatable)["parameters"])
+    found = [s.get("params") for s in _states_of(pact_items(world)[0]) if s["name"] == state]
+    assert found == [params], _states_of(pact_items(world)[0])
+
+
+# --- message consumers: the handler fed each message --------------------------------------
+
+
+def _process(world: World, error: str | None) -> None:
+    contract = _contract(world)
+    received: list[tuple[Any, dict[str, Any]]] = []
+
+    def handler(contents: Any, metadata: dict[str, Any]) -> None:
+        received.append((contents, metadata))
+        if error is not None:
+            raise RuntimeError(error)
+
+    result = verify_message_consumer(contract, handler)
+    world.extra["consumer_result"] = result
+    world.extra["received"] = received
+    (item,) = contract.interactions
+    if isinstance(item, SynchronousMessage):
+        # The request a consumer sends, generators applied (the handler gets the responses).
+        world.extra["request_sent"] = item.request.example()
+        world.extra["message"] = item.responses[0]
+    else:
+        world.extra["request_sent"] = received[0] if received else None
+        world.extra["message"] = item.message_contents
+    if result.success:
+        _write_pact(world)
+
+
+@when("the message is successfully processed")
+def processed(world: World) -> None:
+    _process(world, None)
+
+
+@when(step_re(r"the message is NOT successfully processed with a {error} exception"))
+def not_processed(world: World, error: str) -> None:
+    _process(world, error)
+
+
+@then(parsers.re(r"the consumer test will have (?P<outcome>passed|failed)"))
+def consumer_outcome(world: World, outcome: str) -> None:
+    result = world.extra["consumer_result"]
+    assert result.success is (outcome == "passed"), result.report()
+
+
+@then(step_re(r"the consumer test error will be {error}"))
+def consumer_error(world: World, error: str) -> None:
+    (failure,) = world.extra["consumer_result"].failures
+    assert failure.error == f"RuntimeError: {error}", failure
+
+
+@then(
+    parsers.re(r"a Pact file for the message interaction will (?P<negated>NOT )?have been written")
+)
+def message_pact_written(world: World, negated: str | None) -> None:
+    written = world.pact_file is not None and world.pact_file.is_file()
+    assert written is (not negated)
+    assert not negated or not list(world.tmp.glob("pacts/*.json"))
+
+
+def _expected_document(name: str) -> Any:
+    body = _suite.parse_body(name if name.startswith("file:") else f"file: {name}.json")
+    assert body is not None
+    return body.content()
+
+
+@then(step_re(r"the received message payload will contain the {name} (?:JSON )?document"))
+def received_payload(world: World, name: str) -> None:
+    contents, _ = world.extra["received"][0]
+    assert contents == _expected_document(name)
+
+
+@then(step_re(r"the received message content type will be {content_type}"))
+def received_content_type(world: World, content_type: str) -> None:
+    assert world.extra["message"].content_type == content_type
+
+
+def _received_metadata(world: World, side: str | None) -> dict[str, Any]:
+    if side == "request" or (side is None and world.extra["request_sent"] is not None):
+        _, metadata = world.extra["request_sent"]
+    else:
+        _, metadata = world.extra["received"][0]
+    found: dict[str, Any] = metadata
+    return found
+
+
+@then(
+    step_re(
+        r"the received message (?:(?P<side>request|response) )?metadata will contain {name}"
+        r" == {value}"
+    )
+)
+def received_metadata(world: World, side: str | None, name: str, value: str) -> None:
+    expected = _suite.metadata_value(_suite.unquote(value))
+    assert _received_metadata(world, side)[name] == expected
+
+
+@then(
+    step_re(
+        r"the received message (?:(?P<side>request|response) )?metadata will contain {name}"
+        r" replaced with an? {kind}"
+    )
+)
+def received_metadata_generated(world: World, side: str | None, name: str, kind: str) -> None:
+    assert_generated(_received_metadata(world, side)[name], kind, "sjhdjkshsdjh")
+
+
+@then(
+    step_re(
+        r"the message (?:(?P<side>request|response) )?contents for {path} will have been"
+        r" replaced with an? {kind}"
+    )
+)
+def contents_generated(world: World, side: str | None, path: str, kind: str) -> None:
+    if side == "request":
+        contents, _ = world.extra["request_sent"]
+    else:
+        contents, _ = world.extra["received"][0]
+    example = value_at(_suite.json_fixture("basic.json"), path)
+    assert_generated(value_at(contents, path), kind, example)
+
+
+@then(
+    parsers.re(
+        r"the pact file will contain (?P<count>\d+) (?:message )?interactions?",
+    )
+)
+def pact_item_count(world: World, count: str) -> None:
+    assert len(pact_items(world)) == int(count)
+
+
+def _message_json(world: World, side: str = "request") -> dict[str, Any]:
+    item = pact_items(world)[0]
+    if item.get("type") == "Synchronous/Messages":
+        found: dict[str, Any] = item["request"] if side == "request" else item["response"][0]
+        return found
+    return item
+
+
+@then(step_re(r"the first message in the pact file will contain the {name} document"))
+def first_message_document(world: World, name: str) -> None:
+    assert message_contents(_message_json(world)) == _suite.json_fixture(name)
+
+
+@then(step_re(r"the first message in the pact file content type will be {content_type}"))
+def first_message_content_type(world: World, content_type: str) -> None:
+    assert message_content_type(_message_json(world)) == content_type
+
+
+@then(
+    step_re(
+        r"the first message in the pact file will contain the (?:request )?message metadata"
+        r" {name} == {value}"
+    )
+)
+def first_message_metadata(world: World, name: str, value: str) -> None:
+    part = _message_json(world)
+    metadata = part.get("metaData") or part.get("metadata") or {}
+    assert metadata[name] == _suite.metadata_value(_suite.unquote(value))
