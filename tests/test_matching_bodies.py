@@ -150,3 +150,42 @@ def test_spec_version_is_checked() -> None:
     """An unknown spec_version raises ValueError naming the value."""
     with pytest.raises(ValueError, match="spec_version='9'"):
         match_request({}, {}, "9")
+
+
+def test_schema_registry_framed_json_matches_its_json() -> None:
+    """A schema-registry body (zero magic byte, 4-byte schema id, JSON) is matched as its JSON."""
+    content_type = "application/vnd.schemaregistry.v1+json"
+    framed = b"\x00\x00\x00\x00\x02" + b'{"one": "a", "two": "b"}'
+    expected = {"one": "a", "two": "b"}
+    assert (
+        match_body(expected, framed, None, content_type=content_type, allow_unexpected_keys=True)
+        == []
+    )
+    wrong = b"\x00\x00\x00\x00\x02" + b'{"one": "a", "two": "c"}'
+    (mismatch,) = match_body(
+        expected, wrong, None, content_type=content_type, allow_unexpected_keys=True
+    )
+    assert mismatch.path == "$.body.two"
+    # Without the registry's content type the same bytes are not JSON.
+    assert match_body(
+        expected, framed, None, content_type="application/json", allow_unexpected_keys=True
+    )
+
+
+def test_json_body_of_another_declared_type_names_both_types() -> None:
+    """A JSON body expected and an XML one sent: the mismatch names both content types."""
+    expected = {
+        "method": "POST",
+        "path": "/",
+        "body": {"content": {"a": 1}, "contentType": "application/json", "encoded": False},
+    }
+    actual = {
+        "method": "POST",
+        "path": "/",
+        "headers": {"Content-Type": ["application/xml"]},
+        "body": {"content": "<a/>", "contentType": "application/xml", "encoded": False},
+    }
+    messages = [m.message for m in match_request(expected, actual, "4.0") if m.kind == "body_type"]
+    assert messages
+    assert "'application/json'" in messages[0]
+    assert "'application/xml'" in messages[0]

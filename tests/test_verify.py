@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from pactdsl import Pact, define_contract, generate_pact, interaction
+from pactdsl import Pact, define_contract, generate_pact, interaction, load_pact
 from pactdsl._verify import (
     ContractVerificationResult,
     ErroredInteraction,
@@ -343,6 +343,40 @@ def test_state_setup_gets_params_and_feeds_provider_state_generators(
     assert result.success, result
     assert calls == [("a payment exists", {"amount": 1000})]
     assert behaviour.seen[-1]["path"] == "/payments/42"
+
+
+def test_generator_for_an_absent_header_or_parameter_adds_it(
+    provider: RunningProvider, behaviour: PaymentsBehaviour
+) -> None:
+    """A request generator at a header or query parameter the pact leaves out sends one."""
+    document = {
+        "consumer": {"name": "checkout-app"},
+        "provider": {"name": "payment-service"},
+        "interactions": [
+            {
+                "type": "Synchronous/HTTP",
+                "description": "get payment with generated extras",
+                "request": {
+                    "method": "GET",
+                    "path": "/payments/7",
+                    "generators": {
+                        "header": {"X-Trace": {"type": "RandomInt", "min": 1, "max": 9}},
+                        "query": {"v": {"type": "RandomInt", "min": 1, "max": 9}},
+                    },
+                },
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+    }
+    result = verify_provider(load_pact(document), base_url=provider.url)
+    assert result.success, result
+    seen = behaviour.seen[-1]
+    trace = {k.lower(): v for k, v in seen["headers"].items()}["x-trace"]
+    assert trace.isdigit()
+    assert 1 <= int(trace) <= 9
+    assert seen["query"]["v"].isdigit()
+    assert 1 <= int(seen["query"]["v"]) <= 9
 
 
 def test_unresolved_provider_state_value_keeps_the_example_with_a_note(

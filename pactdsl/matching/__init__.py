@@ -203,6 +203,7 @@ def _match_content(
         except ValueError:
             kind = "text"
     if kind == "json" and isinstance(actual, str | bytes):
+        actual = _without_schema_registry_header(actual, declared)
         try:
             actual = json.loads(actual)
         except ValueError:
@@ -236,6 +237,23 @@ def _match_content(
     if kind == "text":
         return match_text(expected, actual, cursor)
     return match_binary(expected, actual, cursor, declared)
+
+
+# The Confluent schema registry's wire format: a zero magic byte and a 4-byte schema id
+# before the JSON payload (content type application/vnd.schemaregistry.v1+json).
+_SCHEMA_REGISTRY_HEADER = 5
+
+
+def _without_schema_registry_header(actual: str | bytes, content_type: str) -> str | bytes:
+    media = content_type.split(";", 1)[0].strip().lower()
+    if (
+        media.startswith("application/vnd.schemaregistry.")
+        and isinstance(actual, bytes)
+        and len(actual) > _SCHEMA_REGISTRY_HEADER
+        and actual[0] == 0
+    ):
+        return actual[_SCHEMA_REGISTRY_HEADER:]
+    return actual
 
 
 def _match_body_part(

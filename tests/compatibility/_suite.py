@@ -107,7 +107,7 @@ class Body:
     def content(self) -> Any:
         """The body as a pact holds it: parsed JSON, text, or bytes."""
         media = (self.content_type or "").split(";")[0].strip().lower()
-        if media.endswith(("/json", "+json")):
+        if media.endswith(("/json", "+json")) and not self.raw.startswith(b"\x00"):
             return json.loads(self.raw)
         if media.startswith("text/") or media.endswith(("/xml", "+xml", "x-www-form-urlencoded")):
             return self.raw.decode("utf-8")
@@ -127,9 +127,13 @@ def _xml_body_fixture(path: Path) -> Body:
     content_type = (root.findtext("contentType") or "").strip() or None
     contents = root.find("contents")
     text = (contents.text or "") if contents is not None else ""
+    if contents is not None and contents.get("encoding") == "base64":
+        return Body(base64.b64decode(text.strip()), content_type)
     if contents is not None and contents.get("eol") == "CRLF":
         # The multipart fixtures wrap their parts in blank lines inside CDATA.
         text = text.strip("\r\n").replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n"
+    elif content_type and "json" in content_type:
+        text = text.strip()
     return Body(text.encode("utf-8"), content_type)
 
 
