@@ -82,10 +82,16 @@ Failed Interactions:
 1. "process refund"
    Expected status: 200
    Actual status: 500
+   Request: POST /refunds
+   Request headers: Content-Type: application/json
 
 2. "get payment status"
    Expected body.status: "success"
    Actual body.status: "pending"
+   Request: GET /payments/1/status
+   Body at body:
+   - {"status": "success"}
+   + {"status": "pending"}
 """
 
 
@@ -169,10 +175,15 @@ def test_errors_type_rules_missing_fields_and_pending_are_reported() -> None:
         '   Expected body.name: "x"\n'
         "   Actual body.name: (missing)\n"
         "   Reason: missing key 'name' at $.body (expected 'x' (str))\n"
+        "   Request: GET /typed\n"
+        "   Body at body:\n"
+        '   - {"count": 1, "name": "x"}\n'
+        '   + {"count": "one"}\n'
         "\n"
         '2. "later" (pending: does not fail verification)\n'
         "   Expected status: 201\n"
         "   Actual status: 200\n"
+        "   Request: GET /later\n"
         "\n"
         "Errors:\n"
         "-------\n"
@@ -233,3 +244,113 @@ def test_junit_reports_errors_and_pending_as_skipped() -> None:
     assert cases[1].find("skipped") is not None
     assert root.get("errors") == "1"
     assert root.get("skipped") == "1"
+
+
+def _price_list_scenario() -> ContractVerificationResult:
+    """A provider answering ten prices as strings, with a state, a query and a secret header."""
+    from pactdsl.match import decimal, each_like
+
+    contract = define_contract(
+        "price-list",
+        consumer="till",
+        provider="prices",
+        interactions=[
+            interaction("list prices")
+            .given("prices exist", currency="EUR")
+            .request(
+                method="GET",
+                path="/prices",
+                query={"page": "2"},
+                headers={"Accept": "application/json", "Authorization": "Bearer example"},
+            )
+            .responds(status=200, body={"items": each_like({"id": 1, "price": decimal(9.99)})})
+        ],
+    )
+    items = [{"id": n, "price": f"{n}.00"} for n in range(10)]
+    app = routes_app({("GET", "/prices"): (200, {"items": items})})
+    return verify_provider(
+        contract,
+        app=app,
+        state_setup=lambda state: None,
+        headers={"Authorization": "Bearer real-secret"},
+    )
+
+
+PRICE_LIST_FAILURE = (
+    '1. "list prices"\n'
+    "   Expected body.items[0..9].price: 9.99\n"
+    '   Actual body.items[0..9].price: "0.00", "1.00", "2.00", … (10 items)\n'
+    "   Reason: expected a decimal number at $.body.items[0].price, got '0.00' (str) "
+    "(the same in 10 items)\n"
+    '   Given: "prices exist" (currency="EUR")\n'
+    "   Request: GET /prices?page=2\n"
+    "   Request headers: Accept: application/json, Authorization: <redacted>\n"
+    "   Body at body.items[0]:\n"
+    '   - {"id": 1, "price": 9.99}\n'
+    '   + {"id": 0, "price": "0.00"}\n'
+)
+
+
+def test_failure_report_groups_list_items_and_shows_states_request_and_body() -> None:
+    """Ten identical item mismatches are one entry; states, request and a body excerpt follow."""
+    report = format_verification_report(_price_list_scenario())
+    assert report.endswith("--------------------\n" + PRICE_LIST_FAILURE)
+    assert "real-secret" not in report
+
+
+def test_json_and_junit_carry_the_same_failure_facts() -> None:
+    """JSON holds the groups, the request and the excerpt; JUnit's failure text is the report's."""
+    result = _price_list_scenario()
+    (entry,) = verification_report_json(result)["interactions"]
+    assert entry["mismatchGroups"] == [
+        {
+            "path": "$.body.items[0..9].price",
+            "count": 10,
+            "message": "expected a decimal number at $.body.items[0].price, got '0.00' (str)",
+        }
+    ]
+    assert len(entry["mismatches"]) == 10
+    assert entry["request"] == {
+        "method": "GET",
+        "path": "/prices",
+        "query": [["page", "2"]],
+        "headers": [["Accept", "application/json"], ["Authorization", "<redacted>"]],
+    }
+    assert entry["bodyExcerpts"] == [
+        {
+            "path": "$.body.items[0]",
+            "expected": {"id": 1, "price": 9.99},
+            "actual": {"id": 0, "price": "0.00"},
+            "present": True,
+        }
+    ]
+    failure = ET.fromstring(verification_report_junit(result)).find("testsuite/testcase/failure")
+    assert failure is not None
+    expected_text = "\n".join(
+        line.removeprefix("   ") for line in PRICE_LIST_FAILURE.splitlines()[1:]
+    )
+    assert failure.text == expected_text
+
+
+def test_body_excerpts_are_cut_to_a_few_items_and_keys() -> None:
+    """A long list or a wide object in an excerpt shows a few entries and how many were left out."""
+    contract = define_contract(
+        "wide-body",
+        consumer="c",
+        provider="p",
+        interactions=[
+            interaction("wide")
+            .request(path="/wide")
+            .responds(status=200, body={"missing": 1, "other": 2})
+        ],
+    )
+    body = {"other": 2, "list": list(range(100)), **{f"k{n}": n for n in range(20)}}
+    result = verify_provider(contract, app=routes_app({("GET", "/wide"): (200, body)}))
+    (entry,) = verification_report_json(result)["interactions"]
+    (excerpt,) = entry["bodyExcerpts"]
+    assert excerpt["actual"] == {
+        "other": 2,
+        "list": [0, 1, 2, "… (97 more)"],
+        **{f"k{n}": n for n in range(6)},
+        "…": "14 more keys",
+    }

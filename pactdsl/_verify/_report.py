@@ -15,6 +15,13 @@ The text report follows the seed exactly::
        Expected status: 200
        Actual status: 500
 
+A failed interaction's mismatches come first, in that layout; the same
+mismatch repeated over list items is one entry (``body.items[0..9].price``).
+Then the context a developer needs without rerunning: the provider states
+(``Given:``), the request sent (``Request:``, ``Request headers:``) and, for body
+mismatches, the expected (``-``) and actual (``+``) values of the part holding
+the failing paths (``Body at body.items[0]:``).
+
 Errors (interactions that could not be verified) follow in an ``Errors:``
 section of the same shape, with the app's traceback when an in-process app
 raised. A ``Notices:`` section after the summary carries what the broker said
@@ -29,6 +36,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any, TextIO
 
+from pactdsl._verify._detail import BodyExcerpt, MismatchGroup, group_mismatches
 from pactdsl._verify._verifier import (
     ContractVerificationResult,
     ErroredInteraction,
@@ -99,6 +107,68 @@ def _mismatch_lines(mismatch: Mismatch) -> list[str]:
     return lines
 
 
+_SHOWN_VALUES = 3
+_EXCERPT_WIDTH = 160
+
+
+def _group_lines(group: MismatchGroup) -> list[str]:
+    first = group.first
+    if len(group.mismatches) == 1:
+        return _mismatch_lines(first)
+    where = group.path.removeprefix("$.")
+    count = len(group.mismatches)
+    if all(_is_missing(m) for m in group.mismatches):
+        actual = "(missing)"
+    else:
+        shown = [_json_text(m.actual) for m in group.mismatches[:_SHOWN_VALUES]]
+        more = ", …" if count > _SHOWN_VALUES else ""
+        actual = ", ".join(shown) + more
+    return [
+        f"{_INDENT}Expected {where}: {_json_text(first.expected)}",
+        f"{_INDENT}Actual {where}: {actual} ({count} items)",
+        f"{_INDENT}Reason: {first.message} (the same in {count} items)",
+    ]
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _EXCERPT_WIDTH else text[: _EXCERPT_WIDTH - 1] + "…"
+
+
+def _excerpt_lines(excerpt: BodyExcerpt) -> list[str]:
+    actual = _json_text(excerpt.actual) if excerpt.present else "(missing)"
+    return [
+        f"{_INDENT}Body at {excerpt.path.removeprefix('$.')}:",
+        f"{_INDENT}- {_clip(_json_text(excerpt.expected))}",
+        f"{_INDENT}+ {_clip(actual)}",
+    ]
+
+
+def _given(entry: InteractionResult) -> str:
+    parts = []
+    for state in entry.states:
+        params = ", ".join(f"{k}={_json_text(v)}" for k, v in state.params.items())
+        parts.append(_json_text(state.name) + (f" ({params})" if params else ""))
+    return "; ".join(parts)
+
+
+def _failure_lines(entry: FailedInteraction) -> list[str]:
+    """The mismatches (grouped), then the states, the request and the body excerpts."""
+    lines: list[str] = []
+    for group in group_mismatches(entry.mismatches):
+        lines += _group_lines(group)
+    if entry.states:
+        lines.append(f"{_INDENT}Given: {_given(entry)}")
+    if entry.request is not None:
+        lines.append(f"{_INDENT}Request: {entry.request.line()}")
+        if entry.request.headers:
+            shown = ", ".join(f"{name}: {value}" for name, value in entry.request.headers)
+            lines.append(f"{_INDENT}Request headers: {shown}")
+    for excerpt in entry.body_excerpts:
+        lines += _excerpt_lines(excerpt)
+    lines += [f"{_INDENT}Note: {note}" for note in entry.notes]
+    return lines
+
+
 def _heading(number: int, entry: InteractionResult) -> str:
     suffix = " (pending: does not fail verification)" if entry.pending else ""
     return f"{number}. {_json_text(entry.description)}{suffix}"
@@ -136,9 +206,7 @@ def format_verification_report(
             if number > 1:
                 lines.append("")
             lines.append(_heading(number, entry))
-            for mismatch in entry.mismatches:
-                lines += _mismatch_lines(mismatch)
-            lines += [f"{_INDENT}Note: {note}" for note in entry.notes]
+            lines += _failure_lines(entry)
     if errored:
         lines += ["", "Errors:", "-" * len("Errors:")]
         for number, error in enumerate(errored, 1):
@@ -174,6 +242,7 @@ def _entry_json(entry: InteractionResult) -> dict[str, Any]:
         "durationMs": round(entry.duration * 1000, 3),
     }
     if isinstance(entry, FailedInteraction):
+        out.update(_failure_json(entry))
         out["mismatches"] = [
             {
                 "kind": m.kind,
@@ -190,6 +259,33 @@ def _entry_json(entry: InteractionResult) -> dict[str, Any]:
             out["error"]["traceback"] = entry.traceback
     if entry.notes:
         out["notes"] = list(entry.notes)
+    return out
+
+
+def _failure_json(entry: FailedInteraction) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "mismatchGroups": [
+            {"path": group.path, "count": len(group.mismatches), "message": group.first.message}
+            for group in group_mismatches(entry.mismatches)
+        ],
+    }
+    if entry.request is not None:
+        out["request"] = {
+            "method": entry.request.method,
+            "path": entry.request.path,
+            "query": [list(pair) for pair in entry.request.query],
+            "headers": [list(pair) for pair in entry.request.headers],
+        }
+    if entry.body_excerpts:
+        out["bodyExcerpts"] = [
+            {
+                "path": excerpt.path,
+                "expected": _jsonable(excerpt.expected),
+                **({"actual": _jsonable(excerpt.actual)} if excerpt.present else {}),
+                "present": excerpt.present,
+            }
+            for excerpt in entry.body_excerpts
+        ]
     return out
 
 
@@ -235,11 +331,7 @@ def _case_name(entry: InteractionResult) -> str:
 
 
 def _failure_text(entry: FailedInteraction) -> str:
-    lines = []
-    for mismatch in entry.mismatches:
-        lines += [line.strip() for line in _mismatch_lines(mismatch)]
-    lines += [f"Note: {note}" for note in entry.notes]
-    return "\n".join(lines)
+    return "\n".join(line.removeprefix(_INDENT) for line in _failure_lines(entry))
 
 
 def _suite(part: ContractVerificationResult) -> ET.Element:

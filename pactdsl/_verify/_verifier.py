@@ -54,6 +54,7 @@ from pactdsl._verify._broker_source import (
     opened_broker,
     publish_result,
 )
+from pactdsl._verify._detail import BodyExcerpt, SentRequest, body_excerpts, sent_request
 from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
 from pactdsl.matching import MatchingError, Mismatch, match_response
 
@@ -127,9 +128,17 @@ class PassedInteraction(InteractionResult):
 
 @attrs.frozen(kw_only=True)
 class FailedInteraction(InteractionResult):
-    """The provider answered, but not as the contract says; `mismatches` say how."""
+    """The provider answered, but not as the contract says; `mismatches` say how.
+
+    Attributes:
+        mismatches: Every difference, in the engine's order.
+        request: The request sent (None for a message), for the report.
+        body_excerpts: Expected beside actual around the failing body paths.
+    """
 
     mismatches: tuple[Mismatch, ...]
+    request: SentRequest | None = None
+    body_excerpts: tuple[BodyExcerpt, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -621,7 +630,18 @@ class _Run:
         except (MatchingError, ValueError) as exc:
             return error("matching", f"the pact's rules cannot be applied: {exc}")
         if mismatches:
-            return FailedInteraction(**common, mismatches=tuple(mismatches))
+            return FailedInteraction(
+                **common,
+                mismatches=tuple(mismatches),
+                request=sent_request(
+                    request.method,
+                    request.path,
+                    request.query,
+                    request.headers,
+                    interaction.request.headers.keys(),
+                ),
+                body_excerpts=body_excerpts(mismatches, expected.get("body"), actual.get("body")),
+            )
         return PassedInteraction(**common)
 
 
