@@ -21,7 +21,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent / "pactdsl"
 
 HTTPX_MODULES = {"pactdsl/_http.py", "pactdsl/_mock/_respx.py"}
 RESPX_MODULES = {"pactdsl/_mock/_respx.py"}
-HYPOTHESIS_MODULES = {"pactdsl/strategies.py", "pactdsl/_fuzz.py"}
+HYPOTHESIS_MODULES = {"pactdsl/strategies.py", "pactdsl/_rule_strategies.py", "pactdsl/_fuzz.py"}
 
 # What the matching engine may use from the rest of pactdsl: pure helpers only.
 ENGINE_PACKAGE = "pactdsl.matching"
@@ -162,7 +162,7 @@ def test_only_the_respx_door_imports_respx() -> None:
 
 
 def test_only_strategies_and_the_fuzzing_door_import_hypothesis() -> None:
-    """Only pactdsl/strategies.py and pactdsl/_fuzz.py import hypothesis."""
+    """Only the strategies (public door and rule walker) and pactdsl/_fuzz.py import hypothesis."""
     assert _importers("hypothesis") == HYPOTHESIS_MODULES
 
 

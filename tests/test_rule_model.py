@@ -25,6 +25,7 @@ from pactdsl._rule import (
     parse_rule_group,
     rule_group_json,
 )
+from pactdsl._rule_strategies import BUILDERS
 from pactdsl.matching import MatchingError
 from pactdsl.matching._rules import LEAF_CHECKS, STRUCTURAL_MATCHERS, Matcher, parse_rules
 from tests._shared import conformance_dir
@@ -49,6 +50,7 @@ def test_every_part_knows_the_same_matcher_names() -> None:
     assert dsl_names == MATCHER_NAMES
     assert set(_matchers._FROM_RULE) == MATCHER_NAMES
     assert set(MATCHER_ALIASES.values()) == MATCHER_NAMES
+    assert set(BUILDERS) == MATCHER_NAMES
 
 
 def _pact_with_rule(rule: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from pactdsl.matching._rules import (
     same_type,
 )
 
-__all__ = ["JsonComparer", "type_name"]
+__all__ = ["JsonComparer", "each_value_template", "type_name"]
 
 _PlanStep = tuple[str, Any, RuleCursor, Matcher | None]
 
@@ -48,6 +48,23 @@ def type_name(value: Any) -> str:
     if value is None:
         return "null"
     return "number"
+
+
+def each_value_template(matcher: Matcher, expected: Any) -> Any:
+    """The example an `eachValue` rule compares a value with when its key has none.
+
+    Args:
+        matcher: The `eachValue` matcher.
+        expected: The example at the rule's place.
+
+    Returns:
+        The example's first value (or element), else the rule's own `value`.
+    """
+    if isinstance(expected, dict) and expected:
+        return next(iter(expected.values()))
+    if isinstance(expected, list) and expected:
+        return expected[0]
+    return matcher.value
 
 
 class JsonComparer:
@@ -493,13 +510,7 @@ class JsonComparer:
         else:
             self._type_mismatch(expected if expected is not None else {}, actual, segments)
             return
-        template: Any = None
-        if isinstance(expected, dict) and expected:
-            template = next(iter(expected.values()))
-        elif isinstance(expected, list) and expected:
-            template = expected[0]
-        elif matcher.value is not None:
-            template = matcher.value
+        template = each_value_template(matcher, expected)
         rules = RuleList(matcher.rules, "AND", matcher.rule_path) if matcher.rules else None
         for key, item in items:
             example = template
