@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from pactdsl.matching._body import match_body
 from pactdsl.matching._headers import parse_media_type
 from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
@@ -86,8 +87,6 @@ def _body_rules(rules: Any) -> dict[str, Any] | None:
 def _match_contents(
     expected: Mapping[str, Any], actual: Mapping[str, Any], v4: bool
 ) -> list[Mismatch]:
-    from pactdsl.matching import match_body  # the package imports this module first
-
     expected_content, expected_type = _unwrap(expected, v4)
     if expected_content is _ABSENT:
         return []  # no expected contents: any contents match
