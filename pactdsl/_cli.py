@@ -23,7 +23,7 @@ import re
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType, ModuleType
@@ -143,6 +143,30 @@ def _load_attr(target: str, what: str) -> Any:
         return functools.reduce(getattr, attr.split("."), module)
     except AttributeError:
         _cannot_run(f"{what}={target!r}: module {module_name!r} has no attribute {attr!r}")
+
+
+def _load_producers(target: str | None, items: Sequence[str]) -> dict[str, Any] | None:
+    """The message producers of ``--message-producers`` and each ``--message-producer``."""
+    if target is None and not items:
+        return None
+    producers: dict[str, Any] = {}
+    if target is not None:
+        found = _load_attr(target, "--message-producers")
+        if not isinstance(found, Mapping):
+            _cannot_run(
+                f"--message-producers={target!r} is {type(found).__name__}, not a dict of "
+                "message description (or provider state) to producer function"
+            )
+        producers.update(found)
+    for item in items:
+        description, sep, function = item.rpartition("=")
+        if not sep or not description:
+            _cannot_run(
+                f"--message-producer={item!r} must look like DESCRIPTION=MODULE:FUNCTION, "
+                "e.g. 'an order created event=myapp.events:order_created'"
+            )
+        producers[description] = _load_attr(function, "--message-producer")
+    return producers
 
 
 def _load_contracts(target: str) -> list[Contract]:
@@ -645,6 +669,34 @@ def build_cli() -> click.Group:
         is_flag=True,
         help="Exit 0 when nothing is selected to verify (by default that exits 2).",
     )
+    @click.option(
+        "--interaction-type",
+        "interaction_types",
+        multiple=True,
+        type=click.Choice(["http", "message", "sync-message"]),
+        help="Only interactions of this type; repeatable. Without it, an interaction "
+        "nothing can check (a message without producer) is 'not verified' and fails the run.",
+    )
+    @click.option(
+        "--message-producers",
+        "producers_target",
+        metavar="MODULE:MAPPING",
+        help="A dict of message description (or provider state) to the function producing it.",
+    )
+    @click.option(
+        "--message-producer",
+        "producer_items",
+        multiple=True,
+        metavar="DESCRIPTION=MODULE:FUNCTION",
+        help="The function producing one message; repeatable.",
+    )
+    @click.option(
+        "--messages-url",
+        metavar="URL",
+        help="The provider's message endpoint (POST {description, providerStates}, answers "
+        "the message; metadata in a Pact-Message-Metadata header). A path starting with / "
+        "is on --base-url/--app.",
+    )
     @broker_options
     def verify(
         source: str | None,
@@ -672,6 +724,10 @@ def build_cli() -> click.Group:
         filter_consumers: tuple[str, ...],
         fail_fast: bool,
         ignore_no_pacts_error: bool,
+        interaction_types: tuple[str, ...],
+        producers_target: str | None,
+        producer_items: tuple[str, ...],
+        messages_url: str | None,
         broker_choice: _BrokerChoice,
     ) -> None:
         """Verify a provider against SOURCE, or against the pacts the broker selects.
@@ -679,9 +735,11 @@ def build_cli() -> click.Group:
         SOURCE is a pact file, a folder of pact files, or MODULE:CONTRACT;
         with --broker --provider NAME the configured broker (PACT_BROKER_BASE_URL,
         else the local one) selects the pacts instead. Give the provider as
-        --base-url (running anywhere) or --app (in-process). Exits 0 when every
-        interaction passed (pending ones aside), 1 otherwise, 2 when it could
-        not run, including when nothing was selected to verify.
+        --base-url (running anywhere) or --app (in-process); messages need
+        --message-producers/--message-producer or --messages-url. Exits 0 when
+        every selected interaction was checked and passed (pending ones aside),
+        1 otherwise (a failure, or an interaction not verified), 2 when it
+        could not run, including when nothing was selected to verify.
         """
         from pactdsl._verify import (
             format_verification_report,
@@ -690,8 +748,14 @@ def build_cli() -> click.Group:
             verify_provider,
         )
 
-        if (base_url is None) == (app_target is None):
-            raise click.UsageError("give exactly one of --base-url URL or --app MODULE:ATTR")
+        message_doors = producers_target or producer_items or messages_url
+        if base_url is not None and app_target is not None:
+            raise click.UsageError("give one of --base-url URL or --app MODULE:ATTR, not both")
+        if base_url is None and app_target is None and not message_doors:
+            raise click.UsageError(
+                "give --base-url URL or --app MODULE:ATTR (or, for messages only, "
+                "--message-producers MODULE:MAPPING or --messages-url URL)"
+            )
         if publish and not provider_version:
             raise click.UsageError("--publish needs --provider-version VERSION")
         if from_broker == (source is not None):
@@ -728,6 +792,7 @@ def build_cli() -> click.Group:
             app = _load_attr(app_target, "--app") if app_target else None
             setup = _load_attr(state_setup, "--state-setup") if state_setup else None
             teardown = _load_attr(state_teardown, "--state-teardown") if state_teardown else None
+            producers = _load_producers(producers_target, producer_items)
             chosen_broker = _broker(broker_choice) if (from_broker or publish) else None
             try:
                 result = verify_provider(
@@ -754,6 +819,9 @@ def build_cli() -> click.Group:
                     filter_consumer=filter_consumers or None,
                     fail_fast=fail_fast,
                     allow_empty=ignore_no_pacts_error,
+                    filter_type=list(interaction_types) or None,
+                    message_producers=producers,
+                    messages_url=messages_url,
                 )
             finally:
                 if chosen_broker is not None:
@@ -894,11 +962,13 @@ def build_cli() -> click.Group:
             pacts = _pacts_of(loaded)
             with _broker(broker_choice) as broker:
                 for pact in pacts:
-                    publish(pact, consumer_version, branch=branch, tags=tags, broker=broker)
+                    done = publish(pact, consumer_version, branch=branch, tags=tags, broker=broker)
                     click.echo(
                         f"published {pact.consumer} {consumer_version} -> {pact.provider} "
                         f"({len(pact.interactions)} interaction(s))"
                     )
+                    for notice in done.notices:
+                        click.echo(f"  - {notice}")
 
     @cli.command(name="can-i-deploy")
     @click.option(

@@ -251,8 +251,8 @@ def test_verify_pact_file_against_a_real_server(project: CliProject) -> None:
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ([], "give exactly one of --base-url URL or --app MODULE:ATTR"),
-        (["--app", "m:a", "--base-url", "http://x"], "give exactly one of"),
+        ([], "give --base-url URL or --app MODULE:ATTR (or, for messages only"),
+        (["--app", "m:a", "--base-url", "http://x"], "give one of --base-url URL or --app"),
         (["--base-url", "http://127.0.0.1:1", "--publish"], "--publish needs --provider-version"),
         (
             ["--base-url", "http://127.0.0.1:1", "--header", "nocolon"],

@@ -14,6 +14,7 @@ from pactdsl._verify._verifier import (
     InteractionResult,
     PassedInteraction,
     ProviderRequest,
+    UnverifiedInteraction,
     VerificationConfigError,
     verify_provider,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "InteractionResult",
     "PassedInteraction",
     "ProviderRequest",
+    "UnverifiedInteraction",
     "VerificationConfigError",
     "format_verification_report",
     "verification_report_json",

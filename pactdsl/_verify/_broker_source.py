@@ -165,6 +165,7 @@ def no_pacts_message(
 def publish_result(
     unit: PactToVerify,
     success: bool,
+    entries: Sequence[Any],
     provider_version: str,
     broker: Broker | None,
     *,
@@ -172,8 +173,9 @@ def publish_result(
     tags: Sequence[str],
     build_url: str | None,
 ) -> VerificationRecord:
-    """Publish one pact's outcome (to `broker`, or to the configured one when None)."""
+    """Publish one pact's outcome and its interactions' (to `broker`, or the configured one)."""
     from pactdsl.broker import publish_verification_result
+    from pactdsl.broker._decision import interaction_outcomes
 
     target: Any = unit.selected if unit.selected is not None else unit.pact
     return publish_verification_result(
@@ -184,4 +186,5 @@ def publish_result(
         branch=branch,
         tags=tuple(tags),
         build_url=build_url,
+        interactions=interaction_outcomes(entries),
     )

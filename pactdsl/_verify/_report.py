@@ -42,6 +42,7 @@ from pactdsl._verify._verifier import (
     ErroredInteraction,
     FailedInteraction,
     InteractionResult,
+    UnverifiedInteraction,
 )
 from pactdsl.matching import Mismatch
 
@@ -192,7 +193,8 @@ def format_verification_report(
         f"Provider: {result.provider}",
         f"Consumer: {result.consumer}",
         "",
-        f"Passed: {len(result.passed)}/{result.total} interactions",
+        f"Passed: {len(result.passed)}/{result.total} interactions"
+        + (f" ({len(result.unverified)} not verified)" if result.unverified else ""),
     ]
     if result.notices:
         lines += ["", "Notices:", "-" * len("Notices:")]
@@ -207,6 +209,14 @@ def format_verification_report(
                 lines.append("")
             lines.append(_heading(number, entry))
             lines += _failure_lines(entry)
+    unverified = [e for e in entries if isinstance(e, UnverifiedInteraction)]
+    if unverified:
+        lines += ["", "Not Verified:", "-" * len("Not Verified:")]
+        for number, skipped in enumerate(unverified, 1):
+            if number > 1:
+                lines.append("")
+            lines.append(_heading(number, skipped))
+            lines.append(f"{_INDENT}Not verified: {skipped.reason}")
     if errored:
         lines += ["", "Errors:", "-" * len("Errors:")]
         for number, error in enumerate(errored, 1):
@@ -222,14 +232,6 @@ def format_verification_report(
     return text
 
 
-def _status(entry: InteractionResult) -> str:
-    if isinstance(entry, FailedInteraction):
-        return "failed"
-    if isinstance(entry, ErroredInteraction):
-        return "error"
-    return "passed"
-
-
 def _entry_json(entry: InteractionResult) -> dict[str, Any]:
     out: dict[str, Any] = {
         "description": entry.description,
@@ -237,7 +239,7 @@ def _entry_json(entry: InteractionResult) -> dict[str, Any]:
             {"name": state.name, "params": _jsonable(dict(state.params))} for state in entry.states
         ],
         "consumer": entry.consumer,
-        "status": _status(entry),
+        "status": entry.status,
         "pending": entry.pending,
         "durationMs": round(entry.duration * 1000, 3),
     }
@@ -257,6 +259,8 @@ def _entry_json(entry: InteractionResult) -> dict[str, Any]:
         out["error"] = {"phase": entry.phase, "message": entry.message}
         if entry.traceback:
             out["error"]["traceback"] = entry.traceback
+    if isinstance(entry, UnverifiedInteraction):
+        out["reason"] = entry.reason
     if entry.notes:
         out["notes"] = list(entry.notes)
     return out
@@ -295,7 +299,8 @@ def verification_report_json(result: ContractVerificationResult) -> dict[str, An
     Returns:
         ``{"provider", "consumer", "success", "summary": {...}, "notices": [...],
         "interactions": [...]}`` where each interaction has its ``status``
-        (``passed``, ``failed`` or ``error``), its ``mismatches`` or ``error``
+        (``passed``, ``failed``, ``error`` or ``not verified`` with its
+        ``reason``), its ``mismatches`` or ``error``
         (with the app's ``traceback`` when it raised), and its duration.
     """
     entries = result.entries
@@ -308,6 +313,7 @@ def verification_report_json(result: ContractVerificationResult) -> dict[str, An
             "passed": len(result.passed),
             "failed": len(result.failed),
             "errors": len(result.errors),
+            "notVerified": len(result.unverified),
             "pending": sum(1 for e in entries if e.pending),
         },
         "notices": list(result.notices),
@@ -339,8 +345,9 @@ def _suite(part: ContractVerificationResult) -> ET.Element:
     suite = ET.Element("testsuite")
     suite.set("name", _xml_text(f"{part.consumer} -> {part.provider}"))
     suite.set("tests", str(len(entries)))
-    pending_bad = [e for e in (*part.failed, *part.errors) if e.pending]
-    suite.set("failures", str(sum(1 for e in part.failed if not e.pending)))
+    pending_bad = [e for e in (*part.failed, *part.errors, *part.unverified) if e.pending]
+    failing = (*part.failed, *part.unverified)
+    suite.set("failures", str(sum(1 for e in failing if not e.pending)))
     suite.set("errors", str(sum(1 for e in part.errors if not e.pending)))
     suite.set("skipped", str(len(pending_bad)))
     suite.set("time", f"{sum(e.duration for e in entries):.3f}")
@@ -358,6 +365,13 @@ def _suite(part: ContractVerificationResult) -> ET.Element:
             if not entry.pending:
                 node.set("type", "mismatch")
             node.text = _xml_text(detail)
+        elif isinstance(entry, UnverifiedInteraction):
+            # Not checked is not passed: a failure (pending: skipped), with the reason.
+            node = ET.SubElement(case, "skipped" if entry.pending else "failure")
+            node.set("message", _xml_text(f"not verified: {entry.reason}"))
+            if not entry.pending:
+                node.set("type", "not verified")
+            node.text = _xml_text(f"Not verified: {entry.reason}")
         elif isinstance(entry, ErroredInteraction):
             tag = "skipped" if entry.pending else "error"
             node = ET.SubElement(case, tag)

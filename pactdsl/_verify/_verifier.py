@@ -38,7 +38,14 @@ from pactdsl._http import (
     expected_response_json,
     open_transport,
 )
+from pactdsl._messages import (
+    ASYNCHRONOUS_MESSAGES,
+    SYNCHRONOUS_MESSAGES,
+    Message,
+    SynchronousMessage,
+)
 from pactdsl._model import (
+    HTTP,
     Body,
     Interaction,
     Pact,
@@ -67,6 +74,7 @@ __all__ = [
     "FailedInteraction",
     "PassedInteraction",
     "ProviderRequest",
+    "UnverifiedInteraction",
     "VerificationConfigError",
     "verify_provider",
 ]
@@ -120,6 +128,11 @@ class InteractionResult:
         """The names of its provider states."""
         return tuple(state.name for state in self.states)
 
+    @property
+    def status(self) -> str:
+        """``passed``, ``failed``, ``error`` or ``not verified``, as reports and brokers say it."""
+        return _STATUS[type(self).__name__]
+
 
 @attrs.frozen(kw_only=True)
 class PassedInteraction(InteractionResult):
@@ -157,6 +170,26 @@ class ErroredInteraction(InteractionResult):
     traceback: str = ""
 
 
+@attrs.frozen(kw_only=True)
+class UnverifiedInteraction(InteractionResult):
+    """The run selected the interaction but had nothing to check it with; `reason` says what.
+
+    A message with no producer and no message URL, an HTTP interaction with no
+    ``base_url``/``app``: never a pass. It fails the run unless the selection
+    was narrowed to what can be checked (``filter_type=``).
+    """
+
+    reason: str
+
+
+_STATUS = {
+    "PassedInteraction": "passed",
+    "FailedInteraction": "failed",
+    "ErroredInteraction": "error",
+    "UnverifiedInteraction": "not verified",
+}
+
+
 @attrs.frozen
 class ContractVerificationResult:
     """The outcome of verifying a provider against one pact (or a folder of them).
@@ -171,6 +204,9 @@ class ContractVerificationResult:
             broker's notices (why a pact was selected, that it is pending),
             that ``fail_fast`` stopped the run, that results were not published.
         published: The verification results published to the broker, one per pact.
+        unverified: Interactions the run selected but had nothing to check
+            with (a message without producer, an HTTP interaction without
+            provider), each with the reason; they fail `success`.
     """
 
     passed: tuple[PassedInteraction, ...] = ()
@@ -180,21 +216,24 @@ class ContractVerificationResult:
     consumer: str = ""
     notices: tuple[str, ...] = ()
     published: tuple[VerificationRecord, ...] = ()
+    unverified: tuple[UnverifiedInteraction, ...] = ()
 
     @property
     def success(self) -> bool:
-        """True when no interaction failed or errored, pending ones aside."""
-        return not any(not e.pending for e in (*self.failed, *self.errors))
+        """True when every selected interaction was checked and passed, pending ones aside."""
+        return not any(not e.pending for e in (*self.failed, *self.errors, *self.unverified))
 
     @property
     def total(self) -> int:
-        """The number of interactions verified."""
-        return len(self.passed) + len(self.failed) + len(self.errors)
+        """The number of interactions the run selected, the unverified ones included."""
+        return len(self.passed) + len(self.failed) + len(self.errors) + len(self.unverified)
 
     @property
     def entries(self) -> list[InteractionResult]:
         """Every interaction's result, in the order they were verified."""
-        return sorted((*self.passed, *self.failed, *self.errors), key=lambda e: e.index)
+        return sorted(
+            (*self.passed, *self.failed, *self.errors, *self.unverified), key=lambda e: e.index
+        )
 
     def by_consumer(self) -> dict[str, ContractVerificationResult]:
         """Split a folder's combined result into one result per consumer."""
@@ -214,6 +253,8 @@ def _with_entry(
         return attrs.evolve(result, failed=(*result.failed, entry))
     if isinstance(entry, ErroredInteraction):
         return attrs.evolve(result, errors=(*result.errors, entry))
+    if isinstance(entry, UnverifiedInteraction):
+        return attrs.evolve(result, unverified=(*result.unverified, entry))
     assert isinstance(entry, PassedInteraction)
     return attrs.evolve(result, passed=(*result.passed, entry))
 
@@ -233,6 +274,7 @@ def _combine(results: Sequence[ContractVerificationResult]) -> ContractVerificat
         consumer=names(r.consumer for r in results),
         notices=tuple(n for r in results for n in r.notices),
         published=tuple(p for r in results for p in r.published),
+        unverified=tuple(e for r in results for e in r.unverified),
     )
 
 
@@ -460,10 +502,32 @@ class _Run:
     message_producers: Mapping[str, Callable[..., Any]] | None = None
     fail_fast: bool = False
     stopped: bool = False
+    http_target: bool = True
+    messages_url: str | None = None
+
+    def cannot_verify(self, interaction: Any) -> str | None:
+        """Why this run has nothing to check `interaction` with, or None when it can."""
+        if isinstance(interaction, Interaction):
+            if self.http_target:
+                return None
+            return (
+                "no HTTP provider was given (only message producers or a messages URL); "
+                "pass base_url= or app= (CLI --base-url/--app) to verify it"
+            )
+        if isinstance(interaction, Message | SynchronousMessage):
+            if self.message_producers is not None or self.messages_url is not None:
+                return None
+            return (
+                "no message producer for it: pass message_producers= (CLI "
+                "--message-producers) or messages_url= (CLI --messages-url), or narrow the "
+                "run with filter_type='http' (CLI --interaction-type http)"
+            )
+        kind = getattr(interaction, "interaction_type", type(interaction).__name__)
+        return f"the interaction type {kind!r} cannot be verified by pactdsl"
 
     def will_verify(self, interaction: Any) -> bool:
-        """Whether this run verifies `interaction` (messages need producers)."""
-        return isinstance(interaction, Interaction) or self.message_producers is not None
+        """Whether this run has something to check `interaction` with."""
+        return self.cannot_verify(interaction) is None
 
     def verify_pact(
         self, pact: Pact, selected: Callable[[Any], bool], *, pending: bool = False
@@ -476,16 +540,24 @@ class _Run:
             (`pending`) every entry is marked pending, so it cannot fail the
             run, while the outcome to publish still tells the truth.
         """
-        passed: list[PassedInteraction] = []
-        failed: list[FailedInteraction] = []
-        errors: list[ErroredInteraction] = []
+        result = ContractVerificationResult(provider=pact.provider, consumer=pact.consumer)
         messages = [i for i in pact.interactions if not isinstance(i, Interaction)]
         for interaction in pact.interactions:
             if self.stopped:
                 break
-            if not selected(interaction) or not self.will_verify(interaction):
+            if not selected(interaction):
                 continue
-            if isinstance(interaction, Interaction):
+            reason = self.cannot_verify(interaction)
+            if reason is not None:
+                entry: InteractionResult = UnverifiedInteraction(
+                    description=interaction.description,
+                    states=interaction.provider_states,
+                    consumer=pact.consumer,
+                    pending=interaction.pending,
+                    index=self.index,
+                    reason=reason,
+                )
+            elif isinstance(interaction, Interaction):
                 entry = self.verify_interaction(interaction, pact.consumer)
             else:
                 from pactdsl._verify._messages import verify_message  # builds on this module
@@ -503,24 +575,11 @@ class _Run:
                     known=messages,
                 )
             self.index += 1
-            if isinstance(entry, PassedInteraction):
-                passed.append(entry)
-            elif isinstance(entry, FailedInteraction):
-                failed.append(entry)
-            else:
-                assert isinstance(entry, ErroredInteraction)
-                errors.append(entry)
-            bad = isinstance(entry, FailedInteraction | ErroredInteraction)
-            if self.fail_fast and bad and not (entry.pending or pending):
+            result = _with_entry(result, entry)
+            if self.fail_fast and entry.status != "passed" and not (entry.pending or pending):
                 self.stopped = True
-        result = ContractVerificationResult(
-            tuple(passed),
-            tuple(failed),
-            tuple(errors),
-            pact.provider,
-            pact.consumer,
-            notices=self._unset_states_notice((*passed, *failed, *errors)),
-        )
+        checked = [e for e in result.entries if not isinstance(e, UnverifiedInteraction)]
+        result = attrs.evolve(result, notices=self._unset_states_notice(checked))
         outcome = result.success
         if pending:
             result = attrs.evolve(
@@ -528,6 +587,7 @@ class _Run:
                 passed=tuple(attrs.evolve(e, pending=True) for e in result.passed),
                 failed=tuple(attrs.evolve(e, pending=True) for e in result.failed),
                 errors=tuple(attrs.evolve(e, pending=True) for e in result.errors),
+                unverified=tuple(attrs.evolve(e, pending=True) for e in result.unverified),
             )
         return result, outcome
 
@@ -682,8 +742,33 @@ def _app_traceback(failure: TransportFailure) -> str:
     return "".join(lines).rstrip("\n")
 
 
+# The short names of `filter_type` (and the CLI's --interaction-type), by V4 type.
+INTERACTION_TYPES = {
+    "http": HTTP,
+    "message": ASYNCHRONOUS_MESSAGES,
+    "sync-message": SYNCHRONOUS_MESSAGES,
+}
+
+
+def _types(filter_type: str | Sequence[str] | None) -> frozenset[str] | None:
+    if filter_type is None:
+        return None
+    given = [filter_type] if isinstance(filter_type, str) else list(filter_type)
+    known = {**INTERACTION_TYPES, **{v4: v4 for v4 in INTERACTION_TYPES.values()}}
+    wrong = [t for t in given if t not in known]
+    if wrong or not given:
+        msg = (
+            f"filter_type={filter_type!r} must be one or more of "
+            f"{', '.join(repr(k) for k in known)}"
+        )
+        raise VerificationConfigError(msg)
+    return frozenset(known[t] for t in given)
+
+
 def _selector(
-    filter_description: str | None, filter_state: str | None
+    filter_description: str | None,
+    filter_state: str | None,
+    filter_type: str | Sequence[str] | None = None,
 ) -> Callable[[Interaction], bool]:
     def compile_(name: str, pattern: str | None) -> re.Pattern[str] | None:
         if pattern is None:
@@ -696,8 +781,11 @@ def _selector(
 
     by_description = compile_("filter_description", filter_description)
     by_state = compile_("filter_state", filter_state)
+    by_type = _types(filter_type)
 
     def selected(interaction: Interaction) -> bool:
+        if by_type is not None and interaction.interaction_type not in by_type:
+            return False
         if by_description is not None and not by_description.search(interaction.description):
             return False
         return by_state is None or any(
@@ -816,12 +904,9 @@ def _nothing_selected(
         )
     else:
         what = f"none of the {len(interactions)} interactions of {which} can be verified here"
-    skipped = sum(1 for i in interactions if not run.will_verify(i))
-    if skipped:
-        what += (
-            f" ({skipped} message interaction(s) are skipped: pass message_producers= "
-            "to verify them)"
-        )
+    reasons = [reason for i in interactions if (reason := run.cannot_verify(i)) is not None]
+    if reasons:
+        what += f" ({len(reasons)} cannot be verified: {reasons[0]})"
     return (
         f"verification selected no interaction to verify: {what}; fix the filters, "
         + _NO_PACTS_HINT
@@ -886,6 +971,8 @@ def verify_provider(
     filter_consumer: ConsumerFilter | None = None,
     fail_fast: bool = False,
     allow_empty: bool = False,
+    filter_type: str | Sequence[str] | None = None,
+    messages_url: str | None = None,
 ) -> ContractVerificationResult:
     """Verify that a provider honours a contract: replay every interaction, match every answer.
 
@@ -959,8 +1046,10 @@ def verify_provider(
         verify_tls: Check the provider's TLS certificate (on by default).
         message_producers: Message description (or provider state name) to the
             function producing that message; the pact's messages are then
-            verified too (see `pactdsl._verify._messages`). Without it they are
-            skipped. With it alone (no `base_url`/`app`), only messages are verified.
+            verified too (see `pactdsl._verify._messages`). Without it (or
+            `messages_url`) each message is *not verified*, which fails the
+            run unless `filter_type` leaves messages out. With it alone (no
+            `base_url`/`app`), each HTTP interaction is not verified.
         broker: Without `source`: where the pacts come from, True for the
             configured broker (`pactdsl.broker.get_broker()`: a Pact Broker when
             ``PACT_BROKER_BASE_URL`` is set, else the local SQLite broker) or a
@@ -985,6 +1074,15 @@ def verify_provider(
             ones aside); a notice says how many were left unverified.
         allow_empty: Accept a run that verifies nothing (an empty result)
             instead of raising.
+        filter_type: Verify only interactions of these types: ``"http"``,
+            ``"message"`` (asynchronous), ``"sync-message"`` (or the V4 names
+            such as ``"Synchronous/HTTP"``); one or a list. The way to verify
+            only the HTTP part of a mixed pact and still succeed.
+        messages_url: The provider's message endpoint, as other Pact verifiers
+            use it: for each message it gets ``POST {"description",
+            "providerStates"}`` and answers the message contents, with the
+            metadata as base64 JSON in a ``Pact-Message-Metadata`` header. A
+            path starting with ``/`` is sent to the provider (or app) itself.
 
     Returns:
         The passed, failed and errored interactions, in pact order, with the
@@ -999,12 +1097,20 @@ def verify_provider(
         PactFileError: when a pact file is malformed.
         BrokerError: when the broker cannot be reached or refuses a request.
     """
-    if message_producers is not None:
+    http_target = base_url is not None or app is not None
+    if message_producers is not None or messages_url is not None:
         from pactdsl._verify._messages import check_message_producers, no_http_provider
 
-        check_message_producers(message_producers)
-        if base_url is None and app is None:
-            app = no_http_provider  # message-only: any HTTP interaction errors, saying why
+        if message_producers is not None:
+            check_message_producers(message_producers)
+        if messages_url is not None and not http_target and messages_url.startswith("/"):
+            msg = (
+                f"messages_url={messages_url!r} is a path on the provider, but neither "
+                "base_url= nor app= was given; give one, or a full http(s) URL"
+            )
+            raise VerificationConfigError(msg)
+        if not http_target:
+            app = no_http_provider  # message-only: HTTP interactions are not verified
     checked_base = _check_arguments(
         base_url, app, state_setup, state_change_url, timeout, publish_results, provider_version
     )
@@ -1029,7 +1135,7 @@ def verify_provider(
     if isinstance(provider_tags, str):
         provider_tags = (provider_tags,)
     selectors = check_selectors(consumer_version_selectors)
-    selected = _selector(filter_description, filter_state)
+    selected = _selector(filter_description, filter_state, filter_type)
     by_consumer = _consumer_selector(filter_consumer) if filter_consumer is not None else None
     # With a source, a broker is needed only to publish to.
     needed = source is None or publish_results
@@ -1083,7 +1189,13 @@ def verify_provider(
             message_producers=message_producers,
             fail_fast=fail_fast,
             allow_empty=allow_empty,
-            filters={"filter_description": filter_description, "filter_state": filter_state},
+            filters={
+                "filter_description": filter_description,
+                "filter_state": filter_state,
+                "filter_type": filter_type,
+            },
+            http_target=http_target,
+            messages_url=messages_url,
             publish=_Publishing(
                 provider_version if publish_results else None,
                 chosen,
@@ -1121,9 +1233,11 @@ def _verify_units(
     message_producers: Mapping[str, Callable[..., Any]] | None,
     fail_fast: bool,
     allow_empty: bool,
-    filters: Mapping[str, str | None],
+    filters: Mapping[str, Any],
     publish: _Publishing,
     provider: str,
+    http_target: bool = True,
+    messages_url: str | None = None,
 ) -> ContractVerificationResult:
     pacts = [unit.pact for unit in units]
     if not units:
@@ -1152,11 +1266,14 @@ def _verify_units(
             headers,
             message_producers=message_producers,
             fail_fast=fail_fast,
+            http_target=http_target,
+            messages_url=messages_url,
         )
-        planned = sum(
+        planned = sum(1 for p in pacts for i in p.interactions if selected(i))
+        checkable = sum(
             1 for p in pacts for i in p.interactions if selected(i) and run.will_verify(i)
         )
-        if planned == 0 and not allow_empty:
+        if checkable == 0 and not allow_empty:
             raise VerificationConfigError(_nothing_selected(pacts, run, filters))
         outcomes: list[tuple[PactToVerify, ContractVerificationResult, bool]] = []
         for unit in units:
@@ -1176,14 +1293,15 @@ def _verify_units(
         results[-1] = attrs.evolve(results[-1], notices=(*results[-1].notices, stop))
     if publish.provider_version is not None:
         narrowed = {k: v for k, v in filters.items() if v is not None}
-        if narrowed:
+        partial = any(not selected(i) for unit, _, _ in outcomes for i in unit.pact.interactions)
+        if partial:
             given = ", ".join(f"{k}={v!r}" for k, v in narrowed.items())
             skip = f"results not published: {given} verified only part of each pact"
             results[-1] = attrs.evolve(results[-1], notices=(*results[-1].notices, skip))
         else:
             for position, (unit, verified, outcome) in enumerate(outcomes):
-                if verified.total == 0:
-                    # Nothing of this pact was verified (allow_empty): no outcome to record.
+                if verified.total == len(verified.unverified):
+                    # Nothing of this pact was checked (allow_empty): no outcome to record.
                     skip = f"results not published for {unit.label()}: nothing was verified"
                     results[position] = attrs.evolve(
                         results[position], notices=(*results[position].notices, skip)
@@ -1192,6 +1310,7 @@ def _verify_units(
                 record = publish_result(
                     unit,
                     outcome,
+                    verified.entries,
                     publish.provider_version,
                     publish.broker,
                     branch=publish.branch,

@@ -52,6 +52,7 @@ from pactdsl.broker._decision import (
     CanIDeployDecision,
     Deployment,
     Environment,
+    InteractionOutcome,
     MatrixRow,
     PactDocument,
     PactForVerification,
@@ -62,6 +63,8 @@ from pactdsl.broker._decision import (
     pact_content_sha,
 )
 from pactdsl.broker._decision import as_pact_for_verification as _as_pact_for_verification
+from pactdsl.broker._decision import completed_outcomes as _completed_outcomes
+from pactdsl.broker._decision import interaction_outcomes as _interaction_outcomes
 from pactdsl.broker._local import LocalBroker
 
 if _typing.TYPE_CHECKING:
@@ -83,6 +86,7 @@ __all__ = [
     "CanIDeployDecision",
     "Deployment",
     "Environment",
+    "InteractionOutcome",
     "LocalBroker",
     "MatrixRow",
     "PactBrokerClient",
@@ -145,8 +149,9 @@ class Broker(_typing.Protocol):
         branch: str | None = None,
         tags: Sequence[str] = (),
         build_url: str | None = None,
+        interactions: Sequence[InteractionOutcome] = (),
     ) -> VerificationRecord:
-        """Record a provider version's verification of a pact."""
+        """Record a provider version's verification of a pact (and of each interaction)."""
         ...
 
     def create_environment(
@@ -236,6 +241,7 @@ def publish(
     *,
     build_url: str | None = None,
     broker: Broker | None = None,
+    spec: str | None = None,
 ) -> PactPublication:
     """Publish a consumer's pact for `consumer_version`.
 
@@ -247,6 +253,10 @@ def publish(
         tags: Tags for the consumer version (older brokers' way to mark it).
         build_url: A link to the CI build, shown by a Pact Broker.
         broker: The broker to use (default: `get_broker()`).
+        spec: The Pact version to write a contract in (``"3.0.0"``, ``"4.0"``).
+            Default: V3, or V4 when V3 cannot hold the contract (HTTP and
+            messages together, synchronous messages), which a notice says.
+            A pact file is published as it is.
 
     Returns:
         What the broker recorded, with its notices.
@@ -257,11 +267,14 @@ def publish(
     """
     if isinstance(tags, str):
         tags = (tags,)
-    document = PactDocument.from_source(contract_or_pact)
+    document = PactDocument.from_source(contract_or_pact, spec)
     with _using(broker) as chosen:
-        return chosen.publish_pact(
+        published = chosen.publish_pact(
             document, consumer_version, branch=branch, tags=tuple(tags), build_url=build_url
         )
+    if document.note:
+        published = _attrs.evolve(published, notices=(document.note, *published.notices))
+    return published
 
 
 def publish_verification_result(
@@ -273,10 +286,15 @@ def publish_verification_result(
     branch: str | None = None,
     tags: Sequence[str] = (),
     build_url: str | None = None,
+    interactions: Sequence[InteractionOutcome] | None = None,
 ) -> VerificationRecord:
     """Record the outcome of verifying `pact` with `provider_version` of its provider.
 
-    The verifier calls this when run with ``publish_results=True``.
+    The verifier calls this when run with ``publish_results=True``. The record
+    says which interactions were verified: an interaction of the pact that
+    the result does not show as passed (not verified, left out by a filter,
+    failed) makes the published outcome a failure, so can-i-deploy never
+    trusts a pact that was only partly verified.
 
     Args:
         pact: The verified pact: a `PactForVerification` (as
@@ -289,6 +307,8 @@ def publish_verification_result(
         branch: The provider version's branch.
         tags: Tags for the provider version.
         build_url: A link to the CI build.
+        interactions: What the verification did with each interaction
+            (default: taken from `result`'s entries when it has them).
 
     Raises:
         BrokerLookupError: when the broker holds no such pact.
@@ -311,9 +331,20 @@ def publish_verification_result(
     else:
         fetched = _as_pact_for_verification(pact) if isinstance(pact, _Pact) else None
         target = fetched if fetched is not None else PactDocument.from_source(pact)
+    if interactions is None:
+        has_entries = hasattr(result, "entries")
+        interactions = _interaction_outcomes(result) if has_entries else ()
+    outcomes = _completed_outcomes(target.pact, tuple(interactions))
+    success = success and not any(o.status != "passed" and not o.pending for o in outcomes)
     with _using(broker) as chosen:
         return chosen.publish_verification_result(
-            target, success, provider_version, branch=branch, tags=tuple(tags), build_url=build_url
+            target,
+            success,
+            provider_version,
+            branch=branch,
+            tags=tuple(tags),
+            build_url=build_url,
+            interactions=outcomes,
         )
 
 

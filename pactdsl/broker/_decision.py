@@ -29,6 +29,7 @@ __all__ = [
     "CanIDeployDecision",
     "Deployment",
     "Environment",
+    "InteractionOutcome",
     "MatrixRow",
     "PactDocument",
     "PactForVerification",
@@ -38,6 +39,9 @@ __all__ = [
     "VersionDescription",
     "apply_ignore",
     "as_pact_for_verification",
+    "completed_outcomes",
+    "describe_not_verified",
+    "interaction_outcomes",
     "nothing_deployed_message",
     "pact_content_sha",
     "verification_reason",
@@ -170,6 +174,105 @@ class PactPublication:
 
 
 @attrs.frozen
+class InteractionOutcome:
+    """What one verification did with one interaction of the pact it verified.
+
+    Attributes:
+        description: The interaction's description.
+        states: The names of its provider states.
+        status: ``passed``, ``failed``, ``error`` or ``not verified``.
+        pending: True when its failure does not fail the verification (V4 pending).
+        reason: Why it is not verified, or what failed (one sentence; may be empty).
+    """
+
+    description: str
+    states: tuple[str, ...] = ()
+    status: str = "passed"
+    pending: bool = False
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The outcome as stored and sent (the Pact Broker's ``testResults`` items)."""
+        out: dict[str, Any] = {
+            "interactionDescription": self.description,
+            "providerStates": list(self.states),
+            "success": self.status == "passed",
+            "status": self.status,
+        }
+        if self.pending:
+            out["pending"] = True
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> InteractionOutcome:
+        """Read back what `to_json` wrote."""
+        return cls(
+            str(item.get("interactionDescription", "")),
+            tuple(str(s) for s in item.get("providerStates", ())),
+            str(item.get("status", "passed" if item.get("success") else "failed")),
+            bool(item.get("pending", False)),
+            str(item.get("reason", "")),
+        )
+
+
+def interaction_outcomes(entries: Any) -> tuple[InteractionOutcome, ...]:
+    """The outcomes of a verification result's entries (anything with ``entries``, or a list).
+
+    Each entry needs ``description``, ``state_names``, ``status`` and
+    ``pending``, as the verifier's results have; the reason comes from its
+    ``reason`` (not verified) or ``message`` (error) when present.
+    """
+    items = entries.entries if hasattr(entries, "entries") else entries
+    out = []
+    for entry in items or ():
+        reason = getattr(entry, "reason", None) or getattr(entry, "message", None) or ""
+        out.append(
+            InteractionOutcome(
+                entry.description,
+                tuple(entry.state_names),
+                entry.status,
+                bool(entry.pending),
+                str(reason),
+            )
+        )
+    return tuple(out)
+
+
+def completed_outcomes(
+    pact: Pact, outcomes: Sequence[InteractionOutcome]
+) -> tuple[InteractionOutcome, ...]:
+    """`outcomes`, plus a *not verified* outcome for each interaction of `pact` they leave out.
+
+    Empty when `outcomes` is empty: a result published without them cannot
+    say more than its ``success``.
+    """
+    if not outcomes:
+        return ()
+    seen = {(o.description, o.states) for o in outcomes}
+    left_out = []
+    for item in pact.interactions:
+        key = (item.description, tuple(s.name for s in item.provider_states))
+        if key not in seen:
+            seen.add(key)
+            left_out.append(
+                InteractionOutcome(key[0], key[1], "not verified", False, "left out of the run")
+            )
+    return (*outcomes, *left_out)
+
+
+def describe_not_verified(outcomes: Sequence[InteractionOutcome], limit: int = 5) -> str:
+    """``'a' (not verified: why), 'b' (failed)`` for a reason sentence."""
+    shown = []
+    for outcome in outcomes[:limit]:
+        why = f": {outcome.reason}" if outcome.reason and outcome.status == "not verified" else ""
+        shown.append(f"{outcome.description!r} ({outcome.status}{why})")
+    more = f" and {len(outcomes) - limit} more" if len(outcomes) > limit else ""
+    return ", ".join(shown) + more
+
+
+@attrs.frozen
 class VerificationRecord:
     """A published verification result.
 
@@ -182,6 +285,8 @@ class VerificationRecord:
         url: The result's URL on a Pact Broker (None for the local broker).
         consumer_version: The consumer version whose pact was verified, when
             known (``describe_version`` fills it in).
+        interactions: What the verification did with each interaction, when
+            the publisher said (pactdsl's verifier always does).
     """
 
     consumer: str
@@ -191,6 +296,12 @@ class VerificationRecord:
     pact_sha: str | None = None
     url: str | None = None
     consumer_version: str | None = None
+    interactions: tuple[InteractionOutcome, ...] = ()
+
+    @property
+    def not_verified(self) -> tuple[InteractionOutcome, ...]:
+        """The interactions this result does not show as verified successfully."""
+        return tuple(o for o in self.interactions if o.status != "passed" and not o.pending)
 
 
 @attrs.frozen
@@ -425,13 +536,17 @@ class PactDocument:
     Attributes:
         pact: The model.
         text: The JSON to publish: a file's bytes as they are, or the model
-            written in the spec it came in (V3 for contracts).
+            written in the spec it came in (V3 for contracts, V4 when the
+            contract needs it: HTTP and messages together, synchronous messages).
         sha: `pact_content_sha` of the model.
+        note: What publishing should tell a person about the text, e.g. that
+            it was written as V4 because V3 cannot hold the contract.
     """
 
     pact: Pact
     text: str = attrs.field(repr=False)
     sha: str
+    note: str = ""
 
     @property
     def consumer(self) -> str:
@@ -444,11 +559,13 @@ class PactDocument:
         return self.pact.provider
 
     @classmethod
-    def from_source(cls, source: Any) -> PactDocument:
+    def from_source(cls, source: Any, spec: str | PactSpec | None = None) -> PactDocument:
         """Build from a `Contract`, a `Pact`, a pact file path or a registered contract name.
 
         A string is a file path when it names an existing file or ends in
-        ``.json``; otherwise the name of a registered contract.
+        ``.json``; otherwise the name of a registered contract. `spec` is the
+        Pact version to write a contract or pact in (default: the pact's own,
+        else V3, else V4 when V3 cannot hold it); a file is sent as it is.
 
         Raises:
             TypeError: when `source` is none of those.
@@ -468,13 +585,25 @@ class PactDocument:
             pact = load_pact(path)
             return cls(pact, text, pact_content_sha(pact))
         pact = resolve_pact(source)
-        return cls(pact, _pact_text(pact), pact_content_sha(pact))
+        text, note = _pact_text(pact, None if spec is None else PactSpec.parse(spec))
+        return cls(pact, text, pact_content_sha(pact), note)
 
 
-def _pact_text(pact: Pact) -> str:
+def _pact_text(pact: Pact, spec: PactSpec | None) -> tuple[str, str]:
+    """The pact as JSON in `spec` (None: its own, else V3, else V4 when V3 cannot hold it)."""
+    from pactdsl._errors import PactSpecError
     from pactdsl._pactfile import pact_to_json
     from pactdsl._version import version
 
-    spec = pact.spec or PactSpec.V3
     meta: Mapping[str, Any] = {"pactdsl": {"version": version()}}
-    return json_dumps_canonical(pact_to_json(pact, spec, meta))
+    chosen = spec or pact.spec or PactSpec.V3
+    try:
+        return json_dumps_canonical(pact_to_json(pact, chosen, meta)), ""
+    except PactSpecError as exc:
+        if spec is not None or chosen is PactSpec.V4:
+            raise
+        note = (
+            f"published {pact.consumer} -> {pact.provider} as Pact 4.0: Pact {chosen.value} "
+            f"cannot hold it ({exc}); pass spec= to choose"
+        )
+        return json_dumps_canonical(pact_to_json(pact, PactSpec.V4, meta)), note

@@ -15,6 +15,7 @@ instead of failing. Each operation opens its own connection, so a
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import sqlite3
 import time
@@ -34,6 +35,7 @@ from pactdsl.broker._decision import (
     CanIDeployDecision,
     Deployment,
     Environment,
+    InteractionOutcome,
     MatrixRow,
     PactDocument,
     PactForVerification,
@@ -42,6 +44,7 @@ from pactdsl.broker._decision import (
     VerificationRecord,
     VersionDescription,
     apply_ignore,
+    describe_not_verified,
     nothing_deployed_message,
     verification_reason,
 )
@@ -49,7 +52,8 @@ from pactdsl.broker._decision import (
 __all__ = ["LocalBroker"]
 
 # 2 added releases; a reader of version 1 would not count them in can-i-deploy.
-_SCHEMA_VERSION = 2
+# 3 added each verification's interaction outcomes (which were not verified).
+_SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pacticipants (
@@ -93,7 +97,8 @@ CREATE TABLE IF NOT EXISTS verification_results (
     provider_version_id INTEGER NOT NULL REFERENCES versions(id),
     success INTEGER NOT NULL,
     build_url TEXT,
-    verified_at TEXT NOT NULL
+    verified_at TEXT NOT NULL,
+    interactions TEXT
 );
 CREATE INDEX IF NOT EXISTS verification_by_content
     ON verification_results (pact_content_id, provider_version_id);
@@ -238,6 +243,9 @@ class LocalBroker:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(verification_results)")}
+            if "interactions" not in columns:  # a version 2 database
+                conn.execute("ALTER TABLE verification_results ADD COLUMN interactions TEXT")
             conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -357,13 +365,16 @@ class LocalBroker:
     @staticmethod
     def _latest_verification(
         conn: sqlite3.Connection, content_id: int, provider_version_id: int
-    ) -> bool | None:
+    ) -> tuple[bool | None, str]:
+        """The latest result's success (None: none), and which interactions it did not verify."""
         row = conn.execute(
-            "SELECT success FROM verification_results WHERE pact_content_id = ? "
+            "SELECT success, interactions FROM verification_results WHERE pact_content_id = ? "
             "AND provider_version_id = ? ORDER BY id DESC LIMIT 1",
             (content_id, provider_version_id),
         ).fetchone()
-        return None if row is None else bool(row["success"])
+        if row is None:
+            return None, ""
+        return bool(row["success"]), _not_verified_text(row["interactions"])
 
     # -- publishing ------------------------------------------------------------------
 
@@ -467,8 +478,12 @@ class LocalBroker:
         branch: str | None = None,
         tags: Sequence[str] = (),
         build_url: str | None = None,
+        interactions: Sequence[InteractionOutcome] = (),
     ) -> VerificationRecord:
         """Record that `provider_version` verified `pact` with outcome `success`.
+
+        `interactions` (what the verification did with each interaction) are
+        stored with it; can-i-deploy names those not verified successfully.
 
         Raises:
             BrokerLookupError: when no consumer version ever published this pact.
@@ -494,12 +509,20 @@ class LocalBroker:
             version_id = self._version(
                 conn, provider_id, provider_version, create=True, branch=branch, tags=tags
             )
+            stored = json.dumps([o.to_json() for o in interactions]) if interactions else None
             conn.execute(
                 "INSERT INTO verification_results (pact_content_id, provider_version_id, "
-                "success, build_url, verified_at) VALUES (?, ?, ?, ?, ?)",
-                (int(row["id"]), version_id, int(bool(success)), build_url, _now()),
+                "success, build_url, verified_at, interactions) VALUES (?, ?, ?, ?, ?, ?)",
+                (int(row["id"]), version_id, int(bool(success)), build_url, _now(), stored),
             )
-        return VerificationRecord(consumer, provider, provider_version, bool(success), sha)
+        return VerificationRecord(
+            consumer,
+            provider,
+            provider_version,
+            bool(success),
+            sha,
+            interactions=tuple(interactions),
+        )
 
     # -- environments and deployments ------------------------------------------------
 
@@ -830,7 +853,8 @@ class LocalBroker:
             provider, sha = pact["provider"], pact["sha"]
             if environment_id is None:
                 verified = conn.execute(
-                    "SELECT v.number, r.success FROM verification_results r JOIN versions v "
+                    "SELECT v.number, r.success, r.interactions FROM verification_results r "
+                    "JOIN versions v "
                     "ON v.id = r.provider_version_id WHERE r.pact_content_id = ? "
                     "ORDER BY r.success DESC, r.id DESC LIMIT 1",
                     (pact["content_id"],),
@@ -858,6 +882,7 @@ class LocalBroker:
                         if verified_ok
                         else f"the pact of {consumer} {version} with {provider} failed "
                         f"verification by {provider} {number}"
+                        + _not_verified_text(verified["interactions"])
                     )
                     rows.append(
                         MatrixRow(
@@ -893,11 +918,19 @@ class LocalBroker:
                     )
                 )
             for provider_version in deployed:
-                success = self._latest_verification(
+                success, detail = self._latest_verification(
                     conn, pact["content_id"], provider_version["id"]
                 )
                 rows.append(
-                    _row(consumer, version, provider, provider_version["number"], success, sha)
+                    _row(
+                        consumer,
+                        version,
+                        provider,
+                        provider_version["number"],
+                        success,
+                        sha,
+                        detail,
+                    )
                 )
         return rows
 
@@ -935,7 +968,7 @@ class LocalBroker:
             ).fetchall()
         rows = []
         for candidate in candidates:
-            success = self._latest_verification(conn, candidate["content_id"], version_id)
+            success, detail = self._latest_verification(conn, candidate["content_id"], version_id)
             rows.append(
                 _row(
                     candidate["consumer"],
@@ -944,6 +977,7 @@ class LocalBroker:
                     version,
                     success,
                     candidate["sha"],
+                    detail,
                 )
             )
         return rows
@@ -1098,6 +1132,21 @@ class LocalBroker:
         ]
 
 
+def _not_verified_text(stored: str | None) -> str:
+    """``; not verified successfully: 'x' (not verified: why)`` from a stored result, or ''."""
+    if not stored:
+        return ""
+    try:
+        items = json.loads(stored)
+        outcomes = [InteractionOutcome.from_json(item) for item in items]
+    except (ValueError, TypeError, AttributeError):
+        return ""
+    bad = [o for o in outcomes if o.status != "passed" and not o.pending]
+    if not bad:
+        return ""
+    return f"; interactions not verified successfully: {describe_not_verified(bad)}"
+
+
 def _check_version(name: str, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         msg = f"{name}={value!r} must be a non-empty version string (e.g. '1.0.0' or a git sha)"
@@ -1115,6 +1164,7 @@ def _row(
     provider_version: str,
     success: bool | None,
     sha: str,
+    detail: str = "",
 ) -> MatrixRow:
     pair = f"the pact of {consumer} {consumer_version} with {provider} {provider_version}"
     reason = verification_reason(
@@ -1122,7 +1172,7 @@ def _row(
         success,
         f"has never been verified; verify it with {provider} {provider_version} "
         "and publish the result",
-    )
+    ) + ("" if success else detail)
     return MatrixRow(
         consumer, consumer_version, provider, provider_version, success, bool(success), reason, sha
     )

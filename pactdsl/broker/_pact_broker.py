@@ -45,6 +45,7 @@ from pactdsl.broker._decision import (
     CanIDeployDecision,
     Deployment,
     Environment,
+    InteractionOutcome,
     MatrixRow,
     PactDocument,
     PactForVerification,
@@ -53,6 +54,7 @@ from pactdsl.broker._decision import (
     VerificationRecord,
     VersionDescription,
     apply_ignore,
+    describe_not_verified,
     nothing_deployed_message,
     verification_reason,
 )
@@ -470,8 +472,12 @@ class PactBrokerClient:
         branch: str | None = None,
         tags: Sequence[str] = (),
         build_url: str | None = None,
+        interactions: Sequence[InteractionOutcome] = (),
     ) -> VerificationRecord:
         """Publish a verification result on the pact's ``pb:publish-verification-results``.
+
+        `interactions` go with it as ``testResults`` (one item per interaction,
+        with its ``success``), so the broker shows which were not verified.
 
         A `PactForVerification` from `pacts_for_verification` carries that link.
         For any other pact the latest pact between its consumer and provider is
@@ -531,6 +537,8 @@ class PactBrokerClient:
         }
         if build_url:
             body["buildUrl"] = build_url
+        if interactions:
+            body["testResults"] = [outcome.to_json() for outcome in interactions]
         answer = self.request("POST", target.verification_results_url, body=body)
         url = answer.get("_links", {}).get("self", {}).get("href")
         return VerificationRecord(
@@ -540,6 +548,7 @@ class PactBrokerClient:
             bool(success),
             target.pact_sha,
             url if isinstance(url, str) else None,
+            interactions=tuple(interactions),
         )
 
     # -- environments and deployments ------------------------------------------------
@@ -823,9 +832,10 @@ class PactBrokerClient:
                     parsed.consumer,
                     parsed.provider,
                     parsed.provider_version or "?",
-                    bool(result.get("success")),
+                    parsed.verification is True,
                     url=url if isinstance(url, str) else None,
                     consumer_version=parsed.consumer_version,
+                    interactions=_test_results(result),
                 )
             )
         deployments: list[Deployment] = []
@@ -928,11 +938,16 @@ class PactBrokerClient:
             if isinstance(notice, Mapping) and notice.get("text"):
                 reasons.append(str(notice["text"]))
         reasons.extend(row.reason for row in rows if not row.ok)
+        # A row whose result we read as failed (its testResults show an interaction
+        # not verified) blocks the deployment even when the broker's summary does not.
+        ok = summary.get("deployable") is True and all(
+            row.ok or row.verification is not False for row in rows
+        )
         return CanIDeployDecision(
             pacticipant,
             version,
             to_environment,
-            summary.get("deployable") is True,
+            ok,
             [self.auth.redact(r) for r in reasons],
             rows,
         )
@@ -1009,6 +1024,18 @@ def _number(side: Any) -> str | None:
     return None
 
 
+def _test_results(result: Any) -> tuple[InteractionOutcome, ...]:
+    """The ``testResults`` pactdsl publishes with a result (others' shapes are left out)."""
+    items = result.get("testResults") if isinstance(result, Mapping) else None
+    if not isinstance(items, list):
+        return ()
+    return tuple(
+        InteractionOutcome.from_json(item)
+        for item in items
+        if isinstance(item, Mapping) and "interactionDescription" in item
+    )
+
+
 def _matrix_row(row: Mapping[str, Any]) -> MatrixRow:
     consumer = str(row.get("consumer", {}).get("name", "?"))
     provider = str(row.get("provider", {}).get("name", "?"))
@@ -1016,8 +1043,15 @@ def _matrix_row(row: Mapping[str, Any]) -> MatrixRow:
     provider_version = _number(row.get("provider"))
     result = row.get("verificationResult")
     verification = bool(result.get("success")) if isinstance(result, Mapping) else None
+    bad = [o for o in _test_results(result) if o.status != "passed" and not o.pending]
+    if bad:
+        # A result whose own test results show an interaction not verified
+        # successfully is not a successful verification, whatever it says.
+        verification = False
     pair = f"the pact of {consumer} {consumer_version} with {provider} {provider_version or ''}"
     reason = verification_reason(pair.rstrip(), verification, "has no verification result")
+    if bad:
+        reason += f"; interactions not verified successfully: {describe_not_verified(bad)}"
     return MatrixRow(
         consumer,
         consumer_version,
