@@ -34,7 +34,9 @@ responses, it returns a list of them.
 from __future__ import annotations
 
 import base64
+import binascii
 import difflib
+import json
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -51,10 +53,10 @@ from pactdsl._callbacks import (
 )
 from pactdsl._generators import GeneratorContext, apply_generators
 from pactdsl._generators import ProviderState as ProviderStateGenerator
-from pactdsl._http import ProviderTransport
+from pactdsl._http import ProviderTransport, TransportFailure
 from pactdsl._matchers import check_json_value
 from pactdsl._messages import Message, MessageContents, SynchronousMessage, content_type_of
-from pactdsl._model import Body, Pact, PactSpec
+from pactdsl._model import Body, Pact, PactSpec, is_json_content_type
 from pactdsl._pactfile._messages import message_contents_to_json
 from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
 from pactdsl._verify._verifier import (
@@ -253,9 +255,11 @@ def _produce(
         else:
             request_content, request_metadata = item.request.example(GeneratorContext(rng=rng))
             produced = bound({"contents": request_content, "metadata": request_metadata})
+    except _ProducerProblem:
+        raise
     except Exception as exc:  # user code: report, never crash
         msg = f"{where} raised {type(exc).__name__}: {exc}"
-        raise _ProducerProblem(msg) from None
+        raise _ProducerProblem(msg) from exc
     if isinstance(item, Message):
         expected_parts = [item.message_contents]
         answers = [produced]
@@ -279,6 +283,74 @@ def _produce(
     return pairs
 
 
+METADATA_HEADER = "Pact-Message-Metadata"
+"""The header of a message-proxy answer carrying the metadata, base64-encoded JSON."""
+
+
+def _url_producer(
+    url: str, item: Message | SynchronousMessage, transport: ProviderTransport
+) -> MessageProducer:
+    """A producer asking the provider's message endpoint (the message proxy convention).
+
+    It POSTs ``{"description", "providerStates": [{"name", "params"}]}`` to
+    `url`; the answer's body is the contents (parsed by its Content-Type) and
+    its `METADATA_HEADER` the metadata.
+    """
+    where = f"messages_url={url!r} for {item.description!r}"
+
+    def produce() -> tuple[Any, dict[str, Any]]:
+        payload = {
+            "description": item.description,
+            "providerStates": [
+                {"name": s.name, "params": dict(s.params)} for s in item.provider_states
+            ],
+        }
+        try:
+            answer = transport.post_json(url, payload)
+        except TransportFailure as exc:
+            raise _ProducerProblem(f"{where}: {exc}") from None
+        snippet = answer.body[:200].decode("utf-8", "replace")
+        if not 200 <= answer.status < 300:
+            msg = (
+                f"{where} answered status {answer.status}: {snippet!r}; the endpoint must "
+                "answer 2xx with the message contents"
+            )
+            raise _ProducerProblem(msg)
+        headers = {name.lower(): value for name, value in answer.headers}
+        metadata: dict[str, Any] = {}
+        encoded = headers.get(METADATA_HEADER.lower())
+        if encoded:
+            try:
+                decoded = json.loads(base64.b64decode(encoded, validate=True))
+            except (ValueError, binascii.Error) as exc:
+                msg = (
+                    f"{where}: the {METADATA_HEADER} header is not base64-encoded JSON ({exc}); "
+                    "send base64(json.dumps(metadata))"
+                )
+                raise _ProducerProblem(msg) from None
+            if not isinstance(decoded, dict):
+                msg = f"{where}: the {METADATA_HEADER} header holds {decoded!r}, not a JSON object"
+                raise _ProducerProblem(msg)
+            metadata = decoded
+        content_type = headers.get("content-type")
+        if content_type and not any(k.lower() == "contenttype" for k in metadata):
+            metadata["contentType"] = content_type
+        if not answer.body:
+            return None, metadata
+        media = (content_type or "").split(";", 1)[0].strip().lower()
+        if is_json_content_type(media):
+            try:
+                return json.loads(answer.body), metadata
+            except ValueError as exc:
+                msg = f"{where}: Content-Type {content_type!r} but the body is not JSON ({exc})"
+                raise _ProducerProblem(msg) from None
+        if media.startswith("text/"):
+            return answer.body.decode("utf-8", "replace"), metadata
+        return answer.body, metadata
+
+    return produce
+
+
 def verify_message(
     item: Message | SynchronousMessage,
     *,
@@ -289,6 +361,7 @@ def verify_message(
     transport: ProviderTransport | None,
     rng: random.Random | None = None,
     known: Iterable[Message | SynchronousMessage] = (),
+    messages_url: str | None = None,
 ) -> InteractionResult:
     """Verify one message: set up its states, call its producer, match the output.
 
@@ -302,6 +375,8 @@ def verify_message(
         rng: Random source for the synchronous request's generators.
         known: The messages of its pact, named in the error when no producer
             is found (to point at a misspelt key).
+        messages_url: The provider's message endpoint, asked for an
+            asynchronous message that no producer in `producers` makes.
 
     Returns:
         A `PassedInteraction`, a `FailedInteraction` with the mismatches, or an
@@ -327,6 +402,14 @@ def verify_message(
         )
 
     producer = _find_producer(item, producers)
+    if producer is None and messages_url is not None and transport is not None:
+        if isinstance(item, SynchronousMessage):
+            return error(
+                "producer",
+                f"messages_url={messages_url!r} serves asynchronous messages only; give the "
+                f"synchronous message {item.description!r} a producer in message_producers=",
+            )
+        producer = _url_producer(messages_url, item, transport)
     if producer is None:
         return error("producer", _no_producer_message(item, producers, tuple(known)))
     if transport is None and hooks.change_url:

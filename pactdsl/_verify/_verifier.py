@@ -562,13 +562,12 @@ class _Run:
             else:
                 from pactdsl._verify._messages import verify_message  # builds on this module
 
-                assert self.message_producers is not None
-
                 entry = verify_message(
                     interaction,
                     consumer=pact.consumer,
                     index=self.index,
-                    producers=self.message_producers,
+                    producers=self.message_producers or {},
+                    messages_url=self.messages_url,
                     hooks=self.hooks,
                     transport=self.transport,
                     rng=self.rng,
