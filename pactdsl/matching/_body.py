@@ -14,6 +14,7 @@ from pactdsl.matching._content import body_kind, sniff_content_type
 from pactdsl.matching._form import match_parameters, parse_parameters
 from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._mismatch import Mismatch, describe_value
+from pactdsl.matching._multipart import match_multipart
 from pactdsl.matching._rules import RuleCursor, RuleSet, parse_rules
 from pactdsl.matching._text import match_binary, match_text
 from pactdsl.matching._xml import match_xml
@@ -111,6 +112,16 @@ def match_content(
         )
     if kind == "text":
         return match_text(expected, actual, cursor)
+    if kind == "multipart":
+        return match_multipart(
+            expected,
+            actual,
+            cursor,
+            expected_type=declared,
+            actual_type=actual_content_type,
+            allow_unexpected=allow_unexpected_keys,
+            compare=match_content,
+        )
     return match_binary(expected, actual, cursor, declared)
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 __all__ = ["BodyKind", "body_kind", "sniff_content_type"]
 
-BodyKind = Literal["json", "xml", "text", "form", "binary"]
+BodyKind = Literal["json", "xml", "text", "form", "multipart", "binary"]
 
 _MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -77,9 +77,11 @@ def body_kind(content_type: str) -> BodyKind:
         content_type: A media type, parameters allowed.
 
     Returns:
-        `json`, `xml`, `form`, `text` or `binary`.
+        `json`, `xml`, `form`, `multipart`, `text` or `binary`.
     """
     essence = content_type.split(";", 1)[0].strip().lower()
+    if essence.startswith("multipart/"):
+        return "multipart"
     if essence.endswith(("/json", "+json")):
         return "json"
     if essence.endswith(("/xml", "+xml")):

@@ -377,8 +377,9 @@ FACTS: dict[str, tuple[str, ...]] = {
     "7b0a2020202022626f6479223a2022546869732069732074686520626f647920] is not equal to the "
     "expected body [application/octet-stream, 97 bytes, starting with "
     "3c68746d6c3e0a20203c686561643e0a20203c2f686561643e0a20203c626f64]": (
-        "50 bytes",
+        "part 1",
         "97 bytes",
+        "got 50",
     ),
     # V2/http_consumer
     r"Expected 'a' to match '\w{3}\d{3}'": ("'a'", r"matching the regex `\w{3}\d{3}`"),

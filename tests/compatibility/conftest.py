@@ -77,9 +77,6 @@ XFAILS: dict[tuple[str, str], str] = {
         "verification results and the report do not carry V4 comments or the original test "
         "name yet (report detail: issue 13)"
     ),
-    ("V1/http_consumer.feature", "Request with a multipart body (negative case)"): (
-        "multipart bodies are compared as whole bytes, not part by part (issue 12, next step)"
-    ),
 }
 
 
