@@ -36,6 +36,9 @@ from pactdsl._model import (
 )
 from pactdsl._pactfile import write_pact_file
 from pactdsl._steps import BuilderSteps
+from pactdsl.match import regex
+from pactdsl.multipart import CONTENT_TYPE_PATTERN as MULTIPART_CONTENT_TYPE
+from pactdsl.multipart import MultipartBody
 from pactdsl.xml import XmlBody
 
 __all__ = [
@@ -220,6 +223,8 @@ def _body(raw: Any, where: str, parts: _Parts, headers: dict[str, tuple[str, ...
         return Body(raw, declared_binary)
     if isinstance(raw, XmlBody):
         return _xml_body(raw, where, parts, headers)
+    if isinstance(raw, MultipartBody):
+        return _multipart_body(raw, where, parts, headers)
     example = parts.body(raw)
     try:
         check_json_value(example, "body")
@@ -252,6 +257,26 @@ def _xml_body(raw: XmlBody, where: str, parts: _Parts, headers: dict[str, tuple[
     if raw.generators():
         parts.generators["body"] = raw.generators()
     return Body(raw.example_text(), declared)
+
+
+def _multipart_body(
+    raw: MultipartBody, where: str, parts: _Parts, headers: dict[str, tuple[str, ...]]
+) -> Body:
+    """A `multipart.body(...)`: its bytes and part rules; Content-Type with any boundary."""
+    declared = _declared_type(headers)
+    if declared is not None:
+        msg = (
+            f"{where}: the body is multipart.body(...), which sets its own Content-Type "
+            f"(with its boundary); drop the Content-Type={declared!r} header"
+        )
+        raise ContractError(msg)
+    headers["Content-Type"] = (raw.content_type,)
+    # A client picks its own boundary: the header is matched by pattern.
+    header_rule = regex(MULTIPART_CONTENT_TYPE, raw.content_type).rule_group()
+    parts.rules.setdefault("header", {})["Content-Type"] = header_rule
+    if raw.rules():
+        parts.rules["body"] = raw.rules()
+    return Body(raw.example_bytes(), raw.content_type)
 
 
 def _declared_type(headers: Mapping[str, tuple[str, ...]]) -> str | None:

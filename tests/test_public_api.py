@@ -91,3 +91,11 @@ def test_xml_module_all_is_complete_and_sorted() -> None:
         "element",
     ]
     assert pactdsl.xml.XmlBody.__module__ == pactdsl.xml.XmlElement.__module__ == "pactdsl.xml"
+
+
+def test_multipart_module_all_is_complete_and_sorted() -> None:
+    """pactdsl.multipart's __all__ is complete and sorted, and its classes say pactdsl.multipart."""
+    import pactdsl.multipart
+
+    test_all_is_complete_and_sorted(pactdsl.multipart)
+    assert pactdsl.multipart.MultipartBody.__module__ == "pactdsl.multipart"

@@ -252,6 +252,18 @@ def _match_part(
     what: str,
     compare: ContentComparer,
 ) -> list[Mismatch]:
+    if (expected.filename is None) != (actual.filename is None):
+        # A file upload (a filename in Content-Disposition) is not a plain field.
+        wanted, got = ("a file", "a field") if actual.filename is None else ("a field", "a file")
+        return [
+            Mismatch(
+                "body",
+                path,
+                expected.filename,
+                actual.filename,
+                f"expected {what} to be {wanted}, got {got} (filename={actual.filename!r})",
+            )
+        ]
     rule_list = cursor.best
     has_type_rule = rule_list is not None and any(
         m.name == "contentType" for m in rule_list.matchers
