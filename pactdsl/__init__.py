@@ -21,7 +21,8 @@ generate_pact(payment_service_contract, output="pacts/")
 
 Public names load on first use (as attrs does for its submodules), so
 `import pactdsl` stays cheap: httpx, respx, sqlite3 and hypothesis are imported
-only by the parts that need them.
+only by the parts that need them. hypothesis is an extra (``pactdsl[fuzz]``):
+without it, fuzzing and `pactdsl.strategies` raise `MissingExtra` saying so.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from pactdsl._errors import (
         ContractError,
         InvalidMatcher,
+        MissingExtra,
         PactCompatibilityWarning,
         PactdslError,
         PactFileError,
@@ -130,6 +132,7 @@ _LAZY: dict[str, str] = {
         [
             "ContractError",
             "InvalidMatcher",
+            "MissingExtra",
             "PactCompatibilityWarning",
             "PactdslError",
             "PactFileError",
@@ -229,6 +232,7 @@ __all__ = [
     "MessageConsumerResult",
     "MessageContents",
     "Mismatch",
+    "MissingExtra",
     "MissingRequest",
     "MockCall",
     "MockMismatchError",

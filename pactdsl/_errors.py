@@ -3,6 +3,7 @@
     PactdslError
     ├── ContractError(ValueError)      a contract or interaction definition is wrong
     ├── InvalidMatcher(ValueError)     a matcher or generator factory got bad arguments
+    ├── MissingExtra(ImportError)      a feature needs an optional extra (pactdsl[fuzz])
     ├── PactFileError(ValueError)      a pact file (or its JSON) is malformed
     └── PactSpecError(ValueError)      a contract does not fit the requested spec version
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 __all__ = [
     "ContractError",
     "InvalidMatcher",
+    "MissingExtra",
     "PactCompatibilityWarning",
     "PactFileError",
     "PactSpecError",
@@ -33,6 +35,26 @@ class ContractError(PactdslError, ValueError):
 
 class InvalidMatcher(PactdslError, ValueError):
     """A matcher or generator factory was called with bad arguments."""
+
+
+class MissingExtra(PactdslError, ImportError):
+    """A feature needs a package that only one of pactdsl's extras installs."""
+
+
+def require_extra(module: str, extra: str, feature: str) -> None:
+    """Raise `MissingExtra` unless `module` is installed.
+
+    Raises:
+        MissingExtra: naming the feature, the missing package and the extra to install.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        msg = (
+            f"{feature} needs {module}, which pactdsl installs only with its {extra!r} extra: "
+            f"pip install 'pactdsl[{extra}]'"
+        )
+        raise MissingExtra(msg, name=module) from None
 
 
 class PactFileError(PactdslError, ValueError):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from pactdsl._errors import require_extra
 from pactdsl._model import Interaction, Pact
 
 if TYPE_CHECKING:
@@ -293,7 +294,9 @@ def fuzz_contract(
 
     Raises:
         ValueError: if `max_examples` is not a positive integer.
+        MissingExtra: when hypothesis is not installed (``pactdsl[fuzz]``).
     """
+    require_extra("hypothesis", "fuzz", "fuzz_contract()")
     if max_examples is not None and (
         not isinstance(max_examples, int) or isinstance(max_examples, bool) or max_examples < 1
     ):

@@ -24,7 +24,9 @@ strategies shrink to small values, and their repr names the matcher, such as
 ``from_matcher(regex('\\d+', '12'))``.
 
 This is the only public module of pactdsl that imports hypothesis, so
-``import pactdsl`` stays light.
+``import pactdsl`` stays light. hypothesis comes with the ``fuzz`` extra
+(``pip install "pactdsl[fuzz]"``); without it, importing this module raises
+`pactdsl.MissingExtra` saying so.
 """
 
 from __future__ import annotations
@@ -34,11 +36,17 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import hypothesis.strategies as st
-from hypothesis.strategies import SearchStrategy
+
+from pactdsl._errors import InvalidMatcher, require_extra
+
+try:
+    import hypothesis.strategies as st
+    from hypothesis.strategies import SearchStrategy
+except ModuleNotFoundError:
+    require_extra("hypothesis", "fuzz", "pactdsl.strategies")
+    raise
 
 from pactdsl._dsl import Contract, resolve_pact
-from pactdsl._errors import InvalidMatcher
 from pactdsl._matchers import (
     UNSET,
     Matcher,

@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pactdsl._dsl import Contract, resolve_pact
+from pactdsl._errors import require_extra
 from pactdsl._mock._core import (
     AmbiguousRequest,
     MissingRequest,
@@ -130,6 +131,8 @@ class MockProvider:
         if fuzz and response_factory is not None:
             msg = "fuzz=True and response_factory= both make responses; give only one"
             raise ValueError(msg)
+        if fuzz:
+            require_extra("hypothesis", "fuzz", "mock_provider(fuzz=True)")
         self.pact = _load_source(contract)
         self.interactions = select_interactions(self.pact, interactions, given)
         self.port = port
