@@ -42,6 +42,7 @@ AREAS = {
     "matching": "Body matching",
     "mock": "Mock provider (consumer side)",
     "verify": "Provider verification",
+    "pytest": "pytest sessions (separate venvs, fresh processes)",
 }
 """Table order and headings; a row naming another area gets a table of its own."""
 
@@ -73,6 +74,13 @@ METHOD = {
         "handler) both over HTTP against the same stdlib `ThreadingHTTPServer` on "
         "127.0.0.1, and pactdsl in-process against an equivalent ASGI app. Best of 3 runs "
         "after a warm-up run of each."
+    ),
+    "pytest": (
+        "Whole `python -m pytest` processes, wall clock, in separate venvs (`python -m venv "
+        "--without-pip`) holding exactly the dependency closure of pytest alone, pactdsl, "
+        "pactdsl[fuzz] or pact-python (linked from the installed distributions, so nothing "
+        "is downloaded): a trivial 2-test suite, then consumer suites of 1 and 50 tests with "
+        "one mock each and the pact file written. Best of 5 processes each."
     ),
 }
 

@@ -38,6 +38,10 @@ EXPECTED_ROWS = [
     ("Mock provider", r"pactdsl scaling \(b\) real port, N=20 to N=80", False, True),
     ("Provider verification", r"40 interactions with provider states, HTTP", True, True),
     ("Provider verification", r"40 interactions with provider states, in-process ASGI", True, True),
+    ("pytest sessions", r"trivial 2-test session: overhead over a pytest-only venv", True, True),
+    ("pytest sessions", r"trivial 2-test session: overhead with pactdsl\[fuzz\]", False, False),
+    ("pytest sessions", r"consumer suite of 1 test\(s\)", True, False),
+    ("pytest sessions", r"consumer suite of 10 test\(s\)", True, False),
 ]
 
 
@@ -64,7 +68,7 @@ def quick_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
         text=True,
         check=False,
         cwd=ROOT,
-        timeout=120,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out.read_text(encoding="utf-8"), done.stdout
@@ -115,6 +119,7 @@ def test_quick_run_describes_machine_and_method(quick_page: tuple[str, str]) -> 
         "### bench_matching",
         "### bench_mock",
         "### bench_verify",
+        "### bench_pytest",
         "pact-python (pact_ffi) has no body-matching entry point",
     ):
         assert expected in page, f"{expected!r} missing from the page"
