@@ -26,12 +26,13 @@ import inspect
 import json
 import threading
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import attrs
 import httpx
 
+from pactdsl._lifespan import Lifespan
 from pactdsl._model import Body, Interaction, PactSpec, infer_content_type, is_json_content_type
 from pactdsl._pactfile._write import request_json, response_json
 
@@ -52,6 +53,7 @@ __all__ = [
     "open_transport",
 ]
 
+_T = TypeVar("_T")
 _TEXTUAL = ("text/", "application/xml", "application/x-www-form-urlencoded")
 
 
@@ -411,8 +413,11 @@ class ProviderTransport:
         async_client: httpx.AsyncClient | None = None,
         *,
         verify_tls: bool = True,
+        lifespan: Lifespan | None = None,
     ) -> None:
         self.base_url = base_url
+        self._lifespan = lifespan
+        self.shutdown_problem: str | None = None  # set by `close` when the app's shutdown failed
         self._verify_tls = verify_tls
         self._state_client: httpx.Client | None = None
         self.timeout = timeout
@@ -473,9 +478,18 @@ class ProviderTransport:
         except Exception as exc:
             raise _provider_failure(exc, url, self.timeout) from None
 
-    def _run(self, coro: Coroutine[Any, Any, httpx.Response]) -> httpx.Response:
+    def start(self) -> None:
+        """Run the app's lifespan startup, when there is one to run.
+
+        Raises:
+            LifespanFailure: when the app's startup fails or does not finish in time.
+        """
+        if self._lifespan is not None:
+            self._run(self._lifespan.startup(self.timeout), bound=False)
+
+    def _run(self, coro: Coroutine[Any, Any, _T], *, bound: bool = True) -> _T:
         assert self._loop is not None
-        bounded = asyncio.wait_for(coro, self.timeout)
+        bounded = asyncio.wait_for(coro, self.timeout) if bound else coro
         if self._loop_thread is None:
             return self._loop.run_until_complete(bounded)
         future = asyncio.run_coroutine_threadsafe(bounded, self._loop)
@@ -515,6 +529,9 @@ class ProviderTransport:
         if self._client is not None:
             self._client.close()
         if self._async_client is not None and self._loop is not None:
+            if self._lifespan is not None:
+                shutdown = self._lifespan.shutdown(self.timeout)
+                self.shutdown_problem = self._run(shutdown, bound=False)
             aclose = self._async_client.aclose()
             if self._loop_thread is None:
                 self._loop.run_until_complete(aclose)
@@ -540,8 +557,13 @@ def open_transport(
     timeout: float,
     follow_redirects: bool,
     verify_tls: bool,
+    lifespan: bool = True,
 ) -> ProviderTransport:
-    """A transport to a running provider (`base_url`) or an in-process app (`app`)."""
+    """A transport to a running provider (`base_url`) or an in-process app (`app`).
+
+    For an ASGI app with `lifespan`, call `ProviderTransport.start` before the
+    first request: it runs the app's lifespan startup (shutdown runs in `close`).
+    """
     limits = httpx.Timeout(timeout)
     headers = {"User-Agent": _USER_AGENT}
     if app is None:
@@ -560,12 +582,15 @@ def open_transport(
             headers=headers,
         )
         return ProviderTransport(_APP_BASE_URL, timeout, client, verify_tls=verify_tls)
+    span = Lifespan(app) if lifespan else None
     async_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
+        transport=httpx.ASGITransport(app=span.app if span is not None else app),
         follow_redirects=follow_redirects,
         headers=headers,
     )
-    return ProviderTransport(_APP_BASE_URL, timeout, None, async_client, verify_tls=verify_tls)
+    return ProviderTransport(
+        _APP_BASE_URL, timeout, None, async_client, verify_tls=verify_tls, lifespan=span
+    )
 
 
 # --------------------------------------------------------------------------

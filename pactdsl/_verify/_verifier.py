@@ -38,6 +38,7 @@ from pactdsl._http import (
     expected_response_json,
     open_transport,
 )
+from pactdsl._lifespan import LifespanFailure
 from pactdsl._messages import (
     ASYNCHRONOUS_MESSAGES,
     SYNCHRONOUS_MESSAGES,
@@ -972,6 +973,7 @@ def verify_provider(
     allow_empty: bool = False,
     filter_type: str | Sequence[str] | None = None,
     messages_url: str | None = None,
+    lifespan: bool = True,
 ) -> ContractVerificationResult:
     """Verify that a provider honours a contract: replay every interaction, match every answer.
 
@@ -1082,6 +1084,11 @@ def verify_provider(
             "providerStates"}`` and answers the message contents, with the
             metadata as base64 JSON in a ``Pact-Message-Metadata`` header. A
             path starting with ``/`` is sent to the provider (or app) itself.
+        lifespan: For an ASGI `app`, run its lifespan startup (FastAPI's and
+            Starlette's ``lifespan`` handler) before the first interaction and
+            its shutdown after the last, as servers do; False serves the app
+            without it. An app that does not speak the protocol is served
+            without it either way.
 
     Returns:
         The passed, failed and errored interactions, in pact order, with the
@@ -1090,8 +1097,10 @@ def verify_provider(
     Raises:
         VerificationConfigError: when the arguments cannot work together
             (both or neither of `base_url` and `app`, a bad URL, a bad regex,
-            publishing without a version, a broker without a provider), or when
-            nothing would be verified and `allow_empty` is False.
+            publishing without a version, a broker without a provider, a
+            callback whose signature cannot be bound), when the ASGI app's
+            lifespan startup fails, or when nothing would be verified and
+            `allow_empty` is False.
         TypeError: when `source`, `app`, `broker` or a callback has the wrong type.
         PactFileError: when a pact file is malformed.
         BrokerError: when the broker cannot be reached or refuses a request.
@@ -1195,6 +1204,7 @@ def verify_provider(
             },
             http_target=http_target,
             messages_url=messages_url,
+            lifespan=lifespan,
             publish=_Publishing(
                 provider_version if publish_results else None,
                 chosen,
@@ -1237,6 +1247,7 @@ def _verify_units(
     provider: str,
     http_target: bool = True,
     messages_url: str | None = None,
+    lifespan: bool = True,
 ) -> ContractVerificationResult:
     pacts = [unit.pact for unit in units]
     if not units:
@@ -1256,8 +1267,13 @@ def _verify_units(
         timeout=timeout,
         follow_redirects=follow_redirects,
         verify_tls=verify_tls,
+        lifespan=lifespan,
     )
     try:
+        try:
+            transport.start()
+        except LifespanFailure as exc:
+            raise VerificationConfigError(str(exc)) from None
         run = _Run(
             transport,
             hooks,
@@ -1284,6 +1300,9 @@ def _verify_units(
     finally:
         transport.close()
     results = [result for _, result, _ in outcomes]
+    if transport.shutdown_problem and results:
+        problem = transport.shutdown_problem + " (after every interaction was verified)"
+        results[-1] = attrs.evolve(results[-1], notices=(*results[-1].notices, problem))
     left = planned - sum(r.total for r in results)
     if run.stopped and left:
         stop = (
