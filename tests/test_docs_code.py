@@ -96,6 +96,27 @@ def test_page_code_runs(
             raise
 
 
+BROKER_PAGES = [page for page in PAGES if "LocalBroker(" in page.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize(
+    "page", BROKER_PAGES, ids=[p.relative_to(ROOT).as_posix() for p in BROKER_PAGES]
+)
+def test_pages_with_a_local_broker_run_again_in_the_same_folder(
+    page: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_registry: None,
+    request: pytest.FixtureRequest,
+) -> None:
+    """A page that opens a local broker runs a second time where it ran (the reader's retry)."""
+    from pactdsl import _dsl
+
+    for _ in range(2):
+        _dsl._REGISTRY.clear()
+        test_page_code_runs(page, tmp_path, monkeypatch, clean_registry, request)
+
+
 def public_factories(module: ModuleType) -> list[str]:
     """The functions a public module exports in ``__all__`` (classes and constants left out)."""
     return [name for name in module.__all__ if inspect.isfunction(getattr(module, name))]

@@ -170,3 +170,35 @@ def test_checkout_readme_cli_commands(monkeypatch: pytest.MonkeyPatch, tmp_path:
     readme = (EXAMPLES / "checkout" / "README.md").read_text()
     assert "pactdsl generate checkout_contract --out pacts" in readme
     assert "--app payment_service:app" in readme
+
+
+def test_flask_orders_example_verifies_messages_from_the_cli_both_ways(tmp_path: Path) -> None:
+    """examples/flask_orders: requests consumer on the real-port mock, Flask provider via the CLI."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(EXAMPLES / "flask_orders"),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            *_plugin_args(),
+            "--pact-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        cwd=EXAMPLES.parent,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "6 passed" in done.stdout
+    document = json.loads((tmp_path / "order-web-orders.json").read_text())
+    assert [i["description"] for i in document["interactions"]] == [
+        "get order 1",
+        "create an order",
+    ]
