@@ -22,9 +22,17 @@ When a test fails, the mock provider's report (what it received, and why a
 request matched no interaction) is shown with the failure, in a
 ``pactdsl mock provider`` section.
 
+Message contracts: the ``pact_messages`` fixture feeds each message of the
+marked contract to the consumer's handler (``pact_messages(handler)``) and
+records them, so their pact is written like an HTTP one. A test marked
+``@pytest.mark.pact`` that uses neither fixture exercises nothing: the
+summary names it.
+
 Options: ``--pact-dir`` (default ``pacts``), ``--pact-spec`` (default
-``3.0.0``), ``--pact-write-mode`` (``merge`` or ``overwrite``), each also an
-ini key (``pact_dir``, ``pact_spec``, ``pact_write_mode``).
+``3.0.0``, or 4.0 when V3 cannot hold a contract), ``--pact-write-mode``
+(``merge`` or ``overwrite``), each also an ini key (``pact_dir``,
+``pact_spec``, ``pact_write_mode``); ini ``pact_port`` is the marker's
+default ``port`` (``0``: a real socket for every mock, as ``requests`` needs).
 
 pytest loads every installed plugin into every run, so this module imports
 only pytest; pactdsl's own modules load when a test first uses the fixture.
@@ -41,9 +49,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import pytest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pactdsl._messages import MessageConsumerResult
     from pactdsl._mock import MockProvider
 
-__all__ = ["pact_mock"]
+__all__ = ["pact_messages", "pact_mock"]
 
 _DEFAULT_DIR = "pacts"
 _DEFAULT_SPEC = "3.0.0"
@@ -70,6 +81,8 @@ class _Written:
     not_exercised: tuple[str, ...]  # descriptions of the contract's others
     contract_total: int
     mode: str
+    dropped: tuple[str, ...] = ()  # overwrite: descriptions the file held and lost
+    note: str = ""  # e.g. written as V4 because the spec asked for cannot hold it
 
 
 class _Ledger:
@@ -83,6 +96,7 @@ class _Ledger:
         self.written: list[_Written] = []
         self.withheld: list[tuple[str, list[str]]] = []
         self.write_errors: list[str] = []
+        self.unused: list[str] = []  # marked tests that used neither fixture
 
     def _entry(self, use: dict[str, Any]) -> dict[str, Any]:
         entry = self.entries.setdefault(
@@ -112,6 +126,8 @@ class _Ledger:
         entry["interactions"].update(use["interactions"])
 
     def merge(self, other: dict[str, dict[str, Any]]) -> None:
+        other = dict(other)
+        self.unused += other.pop(_UNUSED_KEY, {}).get("nodeids", [])
         for key, theirs in other.items():
             mine = self.entries.setdefault(
                 key, {**theirs, "interactions": {}, "contract": {}, "passed": [], "failed": []}
@@ -122,6 +138,7 @@ class _Ledger:
             mine["failed"] += [n for n in theirs["failed"] if n not in mine["failed"]]
 
 
+_UNUSED_KEY = "pactdsl:unused"  # the ledger's marked tests that used no fixture, for xdist
 _LEDGER = pytest.StashKey[_Ledger]()
 _USE = pytest.StashKey[dict[str, Any]]()
 _CALL_OUTCOME = pytest.StashKey[str]()
@@ -157,6 +174,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "pact_write_mode", "merge or overwrite (like --pact-write-mode)", default=_DEFAULT_MODE
     )
+    parser.addini(
+        "pact_port",
+        "default port= of @pytest.mark.pact: empty for in-process (httpx), 0 for a real "
+        "socket on a free port (requests, urllib), or a port number",
+        default="",
+    )
 
 
 def _setting(config: pytest.Config, name: str) -> str:
@@ -172,6 +195,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if mode not in ("merge", "overwrite"):
         msg = f"pact_write_mode={mode!r} must be 'merge' or 'overwrite'"
         raise pytest.UsageError(msg)
+    _default_port(config)  # a bad pact_port is a usage error now, not in every test
     spec = _setting(config, "pact_spec")
     if spec != _DEFAULT_SPEC:
         from pactdsl._model import PactSpec
@@ -180,6 +204,17 @@ def pytest_configure(config: pytest.Config) -> None:
             PactSpec.parse(spec)
         except ValueError as exc:
             raise pytest.UsageError(f"--pact-spec: {exc}") from None
+
+
+def _default_port(config: pytest.Config) -> int | None:
+    """The ini ``pact_port``: None (in-process) when empty, else a port number."""
+    raw = str(config.getini("pact_port")).strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > 65535:
+        msg = f"pact_port={raw!r} must be empty (in-process), 0 (a free port) or a port number"
+        raise pytest.UsageError(msg)
+    return int(raw)
 
 
 def _marker_arguments(request: pytest.FixtureRequest) -> dict[str, Any]:
@@ -236,9 +271,17 @@ def _use_of(mock: MockProvider) -> dict[str, Any]:
         "provider": provider,
         "interactions": interactions,
         "contract": {
-            json.dumps(item.identity): item.description for item in mock.pact.http_interactions
+            json.dumps(item.identity): item.description for item in mock.pact.interactions
         },
     }
+
+
+def _add_use(node: pytest.Item, use: dict[str, Any]) -> None:
+    """Record what a test exercised; a test using both fixtures adds both."""
+    known = node.stash.get(_USE, None)
+    if known is not None and known["key"] == use["key"]:
+        use = {**use, "interactions": {**known["interactions"], **use["interactions"]}}
+    node.stash[_USE] = use
 
 
 @pytest.fixture
@@ -260,7 +303,7 @@ def pact_mock(request: pytest.FixtureRequest) -> Iterator[MockProvider]:
     try:
         mock = create_mock_provider(
             arguments["contract"],
-            port=arguments.get("port"),
+            port=arguments.get("port", _default_port(request.config)),
             interactions=arguments.get("interactions"),
             given=arguments.get("given"),
             fuzz=bool(arguments.get("fuzz", False)),
@@ -269,7 +312,7 @@ def pact_mock(request: pytest.FixtureRequest) -> Iterator[MockProvider]:
         problem = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         failure = f"{request.node.nodeid}: @pytest.mark.pact: {problem}"
     else:
-        request.node.stash[_USE] = _use_of(mock)
+        _add_use(request.node, _use_of(mock))
         try:
             mock.start()
         except OSError as exc:  # MockServerError: the marker's port is busy
@@ -285,6 +328,79 @@ def pact_mock(request: pytest.FixtureRequest) -> Iterator[MockProvider]:
         report = mock.report()
         if report:
             pytest.fail(report, pytrace=False)
+
+
+@pytest.fixture
+def pact_messages(
+    request: pytest.FixtureRequest,
+) -> Callable[[Callable[..., Any]], MessageConsumerResult]:
+    """Feed the messages of the marked contract to a consumer's handler: ``pact_messages(handler)``.
+
+    Each message the marker selects (``interactions=``, ``given=``) is passed
+    to ``handler(contents, metadata)`` as `pactdsl.verify_message_consumer`
+    does; a handler that raises fails the test with the report. The messages
+    handled are written to the contract's pact file at the end of the session,
+    as `pact_mock` does for HTTP interactions.
+    """
+    from pactdsl._dsl import Contract, resolve_pact
+    from pactdsl._messages import Message, SynchronousMessage, verify_message_consumer
+    from pactdsl._model import PactSpec
+    from pactdsl._pactfile import interaction_to_json, load_pact
+
+    arguments = _marker_arguments(request)
+    source = arguments["contract"]
+    is_file = isinstance(source, Path) or (isinstance(source, str) and source.endswith(".json"))
+    pact = load_pact(source) if is_file else resolve_pact(source)
+    wanted = arguments.get("interactions")
+    wanted = [wanted] if isinstance(wanted, str) else wanted
+    given = arguments.get("given")
+    given = [given] if isinstance(given, str) else given
+    messages = [
+        item
+        for item in pact.interactions
+        if isinstance(item, Message | SynchronousMessage)
+        and (wanted is None or item.description in wanted)
+        and (given is None or any(s.name in given for s in item.provider_states))
+    ]
+    if not messages:
+        name = source.name if isinstance(source, Contract) else str(source)
+        found = [
+            i.description for i in pact.interactions if isinstance(i, Message | SynchronousMessage)
+        ]
+        pytest.fail(
+            f"{request.node.nodeid}: pact_messages: the marker selects no message of "
+            f"{name} (interactions={wanted!r}, given={given!r}); its messages: "
+            f"{found or 'none'}",
+            pytrace=False,
+        )
+
+    def handle(handler: Callable[..., Any]) -> MessageConsumerResult:
+        selected = type(pact)(pact.consumer, pact.provider, tuple(messages), pact.metadata)
+        result = verify_message_consumer(selected, handler)
+        if not result.success:
+            pytest.fail(result.report(), pytrace=False)
+        order = {item.identity: index for index, item in enumerate(pact.interactions)}
+        _add_use(
+            request.node,
+            {
+                "key": json.dumps([pact.consumer, pact.provider]),
+                "consumer": pact.consumer,
+                "provider": pact.provider,
+                "interactions": {
+                    json.dumps(item.identity): {
+                        "order": order[item.identity],
+                        "json": interaction_to_json(item, PactSpec.V4),
+                    }
+                    for item in messages
+                },
+                "contract": {
+                    json.dumps(item.identity): item.description for item in pact.interactions
+                },
+            },
+        )
+        return result
+
+    return handle
 
 
 @pytest.hookimpl(wrapper=True)
@@ -304,6 +420,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
                 report.sections.append((_REPORT_SECTION, mock_report))
     use = item.stash.get(_USE, None)
     if use is None:
+        passed = report.when == "teardown" and item.stash.get(_CALL_OUTCOME, "") == "passed"
+        if passed and item.get_closest_marker("pact") is not None:
+            item.config.stash[_LEDGER].unused.append(item.nodeid)
         return report
     ledger = item.config.stash[_LEDGER]
     if report.failed and not hasattr(report, "wasxfail"):
@@ -324,6 +443,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
     from pactdsl._dsl import generate_pact
+    from pactdsl._errors import PactSpecError
     from pactdsl._pactfile import pact_from_json
 
     folder = Path(_setting(config, "pact_dir"))
@@ -350,8 +470,18 @@ def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
         }
         try:
             pact = pact_from_json(document, origin=f"pytest session ({name})")
-            path = generate_pact(pact, output=folder, spec=spec, mode=mode)
-            in_file = len(json.loads(path.read_text(encoding="utf-8")).get("interactions", []))
+            before = _descriptions(folder / f"{name}.json") if mode == "overwrite" else ()
+            note = ""
+            try:
+                path = generate_pact(pact, output=folder, spec=spec, mode=mode)
+            except PactSpecError as exc:
+                if spec != _DEFAULT_SPEC:
+                    raise
+                # The default V3 cannot hold it (HTTP and messages, sync messages): V4 can.
+                path = generate_pact(pact, output=folder, spec="4.0", mode=mode)
+                note = f"written as Pact 4.0: {exc}"
+            after = _descriptions(path)
+            in_file = len(after)
         except Exception as exc:  # reported in the summary and as the exit status
             ledger.write_errors.append(f"{name}: {type(exc).__name__}: {exc}")
             continue
@@ -370,8 +500,20 @@ def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
                 not_exercised=not_exercised,
                 contract_total=len(contract),
                 mode=mode,
+                dropped=tuple(d for d in before if d not in after),
+                note=note,
             )
         )
+
+
+def _descriptions(path: Path) -> tuple[str, ...]:
+    """The descriptions of the interactions and messages a pact file holds (none if absent)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    items = [*document.get("interactions", []), *document.get("messages", [])]
+    return tuple(str(i.get("description")) for i in items if isinstance(i, dict))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -379,11 +521,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the pact files (controller or plain run), or hand the ledger over (xdist worker)."""
     config = session.config
     ledger = config.stash.get(_LEDGER, None)
-    if ledger is None or not ledger.entries:
+    if ledger is None or not (ledger.entries or ledger.unused):
         return
     workeroutput = getattr(config, "workeroutput", None)
     if workeroutput is not None:
-        workeroutput[_WORKER_OUTPUT_KEY] = json.dumps(ledger.entries)
+        sent = {**ledger.entries, _UNUSED_KEY: {"nodeids": ledger.unused}}
+        workeroutput[_WORKER_OUTPUT_KEY] = json.dumps(sent)
         return
     _write_pacts(config, ledger)
     if ledger.write_errors and session.exitstatus == pytest.ExitCode.OK:
@@ -393,7 +536,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Say which pact files were written, and which contracts were held back and why."""
     ledger = config.stash.get(_LEDGER, None)
-    if ledger is None or not (ledger.written or ledger.withheld or ledger.write_errors):
+    if ledger is None or not (
+        ledger.written or ledger.withheld or ledger.write_errors or ledger.unused
+    ):
         return
     terminalreporter.section("pactdsl")
     root = config.invocation_params.dir
@@ -406,6 +551,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         )
     for problem in ledger.write_errors:
         terminalreporter.write_line(f"could not write {problem}", red=True)
+    if ledger.unused:
+        terminalreporter.write_line(
+            f"exercised nothing: {len(ledger.unused)} test(s) marked @pytest.mark.pact use "
+            f"neither pact_mock (HTTP) nor pact_messages (messages), so no pact records "
+            f"them: {_listed(tuple(ledger.unused))}",
+            yellow=True,
+        )
 
 
 def _listed(descriptions: tuple[str, ...]) -> str:
@@ -422,6 +574,17 @@ def _written_lines(written: _Written, root: Path) -> list[tuple[str, bool]]:
     if written.in_file != written.exercised:
         head += f"; the file holds {written.in_file} (merge kept the others already in it)"
     lines = [(head, False)]
+    if written.note:
+        lines.append((f"  {written.note}", False))
+    if written.dropped:
+        lines.append(
+            (
+                f"  warning: --pact-write-mode overwrite dropped from {shown}: "
+                f"{_listed(written.dropped)} (no test of this session exercised them; use "
+                "merge to keep them)",
+                True,
+            )
+        )
     missing = written.not_exercised
     if not missing:
         return lines

@@ -173,7 +173,7 @@ def test_checkout_readme_cli_commands(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
 
 def test_flask_orders_example_verifies_messages_from_the_cli_both_ways(tmp_path: Path) -> None:
-    """examples/flask_orders: requests consumer on the real-port mock, Flask provider via the CLI."""
+    """examples/flask_orders: requests on the real-port mock, the Flask provider via the CLI."""
     done = subprocess.run(
         [
             sys.executable,
@@ -202,3 +202,5 @@ def test_flask_orders_example_verifies_messages_from_the_cli_both_ways(tmp_path:
         "get order 1",
         "create an order",
     ]
+    events = json.loads((tmp_path / "billing-orders.json").read_text())
+    assert [m["description"] for m in events["messages"]] == ["an order created event"]
