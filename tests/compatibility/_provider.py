@@ -2,20 +2,21 @@
 
 `ProviderServer` answers each (method, path) with a canned response taken from the
 suite's tables and records what it received, so steps can check what the verifier
-sent. `BrokerServer` speaks the parts of the Pact Broker API the suite's broker
-scenarios use, seeded from its `pact-broker_c*.json` fixtures.
+sent. `seeded_broker` sets up the project's scripted Pact Broker (`tests/_broker_server.py`)
+with the calls the suite's `pact-broker_c*.json` fixtures list.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import attrs
+
+from tests._broker_server import Answer, ScriptedBroker
 
 
 @attrs.frozen
@@ -106,66 +107,47 @@ class ProviderServer(_Server):
         self.routes[(method.upper(), path)] = answer
 
 
-class BrokerServer(_Server):
+def seeded_broker(
+    seeds: Mapping[str, Mapping[str, Any]], pacts: Mapping[str, Any]
+) -> ScriptedBroker:
     """A Pact Broker for the suite's broker scenarios, seeded from `pact-broker_c*.json`.
 
     Each seed pact (between the suite's broker client and the broker) lists the calls
     a verifier makes: the index, the pacts for verification, and publishing results.
-    The server answers them with the seed's responses (hrefs pointing back at
-    itself), serves each consumer's pact at the href it lists, and records the
-    verification results published.
+    The broker answers them with the seed's responses (hrefs pointing back at itself),
+    serves each consumer's pact (`pacts`, by consumer name) at the href the seed lists,
+    and records what is published (`published_results`).
     """
-
-    def __init__(self, seeds: Mapping[str, Mapping[str, Any]], pacts: Mapping[str, Any]) -> None:
-        super().__init__()
-        self.published: dict[str, list[Any]] = {}
-        embedded: list[Any] = []
-        for consumer, seed in seeds.items():
-            for item in seed["interactions"]:
-                request, response = item["request"], item["response"]
-                body = self._relink(response.get("body", {}).get("content", {}))
-                if request["method"] == "POST" and request["path"].endswith("for-verification"):
-                    embedded += body["_embedded"]["pacts"]
-                    continue
-                if request["path"].endswith("verification-results"):
-                    self.routes[("POST", request["path"])] = self._publisher(consumer)
-                    continue
-                self.routes[(request["method"], request["path"])] = _json_answer(
-                    response["status"], body
-                )
-            pact_path = f"/pacts/provider/p/consumer/{consumer}"
-            results = {"href": f"{self.url}{pact_path}/verification-results"}
-            served = {**pacts[consumer], "_links": {"pb:publish-verification-results": results}}
-            self.routes[("GET", pact_path)] = _json_answer(200, served)
-        self.routes[("POST", "/pacts/provider/p/for-verification")] = _json_answer(
-            200, {"_embedded": {"pacts": embedded}}
-        )
-
-    def _relink(self, value: Any) -> Any:
-        text = json.dumps(value).replace("http://localhost:9876", self.url)
-        return json.loads(text)
-
-    def _publisher(self, consumer: str) -> Route:
-        def publish(seen: Received) -> Canned:
-            self.published.setdefault(consumer, []).append(seen.json())
-            return Canned(201, (("Content-Type", "application/hal+json"),), b"{}")
-
-        return publish
+    broker = ScriptedBroker()
+    embedded: list[Any] = []
+    for consumer, seed in seeds.items():
+        for item in seed["interactions"]:
+            request, response = item["request"], item["response"]
+            text = json.dumps(response.get("body", {}).get("content", {}))
+            body = json.loads(text.replace("http://localhost:9876", broker.url))
+            if request["method"] == "POST" and request["path"].endswith("for-verification"):
+                embedded += body["_embedded"]["pacts"]
+            elif request["path"].endswith("verification-results"):
+                broker.on("POST", request["path"], Answer(201, {}))
+            else:
+                broker.on(request["method"], request["path"], Answer(response["status"], body))
+        pact_path = f"/pacts/provider/p/consumer/{consumer}"
+        results = {"href": f"{broker.url}{pact_path}/verification-results"}
+        served = {**pacts[consumer], "_links": {"pb:publish-verification-results": results}}
+        broker.on("GET", pact_path, Answer(200, served))
+    broker.on(
+        "POST",
+        "/pacts/provider/p/for-verification",
+        Answer(200, {"_embedded": {"pacts": embedded}}),
+    )
+    return broker
 
 
-def _json_answer(status: int, body: Any) -> Canned:
-    return Canned(status, (("Content-Type", "application/hal+json"),), json.dumps(body).encode())
-
-
-@contextmanager
-def running(server: _Server) -> Iterator[_Server]:
-    """Close a server when the block ends."""
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-def header_lines(pairs: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Header pairs as a tuple (for `Canned`)."""
-    return tuple(pairs)
+def published_results(broker: ScriptedBroker) -> dict[str, list[Any]]:
+    """The verification results published to a seeded broker, by consumer."""
+    found: dict[str, list[Any]] = {}
+    for seen in broker.seen:
+        if seen.method == "POST" and seen.path.endswith("/verification-results"):
+            consumer = seen.path.split("/consumer/", 1)[1].split("/", 1)[0]
+            found.setdefault(consumer, []).append(seen.body)
+    return found

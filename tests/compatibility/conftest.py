@@ -39,7 +39,7 @@ from pactdsl import (
 )
 from pactdsl.broker import PactBrokerClient
 from tests.compatibility import _suite
-from tests.compatibility._provider import BrokerServer, Canned, Received
+from tests.compatibility._provider import Canned, Received, published_results, seeded_broker
 from tests.compatibility._world import (
     World,
     message_content_type,
@@ -448,7 +448,7 @@ def _verify_from_broker(world: World, options: dict[str, Any]) -> ContractVerifi
         | {"consumer": {"name": f"c_{n}"}, "provider": {"name": "p"}}
         for n in world.extra["broker"]
     }
-    broker = BrokerServer(seeds, pacts)
+    broker = seeded_broker(seeds, pacts)
     world.servers.append(broker)
     world.extra["broker_server"] = broker
     with PactBrokerClient(broker.url, retries=0) as client:
@@ -608,7 +608,7 @@ def provider_got_header(world: World, header: str) -> None:
 
 @then("a verification result will NOT be published back")
 def nothing_published(world: World) -> None:
-    assert not world.extra["broker_server"].published
+    assert not published_results(world.extra["broker_server"])
 
 
 @then(
@@ -618,8 +618,9 @@ def nothing_published(world: World) -> None:
     )
 )
 def result_published(world: World, outcome: str, number: str) -> None:
-    published = world.extra["broker_server"].published.get(f"c_{number}")
-    assert published, world.extra["broker_server"].published
+    everything = published_results(world.extra["broker_server"])
+    published = everything.get(f"c_{number}")
+    assert published, everything
     (result,) = published
     assert result["success"] is (outcome == "successful"), result
     assert result["providerApplicationVersion"] == "0.0.0", result
