@@ -1,6 +1,4 @@
-"""The compatibility suite is run whole: every feature file has its step module, no scenario or
-official mismatch text is left out.
-"""
+"""The compatibility suite (tests/compatibility/) runs whole: nothing left out."""
 
 from __future__ import annotations
 
