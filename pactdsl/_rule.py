@@ -30,6 +30,7 @@ __all__ = [
     "MATCHER_NAMES",
     "SEMVER_PATTERN",
     "STATUS_CLASSES",
+    "V4_ONLY_MATCHERS",
     "Combine",
     "MatcherName",
     "Rule",
@@ -66,6 +67,11 @@ MatcherName: TypeAlias = Literal[
 """The canonical name of every matcher a pact may hold."""
 
 MATCHER_NAMES: Final[frozenset[MatcherName]] = frozenset(get_args(MatcherName))
+
+V4_ONLY_MATCHERS: Final[frozenset[MatcherName]] = frozenset(
+    {"arrayContains", "eachKey", "eachValue", "semver", "notEmpty", "statusCode"}
+)
+"""The matchers Pact V4 added: a V3 file cannot hold them."""
 
 Combine: TypeAlias = Literal["AND", "OR"]
 """How the matchers at one rule path combine."""

@@ -23,7 +23,19 @@ from pactdsl import (
     load_pact,
 )
 from pactdsl.generate import random_int
-from pactdsl.match import each_like, integer, like, regex, type_of
+from pactdsl.match import (
+    array_contains,
+    each_key,
+    each_like,
+    each_value,
+    integer,
+    like,
+    not_empty,
+    regex,
+    semver,
+    status_code,
+    type_of,
+)
 from tests._shared import shared_dir
 
 
@@ -522,3 +534,40 @@ def test_metadata_rules_keyed_by_root_path_read_as_names() -> None:
     }
     (item,) = load_pact(document).interactions
     assert list(item.matching_rules["metadata"]) == ["topic"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ({"v": array_contains(integer(1))}, "arrayContains"),
+        ({"v": each_key({"a": 1}, like("a"))}, "eachKey"),
+        ({"v": each_value({"a": 1}, integer(1))}, "eachValue"),
+        ({"v": semver("1.0.0")}, "semver"),
+        ({"v": not_empty("x")}, "notEmpty"),
+    ],
+)
+def test_v3_refuses_v4_only_matchers_naming_them(
+    body: dict[str, Any], name: str, tmp_path: Path, clean_registry: None
+) -> None:
+    """spec="3.0.0" with a V4-only matcher raises PactSpecError naming it and its path."""
+    contract = define_contract(
+        "v4-matcher",
+        consumer="c",
+        provider="p",
+        interactions=[interaction("x").request(path="/x").responds(status=200, body=body)],
+    )
+    with pytest.raises(PactSpecError) as caught:
+        generate_pact(contract, output=tmp_path, spec="3.0.0")
+    assert str(caught.value) == (
+        f"interactions[0] 'x'.response.matchingRules.body['$.v']: the {name!r} matcher needs "
+        "Pact V4 (V3 files cannot hold it); write spec='4.0', or use a V3 matcher there"
+    )
+    assert list(tmp_path.iterdir()) == []
+    status = define_contract(
+        "v4-status",
+        consumer="c",
+        provider="p",
+        interactions=[interaction("x").request(path="/x").responds(status_code("success", 200))],
+    )
+    with pytest.raises(PactSpecError, match=r"matchingRules\.status: the 'statusCode' matcher"):
+        generate_pact(status, output=tmp_path, spec="3.0.0")

@@ -24,6 +24,7 @@ from pactdsl._model import (
     RulesByCategory,
     infer_content_type,
 )
+from pactdsl._rule import MATCHER_ALIASES, V4_ONLY_MATCHERS
 
 __all__ = [
     "automatic_key",
@@ -177,6 +178,8 @@ def _common_json(
     if body is not None:
         out["body"] = body_to_json(body, headers, spec)
     if any(rules.values()):
+        if spec.major == 3:
+            _check_v3_matchers(rules, where)
         out["matchingRules"] = _rules_v2(rules, where) if spec.major <= 2 else _rules_v3(rules)
     if any(generators.values()):
         if spec.major <= 2:
@@ -201,6 +204,21 @@ def body_to_json(body: Body, headers: Mapping[str, tuple[str, ...]], spec: PactS
     # A JSON body's content is the parsed value (a JSON string is a str), so it
     # is written as is; "encoded": "JSON" would mean the str is JSON text.
     return {"content": body.content, "contentType": content_type, "encoded": False}
+
+
+def _check_v3_matchers(rules: RulesByCategory, where: str) -> None:
+    for category, groups in rules.items():
+        for path, group in groups.items():
+            for matcher in group.matchers:
+                name = MATCHER_ALIASES.get(matcher.to_rule()["match"])
+                if name in V4_ONLY_MATCHERS:
+                    at = f"{category}[{path!r}]" if path not in ("", "$") else category
+                    msg = (
+                        f"{where}.matchingRules.{at}: the {name!r} matcher "
+                        "needs Pact V4 (V3 files cannot hold it); write spec='4.0', or use a "
+                        "V3 matcher there"
+                    )
+                    raise PactSpecError(msg)
 
 
 def _rules_v3(rules: RulesByCategory) -> dict[str, Any]:
