@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import parse_qs
 
 import attrs
 
@@ -300,6 +301,17 @@ def _build_request(part: _Part | None, where: str) -> Request:
     path = parts.scalar("path", "", part.get("path", "/"))
     if not isinstance(path, str) or not path.startswith("/"):
         msg = f"{where}.path: path={path!r} must start with '/' (a path, not a URL)"
+        raise ContractError(msg)
+    if "?" in path:
+        bare, _, text = path.partition("?")
+        pairs = {
+            name: values[0] if len(values) == 1 else values
+            for name, values in parse_qs(text, keep_blank_values=True).items()
+        }
+        msg = (
+            f"{where}.path: path={path!r} holds a query string, which Pact keeps apart from the "
+            f"path; declare path={bare!r}, query={pairs!r}"
+        )
         raise ContractError(msg)
     query_raw = part.get("query")
     query: dict[str, tuple[str, ...]] = {}

@@ -190,6 +190,13 @@ def test_name_clash_names_both_definitions(clean_registry: None) -> None:
             id="URL as path",
         ),
         pytest.param(
+            interaction("x").request(path="/items?page=2&tag=a&tag=b").responds(status=200),
+            "contract 'checks', interaction 'x', request.path: path='/items?page=2&tag=a&tag=b' "
+            "holds a query string, which Pact keeps apart from the path; declare path='/items', "
+            "query={'page': '2', 'tag': ['a', 'b']}",
+            id="query in path",
+        ),
+        pytest.param(
             interaction("x").request(method="GET", path="/").responds(status=600),
             "contract 'checks', interaction 'x', response.status: status=600 must be an HTTP "
             "status from 100 to 599",
