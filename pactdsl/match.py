@@ -111,7 +111,9 @@ __all__ = [
     "semver",
     "status_code",
     "time",
+    "timestamp",
     "type_of",
+    "uuid",
     "values",
 ]
 
@@ -185,6 +187,47 @@ def each_like(template: Any, *, min: int = 1, max: int | None = None) -> Matcher
         msg = "each_like(): max=0 allows only empty lists; use equality([]) instead"
         raise _InvalidMatcher(msg)
     return _EachLike(template, min, max)
+
+
+# A UUID in its 8-4-4-4-12 hex form, either case (as pact-js's `uuid`).
+_UUID_REGEX = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# An ISO-8601 date-time, optional fraction and offset (as pact-js's `iso8601DateTime`).
+_ISO_8601_REGEX = (
+    r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-][0-2]\d:?[0-5]\d)?"
+)
+
+
+def _preset(name: str, pattern: str, example: str, what: str) -> Matcher:
+    if not isinstance(example, str) or not _regex_fullmatch(
+        _compile_regex(pattern, name), example
+    ):
+        msg = f"{name}({example!r}): example={example!r} is not {what}"
+        raise _InvalidMatcher(msg)
+    return regex(pattern, example)
+
+
+def uuid(example: str = "e2490de5-5bd3-43d5-b7c4-526e33f71304") -> Matcher:
+    """Match a UUID string, 8-4-4-4-12 hex digits in either case (pact-js's ``uuid``).
+
+    A preset of `regex`: the pact holds a ``regex`` rule every Pact tool reads.
+
+    Raises:
+        InvalidMatcher: if `example` is not a UUID.
+    """
+    return _preset("uuid", _UUID_REGEX, example, "a UUID (8-4-4-4-12 hex digits)")
+
+
+def timestamp(example: str = "2024-01-02T03:04:05.678+00:00") -> Matcher:
+    """Match an ISO-8601 date-time string (pact-js's ``iso8601DateTime``).
+
+    ``2024-01-02T03:04:05Z``, ``2024-01-02T03:04:05.678+01:00`` and
+    ``2024-01-02T03:04:05`` all match. A preset of `regex`; for one exact
+    layout, use `datetime` with a Java format instead.
+
+    Raises:
+        InvalidMatcher: if `example` is not such a date-time.
+    """
+    return _preset("timestamp", _ISO_8601_REGEX, example, "an ISO-8601 date-time")
 
 
 def regex(pattern: str, example: str) -> Matcher:

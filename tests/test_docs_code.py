@@ -25,6 +25,7 @@ from types import ModuleType
 
 import pytest
 
+import pactdsl
 from pactdsl import generate, match
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,3 +167,58 @@ def test_user_facing_text_avoids_internal_jargon() -> None:
         texts[f"pactdsl {name} --help"] = result.output
     found = [where for where, text in texts.items() if JARGON.search(text)]
     assert not found, f"internal jargon ('the seed') in: {found}"
+
+
+INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
+DOTTED_PACTDSL = re.compile(r"\bpactdsl(?:\.[A-Za-z_]\w*)+")
+CALLED = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\s*\(")
+STRINGS = re.compile(r"""[rbf]?"[^"]*"|[rbf]?'[^']*'""")
+CAPITALISED = re.compile(r"(?<![.\w])([A-Z][A-Za-z0-9_]*)\b(?!\s*=)")
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether ``pactdsl.a.b`` imports (each part a module or an attribute of the last)."""
+    import importlib
+
+    parts = dotted.split(".")
+    found: object = importlib.import_module(parts[0])
+    for number, part in enumerate(parts[1:], 2):
+        try:
+            found = importlib.import_module(".".join(parts[:number]))
+        except ImportError:
+            if not hasattr(found, part):
+                return False
+            found = getattr(found, part)
+    return True
+
+
+def _pactdsl_name(name: str) -> bool:
+    """Whether `name` is a public name of pactdsl, pactdsl.match or pactdsl.generate."""
+    return any(hasattr(module, name) for module in (pactdsl, match, generate))
+
+
+def _inline_spans(text: str) -> list[str]:
+    """The inline code spans of a Markdown text, fenced blocks left out."""
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    return INLINE_CODE.findall(prose)
+
+
+def test_every_name_the_docs_mention_imports() -> None:
+    """Each ``pactdsl.x`` the docs name imports, and so does each name in pactdsl's calls."""
+    missing = []
+    for page in PAGES:
+        where = page.relative_to(ROOT).as_posix()
+        for span in _inline_spans(page.read_text(encoding="utf-8")):
+            missing += [f"{where}: {d}" for d in DOTTED_PACTDSL.findall(span) if not _resolves(d)]
+            code = STRINGS.sub('""', span)  # names inside string literals are examples
+            called = CALLED.findall(code)
+            if not called or not _pactdsl_name(called[0]):
+                continue  # not a call of pactdsl's: a pact-python, stdlib or shell name
+            names = called + CAPITALISED.findall(code)
+            builtin = {"True", "False", "None"}
+            missing += [
+                f"{where}: {name} in `{span}`"
+                for name in names
+                if name not in builtin and not _pactdsl_name(name)
+            ]
+    assert not missing, "the docs name what does not exist: " + "; ".join(missing)

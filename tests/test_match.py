@@ -223,3 +223,16 @@ def test_matchers_are_frozen() -> None:
     with pytest.raises(AttributeError):
         made.pattern = "b"  # type: ignore[misc]
     assert hash(made) == hash(match.regex("a", "a"))
+
+
+def test_uuid_and_timestamp_presets_match_what_they_say() -> None:
+    """uuid() and timestamp() are regex presets that refuse a wrong example, naming themselves."""
+    from pactdsl.match import timestamp, uuid
+
+    assert uuid("E2490DE5-5BD3-43D5-B7C4-526E33F71304").to_rule()["match"] == "regex"
+    for moment in ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05.1+01:00", "2024-01-02T03:04:05"):
+        assert timestamp(moment).example_value() == moment
+    with pytest.raises(InvalidMatcher, match=r"^uuid\('e2490de5'\): example='e2490de5' is not"):
+        uuid("e2490de5")
+    with pytest.raises(InvalidMatcher, match=r"^timestamp\('2024-01-02 03:04'\): example="):
+        timestamp("2024-01-02 03:04")
