@@ -201,13 +201,10 @@ def test_drawn_requests_satisfy_the_contract(clean_registry: None) -> None:
     check()
 
 
-# V2 cannot hold the status matcher of "get user".
-@pytest.mark.parametrize("spec", [PactSpec.V3, PactSpec.V4])
-def test_a_pact_read_from_json_draws_responses_that_match(
-    clean_registry: None, spec: PactSpec
-) -> None:
+def test_a_pact_read_from_json_draws_responses_that_match(clean_registry: None) -> None:
     """A pact in rule form (read back from its JSON) still yields matching responses."""
-    written = json.loads(json.dumps(pact_to_json(_users_contract().pact, spec, {})))
+    # Only V4 holds the status matcher of "get user".
+    written = json.loads(json.dumps(pact_to_json(_users_contract().pact, PactSpec.V4, {})))
     pact = pact_from_json(written)
     expected = expected_response_json(pact.interaction("get user"))
 
