@@ -142,8 +142,16 @@ def like(example: Any, *, min: int | None = None, max: int | None = None) -> Mat
         max: Greatest list length, for list examples.
 
     Raises:
-        InvalidMatcher: if `example` is not JSON or the bounds are wrong.
+        InvalidMatcher: if `example` is not JSON or the bounds are wrong (a
+            type such as ``str`` points to `type_of`).
     """
+    if isinstance(example, type):
+        msg = (
+            f"like({example.__name__}): like() takes an example value, not a type; "
+            f"use type_of({example.__name__}) to match any {example.__name__}, or "
+            f"like(<an example {example.__name__}>)"
+        )
+        raise _InvalidMatcher(msg)
     _check_example_json(example, "like()")
     _check_min_max(min, max, "like()")
     if (min is not None or max is not None) and not isinstance(example, list | tuple):

@@ -236,3 +236,13 @@ def test_uuid_and_timestamp_presets_match_what_they_say() -> None:
         uuid("e2490de5")
     with pytest.raises(InvalidMatcher, match=r"^timestamp\('2024-01-02 03:04'\): example="):
         timestamp("2024-01-02 03:04")
+
+
+def test_like_of_a_type_points_to_type_of() -> None:
+    """like(str) is refused with a message naming type_of(str)."""
+    with pytest.raises(InvalidMatcher) as caught:
+        match.like(str)
+    assert str(caught.value) == (
+        "like(str): like() takes an example value, not a type; use type_of(str) to match any "
+        "str, or like(<an example str>)"
+    )
