@@ -901,6 +901,7 @@ def build_cli() -> click.Group:
         is the URL.
         """
         from pactdsl._mock import create_mock_provider, verify_mock_interactions
+        from pactdsl._mock._core import problem_lines
 
         with _stop_signals() as stop:
             with _errors_as_exit_2():
@@ -928,8 +929,7 @@ def build_cli() -> click.Group:
         ok, mismatches = verify_mock_interactions(server)
         click.echo(f"Stopped after {len(server.calls)} request(s).")
         if not ok:
-            for item in mismatches:
-                click.echo(f"  - {item}")
+            click.echo("\n".join(problem_lines(mismatches)))
         sys.exit(EXIT_CHECK_FAILED if check and not ok else EXIT_OK)
 
     @cli.command(name="publish")

@@ -295,3 +295,23 @@ def test_demo_process(tmp_path: Path) -> None:
     assert "[6/6] Publish to the broker and ask can-i-deploy" in done.stdout
     assert (tmp_path / "pactdsl-demo" / "pacts" / "checkout-app-payment-service.json").is_file()
     assert (tmp_path / "pactdsl-demo" / "broker.db").is_file()
+
+
+def test_mock_check_report_nests_near_misses_under_their_request(project: CliProject) -> None:
+    """The stop report bullets each problem; the near misses of a request sit one level deeper."""
+    process, url = _start_mock(project, "--check", "--interaction", "get thing")
+    try:
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{url}/things/2", timeout=10)
+        missing.value.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 1, out + err
+    report = out.split("Stopped after 1 request(s).\n", 1)[1].splitlines()
+    assert report == [
+        "  - No interaction matches GET /things/2 amongst:",
+        "    - 'get thing' (given 'thing exists'): expected path '/things/1', got '/things/2'",
+        "  - Interaction 'get thing' (given 'thing exists') was never received: "
+        "expected GET /things/1",
+    ]

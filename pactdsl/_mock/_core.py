@@ -35,6 +35,7 @@ __all__ = [
     "NearMiss",
     "ResponseFactory",
     "UnexpectedRequest",
+    "problem_lines",
     "select_interactions",
 ]
 
@@ -60,6 +61,16 @@ class MockMismatchError(PactdslError, AssertionError):
         super().__init__(report)
         self.report = report
         self.mismatches = list(mismatches)
+
+
+def problem_lines(problems: Sequence[MockProblem]) -> list[str]:
+    """One bullet per problem; a problem's own items (near misses) one level deeper."""
+    lines = []
+    for problem in problems:
+        first, *rest = str(problem).splitlines()
+        lines.append(f"  - {first}")
+        lines += [f"  {line}" for line in rest]
+    return lines
 
 
 class MockServerError(PactdslError, OSError):
@@ -646,10 +657,7 @@ class MockCore:
             f"Mock provider for {self.pact.consumer} -> {self.pact.provider} at "
             f"{self.base_url}: {count} problem{'s' if count != 1 else ''}"
         ]
-        for problem in problems:
-            first, *rest = str(problem).splitlines()
-            lines.append(f"  - {first}")
-            lines += [f"  {line}" for line in rest]
+        lines += problem_lines(problems)
         with self._lock:
             nothing_arrived = not self._calls
         if nothing_arrived and self.in_process:
