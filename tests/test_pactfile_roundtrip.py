@@ -113,7 +113,7 @@ def test_v3_refuses_v4_extras(contract: Contract, tmp_path: Path) -> None:
     if not extras and not uses_v4_matchers(contract.pact):
         _written(contract, folder, "3.0.0")
         return
-    with pytest.raises(PactSpecError, match="needs? Pact V4"):
+    with pytest.raises(PactSpecError, match=r"needs? Pact V4"):
         generate_pact(contract, output=folder, spec="3.0.0")
     assert list(folder.iterdir()) == []
 
