@@ -118,6 +118,10 @@ INVALID = [
     case(match.not_empty, {"a": {"b": ""}}, expected="the example is empty at $.a.b"),
     case(match.not_empty, [["x"], []], expected="the example is empty at $[1]"),
     case(match.not_empty, NOT_JSON, expected="is not JSON-serialisable"),
+    # the regex presets
+    case(match.uuid, "nope", expected="uuid('nope'): example='nope' is not a UUID"),
+    case(match.uuid, 7, expected="uuid(7): example=7 is not a UUID"),
+    case(match.timestamp, "2024-01-02", expected="is not an ISO-8601 date-time"),
     case(match.status_code, "fine", expected="unknown class; use one of ['clientError'"),
     case(match.status_code, [99], expected="give status codes between 100 and 599"),
     case(match.status_code, [], expected="give status codes between 100 and 599"),
