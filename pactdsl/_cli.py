@@ -882,6 +882,12 @@ def build_cli() -> click.Group:
         is_flag=True,
         help="On exit, fail (1) unless every interaction was received and nothing unexpected.",
     )
+    @click.option(
+        "--tls",
+        is_flag=True,
+        help="Serve HTTPS with a certificate from a throwaway CA; the second line printed "
+        "is the CA's PEM file for clients to trust (needs pactdsl[tls]).",
+    )
     def mock(
         source: str,
         port: int,
@@ -890,6 +896,7 @@ def build_cli() -> click.Group:
         interactions: tuple[str, ...],
         given: str | None,
         check: bool,
+        tls: bool,
     ) -> None:
         """Serve SOURCE as a stub provider on 127.0.0.1 (or --host) until Ctrl-C.
 
@@ -898,7 +905,8 @@ def build_cli() -> click.Group:
         request that matches no interaction gets 404 with a JSON body listing
         every served interaction and why it did not match (those not yet
         received and with the fewest mismatches first). The first line printed
-        is the URL.
+        is the URL; with --tls the next names the CA certificate to trust
+        (e.g. ``curl --cacert``), valid until the command exits.
         """
         from pactdsl._mock import create_mock_provider, verify_mock_interactions
         from pactdsl._mock._core import problem_lines
@@ -915,10 +923,13 @@ def build_cli() -> click.Group:
                     given=given,
                     host=host,
                     cors=cors,
+                    tls=tls,
                 )
                 server.start()
             try:
                 click.echo(f"Mock provider listening on {server.url}")
+                if tls:
+                    click.echo(f"CA certificate (PEM): {server.ca_path}")
                 click.echo("Press Ctrl-C to stop.")
                 sys.stdout.flush()
                 # A timeout keeps the main thread responsive to signals everywhere.

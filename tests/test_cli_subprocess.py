@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import urllib.error
@@ -127,6 +128,24 @@ def test_mock_process_serves_any_client_until_ctrl_c(project: CliProject) -> Non
         out, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 0, err
     assert "Stopped after 2 request(s)." in out
+
+
+def test_mock_process_serves_https_with_the_ca_it_prints(project: CliProject) -> None:
+    """`pactdsl mock --tls` prints the CA's PEM file; a client trusting it gets answers."""
+    process, url = _start_mock(project, "--tls", "--interaction", "get thing")
+    try:
+        assert url.startswith("https://127.0.0.1:")
+        assert process.stdout is not None
+        ca_line = process.stdout.readline()
+        assert ca_line.startswith("CA certificate (PEM): ")
+        context = ssl.create_default_context(cafile=ca_line.split(": ", 1)[1].strip())
+        with urllib.request.urlopen(f"{url}/things/1", timeout=10, context=context) as answer:
+            assert json.load(answer) == {"id": 1, "name": "string"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT)
+    assert process.returncode == 0, err
+    assert "Stopped after 1 request(s)." in out
 
 
 def test_mock_process_check_fails_on_missing_requests(project: CliProject) -> None:

@@ -7,9 +7,10 @@ with mock_provider(payment_service_contract) as mock:
 
 With ``port=None`` (the default) httpx clients are answered in-process (respx;
 no socket). With ``port=0`` or a port number a real HTTP/1.1 server listens on
-127.0.0.1 (or `host`), for any client. ``cors=True`` answers browsers' CORS
-preflights. Leaving the block verifies that every served interaction was
-received and nothing unexpected arrived.
+127.0.0.1 (or `host`), for any client. ``tls=True`` serves HTTPS with a
+certificate from a throwaway CA (`MockProvider.ca_path`, `MockProvider.ssl_context`).
+``cors=True`` answers browsers' CORS preflights. Leaving the block verifies
+that every served interaction was received and nothing unexpected arrived.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import importlib
 import inspect
 import itertools
 import os
+import ssl
 import threading
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
@@ -47,6 +49,7 @@ from pactdsl._model import Pact
 if TYPE_CHECKING:
     from pactdsl._mock._respx import HTTPXResponse
     from pactdsl._mock._server import MockHTTPServer
+    from pactdsl._mock._tls import Authority
 
 __all__ = [
     "AmbiguousRequest",
@@ -109,6 +112,7 @@ class MockProvider:
         port: None for in-process serving, else the requested port (0: any).
         host: The address a real server listens on.
         cors: Whether CORS preflights are answered and responses allow any origin.
+        tls: Whether the mock serves HTTPS (`url` starts with ``https://``).
     """
 
     def __init__(
@@ -122,6 +126,7 @@ class MockProvider:
         host: str = "127.0.0.1",
         response_factory: ResponseFactory | None = None,
         cors: bool = False,
+        tls: bool = False,
     ) -> None:
         if port is not None and (
             not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535
@@ -133,22 +138,28 @@ class MockProvider:
             raise ValueError(msg)
         if fuzz:
             require_extra("hypothesis", "fuzz", "mock_provider(fuzz=True)")
+        if tls:
+            require_extra("trustme", "tls", "mock_provider(tls=True)")
         self.pact = _load_source(contract)
         self.interactions = select_interactions(self.pact, interactions, given)
         self.port = port
         self.host = host
         self.cors = cors
+        self.tls = tls
         self.fuzz = fuzz
         self._selection = (interactions, given)
         self._response_factory = response_factory
         self._fake_host = f"pactdsl-mock-{_next_number()}.invalid"
         self._core: MockCore | None = None
         self._server: MockHTTPServer | None = None
+        self._authority: Authority | None = None
         self._running = False
         self._state_lock = threading.Lock()
 
     def __repr__(self) -> str:
         where = "in-process" if self.port is None else f"port={self.port}"
+        if self.tls:
+            where += ", tls"
         state = "running" if self._running else "stopped"
         return (
             f"<MockProvider {self.pact.consumer} -> {self.pact.provider}, "
@@ -160,22 +171,58 @@ class MockProvider:
         """The base URL to send requests to.
 
         In-process it is a unique fake host (``http://pactdsl-mock-<n>.invalid``);
-        on a port, ``http://<host>:<port>``. A wildcard `host` (``0.0.0.0``,
-        ``::`` or ``""``, every interface) is not an address to connect to, so
-        the URL names the loopback address instead (``127.0.0.1`` or ``[::1]``);
-        other machines reach the mock by this machine's own name or address.
+        on a port, ``http://<host>:<port>``; ``https://`` with `tls`. A wildcard
+        `host` (``0.0.0.0``, ``::`` or ``""``, every interface) is not an address
+        to connect to, so the URL names the loopback address instead
+        (``127.0.0.1`` or ``[::1]``); other machines reach the mock by this
+        machine's own name or address.
 
         Raises:
             RuntimeError: for ``port=0`` before `start`, when the port is not known.
         """
+        scheme = "https" if self.tls else "http"
         if self.port is None:
-            return f"http://{self._fake_host}"
+            return f"{scheme}://{self._fake_host}"
         if self._server is not None:
-            return f"http://{_url_host(self.host)}:{self._server.port}"
+            return f"{scheme}://{_url_host(self.host)}:{self._server.port}"
         if self.port:
-            return f"http://{_url_host(self.host)}:{self.port}"
+            return f"{scheme}://{_url_host(self.host)}:{self.port}"
         msg = "the mock provider with port=0 has no URL until started; call start() first"
         raise RuntimeError(msg)
+
+    def _tls_authority(self) -> Authority:
+        if not self.tls:
+            msg = f"{self!r} serves plain HTTP; make it with tls=True for a CA to trust"
+            raise RuntimeError(msg)
+        if self._authority is None:
+            from pactdsl._mock._tls import authority
+
+            self._authority = authority(self.host)
+        return self._authority
+
+    @property
+    def ca_path(self) -> Path:
+        """The PEM file of the CA that signed the mock's certificate (``tls=True``).
+
+        Give it to clients: ``requests.get(url, verify=mock.ca_path)``, ``curl
+        --cacert``, ``SSL_CERT_FILE``. The CA is made for this process only and the
+        file is removed when the process exits.
+
+        Raises:
+            RuntimeError: when the mock serves plain HTTP.
+        """
+        return self._tls_authority().ca_path
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client `ssl.SSLContext` trusting the mock's CA (``tls=True``).
+
+        For ``httpx.Client(verify=mock.ssl_context())`` or
+        ``urllib.request.urlopen(url, context=mock.ssl_context())``.
+
+        Raises:
+            RuntimeError: when the mock serves plain HTTP.
+        """
+        return self._tls_authority().client_context()
 
     @property
     def is_running(self) -> bool:
@@ -221,7 +268,8 @@ class MockProvider:
             else:
                 from pactdsl._mock._server import MockHTTPServer
 
-                server = MockHTTPServer(core.handle, self.host, self.port)
+                context = self._tls_authority().server_context if self.tls else None
+                server = MockHTTPServer(core.handle, self.host, self.port, context)
                 server.start()
                 self._server = server
                 core.base_url = self.url
@@ -297,6 +345,7 @@ class MockProvider:
             host=self.host,
             response_factory=self._response_factory,
             cors=self.cors,
+            tls=self.tls,
         )
 
     def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
@@ -354,6 +403,7 @@ def mock_provider(
     fuzz: bool = False,
     host: str = "127.0.0.1",
     cors: bool = False,
+    tls: bool = False,
 ) -> MockProvider:
     """A mock provider for `contract`, to use with ``with``, ``async with`` or as a decorator.
 
@@ -387,14 +437,27 @@ def mock_provider(
             204 and the Allow-Origin/-Methods/-Headers they ask for, without
             recording them; add ``Access-Control-Allow-Origin`` (the request's
             ``Origin``, else ``*``) to every response. Works in-process too.
+        tls: Serve HTTPS with a certificate for ``127.0.0.1``/``localhost``
+            (and `host`) signed by a throwaway CA; clients trust it through
+            `MockProvider.ca_path` or `MockProvider.ssl_context`. In-process,
+            httpx clients get ``https://`` URLs answered without a socket.
+            Needs trustme: ``pip install 'pactdsl[tls]'``.
 
     Raises:
         ValueError: when `interactions` or `given` names something the
             contract lacks, or `port` is out of range.
         KeyError: when `contract` is neither a registered name nor a file.
+        MissingExtra: for `tls` without trustme installed (an ImportError).
     """
     return MockProvider(
-        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host, cors=cors
+        contract,
+        port,
+        interactions=interactions,
+        given=given,
+        fuzz=fuzz,
+        host=host,
+        cors=cors,
+        tls=tls,
     )
 
 
@@ -407,6 +470,7 @@ def create_mock_provider(
     fuzz: bool = False,
     host: str = "127.0.0.1",
     cors: bool = False,
+    tls: bool = False,
 ) -> MockProvider:
     """A mock provider that is not started: call `start()` and `stop()` yourself.
 
@@ -414,7 +478,14 @@ def create_mock_provider(
     `stop()`; call `verify_mock_interactions` for the result.
     """
     return MockProvider(
-        contract, port, interactions=interactions, given=given, fuzz=fuzz, host=host, cors=cors
+        contract,
+        port,
+        interactions=interactions,
+        given=given,
+        fuzz=fuzz,
+        host=host,
+        cors=cors,
+        tls=tls,
     )
 
 
@@ -444,7 +515,8 @@ def mock_request(
         raise RuntimeError(msg)
     from pactdsl._mock._respx import send_request
 
-    return send_request(mock.url, method, path, query, headers, body)
+    trust = mock.ssl_context() if mock.tls and mock.port is not None else None
+    return send_request(mock.url, method, path, query, headers, body, trust=trust)
 
 
 def verify_mock_interactions(mock: MockProvider) -> tuple[bool, list[MockProblem]]:

@@ -10,6 +10,7 @@ transport untouched. No socket is opened for a mock's host.
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -123,14 +124,21 @@ def send_request(
     query: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     body: Any = None,
+    *,
+    trust: ssl.SSLContext | None = None,
 ) -> httpx.Response:
-    """Send one request to a running mock with httpx; return the response, read."""
+    """Send one request to a running mock with httpx; return the response, read.
+
+    `trust` is the context that trusts an HTTPS mock's CA.
+    """
     kwargs: dict[str, Any] = {}
     if isinstance(body, bytes | str):
         kwargs["content"] = body
     elif body is not None:
         kwargs["json"] = body
     url = base_url.rstrip("/") + "/" + path.lstrip("/")
-    return _client().request(
-        method.upper(), url, params=dict(query or {}), headers=dict(headers or {}), **kwargs
-    )
+    arguments: dict[str, Any] = {"params": dict(query or {}), "headers": dict(headers or {})}
+    if trust is None:
+        return _client().request(method.upper(), url, **arguments, **kwargs)
+    with httpx.Client(trust_env=False, verify=trust) as client:
+        return client.request(method.upper(), url, **arguments, **kwargs)

@@ -6,6 +6,9 @@ Content-Length so keep-alive works. `stop` returns at once: the accept loop
 wakes on a self-pipe rather than polling, and open keep-alive connections are
 shut down. Threads come from a shared pool, because starting a thread costs
 more than serving a request when a test suite starts one mock per test.
+With an SSL context it serves HTTPS: each accepted socket is wrapped, and the
+handshake runs on the connection's own thread, so a silent client cannot stall
+the accept loop.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import os
 import queue
 import selectors
 import socket
+import ssl
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -68,8 +73,14 @@ class _Server(ThreadingHTTPServer):
     # Many clients may connect at once (load tests); the default backlog of 5 drops SYNs.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], handler: Handler) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: Handler,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.mock_handler = handler
+        self.ssl_context = ssl_context
         self.open_connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, _RequestHandler)
@@ -77,6 +88,21 @@ class _Server(ThreadingHTTPServer):
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection on a pooled thread (ThreadingMixIn would start one)."""
         _POOL.submit(lambda: self.process_request_thread(request, client_address))
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        """Accept a connection; with TLS, wrap it (the handshake runs on the worker thread)."""
+        connection, address = super().get_request()
+        if self.ssl_context is not None:
+            connection = self.ssl_context.wrap_socket(
+                connection, server_side=True, do_handshake_on_connect=False
+            )
+        return connection, address
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet about clients that refused our certificate; report anything else."""
+        if isinstance(sys.exc_info()[1], ssl.SSLError | ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind would resolve the host's FQDN (slow DNS); bind directly.
@@ -101,6 +127,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         super().setup()
         with self.server.connections_lock:
             self.server.open_connections.add(self.connection)
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except BaseException:
+                self.finish()  # handle_error stays quiet about a refused handshake
+                raise
 
     def finish(self) -> None:
         with self.server.connections_lock:
@@ -164,10 +196,18 @@ class MockHTTPServer:
         handler: The mock core's `handle`.
         host: The address to listen on.
         port: 0 for any free port, or a fixed port.
+        ssl_context: A server-side context to serve HTTPS with, or None for HTTP.
     """
 
-    def __init__(self, handler: Handler, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self._handler = handler
+        self._ssl_context = ssl_context
         self._host = host
         self._requested_port = port
         self._server: _Server | None = None
@@ -190,7 +230,7 @@ class MockHTTPServer:
             MockServerError: when the port is busy or the address cannot be bound.
         """
         try:
-            server = _Server((self._host, self._requested_port), self._handler)
+            server = _Server((self._host, self._requested_port), self._handler, self._ssl_context)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 msg = (
