@@ -34,6 +34,11 @@ Options: ``--pact-dir`` (default ``pacts``), ``--pact-spec`` (default
 ``pact_spec``, ``pact_write_mode``); ini ``pact_port`` is the marker's
 default ``port`` (``0``: a real socket for every mock, as ``requests`` needs).
 
+The provider side, one test item per interaction of a pact, lives in
+``pactdsl._pytest_provider`` (registered below through ``pytest_plugins``):
+``@pytest.mark.pact_verification(source)``, the ``pact_interaction`` fixture,
+and `provider_state` to register provider states by name.
+
 pytest loads every installed plugin into every run, so this module imports
 only pytest; pactdsl's own modules load when a test first uses the fixture.
 """
@@ -48,13 +53,22 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
+from pactdsl._pytest_provider import (
+    PactInteraction,
+    from_worker,
+    handed_to_controller,
+    provider_state,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from pactdsl._messages import MessageConsumerResult
     from pactdsl._mock import MockProvider
 
-__all__ = ["pact_messages", "pact_mock"]
+__all__ = ["PactInteraction", "pact_messages", "pact_mock", "provider_state"]
+
+pytest_plugins = ["pactdsl._pytest_provider"]
 
 _DEFAULT_DIR = "pacts"
 _DEFAULT_SPEC = "3.0.0"
@@ -435,10 +449,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """On the xdist controller: take in what a worker's tests exercised."""
-    output = getattr(node, "workeroutput", {}) or {}
-    raw = output.get(_WORKER_OUTPUT_KEY)
-    if raw:
-        node.config.stash[_LEDGER].merge(json.loads(raw))
+    theirs = from_worker(node, _WORKER_OUTPUT_KEY)
+    if theirs:
+        node.config.stash[_LEDGER].merge(theirs)
 
 
 def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
@@ -523,10 +536,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     ledger = config.stash.get(_LEDGER, None)
     if ledger is None or not (ledger.entries or ledger.unused):
         return
-    workeroutput = getattr(config, "workeroutput", None)
-    if workeroutput is not None:
-        sent = {**ledger.entries, _UNUSED_KEY: {"nodeids": ledger.unused}}
-        workeroutput[_WORKER_OUTPUT_KEY] = json.dumps(sent)
+    sent = {**ledger.entries, _UNUSED_KEY: {"nodeids": ledger.unused}}
+    if handed_to_controller(config, _WORKER_OUTPUT_KEY, sent):
         return
     _write_pacts(config, ledger)
     if ledger.write_errors and session.exitstatus == pytest.ExitCode.OK:

@@ -1105,31 +1105,17 @@ def verify_provider(
         PactFileError: when a pact file is malformed.
         BrokerError: when the broker cannot be reached or refuses a request.
     """
-    http_target = base_url is not None or app is not None
-    if message_producers is not None or messages_url is not None:
-        from pactdsl._verify._messages import check_message_producers, no_http_provider
-
-        if message_producers is not None:
-            check_message_producers(message_producers)
-        if messages_url is not None and not http_target and messages_url.startswith("/"):
-            msg = (
-                f"messages_url={messages_url!r} is a path on the provider, but neither "
-                "base_url= nor app= was given; give one, or a full http(s) URL"
-            )
-            raise VerificationConfigError(msg)
-        if not http_target:
-            app = no_http_provider  # message-only: HTTP interactions are not verified
-    checked_base = _check_arguments(
-        base_url, app, state_setup, state_change_url, timeout, publish_results, provider_version
+    checked_base, app, http_target = _checked_target(
+        base_url,
+        app,
+        (state_setup, state_teardown, state_change_url, request_filter),
+        timeout,
+        message_producers,
+        messages_url,
+        publish_results,
+        provider_version,
     )
-    for name, func in (("state_teardown", state_teardown), ("request_filter", request_filter)):
-        if func is not None and not callable(func):
-            msg = f"{name}={func!r} must be callable"
-            raise TypeError(msg)
-    try:
-        hooks = StateHooks(state_setup, state_teardown, state_change_url)
-    except CallbackSignatureError as exc:
-        raise VerificationConfigError(str(exc)) from None
+    hooks = _state_hooks(state_setup, state_teardown, state_change_url)
     _check_broker_arguments(
         source,
         broker,
@@ -1144,45 +1130,21 @@ def verify_provider(
         provider_tags = (provider_tags,)
     selectors = check_selectors(consumer_version_selectors)
     selected = _selector(filter_description, filter_state, filter_type)
-    by_consumer = _consumer_selector(filter_consumer) if filter_consumer is not None else None
     # With a source, a broker is needed only to publish to.
     needed = source is None or publish_results
     with opened_broker(broker if needed else None) as chosen:
-        if source is not None:
-            units = [PactToVerify(pact) for pact in _pacts_from(source, allow_empty)]
-            if provider is not None:
-                wrong = [u.pact for u in units if u.pact.provider != provider]
-                if wrong:
-                    msg = (
-                        f"provider={provider!r}, but the pact of {wrong[0].consumer} is for "
-                        f"provider {wrong[0].provider!r}; verify the right pacts or drop provider="
-                    )
-                    raise VerificationConfigError(msg)
-        else:
-            assert chosen is not None
-            assert provider is not None
-            found = fetch_pacts(
-                chosen,
-                provider,
-                selectors=selectors,
-                include_pending=include_pending,
-                include_wip_pacts_since=include_wip_pacts_since,
-                provider_branch=provider_branch,
-                provider_tags=provider_tags,
-            )
-            if not found and not allow_empty:
-                hint = _NO_PACTS_HINT
-                raise VerificationConfigError(no_pacts_message(provider, selectors, chosen, hint))
-            units = [PactToVerify(item.pact, item) for item in found]
-        if by_consumer is not None:
-            kept = [u for u in units if by_consumer(u.pact.consumer)]
-            if units and not kept and not allow_empty:
-                msg = (
-                    f"filter_consumer={filter_consumer!r} matched none of the consumers "
-                    f"{_listing(u.pact.consumer for u in units)}; fix the filter, " + _NO_PACTS_HINT
-                )
-                raise VerificationConfigError(msg)
-            units = kept
+        units = select_pacts(
+            source,
+            chosen,
+            provider=provider,
+            consumer_version_selectors=selectors,
+            include_pending=include_pending,
+            include_wip_pacts_since=include_wip_pacts_since,
+            provider_branch=provider_branch,
+            provider_tags=provider_tags,
+            filter_consumer=filter_consumer,
+            allow_empty=allow_empty,
+        )
         return _verify_units(
             units,
             selected,
@@ -1214,6 +1176,178 @@ def verify_provider(
             ),
             provider=provider or "",
         )
+
+
+def _checked_target(
+    base_url: str | None,
+    app: Any,
+    callbacks: tuple[Any, Any, str | None, Any],
+    timeout: float,
+    message_producers: Mapping[str, Callable[..., Any]] | None,
+    messages_url: str | None = None,
+    publish_results: bool = False,
+    provider_version: str | None = None,
+) -> tuple[str | None, Any, bool]:
+    """Check what is verified and how.
+
+    Returns:
+        The checked base URL, the app, and whether an HTTP provider was given.
+    """
+    state_setup, state_teardown, state_change_url, request_filter = callbacks
+    http_target = base_url is not None or app is not None
+    if message_producers is not None or messages_url is not None:
+        from pactdsl._verify._messages import check_message_producers, no_http_provider
+
+        if message_producers is not None:
+            check_message_producers(message_producers)
+        if messages_url is not None and not http_target and messages_url.startswith("/"):
+            msg = (
+                f"messages_url={messages_url!r} is a path on the provider, but neither "
+                "base_url= nor app= was given; give one, or a full http(s) URL"
+            )
+            raise VerificationConfigError(msg)
+        if not http_target:
+            app = no_http_provider  # message-only: HTTP interactions are not verified
+    checked_base = _check_arguments(
+        base_url, app, state_setup, state_change_url, timeout, publish_results, provider_version
+    )
+    for name, func in (("state_teardown", state_teardown), ("request_filter", request_filter)):
+        if func is not None and not callable(func):
+            msg = f"{name}={func!r} must be callable"
+            raise TypeError(msg)
+    return checked_base, app, http_target
+
+
+def _state_hooks(
+    setup: Callable[..., Any] | None, teardown: Callable[..., Any] | None, change_url: str | None
+) -> StateHooks:
+    """The run's state hooks, their callbacks bound once (a bad signature is a config error)."""
+    try:
+        return StateHooks(setup, teardown, change_url)
+    except CallbackSignatureError as exc:
+        raise VerificationConfigError(str(exc)) from None
+
+
+def select_pacts(
+    source: PactSource | Sequence[PactSource] | None,
+    broker: Broker | None,
+    *,
+    provider: str | None,
+    consumer_version_selectors: list[dict[str, Any]] | None,
+    include_pending: bool = False,
+    include_wip_pacts_since: str | None = None,
+    provider_branch: str | None = None,
+    provider_tags: Sequence[str] = (),
+    filter_consumer: ConsumerFilter | None = None,
+    allow_empty: bool = False,
+) -> list[PactToVerify]:
+    """The pacts a verification covers: from `source`, else those `broker` selects.
+
+    Raises:
+        VerificationConfigError: for a pact of another provider, an empty
+            selection (unless `allow_empty`), or a consumer filter matching none.
+    """
+    selectors = consumer_version_selectors
+    by_consumer = _consumer_selector(filter_consumer) if filter_consumer is not None else None
+    if source is not None:
+        units = [PactToVerify(pact) for pact in _pacts_from(source, allow_empty)]
+        if provider is not None:
+            wrong = [u.pact for u in units if u.pact.provider != provider]
+            if wrong:
+                msg = (
+                    f"provider={provider!r}, but the pact of {wrong[0].consumer} is for "
+                    f"provider {wrong[0].provider!r}; verify the right pacts or drop provider="
+                )
+                raise VerificationConfigError(msg)
+    else:
+        assert broker is not None
+        assert provider is not None
+        found = fetch_pacts(
+            broker,
+            provider,
+            selectors=selectors,
+            include_pending=include_pending,
+            include_wip_pacts_since=include_wip_pacts_since,
+            provider_branch=provider_branch,
+            provider_tags=provider_tags,
+        )
+        if not found and not allow_empty:
+            hint = _NO_PACTS_HINT
+            raise VerificationConfigError(no_pacts_message(provider, selectors, broker, hint))
+        units = [PactToVerify(item.pact, item) for item in found]
+    if by_consumer is not None:
+        kept = [u for u in units if by_consumer(u.pact.consumer)]
+        if units and not kept and not allow_empty:
+            msg = (
+                f"filter_consumer={filter_consumer!r} matched none of the consumers "
+                f"{_listing(u.pact.consumer for u in units)}; fix the filter, " + _NO_PACTS_HINT
+            )
+            raise VerificationConfigError(msg)
+        units = kept
+    return units
+
+
+def verify_one(
+    unit: PactToVerify,
+    interaction: Any,
+    *,
+    base_url: str | None = None,
+    app: Any = None,
+    state_setup: Callable[..., Any] | None = None,
+    state_teardown: Callable[..., Any] | None = None,
+    state_change_url: str | None = None,
+    request_filter: Callable[[ProviderRequest], ProviderRequest | None] | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+    follow_redirects: bool = False,
+    verify_tls: bool = True,
+    message_producers: Mapping[str, Callable[..., Any]] | None = None,
+    messages_url: str | None = None,
+) -> tuple[ContractVerificationResult, bool]:
+    """Verify one interaction of `unit`'s pact, as `verify_provider` verifies each.
+
+    The pytest plugin's items call this: one interaction per test, the same
+    run (states, request, matching, report) as a whole verification.
+
+    Returns:
+        The result (one entry), and the outcome a publication of the whole
+        pact counts for it: True when it passed or is itself V4-pending.
+
+    Raises:
+        VerificationConfigError: for arguments that cannot work together, or an
+            interaction nothing given can check (a message without
+            `message_producers` or `messages_url`).
+    """
+    checked_base, app, http_target = _checked_target(
+        base_url,
+        app,
+        (state_setup, state_teardown, state_change_url, request_filter),
+        timeout,
+        message_producers,
+        messages_url,
+    )
+    result = _verify_units(
+        [unit],
+        lambda candidate: candidate is interaction,
+        checked_base=checked_base,
+        app=app,
+        hooks=_state_hooks(state_setup, state_teardown, state_change_url),
+        request_filter=request_filter,
+        headers=dict(headers or {}),
+        timeout=float(timeout),
+        follow_redirects=follow_redirects,
+        verify_tls=verify_tls,
+        message_producers=message_producers,
+        fail_fast=False,
+        allow_empty=False,
+        filters={},
+        publish=_Publishing(None, None, None, (), None),
+        provider=unit.pact.provider,
+        http_target=http_target,
+        messages_url=messages_url,
+    )
+    entry = result.entries[0]
+    return result, isinstance(entry, PassedInteraction) or bool(interaction.pending)
 
 
 @attrs.frozen

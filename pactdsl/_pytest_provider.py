@@ -1,0 +1,695 @@
+"""The provider side of the pytest plugin: one test item per interaction of the pacts.
+
+```python
+import pytest
+from pactdsl.pytest_plugin import provider_state
+
+@provider_state("user 1 exists")
+def user_exists(params, database):        # params: the state's params; others are fixtures
+    row = database.add_user(id=params.get("id", 1))
+    yield {"id": row.id}                  # values for the pact's provider-state generators
+    database.delete(row)                  # teardown, after the interaction
+
+@pytest.mark.pact_verification("pacts/", provider="user-service")
+def test_user_service(pact_interaction, live_server):
+    pact_interaction.verify(base_url=live_server.url)   # or app=my_asgi_or_wsgi_app
+```
+
+The marker names a pact source (a contract, a registered contract's name, a pact
+file or folder, a list of these, or ``broker=True`` with selectors); the test is
+parametrised with one item per interaction, with an id that reads like
+``consumer -> provider: description [given state]``, so ``-k``, ``-x``, ``--lf``
+and pytest-xdist work on interactions. `PactInteraction.verify` runs the same
+verification as `verify_provider` for that one interaction, and fails the item
+with the lines `format_verification_report` gives. A pending interaction (V4
+``pending``, or a pact the broker marks pending) is a non-strict xfail.
+
+With ``publish_results=True`` (and ``provider_version=``), the outcome of each
+pact is published to the broker once, when the session ends (on the xdist
+controller, from what every worker verified), and only when every interaction of
+the pact was verified in the session: a run narrowed by ``-k`` or stopped by
+``-x`` publishes nothing, and the summary says why.
+
+Like the plugin module, this module imports only pytest at load time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from pactdsl._verify._broker_source import PactToVerify
+    from pactdsl._verify._verifier import ContractVerificationResult
+
+__all__ = [
+    "PactInteraction",
+    "from_worker",
+    "handed_to_controller",
+    "pact_interaction",
+    "provider_state",
+]
+
+_MARKER = "pact_verification"
+_FIXTURE = "pact_interaction"
+_STATE_FIXTURE_PREFIX = "pact state: "
+_WORKER_OUTPUT_KEY = "pactdsl_verifications"
+_SECTION = "pactdsl provider verification"
+_MARKER_KEYWORDS = frozenset(
+    {
+        "source",
+        "provider",
+        "broker",
+        "consumer_version_selectors",
+        "include_pending",
+        "include_wip_pacts_since",
+        "provider_branch",
+        "provider_tags",
+        "filter_consumer",
+        "allow_empty",
+        "publish_results",
+        "provider_version",
+        "build_url",
+    }
+)
+_MARKER_HELP = (
+    f"{_MARKER}(source=None, *, provider=None, broker=None, consumer_version_selectors=None, "
+    "include_pending=False, publish_results=False, provider_version=None, ...): one test item "
+    "per interaction of the pacts in source (or those the broker selects); the test calls "
+    f"{_FIXTURE}.verify(base_url=... or app=...)."
+)
+
+_REGISTERED_STATES: set[str] = set()  # every name registered in this process, for hints
+
+
+# --------------------------------------------------------------------------
+# Provider states, registered by name
+
+
+def provider_state(name: str) -> Callable[[Callable[..., Any]], Any]:
+    """Register a function as the setup (and, through ``yield``, teardown) of a provider state.
+
+    ```python
+    @provider_state("a payment exists")
+    def payment_exists(params, database):
+        payment = database.insert_payment(amount=params.get("amount", 100))
+        yield {"id": payment.id}
+        database.delete(payment)
+    ```
+
+    The function runs just before each interaction given that state, and its
+    code after ``yield`` just after it (last state first). A parameter named
+    ``params`` receives the state's params (a dict); every other parameter is a
+    pytest fixture, requested by name. What it yields (or returns), when a
+    mapping, feeds the pact's provider-state generators (``/payments/${id}``).
+
+    The registration is a pytest fixture named ``pact state: <name>``, so
+    pytest's rules decide where it applies: a state defined in a
+    ``conftest.py`` serves the tests below it, and a test module can override it.
+
+    Raises:
+        TypeError: when `name` is not a non-empty string, or the function is
+            not a plain or generator function.
+    """
+    if not isinstance(name, str) or not name.strip():
+        msg = f"provider_state(name={name!r}) needs the state's name as a non-empty string"
+        raise TypeError(msg)
+
+    def register(func: Callable[..., Any]) -> Any:
+        if not callable(func) or inspect.iscoroutinefunction(func):
+            msg = (
+                f"@provider_state({name!r}) decorates {func!r}; give a plain function or a "
+                "generator function (setup, yield, teardown), not a coroutine"
+            )
+            raise TypeError(msg)
+        _REGISTERED_STATES.add(name)
+
+        def registered_state() -> Callable[..., Any]:
+            return func
+
+        registered_state.__name__ = getattr(func, "__name__", "provider_state")
+        registered_state.__doc__ = func.__doc__ or f"The provider state {name!r}."
+        return pytest.fixture(name=_STATE_FIXTURE_PREFIX + name)(registered_state)
+
+    return register
+
+
+class _States:
+    """Sets up and tears down one item's provider states through the registered functions."""
+
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self._request = request
+        self._open: list[tuple[str, dict[str, Any], Iterator[Any] | None]] = []
+
+    def _lookup(self, name: str) -> Callable[..., Any]:
+        try:
+            found = self._request.getfixturevalue(_STATE_FIXTURE_PREFIX + name)
+        except pytest.FixtureLookupError:
+            near = difflib.get_close_matches(name, sorted(_REGISTERED_STATES), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            if name in _REGISTERED_STATES:
+                hint = " (it is registered in a module pytest takes no fixtures from for this test)"
+            msg = (
+                f"no provider state {name!r} is registered for this test{hint}; register it "
+                f"with @provider_state({name!r}) in the test module or a conftest.py"
+            )
+            raise LookupError(msg) from None
+        function: Callable[..., Any] = found
+        return function
+
+    def setup(self, name: str, params: dict[str, Any]) -> Mapping[str, Any]:
+        """Run the state's function up to its ``yield``; return the values it gave."""
+        function = self._lookup(name)
+        arguments: dict[str, Any] = {}
+        for parameter in inspect.signature(function).parameters.values():
+            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+                continue
+            if parameter.name == "params":
+                arguments["params"] = params
+            else:
+                arguments[parameter.name] = self._request.getfixturevalue(parameter.name)
+        running: Iterator[Any] | None = None
+        if inspect.isgeneratorfunction(function):
+            running = function(**arguments)
+            try:
+                value = next(running)
+            except StopIteration:
+                msg = (
+                    f"the provider state function for {name!r} ended without yielding; "
+                    "yield once between setup and teardown"
+                )
+                raise RuntimeError(msg) from None
+        else:
+            value = function(**arguments)
+        self._open.append((name, params, running))
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            msg = (
+                f"the provider state function for {name!r} gave {value!r} "
+                f"({type(value).__name__}); yield or return a dict of values for "
+                "provider-state generators, or nothing"
+            )
+            raise TypeError(msg)
+        return value
+
+    def teardown(self, name: str, params: dict[str, Any]) -> None:
+        """Run the rest of the state's function; a state never set up has nothing to undo."""
+        for position in range(len(self._open) - 1, -1, -1):
+            opened, opened_params, running = self._open[position]
+            if opened != name or opened_params != params:
+                continue
+            del self._open[position]
+            if running is None:
+                return
+            try:
+                next(running)
+            except StopIteration:
+                return
+            msg = (
+                f"the provider state function for {name!r} yielded more than once; yield "
+                "once between setup and teardown"
+            )
+            raise RuntimeError(msg)
+
+
+# --------------------------------------------------------------------------
+# Items
+
+
+@dataclass(frozen=True, eq=False)
+class _Case:
+    """One item's interaction: which pact, which interaction, and how to publish."""
+
+    pact_key: str  # the test function and the pact's position in its source
+    unit: PactToVerify
+    interaction: Any
+    position: int  # in the pact's interactions
+    publishing: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def pending_reason(self) -> str | None:
+        if self.unit.pending:
+            notices = self.unit.notices()
+            return notices[-1] if notices else "the broker marks this pact pending"
+        if self.interaction.pending:
+            return (
+                "pending interaction (V4 'pending'): its failure is reported but does not "
+                "fail the build"
+            )
+        return None
+
+
+def _case_id(unit: PactToVerify, interaction: Any) -> str:
+    states = " and ".join(state.name for state in interaction.provider_states)
+    given = f" [given {states}]" if states else ""
+    return f"{unit.label()} -> {unit.pact.provider}: {interaction.description}{given}"
+
+
+class PactInteraction:
+    """The interaction a ``pact_verification`` test item verifies; call `verify` once.
+
+    Attributes:
+        pact: The pact holding it.
+        interaction: The interaction (HTTP or message).
+        consumer: The consumer's name.
+        provider: The provider's name.
+        description: The interaction's description.
+        pending: Whether it is pending (the item is then a non-strict xfail).
+    """
+
+    def __init__(self, case: _Case, request: pytest.FixtureRequest) -> None:
+        self._case = case
+        self._request = request
+        self.pact = case.unit.pact
+        self.interaction = case.interaction
+        self.consumer = self.pact.consumer
+        self.provider = self.pact.provider
+        self.description: str = case.interaction.description
+        self.pending = case.pending_reason is not None
+        self.verified = False
+
+    def __repr__(self) -> str:
+        return f"<PactInteraction {_case_id(self._case.unit, self.interaction)}>"
+
+    def verify(
+        self,
+        *,
+        base_url: str | None = None,
+        app: Any = None,
+        state_change_url: str | None = None,
+        request_filter: Callable[..., Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float = 30.0,
+        follow_redirects: bool = False,
+        verify_tls: bool = True,
+        message_producers: Mapping[str, Callable[..., Any]] | None = None,
+        messages_url: str | None = None,
+    ) -> ContractVerificationResult:
+        """Verify the interaction against the provider; fail the test when it does not hold.
+
+        Provider states are set up by the functions registered with
+        `provider_state` (or, with `state_change_url`, by the provider's own
+        state-change endpoint). The arguments mean what they mean for
+        `verify_provider`.
+
+        Returns:
+            The result, for a test that wants to look further.
+
+        Raises:
+            pytest.fail.Exception: with the verification report, when the
+                interaction failed or could not be verified.
+        """
+        from pactdsl._errors import PactdslError
+        from pactdsl._verify import format_verification_report
+        from pactdsl._verify._verifier import PassedInteraction, verify_one
+
+        states = _States(self._request)
+        hooks: dict[str, Any] = (
+            {"state_change_url": state_change_url}
+            if state_change_url is not None
+            else {"state_setup": states.setup, "state_teardown": states.teardown}
+        )
+        self.verified = True
+        problem = ""
+        try:
+            result, outcome = verify_one(
+                self._case.unit,
+                self.interaction,
+                base_url=base_url,
+                app=app,
+                request_filter=request_filter,
+                headers=headers,
+                timeout=timeout,
+                follow_redirects=follow_redirects,
+                verify_tls=verify_tls,
+                message_producers=message_producers,
+                messages_url=messages_url,
+                **hooks,
+            )
+        except (PactdslError, TypeError) as exc:
+            problem = f"{self._request.node.nodeid}: {_FIXTURE}.verify: {exc}"
+        if problem:  # failed outside the except block, so no "During handling..." chain
+            pytest.fail(problem, pytrace=False)
+        ledger = self._request.config.stash[_LEDGER]
+        ledger.record(self._case, outcome, result.entries[0])
+        if not isinstance(result.entries[0], PassedInteraction):
+            pytest.fail(format_verification_report(result), pytrace=False)
+        return result
+
+
+@pytest.fixture
+def pact_interaction(request: pytest.FixtureRequest) -> Iterator[PactInteraction]:
+    """The interaction this item verifies (``@pytest.mark.pact_verification(...)``).
+
+    The test must call ``pact_interaction.verify(base_url=...)`` (or ``app=``);
+    a test that passes without calling it errors, since it verified nothing.
+    """
+    case = getattr(request, "param", None)
+    if not isinstance(case, _Case):
+        msg = (
+            f"{request.node.nodeid}: the {_FIXTURE} fixture needs the test marked "
+            f"@pytest.mark.{_MARKER}(source) (a contract, pact file or folder, or broker=True)"
+        )
+        pytest.fail(msg, pytrace=False)
+    under_test = PactInteraction(case, request)
+    yield under_test
+    if not under_test.verified and request.node.stash.get(_CALL_PASSED, False):
+        msg = (
+            f"{request.node.nodeid} passed without calling {_FIXTURE}.verify(...), so it "
+            "verified nothing; call it with base_url= or app="
+        )
+        pytest.fail(msg, pytrace=False)
+
+
+_CALL_PASSED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Note whether the test body passed (the fixture checks it called verify)."""
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_PASSED] = report.passed
+    return report
+
+
+# --------------------------------------------------------------------------
+# Collection
+
+
+def _collect_error(definition: Any, problem: str) -> pytest.Collector.CollectError:
+    return pytest.Collector.CollectError(f"{definition.nodeid}: @pytest.mark.{_MARKER}: {problem}")
+
+
+def _marker_arguments(definition: Any) -> dict[str, Any]:
+    marker = definition.get_closest_marker(_MARKER)
+    arguments = dict(marker.kwargs)
+    unknown = sorted(set(arguments) - _MARKER_KEYWORDS)
+    if unknown:
+        problem = f"unknown keyword(s) {unknown}; use {sorted(_MARKER_KEYWORDS)}"
+        raise _collect_error(definition, problem)
+    if marker.args:
+        if len(marker.args) > 1 or "source" in arguments:
+            problem = "takes one source (give a list for several); the rest as keywords"
+            raise _collect_error(definition, problem)
+        arguments["source"] = marker.args[0]
+    return arguments
+
+
+def _broker_spec(broker: Any) -> dict[str, Any]:
+    """Which broker the controller publishes to, as data an xdist worker can send."""
+    if broker is None or broker is True:
+        return {"kind": "configured"}
+    from pactdsl.broker import LocalBroker
+
+    if isinstance(broker, LocalBroker):
+        return {"kind": "local", "path": str(broker.path)}
+    msg = (
+        f"publish_results=True with broker={broker!r}: results are published once at the "
+        "end of the session, so give broker=True (the configured broker: "
+        "PACT_BROKER_BASE_URL, else the local one) or a LocalBroker"
+    )
+    raise TypeError(msg)
+
+
+def _select(arguments: dict[str, Any]) -> list[PactToVerify]:
+    from pactdsl._verify._broker_source import check_selectors, opened_broker
+    from pactdsl._verify._verifier import VerificationConfigError, select_pacts
+
+    source = arguments.get("source")
+    broker = arguments.get("broker")
+    provider = arguments.get("provider")
+    if source is None and broker in (None, False):
+        msg = "give the pacts: a source (contract, pact file or folder) or broker=True"
+        raise VerificationConfigError(msg)
+    if source is None and not provider:
+        msg = "verifying from a broker needs provider= (the provider's name)"
+        raise VerificationConfigError(msg)
+    tags = arguments.get("provider_tags", ())
+    with opened_broker(broker if source is None else None) as chosen:
+        return select_pacts(
+            source,
+            chosen,
+            provider=provider,
+            consumer_version_selectors=check_selectors(arguments.get("consumer_version_selectors")),
+            include_pending=bool(arguments.get("include_pending", False)),
+            include_wip_pacts_since=arguments.get("include_wip_pacts_since"),
+            provider_branch=arguments.get("provider_branch"),
+            provider_tags=(tags,) if isinstance(tags, str) else tuple(tags),
+            filter_consumer=arguments.get("filter_consumer"),
+            allow_empty=bool(arguments.get("allow_empty", False)),
+        )
+
+
+def _publishing(arguments: dict[str, Any]) -> dict[str, Any] | None:
+    if not arguments.get("publish_results"):
+        return None
+    version = arguments.get("provider_version")
+    if not isinstance(version, str) or not version.strip():
+        msg = (
+            f"publish_results=True needs provider_version= (the provider's version, e.g. a "
+            f"git sha), got provider_version={version!r}"
+        )
+        raise ValueError(msg)
+    tags = arguments.get("provider_tags", ())
+    return {
+        "provider_version": version,
+        "branch": arguments.get("provider_branch"),
+        "tags": [tags] if isinstance(tags, str) else list(tags),
+        "build_url": arguments.get("build_url"),
+        "broker": _broker_spec(arguments.get("broker")),
+    }
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrise a ``pact_verification`` test with one item per interaction."""
+    definition = metafunc.definition
+    if definition.get_closest_marker(_MARKER) is None:
+        return
+    if _FIXTURE not in metafunc.fixturenames:
+        problem = f"the test must take the {_FIXTURE} fixture and call {_FIXTURE}.verify(...)"
+        raise _collect_error(definition, problem)
+    from pactdsl._errors import PactdslError
+
+    arguments = _marker_arguments(definition)
+    try:
+        publishing = _publishing(arguments)
+        units = _select(arguments)
+    except (PactdslError, OSError, TypeError, ValueError) as exc:
+        raise _collect_error(definition, str(exc)) from None
+    cases: list[Any] = []
+    ledger = metafunc.config.stash[_LEDGER]
+    for index, unit in enumerate(units):
+        pact_key = f"{definition.nodeid}::{index}"
+        if publishing is not None:
+            ledger.expect(pact_key, unit, publishing)
+        for position, interaction in enumerate(unit.pact.interactions):
+            case = _Case(pact_key, unit, interaction, position, publishing)
+            reason = case.pending_reason
+            marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
+            cases.append(pytest.param(case, id=_case_id(unit, interaction), marks=marks))
+    metafunc.parametrize(_FIXTURE, cases, indirect=True)
+
+
+# --------------------------------------------------------------------------
+# Publishing, once per session
+
+
+def _kept_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """The pact's metadata (a Pact Broker's links) less the spec version, which V4 sets."""
+    return {key: value for key, value in metadata.items() if key != "pactSpecification"}
+
+
+class _Ledger:
+    """Per pact to publish: what to publish, which interactions there are, their outcomes.
+
+    Plain JSON-ready data, so an xdist worker can send it to the controller.
+    """
+
+    def __init__(self) -> None:
+        self.pacts: dict[str, dict[str, Any]] = {}
+        self.lines: list[tuple[str, bool]] = []  # summary lines: (text, is an error)
+        self.failed = False
+
+    def expect(self, pact_key: str, unit: PactToVerify, publishing: dict[str, Any]) -> None:
+        from pactdsl._model import PactSpec
+        from pactdsl._pactfile import pact_to_json
+        from pactdsl.broker import pact_content_sha
+
+        selected = unit.selected
+        self.pacts[pact_key] = {
+            "label": f"{unit.label()} -> {unit.pact.provider}",
+            "total": len(unit.pact.interactions),
+            "outcomes": {},
+            "publishing": publishing,
+            "pact": pact_to_json(unit.pact, PactSpec.V4, _kept_metadata(unit.pact.metadata)),
+            "selected": None
+            if selected is None
+            else {
+                "consumer_version": selected.consumer_version,
+                "pending": selected.pending,
+                "notices": list(selected.notices),
+                "url": selected.url,
+                "verification_results_url": selected.verification_results_url,
+                "pact_sha": selected.pact_sha or pact_content_sha(unit.pact),
+            },
+        }
+
+    def record(self, case: _Case, outcome: bool, verified: Any) -> None:
+        """Note one interaction's outcome (and its result's facts), when its pact is published."""
+        entry = self.pacts.get(case.pact_key)
+        if entry is not None:
+            reason = getattr(verified, "reason", None) or getattr(verified, "message", None)
+            entry["outcomes"][str(case.position)] = {
+                "success": outcome,
+                "description": verified.description,
+                "state_names": list(verified.state_names),
+                "status": verified.status,
+                "pending": verified.pending,
+                "reason": reason or "",
+            }
+
+    def merge(self, other: dict[str, dict[str, Any]]) -> None:
+        for key, theirs in other.items():
+            mine = self.pacts.setdefault(key, {**theirs, "outcomes": {}})
+            mine["outcomes"].update(theirs["outcomes"])
+
+    def publish(self) -> None:
+        for key in sorted(self.pacts):
+            entry = self.pacts[key]
+            verified, total = len(entry["outcomes"]), entry["total"]
+            if verified < total:
+                self.lines.append(
+                    (
+                        f"not published: {entry['label']}: {verified} of its {total} "
+                        "interaction(s) were verified in this session (narrowed by -k, "
+                        "stopped by -x, or errors before verifying); results are published "
+                        "only for whole pacts",
+                        False,
+                    )
+                )
+                continue
+            success = all(outcome["success"] for outcome in entry["outcomes"].values())
+            try:
+                _publish_one(entry, success)
+            except Exception as exc:  # reported in the summary and as the exit status
+                self.failed = True
+                self.lines.append(
+                    (f"could not publish {entry['label']}: {type(exc).__name__}: {exc}", True)
+                )
+                continue
+            version = entry["publishing"]["provider_version"]
+            verdict = "success" if success else "failure"
+            self.lines.append(
+                (
+                    f"published: {entry['label']}: {verdict} of {total} interaction(s) "
+                    f"verified by provider version {version}",
+                    False,
+                )
+            )
+
+
+def _publish_one(entry: dict[str, Any], success: bool) -> None:
+    from pactdsl._pactfile import pact_from_json
+    from pactdsl._verify._broker_source import PactToVerify, opened_broker, publish_result
+    from pactdsl.broker import LocalBroker, PactForVerification
+
+    pact = pact_from_json(entry["pact"], origin=entry["label"])
+    selected = entry["selected"]
+    unit = PactToVerify(
+        pact,
+        None
+        if selected is None
+        else PactForVerification(
+            pact,
+            consumer_version=selected["consumer_version"],
+            pending=selected["pending"],
+            notices=tuple(selected["notices"]),
+            url=selected["url"],
+            verification_results_url=selected["verification_results_url"],
+            pact_sha=selected["pact_sha"],
+        ),
+    )
+    # What the verifier's results say of each interaction, in pact order.
+    outcomes = [entry["outcomes"][key] for key in sorted(entry["outcomes"], key=int)]
+    entries = [SimpleNamespace(**outcome) for outcome in outcomes]
+    publishing = entry["publishing"]
+    spec = publishing["broker"]
+    choice: Any = LocalBroker(spec["path"]) if spec["kind"] == "local" else True
+    with opened_broker(choice) as broker:
+        publish_result(
+            unit,
+            success,
+            entries,
+            publishing["provider_version"],
+            broker,
+            branch=publishing["branch"],
+            tags=publishing["tags"],
+            build_url=publishing["build_url"],
+        )
+    if spec["kind"] == "local":
+        choice.close()
+
+
+_LEDGER = pytest.StashKey[_Ledger]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``pact_verification`` marker."""
+    config.addinivalue_line("markers", _MARKER_HELP)
+    config.stash[_LEDGER] = _Ledger()
+
+
+def handed_to_controller(config: pytest.Config, key: str, data: Any) -> bool:
+    """On an xdist worker, leave JSON-ready `data` for the controller; False elsewhere."""
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is None:
+        return False
+    workeroutput[key] = json.dumps(data)
+    return True
+
+
+def from_worker(node: Any, key: str) -> Any:
+    """On the xdist controller: what a finished worker left under `key` (None: nothing)."""
+    raw = (getattr(node, "workeroutput", {}) or {}).get(key)
+    return json.loads(raw) if raw else None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the xdist controller: take in the outcomes a worker verified."""
+    theirs = from_worker(node, _WORKER_OUTPUT_KEY)
+    if theirs:
+        node.config.stash[_LEDGER].merge(theirs)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Publish each pact's aggregated outcome (controller or plain run); workers hand theirs on."""
+    config = session.config
+    ledger = config.stash.get(_LEDGER, None)
+    if ledger is None or not ledger.pacts:
+        return
+    if handed_to_controller(config, _WORKER_OUTPUT_KEY, ledger.pacts):
+        return
+    ledger.publish()
+    if ledger.failed and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say what was published to the broker, and what was not and why."""
+    ledger = config.stash.get(_LEDGER, None)
+    if ledger is None or not ledger.lines:
+        return
+    terminalreporter.section(_SECTION)
+    for line, is_error in ledger.lines:
+        terminalreporter.write_line(line, red=is_error)

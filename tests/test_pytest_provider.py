@@ -1,0 +1,352 @@
+"""Provider verification as pytest items: one item per interaction, states as fixtures.
+
+Each test writes a small provider suite and runs it as a real pytest session in
+a subprocess (`pytester.runpytest_subprocess`), with pytest-xdist where the
+test says so, then looks at its outcomes, its output and the broker it
+published to.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pactdsl import broker as pact_broker
+from pactdsl import generate_pact
+from pactdsl.broker import LocalBroker
+
+pytest_plugins = ["pytester"]
+
+# The provider's contract: six interactions, one the app gets wrong, one pending.
+CONTRACT = textwrap.dedent(
+    """
+    from pactdsl import define_contract, interaction
+    from pactdsl.match import integer, like
+
+    users_contract = define_contract(
+        "users_contract",
+        consumer="web",
+        provider="user-service",
+        interactions=[
+            interaction("get user 1")
+            .given("user exists", id=1)
+            .given("user has orders", count=2)
+            .request(method="GET", path="/users/1")
+            .responds(status=200, body={"id": integer(1), "name": like("Ann")}),
+            interaction("get a missing user")
+            .given("no users")
+            .request(method="GET", path="/users/99")
+            .responds(status=404),
+            interaction("create user")
+            .request(method="POST", path="/users", body={"name": like("Bob")})
+            .responds(status=201, body={"id": integer(2), "name": like("Bob")}),
+            interaction("list users")
+            .request(method="GET", path="/users")
+            .responds(status=200, body=[{"id": integer(1)}]),
+            interaction("get user email")
+            .given("user exists", id=1)
+            .request(method="GET", path="/users/1/email")
+            .responds(status=200, body={"email": like("ann@example.com")}),
+            interaction("export users as csv")
+            .pending()
+            .request(method="GET", path="/users.csv")
+            .responds(status=200, body="id\\n1\\n"),
+        ],
+    )
+    """
+)
+
+# The provider (a WSGI app), which logs the requests it gets.
+PROVIDER = textwrap.dedent(
+    """
+    import json
+    from pathlib import Path
+
+    EVENTS = Path(__file__).parent / "events.log"
+
+
+    def log(line):
+        with EVENTS.open("a") as events:
+            events.write(line + "\\n")
+
+
+    def app(environ, start_response):
+        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
+        log(f"request {method} {path}")
+        status, body = "404 Not Found", None
+        if path == "/users/1":
+            status, body = "200 OK", {"id": 1, "name": "Ann"}
+        elif path == "/users" and method == "POST":
+            status, body = "201 Created", {"id": 2, "name": "Bob"}
+        elif path == "/users":
+            status, body = "200 OK", [{"id": 1}]
+        elif path == "/users/1/email":
+            status, body = "200 OK", {"mail": "ann@example.com"}  # the bug: 'mail'
+        data = b"" if body is None else json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json")])
+        return [data]
+    """
+)
+
+# The provider states, in a conftest.py, with a fixture of their own; they log too.
+STATES = textwrap.dedent(
+    """
+    import pytest
+
+    from pactdsl.pytest_plugin import provider_state
+    from provider import log
+
+
+    @pytest.fixture
+    def events():
+        return log
+
+
+    @provider_state("user exists")
+    def user_exists(params, events):
+        events(f"setup user exists {params}")
+        yield {"id": params["id"]}
+        events(f"teardown user exists {params}")
+
+
+    @provider_state("user has orders")
+    def user_has_orders(params, events):
+        events(f"setup user has orders {params}")
+        yield
+        events(f"teardown user has orders {params}")
+
+
+    @provider_state("no users")
+    def no_users():
+        pass
+    """
+)
+
+SUITE = textwrap.dedent(
+    """
+    import pytest
+
+    from contract import users_contract
+    from provider import app
+
+
+    @pytest.mark.pact_verification(users_contract)
+    def test_user_service(pact_interaction):
+        pact_interaction.verify(app=app)
+    """
+)
+
+
+def _suite(pytester: pytest.Pytester, suite: str = SUITE) -> None:
+    pytester.makepyfile(contract=CONTRACT, provider=PROVIDER, test_users=suite)
+    pytester.makeconftest(STATES)
+
+
+def _events(pytester: pytest.Pytester) -> list[str]:
+    return (pytester.path / "events.log").read_text().splitlines()
+
+
+def test_six_interactions_give_four_passed_one_failed_one_xfailed(
+    pytester: pytest.Pytester,
+) -> None:
+    """Each interaction is an item named after it; the failing one shows the verifier's report."""
+    _suite(pytester)
+    result = pytester.runpytest_subprocess("-v", "-rx", "-p", "no:randomly")
+    result.assert_outcomes(passed=4, failed=1, xfailed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_user_service?web -> user-service: get user 1 "
+            "[[]given user exists and user has orders[]]? PASSED*",
+            "*test_user_service?web -> user-service: get a missing user [[]given no users[]]? "
+            "PASSED*",
+            "*test_user_service?web -> user-service: export users as csv? XFAIL*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "Contract Verification Results",
+            "Provider: user-service",
+            "Consumer: web",
+            "Passed: 0/1 interactions",
+            "Failed Interactions:",
+            '1. "get user email"',
+            "   Reason: missing key 'email' at $.body*",
+            "XFAIL*export users as csv* - pending interaction (V4 'pending')*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_k_selects_one_interaction_whose_states_run_in_order(pytester: pytest.Pytester) -> None:
+    """``-k`` runs one item; its states are set up in order with params, torn down last first."""
+    _suite(pytester)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-k", "orders")
+    result.assert_outcomes(passed=1, deselected=5)
+    assert _events(pytester) == [
+        "setup user exists {'id': 1}",
+        "setup user has orders {'count': 2}",
+        "request GET /users/1",
+        "teardown user has orders {'count': 2}",
+        "teardown user exists {'id': 1}",
+    ]
+
+
+def test_xdist_gives_the_same_counts(pytester: pytest.Pytester) -> None:
+    """Under ``-n 2`` the workers collect the same items and give the same outcomes."""
+    _suite(pytester)
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:randomly")
+    result.assert_outcomes(passed=4, failed=1, xfailed=1)
+
+
+def test_pact_folder_against_the_base_url_of_a_running_provider(
+    pytester: pytest.Pytester,
+) -> None:
+    """A folder of pact files as source, verified at a real server's URL from a fixture."""
+    _suite(
+        pytester,
+        textwrap.dedent(
+            """
+            import pytest
+
+            from pactdsl import generate_pact
+            from pactdsl._demo import serve_wsgi
+            from contract import users_contract
+            from provider import app
+
+            generate_pact(users_contract, output="pacts", spec="4.0")
+
+
+            @pytest.fixture(scope="module")
+            def live_server():
+                with serve_wsgi(app) as url:
+                    yield url
+
+
+            @pytest.mark.pact_verification("pacts", provider="user-service")
+            def test_user_service(pact_interaction, live_server):
+                pact_interaction.verify(base_url=live_server)
+            """
+        ),
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=4, failed=1, xfailed=1)
+
+
+def test_a_missing_state_and_a_test_that_never_verifies_fail(pytester: pytest.Pytester) -> None:
+    """A state nobody registered errors the item with a hint; not calling verify() is an error."""
+    pytester.makeconftest(
+        STATES.replace('@provider_state("no users")', '@provider_state("no user")')
+    )
+    pytester.makepyfile(
+        contract=CONTRACT,
+        provider=PROVIDER,
+        test_users=SUITE
+        + textwrap.dedent(
+            """
+
+            @pytest.mark.pact_verification(users_contract)
+            def test_forgets_to_verify(pact_interaction):
+                assert pact_interaction.description
+            """
+        ),
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-k", "missing")
+    # The test that never verifies passed its call, then errors at teardown.
+    result.assert_outcomes(failed=1, passed=1, errors=1, deselected=10)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*Error during state setup: *no provider state 'no users' is registered for this "
+            "test (did you mean 'no user'?); register it with @provider_state('no users')*",
+            "*passed without calling pact_interaction.verify(...), so it verified nothing*",
+        ]
+    )
+
+
+def test_bad_markers_are_collection_errors_that_say_why(pytester: pytest.Pytester) -> None:
+    """A pact of another provider, or a marked test without the fixture, fails collection."""
+    head = "import pytest\nfrom contract import users_contract\n"
+    pytester.makepyfile(
+        contract=CONTRACT,
+        test_wrong_provider=head
+        + textwrap.dedent(
+            """
+            @pytest.mark.pact_verification(users_contract, provider="someone-else")
+            def test_user_service(pact_interaction):
+                pass
+            """
+        ),
+        test_no_fixture=head
+        + textwrap.dedent(
+            """
+            @pytest.mark.pact_verification(users_contract)
+            def test_no_fixture():
+                pass
+            """
+        ),
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "test_no_fixture.py::test_no_fixture: @pytest.mark.pact_verification: the test "
+            "must take the pact_interaction fixture and call pact_interaction.verify(...)",
+            "test_wrong_provider.py::test_user_service: @pytest.mark.pact_verification: "
+            "provider='someone-else', but the pact of web is for provider 'user-service'*",
+        ]
+    )
+
+
+def test_broker_publication_records_one_aggregated_verification(
+    pytester: pytest.Pytester, tmp_path: Path, clean_registry: None
+) -> None:
+    """Under ``-n 2`` the controller publishes the pact's outcome once: failed, as one item did."""
+    namespace: dict[str, object] = {}
+    exec(CONTRACT, namespace)
+    pact_file = generate_pact(namespace["users_contract"], output=tmp_path, spec="4.0")
+    database = tmp_path / "broker.db"
+    with LocalBroker(database) as local:
+        pact_broker.publish(pact_file, "1.0.0", broker=local)
+    _suite(
+        pytester,
+        textwrap.dedent(
+            """
+            import pytest
+
+            from provider import app
+
+
+            @pytest.mark.pact_verification(
+                broker=True,
+                provider="user-service",
+                publish_results=True,
+                provider_version="2.0.0",
+                provider_branch="main",
+            )
+            def test_user_service(pact_interaction):
+                pact_interaction.verify(app=app)
+            """
+        ),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [k for k in os.environ if k.startswith("PACT_BROKER_")]:
+            patch.delenv(name)
+        patch.setenv("PACTDSL_BROKER_DB", str(database))
+        result = pytester.runpytest_subprocess("-n", "2", "-p", "no:randomly")
+        narrowed = pytester.runpytest_subprocess("-p", "no:randomly", "-k", "missing")
+    result.assert_outcomes(passed=4, failed=1, xfailed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*pactdsl provider verification*",
+            "published: web 1.0.0 -> user-service: failure of 6 interaction(s) verified by "
+            "provider version 2.0.0",
+        ]
+    )
+    narrowed.assert_outcomes(passed=1, deselected=5)
+    narrowed.stdout.fnmatch_lines(["not published: web 1.0.0 -> user-service: 1 of its 6 *"])
+    with LocalBroker(database) as local:
+        described = local.describe_version("user-service", "2.0.0")
+    assert [(v.consumer, v.success) for v in described.verifications] == [("web", False)]
+    assert described.verifications[0].provider_version == "2.0.0"
