@@ -3,7 +3,7 @@
 The engine is pure: it takes Pact JSON fragments as dicts (any spec version, V1 to
 V4) and returns a list of `Mismatch`; an empty list means the actual side matches.
 
-Example:
+Examples:
     >>> from pactdsl.matching import match_response
     >>> expected = {"status": 200, "body": {"id": 1}}
     >>> [str(m) for m in match_response(expected, {"status": 500, "body": {"id": 1}})]
