@@ -39,7 +39,7 @@ import difflib
 import inspect
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
@@ -226,13 +226,12 @@ class _States:
 
 @dataclass(frozen=True, eq=False)
 class _Case:
-    """One item's interaction: which pact, which interaction, and how to publish."""
+    """One item's interaction: which pact, and which of its interactions."""
 
     pact_key: str  # the test function and the pact's position in its source
     unit: PactToVerify
     interaction: Any
     position: int  # in the pact's interactions
-    publishing: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def pending_reason(self) -> str | None:
@@ -274,7 +273,7 @@ class PactInteraction:
         self.provider = self.pact.provider
         self.description: str = case.interaction.description
         self.pending = case.pending_reason is not None
-        self.verified = False
+        self._verified = False
 
     def __repr__(self) -> str:
         return f"<PactInteraction {_case_id(self._case.unit, self.interaction)}>"
@@ -317,7 +316,7 @@ class PactInteraction:
             if state_change_url is not None
             else {"state_setup": states.setup, "state_teardown": states.teardown}
         )
-        self.verified = True
+        self._verified = True
         problem = ""
         try:
             result, outcome = verify_one(
@@ -361,7 +360,7 @@ def pact_interaction(request: pytest.FixtureRequest) -> Iterator[PactInteraction
         pytest.fail(msg, pytrace=False)
     under_test = PactInteraction(case, request)
     yield under_test
-    if not under_test.verified and request.node.stash.get(_CALL_PASSED, False):
+    if not under_test._verified and request.node.stash.get(_CALL_PASSED, False):
         msg = (
             f"{request.node.nodeid} passed without calling {_FIXTURE}.verify(...), so it "
             "verified nothing; call it with base_url= or app="
@@ -492,7 +491,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if publishing is not None:
             ledger.expect(pact_key, unit, publishing)
         for position, interaction in enumerate(unit.pact.interactions):
-            case = _Case(pact_key, unit, interaction, position, publishing)
+            case = _Case(pact_key, unit, interaction, position)
             reason = case.pending_reason
             marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
             cases.append(pytest.param(case, id=_case_id(unit, interaction), marks=marks))
