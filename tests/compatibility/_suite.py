@@ -26,8 +26,13 @@ import pytest
 
 from pactdsl import Mismatch
 
-SUITE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "conformance"
-SUITE_DIR = SUITE_DIR / "pact-compatibility-suite"
+# `../shared` beside the repository (as tests/_shared.py finds it).
+SUITE_DIR = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "conformance"
+    / "pact-compatibility-suite"
+)
 FEATURES_DIR = SUITE_DIR / "features"
 FIXTURES_DIR = SUITE_DIR / "fixtures"
 
