@@ -371,7 +371,9 @@ class _Values(_Simple):
     factory_name: ClassVar[str] = "values"
 
     def nested(self) -> Iterator[tuple[str | int | None, Any]]:
-        yield None, self.example
+        # As pact-js's eachKeyLike writes it (through pact-reference): the rules
+        # inside a value apply under every key, at `<path>.*`.
+        yield ".*", self.example
 
 
 @attrs.frozen(repr=False)
@@ -725,6 +727,9 @@ def _walk(
                 _walk_children(template, path, rules, generators)
             elif key == "[*]":
                 _walk(template, f"{path}[*]", rules, generators)
+            elif key == ".*" and isinstance(template, dict):
+                for item in template.values():
+                    _walk(item, f"{path}.*", rules, generators)
         return
     _walk_children(value, path, rules, generators)
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pactdsl import PactSpec, load_pact, mock_provider
+from pactdsl import PactSpec, define_contract, interaction, load_pact, mock_provider
 from pactdsl._pactfile._write import pact_to_json
 from pactdsl._verify import format_verification_report, verify_provider
+from pactdsl.match import integer, like, values
 from tests.test_verify import PaymentsBehaviour, RunningProvider
 from tests.test_verify_interop import pact_python_verdict
 
@@ -101,3 +102,66 @@ def test_keyed_status_rule_gets_the_verdict_of_pact_python(
     if not verdict:
         (failed,) = ours.failed
         assert [m.path for m in failed.mismatches] == ["$.status"]
+
+
+VALUES_PACT = PACTS / "stock-web-stock-api-values.json"
+
+
+def test_values_written_by_the_dsl_apply_under_every_key_as_pact_js_writes(
+    clean_registry: None,
+) -> None:
+    """`values(example_map)` puts the inner rules at `<path>.*`, the rules of the pact-js pact."""
+    contract = define_contract(
+        "stock",
+        consumer="stock-web",
+        provider="stock-api",
+        interactions=[
+            interaction("a request for the stock levels")
+            .given("some stock exists")
+            .request(method="GET", path="/stock", headers={"Accept": "application/json"})
+            .responds(
+                status=200,
+                body={
+                    "warehouse": "north",
+                    "levels": values({"sku-1": {"qty": integer(4), "label": like("bolt")}}),
+                },
+            )
+        ],
+    )
+    (ours,) = contract.pact.interactions
+    (theirs,) = load_pact(VALUES_PACT).interactions
+    assert ours.response.matching_rules["body"] == theirs.response.matching_rules["body"]
+    assert ours.response.body == theirs.response.body
+
+
+@pytest.mark.parametrize("port", [None, 0], ids=["in-process", "port"])
+def test_values_pact_is_served_by_both_mocks(port: int | None) -> None:
+    """Both mocks serve the values pact's example."""
+    with mock_provider(VALUES_PACT, port) as mock, httpx.Client() as client:
+        reply = client.get(f"{mock.url}/stock", headers={"Accept": "application/json"})
+    assert reply.json()["levels"] == {"sku-1": {"qty": 4, "label": "bolt"}}
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize(
+    ("levels", "failing_path"),
+    [
+        ({"sku-7": {"qty": 9, "label": "nut"}, "sku-8": {"qty": 0, "label": "washer"}}, None),
+        ({"sku-7": {"qty": 9, "label": "nut"}, "sku-8": {"qty": "none", "label": "x"}}, "sku-8"),
+        ({"sku-7": {"qty": 9, "label": 5}}, "sku-7"),
+    ],
+    ids=["other keys pass", "a qty not an integer", "a label not a string"],
+)
+def test_values_pact_gets_the_verdict_of_pact_python(
+    provider: RunningProvider, levels: dict[str, object], failing_path: str | None
+) -> None:
+    """Rules under `values` hold for every actual key, in pactdsl and pact-python alike."""
+    body = {"warehouse": "north", "levels": levels}
+    provider.behaviour.routes["/stock"] = _json(200, body)
+    ours = verify_provider(VALUES_PACT, base_url=provider.url, state_setup=lambda state: None)
+    theirs = pact_python_verdict(VALUES_PACT, provider.url, "stock-api")
+    assert ours.success is theirs is (failing_path is None), format_verification_report(ours)
+    if failing_path is not None:
+        (failed,) = ours.failed
+        assert [m.path.split(".")[3] for m in failed.mismatches] == [failing_path]
