@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from pactdsl.matching._mismatch import Mismatch, describe_value
 from pactdsl.matching._rules import Matcher, RuleList, failing_matcher, leaf_expectation
 
-__all__ = ["header_values", "match_headers", "parse_media_type"]
+__all__ = [
+    "MULTI_VALUE_HEADERS",
+    "header_items",
+    "header_values",
+    "match_headers",
+    "parse_media_type",
+]
 
 # Headers whose values are media types: compared by type and by parameters.
 _MEDIA_TYPE_HEADERS = frozenset({"content-type", "accept"})
@@ -52,6 +58,42 @@ def header_values(value: Any) -> str:
     return str(value)
 
 
+# pact-reference splits a header line on commas only for these names (its
+# MULTI_VALUE_HEADERS, RFC 9110 lists); any other value is one value.
+MULTI_VALUE_HEADERS: Final = frozenset(
+    {
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "access-control-allow-headers",
+        "access-control-allow-methods",
+        "access-control-expose-headers",
+        "access-control-request-headers",
+        "allow",
+        "cache-control",
+        "if-match",
+        "if-none-match",
+        "vary",
+    }
+)
+
+
+def header_items(name: str, value: Any) -> list[str]:
+    """Return the values of a header: one per line, lines of list headers split on commas.
+
+    Args:
+        name: The header name (any case).
+        value: A string (one line) or a list of strings (one per line).
+
+    Returns:
+        The values, stripped of surrounding blanks.
+    """
+    lines = value if isinstance(value, list) else [value]
+    if name.lower() in MULTI_VALUE_HEADERS:
+        return [item for line in lines for item in _split(str(line))]
+    return [str(line).strip() for line in lines]
+
+
 def _split(value: str) -> list[str]:
     return [item.strip() for item in value.split(",")]
 
@@ -80,26 +122,27 @@ def _media_types_match(name: str, expected: str, actual: str) -> bool:
 
 
 def _apply_header_rules(
-    rule_list: RuleList, name: str, path: str, expected_value: str, actual_value: str
+    rule_list: RuleList, name: str, path: str, expected_raw: Any, actual_raw: Any
 ) -> list[Mismatch]:
-    if failing_matcher(rule_list, expected_value, actual_value) is None:
-        return []
-    # A header sent several times (or as a comma-separated list) arrives as one
-    # joined value; the rule applies to each value, as for repeated query
-    # parameters (compatibility suite, "repeated request headers"). The whole
-    # value is tried first so values with commas in them (dates) still match.
-    actual_items = _split(actual_value)
-    expected_items = _split(expected_value)
+    # As pact-reference: one value on each side is checked as a whole; else
+    # each actual value (a line, or a comma-separated item of a list header
+    # such as Accept or Vary) is checked against the expected value at its
+    # index (the last one past the end), so `X-Version: v2, v3` on one line is
+    # the single value "v2, v3".
+    expected_items = header_items(name, expected_raw) or [""]
+    actual_items = header_items(name, actual_raw)
+    if len(actual_items) == 1 and len(expected_items) == 1:
+        pairs = [(header_values(expected_raw), header_values(actual_raw))]
+    else:
+        pairs = [
+            (expected_items[min(index, len(expected_items) - 1)], item)
+            for index, item in enumerate(actual_items)
+        ]
     failures: list[tuple[str, str, Matcher]] = []
-    for index, item in enumerate(actual_items):
-        expected_item = expected_items[min(index, len(expected_items) - 1)]
+    for expected_item, item in pairs:
         failed = failing_matcher(rule_list, expected_item, item)
         if failed is not None:
             failures.append((expected_item, item, failed))
-    if not failures:
-        return []
-    if len(actual_items) == 1:
-        failures = [(expected_value, actual_value, failures[0][2])]
     return [
         Mismatch(
             "header",
@@ -130,15 +173,15 @@ def match_headers(
     """
     if not expected:
         return []
-    actual_by_name = {name.lower(): header_values(value) for name, value in (actual or {}).items()}
+    actual_raw_by_name = {name.lower(): value for name, value in (actual or {}).items()}
     rules_by_name = {name.lower(): rule_list for name, rule_list in rules.items()}
     mismatches: list[Mismatch] = []
     for name, raw_value in expected.items():
         expected_value = header_values(raw_value)
         lower = name.lower()
         path = f"$.header.{name}"
-        actual_value = actual_by_name.get(lower)
-        if actual_value is None:
+        actual_raw = actual_raw_by_name.get(lower)
+        if actual_raw is None:
             mismatches.append(
                 Mismatch(
                     "header",
@@ -151,10 +194,9 @@ def match_headers(
             continue
         rule_list = rules_by_name.get(lower)
         if rule_list is not None and not rule_list.is_equality:
-            mismatches.extend(
-                _apply_header_rules(rule_list, name, path, expected_value, actual_value)
-            )
+            mismatches.extend(_apply_header_rules(rule_list, name, path, raw_value, actual_raw))
             continue
+        actual_value = header_values(actual_raw)
         if lower in _MEDIA_TYPE_HEADERS:
             same = _media_types_match(lower, expected_value, actual_value)
         else:
