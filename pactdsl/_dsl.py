@@ -215,6 +215,14 @@ def _headers(raw: Any, where: str, parts: _Parts) -> dict[str, tuple[str, ...]]:
 def _body(raw: Any, where: str, parts: _Parts, headers: dict[str, tuple[str, ...]]) -> Body | None:
     if raw is UNSET:
         return None
+    if isinstance(raw, Matcher) and isinstance(raw.example_value(), bytes):
+        # content_type("image/png", b"..."): the bytes are the body, the rule is on $.
+        parts.rules["body"] = {"$": raw.rule_group()}
+        declared = _declared_type(headers)
+        if declared is None:
+            declared = raw.to_rule().get("value") or "application/octet-stream"
+            headers["Content-Type"] = (declared,)
+        return Body(raw.example_value(), declared)
     if isinstance(raw, bytes):
         declared_binary = _declared_type(headers)
         if declared_binary is None:

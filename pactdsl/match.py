@@ -21,6 +21,7 @@ whole pattern, a date example must fit its Java format, ``min <= max``.
 
 from __future__ import annotations
 
+import base64 as _base64
 import datetime as _dt
 import typing as _typing
 import warnings as _warnings
@@ -406,11 +407,49 @@ def values(example: dict[str, Any]) -> Matcher:
 
 
 def content_type(content_type: str, example: Any = UNSET) -> Matcher:
-    """Match a body whose detected content type is `content_type` (Pact ``contentType``)."""
+    """Match a body whose detected content type is `content_type` (Pact ``contentType``).
+
+    For a binary type (not text, JSON, XML or a form) the example is bytes, or
+    base64 text of them; either way the pact, the mocks and the verifier deal
+    in the bytes (a V4 body with ``"encoded": "base64"``).
+
+    Raises:
+        InvalidMatcher: if the media type is malformed, a binary example is
+            neither bytes nor base64, or its content is not detected as
+            `content_type` (the rule matches by detected content, as in
+            pact-reference, so no body could satisfy it).
+    """
     if not isinstance(content_type, str) or "/" not in content_type:
         msg = f"content_type({content_type!r}): give a media type such as 'image/png'"
         raise _InvalidMatcher(msg)
+    from pactdsl.matching._content import body_kind, sniff_content_type
+
+    if example is UNSET or body_kind(content_type) != "binary":
+        return _ContentType(content_type, example)
+    where = f"content_type({content_type!r}, ...)"
+    if isinstance(example, str):
+        try:
+            example = _base64.b64decode(example, validate=True)
+        except ValueError:
+            msg = f"{where}: a str example of a binary type must be base64; give bytes or base64"
+            raise _InvalidMatcher(msg) from None
+    if not isinstance(example, bytes):
+        msg = f"{where}: example={example!r} must be bytes (or base64 text) for a binary type"
+        raise _InvalidMatcher(msg)
+    detected = sniff_content_type(example)
+    if _media_essence(detected) != _media_essence(content_type):
+        msg = (
+            f"{where}: the example's content is detected as {detected!r}; a contentType "
+            "rule matches by detected content (as pact-reference does), so no body could "
+            f"pass it: give a real {content_type} example, or the bytes themselves as the "
+            "body to ask for exactly them"
+        )
+        raise _InvalidMatcher(msg)
     return _ContentType(content_type, example)
+
+
+def _media_essence(media_type: str) -> str:
+    return media_type.split(";", 1)[0].strip().lower()
 
 
 def array_contains(*variants: Any) -> Matcher:

@@ -1,12 +1,16 @@
-"""Shared test configuration: hypothesis profiles and a clean contract registry."""
+"""Shared test configuration: hypothesis profiles, a clean registry, a route-table provider."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from tests.test_verify import RunningProvider
 
 # CI runs a fixed number of examples with a fixed seed, so a red build is
 # reproducible; locally hypothesis explores freely.
@@ -33,3 +37,16 @@ def clean_registry() -> Iterator[None]:
     finally:
         _dsl._REGISTRY.clear()
         _dsl._REGISTRY.update(saved)
+
+
+@pytest.fixture
+def provider() -> Iterator[RunningProvider]:
+    """A real provider on 127.0.0.1 (port 0) answering each path from its `routes` table."""
+    from tests.test_interop_pact_js import RoutesBehaviour
+    from tests.test_verify import RunningProvider
+
+    running = RunningProvider(RoutesBehaviour({}))
+    try:
+        yield running
+    finally:
+        running.stop()

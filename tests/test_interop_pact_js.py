@@ -8,17 +8,26 @@ core as pact-js's) giving the same verdict.
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Iterator
+import struct
+import zlib
 from pathlib import Path
 
 import httpx
 import pytest
 
-from pactdsl import PactSpec, define_contract, interaction, load_pact, mock_provider
+from pactdsl import (
+    PactSpec,
+    define_contract,
+    generate_pact,
+    interaction,
+    load_pact,
+    mock_provider,
+)
 from pactdsl._pactfile._write import pact_to_json
 from pactdsl._verify import format_verification_report, verify_provider
-from pactdsl.match import integer, like, values
+from pactdsl.match import content_type, integer, like, values
 from tests.test_verify import PaymentsBehaviour, RunningProvider
 from tests.test_verify_interop import pact_python_verdict
 
@@ -42,16 +51,6 @@ class RoutesBehaviour(PaymentsBehaviour):
         if method == "POST":
             return 200, [], b""
         return self.routes.get(target, (404, [], b""))
-
-
-@pytest.fixture
-def provider() -> Iterator[RunningProvider]:
-    """A route-table provider on 127.0.0.1 (port 0); tests fill its routes."""
-    running = RunningProvider(RoutesBehaviour({}))
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def _json(status: int, value: object) -> Route:
@@ -165,3 +164,86 @@ def test_values_pact_gets_the_verdict_of_pact_python(
     if failing_path is not None:
         (failed,) = ours.failed
         assert [m.path.split(".")[3] for m in failed.mismatches] == [failing_path]
+
+
+BINARY_PACT = PACTS / "avatar-web-avatar-api-binary.json"
+
+
+def png(width: int) -> bytes:
+    """A real grey PNG image `width` pixels wide and one high."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", width, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + b"\x80" * width)
+    signature = b"\x89PNG\r\n\x1a\n"
+    return signature + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def test_binary_pact_loads_as_bytes() -> None:
+    """The base64 V4 body reads as the PNG's bytes, with its contentType rule on `$`."""
+    (item,) = load_pact(BINARY_PACT).interactions
+    assert item.response.body is not None
+    assert item.response.body.content == png(1)
+    assert item.response.body.content_type == "image/png"
+    (rule,) = item.response.matching_rules["body"]["$"].matchers
+    assert rule.to_rule() == {"match": "contentType", "value": "image/png"}
+
+
+@pytest.mark.parametrize("port", [None, 0], ids=["in-process", "port"])
+def test_binary_pact_is_served_as_bytes_by_both_mocks(port: int | None) -> None:
+    """Both mocks answer with the PNG's bytes and its content type, not base64 text."""
+    with mock_provider(BINARY_PACT, port) as mock, httpx.Client() as client:
+        reply = client.get(f"{mock.url}/users/5/avatar", headers={"Accept": "image/png"})
+    assert reply.headers["content-type"] == "image/png"
+    assert reply.content == png(1)
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [(png(3), True), (b"iVBORw0KGgo=", False), (b'{"avatar": null}', False)],
+    ids=["another png", "base64 text", "json"],
+)
+def test_binary_pact_gets_the_verdict_of_pact_python(
+    provider: RunningProvider, answer: bytes, verdict: bool
+) -> None:
+    """Another PNG passes the contentType rule in both verifiers; text fails both at the body."""
+    provider.behaviour.routes["/users/5/avatar"] = (200, [("Content-Type", "image/png")], answer)
+    ours = verify_provider(BINARY_PACT, base_url=provider.url)
+    theirs = pact_python_verdict(BINARY_PACT, provider.url, "avatar-api")
+    assert ours.success is theirs is verdict, format_verification_report(ours)
+    if not verdict:
+        (failed,) = ours.failed
+        assert [m.path for m in failed.mismatches] == ["$.body"]
+
+
+@pytest.mark.parametrize(
+    "example", [png(1), base64.b64encode(png(1)).decode()], ids=["bytes", "b64"]
+)
+@pytest.mark.parametrize("spec", [PactSpec.V3, PactSpec.V4])
+def test_dsl_binary_content_type_is_bytes_in_file_and_mock(
+    tmp_path: Path, clean_registry: None, example: bytes | str, spec: PactSpec
+) -> None:
+    """`content_type("image/png", bytes or base64)`: bytes in the file read back and on the wire."""
+    made = define_contract(
+        "avatar",
+        consumer="avatar-web",
+        provider="avatar-api",
+        interactions=[
+            interaction("a request for the avatar of user 5")
+            .request(method="GET", path="/users/5/avatar", headers={"Accept": "image/png"})
+            .responds(status=200, body=content_type("image/png", example))
+        ],
+    )
+    path = generate_pact(made, output=tmp_path, spec=spec.value)
+    (ours,) = load_pact(path).interactions
+    (theirs,) = load_pact(BINARY_PACT).interactions
+    assert ours.response.body == theirs.response.body
+    assert ours.response.matching_rules == theirs.response.matching_rules
+    with mock_provider(path, 0) as mock, httpx.Client() as client:
+        reply = client.get(f"{mock.url}/users/5/avatar", headers={"Accept": "image/png"})
+        assert (reply.headers["content-type"], reply.content) == ("image/png", png(1))

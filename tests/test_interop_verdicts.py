@@ -7,14 +7,15 @@ Rust core, as in pact-js and pact-jvm) against the same real provider.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from pactdsl import Contract, define_contract, generate_pact, interaction, mock_provider
 from pactdsl._verify import format_verification_report, verify_provider
-from tests.test_interop_pact_js import RoutesBehaviour
+from pactdsl.generate import mock_server_url, provider_state
 from tests.test_verify import RunningProvider
 from tests.test_verify_interop import pact_python_verdict
 
@@ -22,16 +23,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
-
-
-@pytest.fixture
-def provider() -> Iterator[RunningProvider]:
-    """A route-table provider on 127.0.0.1 (port 0); tests fill its routes."""
-    running = RunningProvider(RoutesBehaviour({}))
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def _write(folder: Path, response: dict[str, Any], states: list[Any] | None = None) -> Path:
@@ -89,3 +80,86 @@ def test_headers_split_on_commas_only_where_pact_reference_splits(
     if failing is not None:
         (failed,) = ours.failed
         assert [(m.path, m.actual) for m in failed.mismatches] == [(failing, "v2, v3")]
+
+
+def _order_contract() -> Contract:
+    return define_contract(
+        "orders",
+        consumer="verdict-consumer",
+        provider="verdict-provider",
+        interactions=[
+            interaction("a request for the thing")
+            .given("an order exists")
+            .request(method="GET", path="/thing")
+            .responds(
+                status=200,
+                body={
+                    "orderId": provider_state("${orderId}", 1),
+                    "self": mock_server_url(r".*(/orders/\d+)$", "http://localhost:9/orders/1"),
+                },
+            )
+        ],
+    )
+
+
+def test_dsl_provider_state_and_mock_url_values_carry_rules(clean_registry: None) -> None:
+    """`provider_state(...)` writes a type rule and `mock_server_url(...)` a regex, as pact-js."""
+    (item,) = _order_contract().pact.interactions
+    body_rules = item.response.matching_rules["body"]
+    rules = {path: group.to_json()["matchers"] for path, group in body_rules.items()}
+    assert rules == {
+        "$.orderId": [{"match": "type"}],
+        "$.self": [{"match": "regex", "regex": r".*(/orders/\d+)$"}],
+    }
+
+
+STATE_CASES = [
+    pytest.param("hand", {"orderId": 1234}, "$.body.orderId", id="no rule, another id"),
+    pytest.param("hand", {"orderId": 1}, None, id="no rule, the example"),
+    pytest.param("dsl", {"orderId": 1234, "self": "http://provider/orders/1234"}, None, id="dsl"),
+]
+
+
+@pytest.mark.parametrize(("source", "answer", "failing"), STATE_CASES)
+def test_provider_state_values_are_request_side_only(
+    provider: RunningProvider,
+    tmp_path: Path,
+    clean_registry: None,
+    source: str,
+    answer: dict[str, Any],
+    failing: str | None,
+) -> None:
+    """A state value without a rule is compared with the example, in pactdsl and pact-python."""
+    if source == "hand":
+        pact = _write(
+            tmp_path,
+            {
+                "status": 200,
+                "headers": {"Content-Type": "application/json"},
+                "body": {"orderId": 1},
+                "generators": {
+                    "body": {"$.orderId": {"type": "ProviderState", "expression": "${orderId}"}}
+                },
+            },
+            states=[{"name": "an order exists"}],
+        )
+    else:
+        pact = generate_pact(_order_contract(), output=tmp_path)
+    provider.behaviour.routes["/thing"] = (
+        200,
+        [("Content-Type", "application/json")],
+        json.dumps(answer).encode(),
+    )
+    ours = verify_provider(pact, base_url=provider.url, state_setup=lambda state: {"orderId": 1234})
+    theirs = pact_python_verdict(pact, provider.url, "verdict-provider")
+    assert ours.success is theirs is (failing is None), format_verification_report(ours)
+    if failing is not None:
+        (failed,) = ours.failed
+        assert [(m.path, m.actual) for m in failed.mismatches] == [(failing, 1234)]
+
+
+def test_mock_serves_the_example_of_a_provider_state_value(clean_registry: None) -> None:
+    """The mock, like pact-reference's, serves the example and moves only the URL to itself."""
+    with mock_provider(_order_contract(), 0) as mock, httpx.Client() as client:
+        body = client.get(f"{mock.url}/thing").json()
+        assert body == {"orderId": 1, "self": f"{mock.url}/orders/1"}

@@ -47,7 +47,7 @@ RULES: list[Any] = [
     (match.includes("lo", "hello"), "hello", [{"match": "include", "value": "lo"}]),
     (match.equality([1, "a"]), [1, "a"], [{"match": "equality"}]),
     (match.values({"x": 1}), {"x": 1}, [{"match": "values"}]),
-    (match.content_type("image/png", "x"), "x", [{"match": "contentType", "value": "image/png"}]),
+    (match.content_type("text/csv", "x"), "x", [{"match": "contentType", "value": "text/csv"}]),
     (match.semver(), "1.0.0", [{"match": "semver"}]),
     (match.semver("2.0.0-rc.1+build.5"), "2.0.0-rc.1+build.5", [{"match": "semver"}]),
     (match.not_empty("x"), "x", [{"match": "notEmpty"}]),

@@ -303,20 +303,13 @@ class _Served:
             content_type = body.content_type or infer_content_type(response.headers, body.content)
             self.headers.append(("Content-Type", content_type))
         self.generators = {k: v for k, v in response.generators.items() if v}
-        self.state_params: dict[str, Any] = {}
-        for state in interaction.provider_states:
-            self.state_params.update(state.params)
         self.static_body = b"" if body is None else body_bytes(body, response.headers)
 
     def example_response(self, base_url: str) -> MockResponse:
         """The example response, with the response's generators applied."""
         if not self.generators:
             return MockResponse(self.status, tuple(self.headers), self.static_body)
-        context = GeneratorContext(
-            rng=random.Random(),
-            provider_state=self.state_params,
-            mock_server_url=base_url,
-        )
+        context = GeneratorContext(rng=random.Random(), mock_server_url=base_url)
         response = self.interaction.response
         status = self.status
         headers = list(self.headers)
@@ -325,8 +318,9 @@ class _Served:
             usable = {
                 path: gen
                 for path, gen in generators.items()
-                # A provider-state value the consumer test cannot know keeps its example.
-                if not isinstance(gen, ProviderState) or _resolvable(gen, context)
+                # As pact-reference's mock: provider-state values are the
+                # verifier's, for the request; the mock serves the example.
+                if not isinstance(gen, ProviderState)
             }
             if not usable:
                 continue
@@ -342,14 +336,6 @@ class _Served:
                 for gen in usable.values():
                     status = int(gen.generate(context))
         return MockResponse(status, tuple(headers), body)
-
-
-def _resolvable(gen: ProviderState, context: GeneratorContext) -> bool:
-    try:
-        gen.generate(context)
-    except KeyError:
-        return False
-    return True
 
 
 def _json_response(status: int, payload: Any) -> MockResponse:

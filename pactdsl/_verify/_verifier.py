@@ -28,7 +28,6 @@ from pactdsl._callbacks import CallbackSignatureError
 from pactdsl._dsl import Contract, contracts, resolve_pact
 from pactdsl._errors import PactdslError
 from pactdsl._generators import Generator, GeneratorContext, apply_generators
-from pactdsl._generators import ProviderState as ProviderStateGenerator
 from pactdsl._http import (
     ProviderTransport,
     TransportFailure,
@@ -47,7 +46,6 @@ from pactdsl._messages import (
 )
 from pactdsl._model import (
     HTTP,
-    Body,
     Interaction,
     Pact,
     ProviderState,
@@ -453,24 +451,6 @@ def _generate_body(
         return content
 
 
-def _expected_response(interaction: Interaction, context: GeneratorContext) -> dict[str, Any]:
-    response = interaction.response
-    state_gens = {
-        path: gen
-        for path, gen in response.generators.get("body", {}).items()
-        if isinstance(gen, ProviderStateGenerator)
-    }
-    if state_gens and context.provider_state and response.body is not None:
-        # Values the provider state created (an id) are what the answer must hold.
-        try:
-            content = apply_generators(response.body.content, state_gens, context)
-        except KeyError:
-            content = response.body.content
-        body = Body(content, response.body.content_type)
-        interaction = attrs.evolve(interaction, response=attrs.evolve(response, body=body))
-    return expected_response_json(interaction)
-
-
 def _unparseable_json(actual: Mapping[str, Any], raw: bytes) -> str | None:
     body = actual.get("body")
     if not isinstance(body, dict) or not isinstance(body.get("content"), str):
@@ -685,7 +665,9 @@ class _Run:
         if unparseable is not None and interaction.response.body is not None:
             return error("response", unparseable)
         try:
-            expected = _expected_response(interaction, context)
+            # As pact-reference: provider-state values go into the request only;
+            # the response is compared with its example and its rules.
+            expected = expected_response_json(interaction)
             mismatches = match_response(expected, actual, spec_version="4.0")
         except (MatchingError, ValueError) as exc:
             return error("matching", f"the pact's rules cannot be applied: {exc}")
