@@ -443,6 +443,16 @@ MALFORMED = [
         "has rules under 2 paths",
         id="status rules under two paths",
     ),
+    pytest.param(
+        _broken(
+            lambda d: _response(d)["matchingRules"].update(
+                cookies={"session": {"matchers": [{"match": "type"}]}}
+            )
+        ),
+        "interactions[0].response.matchingRules.cookies",
+        "unknown rule category 'cookies'; the categories are body, header, metadata",
+        id="unknown rule category",
+    ),
     pytest.param([1, 2], "$", "must be an object", id="top level a list"),
 ]
 

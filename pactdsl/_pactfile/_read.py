@@ -412,8 +412,8 @@ def _split_v2_key(key: str, where: str) -> tuple[str, str]:
 def _rules_v3(rules: Mapping[str, Any], where: str) -> dict[str, dict[str, RuleGroup]]:
     out: dict[str, dict[str, RuleGroup]] = {}
     for raw_category, entries in rules.items():
-        category = CATEGORY_ALIASES.get(raw_category, raw_category)
         at = f"{where}.{raw_category}"
+        category = _known_category(raw_category, at)
         if category in _SINGLE_PATH_CATEGORIES:
             out[category] = {"": _whole_rule_group(entries, at)}
             continue
@@ -424,6 +424,19 @@ def _rules_v3(rules: Mapping[str, Any], where: str) -> dict[str, dict[str, RuleG
                 group, f"{at}['{path}']"
             )
     return out
+
+
+def _known_category(raw_category: str, where: str) -> str:
+    """The canonical name of a rule category; one no part of pactdsl applies is refused.
+
+    pact-reference files unknown names under `body`; ignoring them could pass
+    what the rules forbid, so the pact is refused instead.
+    """
+    category = CATEGORY_ALIASES.get(raw_category)
+    if category is None:
+        known = ", ".join(sorted(set(CATEGORY_ALIASES.values())))
+        raise _fail(where, f"unknown rule category {raw_category!r}; the categories are {known}")
+    return category
 
 
 def _whole_rule_group(entries: Any, where: str) -> RuleGroup:

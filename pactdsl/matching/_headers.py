@@ -107,16 +107,17 @@ def _media_types_match(name: str, expected: str, actual: str) -> bool:
         return False
     for expected_item, actual_item in zip(expected_items, actual_items, strict=True):
         expected_essence, expected_parameters = parse_media_type(expected_item)
-        actual_essence, actual_parameters = parse_media_type(actual_item)
+        _, actual_parameters = parse_media_type(actual_item)
         if "/" not in expected_essence:
             # Not a media type after all: header values are case-sensitive.
             if expected_item != actual_item:
                 return False
             continue
-        if expected_essence != actual_essence:
+        # As pact-reference: the type as written, the parameter values in any case.
+        if expected_item.partition(";")[0].strip() != actual_item.partition(";")[0].strip():
             return False
         for parameter, parameter_value in expected_parameters.items():
-            if actual_parameters.get(parameter) != parameter_value:
+            if actual_parameters.get(parameter, "").lower() != parameter_value.lower():
                 return False
     return True
 
