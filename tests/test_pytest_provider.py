@@ -8,7 +8,9 @@ published to.
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pytest
 
 from pactdsl import broker as pact_broker
 from pactdsl import generate_pact
-from pactdsl.broker import LocalBroker
+from pactdsl.broker import InteractionOutcome, LocalBroker
 
 pytest_plugins = ["pytester"]
 
@@ -194,13 +196,6 @@ def test_k_selects_one_interaction_whose_states_run_in_order(pytester: pytest.Py
     ]
 
 
-def test_xdist_gives_the_same_counts(pytester: pytest.Pytester) -> None:
-    """Under ``-n 2`` the workers collect the same items and give the same outcomes."""
-    _suite(pytester)
-    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:randomly")
-    result.assert_outcomes(passed=4, failed=1, xfailed=1)
-
-
 def test_pact_folder_against_the_base_url_of_a_running_provider(
     pytester: pytest.Pytester,
 ) -> None:
@@ -299,10 +294,10 @@ def test_bad_markers_are_collection_errors_that_say_why(pytester: pytest.Pyteste
     )
 
 
-def test_broker_publication_records_one_aggregated_verification(
+def test_xdist_gives_the_same_counts_and_publishes_one_aggregated_verification(
     pytester: pytest.Pytester, tmp_path: Path, clean_registry: None
 ) -> None:
-    """Under ``-n 2`` the controller publishes the pact's outcome once: failed, as one item did."""
+    """Under ``-n 2``: 4 passed, 1 failed, 1 xfailed, and the controller publishes once, failed."""
     namespace: dict[str, object] = {}
     exec(CONTRACT, namespace)
     pact_file = generate_pact(namespace["users_contract"], output=tmp_path, spec="4.0")
@@ -350,3 +345,14 @@ def test_broker_publication_records_one_aggregated_verification(
         described = local.describe_version("user-service", "2.0.0")
     assert [(v.consumer, v.success) for v in described.verifications] == [("web", False)]
     assert described.verifications[0].provider_version == "2.0.0"
+    with sqlite3.connect(database) as connection:
+        (stored,) = connection.execute("SELECT interactions FROM verification_results").fetchone()
+    outcomes = [InteractionOutcome.from_json(item) for item in json.loads(stored)]
+    assert [(o.description, o.status, o.pending) for o in outcomes] == [
+        ("get user 1", "passed", False),
+        ("get a missing user", "passed", False),
+        ("create user", "passed", False),
+        ("list users", "passed", False),
+        ("get user email", "failed", False),
+        ("export users as csv", "failed", True),
+    ]
