@@ -195,7 +195,7 @@ def _load_contracts(target: str) -> list[Contract]:
 def _load_source(source: str, *, one: bool) -> Any:
     """A pact file or folder path as it is, else the contract(s) of ``MODULE[:CONTRACT]``."""
     path = Path(source)
-    if path.exists():
+    if path.exists() and path.suffix != ".py":
         return path
     if not source.endswith(".json") and ("." in source or ":" in source or source.isidentifier()):
         found = _load_contracts(source)
@@ -332,8 +332,17 @@ def _load_contract_pact(target: str) -> tuple[Pact, str]:
     from pactdsl._pactfile import load_pact
 
     path = Path(target)
-    if path.is_file():
+    if path.is_file() and path.suffix != ".py":
         return load_pact(path), f"pact file {target}"
+    if target.endswith(".py") or ".py:" in target:  # a contract module by path, as generate takes
+        defined = _load_contracts(target)
+        if len(defined) > 1:
+            names = ", ".join(sorted(c.name for c in defined))
+            _cannot_run(
+                f"--contract={target!r} defines several contracts ({names}); name one: "
+                f"{target.split(':', maxsplit=1)[0]}:NAME"
+            )
+        return defined[0].pact, f"contract {defined[0].name}"
     if target.endswith(".json"):
         _cannot_run(f"--contract={target!r}: pact file {target!r} does not exist")
     if ":" not in target:
@@ -691,6 +700,16 @@ def build_cli() -> click.Group:
         help="The function producing one message; repeatable.",
     )
     @click.option(
+        "--ca-bundle",
+        metavar="PATH",
+        help="A PEM CA bundle to trust for the provider's TLS certificate (its own CA).",
+    )
+    @click.option(
+        "--no-verify-tls",
+        is_flag=True,
+        help="Do not check the provider's TLS certificate.",
+    )
+    @click.option(
         "--messages-url",
         metavar="URL",
         help="The provider's message endpoint (POST {description, providerStates}, answers "
@@ -728,6 +747,8 @@ def build_cli() -> click.Group:
         producers_target: str | None,
         producer_items: tuple[str, ...],
         messages_url: str | None,
+        ca_bundle: str | None,
+        no_verify_tls: bool,
         broker_choice: _BrokerChoice,
     ) -> None:
         """Verify a provider against SOURCE, or against the pacts the broker selects.
@@ -758,6 +779,8 @@ def build_cli() -> click.Group:
             )
         if publish and not provider_version:
             raise click.UsageError("--publish needs --provider-version VERSION")
+        if ca_bundle and no_verify_tls:
+            raise click.UsageError("give --ca-bundle PATH or --no-verify-tls, not both")
         if from_broker == (source is not None):
             raise click.UsageError(
                 "give SOURCE (a pact file, folder or MODULE:CONTRACT) or --broker --provider "
@@ -822,6 +845,7 @@ def build_cli() -> click.Group:
                     filter_type=list(interaction_types) or None,
                     message_producers=producers,
                     messages_url=messages_url,
+                    verify_tls=ca_bundle or not no_verify_tls,
                 )
             finally:
                 if chosen_broker is not None:

@@ -14,6 +14,8 @@ Each subclasses the builtin a caller would naturally catch, as attrs does.
 
 from __future__ import annotations
 
+import traceback
+
 __all__ = [
     "ContractError",
     "InvalidMatcher",
@@ -22,6 +24,7 @@ __all__ = [
     "PactFileError",
     "PactSpecError",
     "PactdslError",
+    "user_traceback",
 ]
 
 
@@ -78,3 +81,40 @@ class PactCompatibilityWarning(UserWarning):
     cannot compile it, so their verification of the pact fails. Turn it into
     an error with ``warnings.simplefilter("error", PactCompatibilityWarning)``.
     """
+
+
+# Frames of these packages are the machinery between pactdsl and the user's code.
+_MACHINERY = frozenset(
+    {"pactdsl", "httpx", "httpcore", "anyio", "sniffio", "asyncio", "concurrent", "threading"}
+    | {"contextlib", "selectors"}
+)
+
+
+def user_traceback(raised: BaseException) -> str:
+    """The traceback of an exception the user's code raised, from its first own frame.
+
+    An app, a message producer or a consumer's handler is called through
+    pactdsl (and the HTTP library, the event loop): those leading frames say
+    nothing about the user's code, so they are cut. Empty when no frame is
+    the user's (pactdsl's own stand-ins).
+    """
+    if raised.__traceback__ is None:
+        return ""
+    walked = list(traceback.walk_tb(raised.__traceback__))
+    start = next(
+        (
+            i
+            for i, (frame, _) in enumerate(walked)
+            if str(frame.f_globals.get("__name__", "")).split(".")[0] not in _MACHINERY
+        ),
+        None,
+    )
+    if start is None:
+        return ""
+    summary = traceback.StackSummary.extract(walked[start:])
+    lines = [
+        "Traceback (most recent call last):\n",
+        *summary.format(),
+        *traceback.format_exception_only(raised),
+    ]
+    return "".join(lines).rstrip("\n")

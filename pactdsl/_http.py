@@ -24,8 +24,11 @@ import concurrent.futures
 import http
 import inspect
 import json
+import ssl
 import threading
+import zlib
 from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from os import PathLike
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -46,6 +49,7 @@ __all__ = [
     "app_kind",
     "body_bytes",
     "check_base_url",
+    "decoded_body",
     "expected_request_json",
     "expected_response_json",
     "httpx_request_json",
@@ -123,6 +127,53 @@ def _content_type(headers: Mapping[str, list[str]]) -> str | None:
         if name.lower() == "content-type" and values:
             return values[0]
     return None
+
+
+MAX_DECODED_BODY = 32 * 1024 * 1024
+"""The most bytes a compressed request body may expand to (a zip bomb stops there)."""
+
+
+def decoded_body(headers: Iterable[tuple[str, str]], body: bytes) -> bytes:
+    """`body` decoded by its ``Content-Encoding`` (gzip, deflate, identity), bounded in size.
+
+    Raises:
+        ValueError: naming the encoding when it is unknown, the body does not
+            decode, or it expands beyond `MAX_DECODED_BODY`.
+    """
+    codings = [
+        coding.strip().lower()
+        for name, value in headers
+        if name.lower() == "content-encoding"
+        for coding in value.split(",")
+        if coding.strip()
+    ]
+    for coding in reversed(codings):  # the last applied is undone first
+        if coding == "identity":
+            continue
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            msg = (
+                f"Content-Encoding={coding!r} is not supported; send the body as gzip, "
+                "deflate or uncompressed"
+            )
+            raise ValueError(msg)
+        if coding == "deflate" and body[:1] != b"\x78":
+            window = -zlib.MAX_WBITS  # raw deflate, as some clients send it
+        else:
+            window = zlib.MAX_WBITS | (16 if coding != "deflate" else 0)
+        decoder = zlib.decompressobj(window)
+        try:
+            out = decoder.decompress(body, MAX_DECODED_BODY + 1)
+        except zlib.error as exc:
+            msg = f"Content-Encoding={coding!r}: the body does not decode ({exc})"
+            raise ValueError(msg) from None
+        if len(out) > MAX_DECODED_BODY or decoder.unconsumed_tail:
+            msg = (
+                f"Content-Encoding={coding!r}: the body expands beyond {MAX_DECODED_BODY} "
+                "bytes; send a smaller body"
+            )
+            raise ValueError(msg)
+        body = out
+    return body
 
 
 def actual_request_json(
@@ -208,7 +259,7 @@ def body_bytes(
 # --------------------------------------------------------------------------
 # Answers and failures: the plain data every sender below hands back.
 
-FailureReason = Literal["connect", "timeout", "network", "unsafe", "app", "http"]
+FailureReason = Literal["connect", "timeout", "network", "unsafe", "app", "http", "tls"]
 
 # Reasons that say the request may succeed when sent again.
 RETRYABLE_REASONS: frozenset[FailureReason] = frozenset({"connect", "timeout", "network"})
@@ -280,7 +331,39 @@ class TransportFailure(Exception):
         return self.reason in RETRYABLE_REASONS
 
 
+def _tls_error(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS error behind `exc` (httpx wraps it in ConnectError), if any."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a short chain; never loop on a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def tls_verification(verify_tls: bool | str | PathLike[str]) -> bool | ssl.SSLContext:
+    """What httpx's ``verify=`` gets for `verify_tls`: a bool, or a context trusting a CA bundle.
+
+    Raises:
+        ValueError: when the CA bundle cannot be read, naming it.
+    """
+    if isinstance(verify_tls, bool):
+        return verify_tls
+    try:
+        return ssl.create_default_context(cafile=str(verify_tls))
+    except (OSError, ssl.SSLError) as exc:
+        msg = (
+            f"verify_tls={str(verify_tls)!r} must be True, False or the path of a PEM CA "
+            f"bundle that signed the provider's certificate; reading it failed: {exc}"
+        )
+        raise ValueError(msg) from None
+
+
 def _failure_reason(exc: Exception) -> FailureReason:
+    if _tls_error(exc) is not None:
+        return "tls"
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return "timeout"
     if isinstance(exc, httpx.ConnectError):
@@ -393,6 +476,12 @@ def _provider_failure(exc: Exception, url: str, timeout: float) -> TransportFail
             f"cannot connect to {url} ({exc or type(exc).__name__}); is the provider running "
             "at base_url?"
         )
+    elif reason == "tls":
+        message = (
+            f"TLS failed with {url}: {_tls_error(exc)}; if the provider's certificate is "
+            "signed by your own CA, pass its bundle as verify_tls='path/to/ca.pem' (CLI "
+            "--ca-bundle PATH), or verify_tls=False (CLI --no-verify-tls) to skip the check"
+        )
     elif reason == "app":
         message = f"the app raised {detail} while answering {url}"
     else:
@@ -412,7 +501,7 @@ class ProviderTransport:
         client: httpx.Client | None,
         async_client: httpx.AsyncClient | None = None,
         *,
-        verify_tls: bool = True,
+        verify_tls: bool | ssl.SSLContext = True,
         lifespan: Lifespan | None = None,
     ) -> None:
         self.base_url = base_url
@@ -556,7 +645,7 @@ def open_transport(
     app: Any,
     timeout: float,
     follow_redirects: bool,
-    verify_tls: bool,
+    verify_tls: bool | str | PathLike[str],
     lifespan: bool = True,
 ) -> ProviderTransport:
     """A transport to a running provider (`base_url`) or an in-process app (`app`).
@@ -566,22 +655,23 @@ def open_transport(
     """
     limits = httpx.Timeout(timeout)
     headers = {"User-Agent": _USER_AGENT}
+    verify = tls_verification(verify_tls)
     if app is None:
         assert base_url is not None
         client = httpx.Client(
             timeout=limits,
             follow_redirects=follow_redirects,
-            verify=verify_tls,
+            verify=verify,
             headers=headers,
         )
-        return ProviderTransport(base_url, timeout, client, verify_tls=verify_tls)
+        return ProviderTransport(base_url, timeout, client, verify_tls=verify)
     if app_kind(app) == "wsgi":
         client = httpx.Client(
             transport=httpx.WSGITransport(app=app),
             follow_redirects=follow_redirects,
             headers=headers,
         )
-        return ProviderTransport(_APP_BASE_URL, timeout, client, verify_tls=verify_tls)
+        return ProviderTransport(_APP_BASE_URL, timeout, client, verify_tls=verify)
     span = Lifespan(app) if lifespan else None
     async_client = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=span.app if span is not None else app),
@@ -589,7 +679,7 @@ def open_transport(
         headers=headers,
     )
     return ProviderTransport(
-        _APP_BASE_URL, timeout, None, async_client, verify_tls=verify_tls, lifespan=span
+        _APP_BASE_URL, timeout, None, async_client, verify_tls=verify, lifespan=span
     )
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from pactdsl._callbacks import CONSUMER_MESSAGE_HANDLER, bind_callback, callback_name
-from pactdsl._errors import ContractError, InvalidMatcher, PactdslError
+from pactdsl._errors import ContractError, InvalidMatcher, PactdslError, user_traceback
 from pactdsl._generators import Generator, GeneratorContext, apply_generators
 from pactdsl._matchers import (
     UNSET,
@@ -508,6 +508,8 @@ class HandledMessage:
         contents: The contents the handler was given.
         metadata: The metadata it was given.
         error: None when the handler returned; else ``"ExceptionType: message"``.
+        traceback: When the handler raised: its traceback, from the handler's
+            own first frame (pactdsl's are cut); empty otherwise.
     """
 
     description: str
@@ -516,6 +518,7 @@ class HandledMessage:
     contents: Any
     metadata: Mapping[str, Any]
     error: str | None = None
+    traceback: str = ""
 
     @property
     def ok(self) -> bool:
@@ -548,6 +551,7 @@ class MessageConsumerResult:
             which = "" if entry.response_index is None else f" (response {entry.response_index})"
             verdict = "ok" if entry.ok else f"FAILED: {entry.error}"
             lines.append(f"  {entry.description!r}{which}: {verdict}")
+            lines += [f"    {line}" for line in entry.traceback.splitlines()]
         if not self.entries:
             lines.append("  no messages in the contract")
         return "\n".join(lines)
@@ -626,10 +630,12 @@ def verify_message_consumer(
         for index, contents in targets:
             body, metadata = contents.example(context)
             error: str | None = None
+            trace = ""
             try:
                 bound({"contents": body, "metadata": metadata})
             except Exception as exc:  # the handler's failure is the result
                 error = f"{type(exc).__name__}: {exc}"
+                trace = user_traceback(exc)
             entries.append(
                 HandledMessage(
                     item.description,
@@ -638,6 +644,7 @@ def verify_message_consumer(
                     body,
                     metadata,
                     error,
+                    trace,
                 )
             )
     return MessageConsumerResult(pact.consumer, pact.provider, tuple(entries))

@@ -19,7 +19,7 @@ import attrs
 
 from pactdsl._errors import PactdslError
 from pactdsl._generators import GeneratorContext, ProviderState, apply_generators
-from pactdsl._http import actual_request_json, body_bytes, expected_request_json
+from pactdsl._http import actual_request_json, body_bytes, decoded_body, expected_request_json
 from pactdsl._model import Interaction, Pact, infer_content_type
 from pactdsl.matching import MatchingError, Mismatch, match_request
 
@@ -494,8 +494,16 @@ class MockCore:
         `cors`, a preflight that matches no served interaction gets the CORS
         answer and is not recorded (it is the browser's, not the consumer's).
         """
+        try:
+            # A compressed body (requests' gzip, a client's deflate) is matched as sent.
+            body = decoded_body(request.headers, request.body)
+        except ValueError as exc:
+            raw = actual_request_json(
+                request.method, request.path, request.query_string, request.headers, request.body
+            )
+            return self._record(raw, None, _json_response(400, {"error": str(exc)}), None)
         actual = actual_request_json(
-            request.method, request.path, request.query_string, request.headers, request.body
+            request.method, request.path, request.query_string, request.headers, body
         )
         entry: _Served | None = None
         problem: UnexpectedRequest | AmbiguousRequest | None = None

@@ -51,6 +51,7 @@ from pactdsl._callbacks import (
     CallbackSignatureError,
     bind_callback,
 )
+from pactdsl._errors import user_traceback
 from pactdsl._generators import GeneratorContext, apply_generators
 from pactdsl._generators import ProviderState as ProviderStateGenerator
 from pactdsl._http import ProviderTransport, TransportFailure
@@ -441,6 +442,8 @@ def verify_message(
             mismatches.extend(found)
     except _ProducerProblem as exc:
         outcome = error("producer", str(exc))
+        if exc.__cause__ is not None:  # the producer raised: show where, in its own code
+            outcome = attrs.evolve(outcome, traceback=user_traceback(exc.__cause__))
     except (MatchingError, ValueError) as exc:
         outcome = error("matching", f"the pact's rules cannot be applied: {exc}")
     else:

@@ -16,7 +16,6 @@ import json
 import random
 import re
 import time
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
@@ -26,7 +25,7 @@ import attrs
 
 from pactdsl._callbacks import CallbackSignatureError
 from pactdsl._dsl import Contract, contracts, resolve_pact
-from pactdsl._errors import PactdslError
+from pactdsl._errors import PactdslError, user_traceback
 from pactdsl._generators import Generator, GeneratorContext, apply_generators
 from pactdsl._http import (
     ProviderTransport,
@@ -687,41 +686,13 @@ class _Run:
         return PassedInteraction(**common)
 
 
-# Frames of these packages are the machinery between the verifier and the app.
-_MACHINERY = frozenset(
-    {"pactdsl", "httpx", "httpcore", "anyio", "sniffio", "asyncio", "concurrent", "threading"}
-    | {"contextlib", "selectors"}
-)
-
-
 def _app_traceback(failure: TransportFailure) -> str:
     """The traceback of the exception an in-process app raised, from its first own frame.
 
     The transport wraps the app's exception in a `TransportFailure` whose
-    ``error`` is the original; its leading frames (pactdsl, the HTTP library,
-    the event loop) say nothing about the app, so they are cut.
+    ``error`` is the original; `user_traceback` cuts the machinery's frames.
     """
-    raised = failure.error
-    if raised is None or raised.__traceback__ is None:
-        return ""
-    walked = list(traceback.walk_tb(raised.__traceback__))
-    start = next(
-        (
-            i
-            for i, (frame, _) in enumerate(walked)
-            if str(frame.f_globals.get("__name__", "")).split(".")[0] not in _MACHINERY
-        ),
-        None,
-    )
-    if start is None:
-        return ""  # pactdsl's own stand-in app: nothing of the user's to show
-    summary = traceback.StackSummary.extract(walked[start:])
-    lines = [
-        "Traceback (most recent call last):\n",
-        *summary.format(),
-        *traceback.format_exception_only(raised),
-    ]
-    return "".join(lines).rstrip("\n")
+    return "" if failure.error is None else user_traceback(failure.error)
 
 
 # The short names of `filter_type` (and the CLI's --interaction-type), by V4 type.
@@ -940,7 +911,7 @@ def verify_provider(
     provider_version: str | None = None,
     publish_results: bool = False,
     follow_redirects: bool = False,
-    verify_tls: bool = True,
+    verify_tls: bool | str | PathLike[str] = True,
     message_producers: Mapping[str, Callable[..., Any]] | None = None,
     broker: Broker | bool | None = None,
     provider: str | None = None,
@@ -1026,7 +997,10 @@ def verify_provider(
             notice, when `filter_description` or `filter_state` verified only
             part of each pact.
         follow_redirects: Follow 3xx answers (off: a redirect is matched as is).
-        verify_tls: Check the provider's TLS certificate (on by default).
+        verify_tls: Check the provider's TLS certificate (on by default); the
+            path of a PEM CA bundle trusts the CA that signed it (a provider
+            with its own CA), False skips the check. A failed check is an
+            error saying it is TLS.
         message_producers: Message description (or provider state name) to the
             function producing that message; the pact's messages are then
             verified too (see `pactdsl._verify._messages`). Without it (or
@@ -1087,6 +1061,13 @@ def verify_provider(
         PactFileError: when a pact file is malformed.
         BrokerError: when the broker cannot be reached or refuses a request.
     """
+    if not isinstance(verify_tls, bool):
+        from pactdsl._http import tls_verification
+
+        try:
+            tls_verification(verify_tls)
+        except ValueError as exc:
+            raise VerificationConfigError(str(exc)) from None
     checked_base, app, http_target = _checked_target(
         base_url,
         app,
@@ -1354,7 +1335,7 @@ def _verify_units(
     headers: dict[str, str],
     timeout: float,
     follow_redirects: bool,
-    verify_tls: bool,
+    verify_tls: bool | str | PathLike[str],
     message_producers: Mapping[str, Callable[..., Any]] | None,
     fail_fast: bool,
     allow_empty: bool,
