@@ -200,7 +200,7 @@ def test_the_mock_decodes_gzip_request_bodies() -> None:
 
 @pytest.mark.usefixtures("clean_registry")
 def test_a_tls_failure_says_tls_and_a_ca_bundle_fixes_it(tmp_path: Path) -> None:
-    """An untrusted certificate is an error saying TLS (and --ca-bundle); verify_tls=PATH fixes it."""
+    """An untrusted certificate errors saying TLS (and --ca-bundle); verify_tls=PATH fixes it."""
     import http.server
     import ssl
     import subprocess
