@@ -75,21 +75,38 @@ PROVIDER = textwrap.dedent(
             events.write(line + "\\n")
 
 
-    def app(environ, start_response):
-        path, method = environ["PATH_INFO"], environ["REQUEST_METHOD"]
-        log(f"request {method} {path}")
-        status, body = "404 Not Found", None
+    def answer(method, path, kind):
+        log(f"request {method} {path} ({kind})")
+        status, body = 404, None
         if path == "/users/1":
-            status, body = "200 OK", {"id": 1, "name": "Ann"}
+            status, body = 200, {"id": 1, "name": "Ann"}
         elif path == "/users" and method == "POST":
-            status, body = "201 Created", {"id": 2, "name": "Bob"}
+            status, body = 201, {"id": 2, "name": "Bob"}
         elif path == "/users":
-            status, body = "200 OK", [{"id": 1}]
+            status, body = 200, [{"id": 1}]
         elif path == "/users/1/email":
-            status, body = "200 OK", {"mail": "ann@example.com"}  # the bug: 'mail'
-        data = b"" if body is None else json.dumps(body).encode()
-        start_response(status, [("Content-Type", "application/json")])
+            status, body = 200, {"mail": "ann@example.com"}  # the bug: 'mail'
+        return status, b"" if body is None else json.dumps(body).encode()
+
+
+    def app(environ, start_response):  # WSGI
+        status, data = answer(environ["REQUEST_METHOD"], environ["PATH_INFO"], "wsgi")
+        start_response(f"{status} Whatever", [("Content-Type", "application/json")])
         return [data]
+
+
+    async def asgi_app(scope, receive, send):  # the same provider as an ASGI app
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                done = message["type"] + ".complete"
+                await send({"type": done})
+                if message["type"] == "lifespan.shutdown":
+                    return
+        status, data = answer(scope["method"], scope["path"], "asgi")
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": data})
     """
 )
 
@@ -183,14 +200,16 @@ def test_six_interactions_give_four_passed_one_failed_one_xfailed(
 
 
 def test_k_selects_one_interaction_whose_states_run_in_order(pytester: pytest.Pytester) -> None:
-    """``-k`` runs one item; its states are set up in order with params, torn down last first."""
-    _suite(pytester)
+    """``-k`` runs one item (of an ASGI app); its states are set up in order, torn down reversed."""
+    _suite(
+        pytester, SUITE.replace("from provider import app", "from provider import asgi_app as app")
+    )
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-k", "orders")
     result.assert_outcomes(passed=1, deselected=5)
     assert _events(pytester) == [
         "setup user exists {'id': 1}",
         "setup user has orders {'count': 2}",
-        "request GET /users/1",
+        "request GET /users/1 (asgi)",
         "teardown user has orders {'count': 2}",
         "teardown user exists {'id': 1}",
     ]
