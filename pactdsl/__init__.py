@@ -48,6 +48,7 @@ if TYPE_CHECKING:
         PactCompatibilityWarning,
         PactdslError,
         PactFileError,
+        PactMergeWarning,
         PactSpecError,
     )
     from pactdsl._fuzz import fuzz_contract
@@ -135,6 +136,7 @@ _LAZY: dict[str, str] = {
             "MissingExtra",
             "PactCompatibilityWarning",
             "PactdslError",
+            "PactMergeWarning",
             "PactFileError",
             "PactSpecError",
         ],
@@ -242,6 +244,7 @@ __all__ = [
     "Pact",
     "PactCompatibilityWarning",
     "PactFileError",
+    "PactMergeWarning",
     "PactSpec",
     "PactSpecError",
     "PactdslError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
@@ -13,7 +14,7 @@ from urllib.parse import parse_qs
 
 import attrs
 
-from pactdsl._errors import ContractError, InvalidMatcher
+from pactdsl._errors import ContractError, InvalidMatcher, PactMergeWarning
 from pactdsl._generators import Generator
 from pactdsl._matchers import (
     UNSET,
@@ -560,6 +561,22 @@ def generate_pact(
 
     Raises:
         PactSpecError: when the contract uses what `spec` cannot hold.
+
+    Warns:
+        PactMergeWarning: when the merged file keeps interactions the contract
+            does not produce (renamed or removed ones linger otherwise), naming them.
     """
     pact = resolve_pact(contract)
-    return write_pact_file(pact, output, PactSpec.parse(spec), mode)
+    written = write_pact_file(pact, output, PactSpec.parse(spec), mode)
+    if written.kept:
+        shown = ", ".join(repr(d) for d in written.kept[:10])
+        more = f" and {len(written.kept) - 10} more" if len(written.kept) > 10 else ""
+        warnings.warn(
+            f"{written.path} keeps {len(written.kept)} interaction(s) from the file that "
+            f"{pact.consumer} -> {pact.provider} does not produce: {shown}{more}; if they were "
+            "renamed or removed, write with mode='overwrite' to drop them (the provider is "
+            "still asked to honour them)",
+            PactMergeWarning,
+            stacklevel=2,
+        )
+    return written.path

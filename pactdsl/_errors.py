@@ -8,6 +8,7 @@
     └── PactSpecError(ValueError)      a contract does not fit the requested spec version
 
     PactCompatibilityWarning(UserWarning)  pactdsl accepts it, other Pact tools will not
+    PactMergeWarning(UserWarning)          a merged pact file keeps interactions no one wrote
 
 Each subclasses the builtin a caller would naturally catch, as attrs does.
 """
@@ -22,6 +23,7 @@ __all__ = [
     "MissingExtra",
     "PactCompatibilityWarning",
     "PactFileError",
+    "PactMergeWarning",
     "PactSpecError",
     "PactdslError",
     "user_traceback",
@@ -118,3 +120,12 @@ def user_traceback(raised: BaseException) -> str:
         *traceback.format_exception_only(raised),
     ]
     return "".join(lines).rstrip("\n")
+
+
+class PactMergeWarning(UserWarning):
+    """A merged pact file keeps interactions the contract written into it does not produce.
+
+    They are from another contract for the same consumer and provider, or
+    interactions renamed or removed since the file was written, which the
+    provider would still be asked to honour. ``mode="overwrite"`` drops them.
+    """

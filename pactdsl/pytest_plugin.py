@@ -46,6 +46,7 @@ only pytest; pactdsl's own modules load when a test first uses the fixture.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,7 @@ class _Written:
     contract_total: int
     mode: str
     dropped: tuple[str, ...] = ()  # overwrite: descriptions the file held and lost
+    stale: tuple[str, ...] = ()  # merge: descriptions the file keeps that no contract declares
     note: str = ""  # e.g. written as V4 because the spec asked for cannot hold it
 
 
@@ -456,7 +458,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
     from pactdsl._dsl import generate_pact
-    from pactdsl._errors import PactSpecError
+    from pactdsl._errors import PactMergeWarning, PactSpecError
     from pactdsl._pactfile import pact_from_json
 
     folder = Path(_setting(config, "pact_dir"))
@@ -485,14 +487,17 @@ def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
             pact = pact_from_json(document, origin=f"pytest session ({name})")
             before = _descriptions(folder / f"{name}.json") if mode == "overwrite" else ()
             note = ""
-            try:
-                path = generate_pact(pact, output=folder, spec=spec, mode=mode)
-            except PactSpecError as exc:
-                if spec != _DEFAULT_SPEC:
-                    raise
-                # The default V3 cannot hold it (HTTP and messages, sync messages): V4 can.
-                path = generate_pact(pact, output=folder, spec="4.0", mode=mode)
-                note = f"written as Pact 4.0: {exc}"
+            with warnings.catch_warnings():
+                # A merge keeps what other tests wrote; the summary names what no contract declares.
+                warnings.simplefilter("ignore", PactMergeWarning)
+                try:
+                    path = generate_pact(pact, output=folder, spec=spec, mode=mode)
+                except PactSpecError as exc:
+                    if spec != _DEFAULT_SPEC:
+                        raise
+                    # The default V3 cannot hold it (HTTP and messages, sync messages): V4 can.
+                    path = generate_pact(pact, output=folder, spec="4.0", mode=mode)
+                    note = f"written as Pact 4.0: {exc}"
             after = _descriptions(path)
             in_file = len(after)
         except Exception as exc:  # reported in the summary and as the exit status
@@ -514,6 +519,7 @@ def _write_pacts(config: pytest.Config, ledger: _Ledger) -> None:
                 contract_total=len(contract),
                 mode=mode,
                 dropped=tuple(d for d in before if d not in after),
+                stale=tuple(d for d in after if d not in set(contract.values())),
                 note=note,
             )
         )
@@ -593,6 +599,16 @@ def _written_lines(written: _Written, root: Path) -> list[tuple[str, bool]]:
                 f"  warning: --pact-write-mode overwrite dropped from {shown}: "
                 f"{_listed(written.dropped)} (no test of this session exercised them; use "
                 "merge to keep them)",
+                True,
+            )
+        )
+    if written.stale:
+        lines.append(
+            (
+                f"  warning: {shown} keeps {len(written.stale)} interaction(s) that no contract "
+                f"of this session declares: {_listed(written.stale)}; if they were renamed or "
+                "removed, run the contract's tests with --pact-write-mode overwrite (or delete "
+                "them from the file) to drop them",
                 True,
             )
         )

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from pactdsl import Contract, define_contract, generate_pact, interaction, load_pact
+from pactdsl import (
+    Contract,
+    PactMergeWarning,
+    define_contract,
+    generate_pact,
+    interaction,
+    load_pact,
+)
 from pactdsl.match import like
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -85,7 +92,8 @@ def test_unchanged_contract_rewrites_same_bytes(
 def test_merge_replaces_same_description_and_states(tmp_path: Path, clean_registry: None) -> None:
     """Merging keeps other interactions and replaces the one with the same identity."""
     generate_pact(_contract("first", "one", "two"), output=tmp_path)
-    path = generate_pact(_contract("second", "two", "three", status=201), output=tmp_path)
+    with pytest.warns(PactMergeWarning, match=r"keeps 1 interaction\(s\) .*: 'one'; "):
+        path = generate_pact(_contract("second", "two", "three", status=201), output=tmp_path)
     pact = load_pact(path)
     assert [i.description for i in pact.interactions] == ["one", "two", "three"]
     assert pact.interaction("two").response.status == 201
@@ -108,7 +116,8 @@ def test_merge_keeps_same_description_with_other_states(
             .responds(status=204)
         ],
     )
-    pact = load_pact(generate_pact(other, output=tmp_path))
+    with pytest.warns(PactMergeWarning, match="mode='overwrite' to drop them"):
+        pact = load_pact(generate_pact(other, output=tmp_path))
     assert [(i.description, i.response.status) for i in pact.interactions] == [
         ("one", 200),
         ("one", 204),
@@ -203,7 +212,8 @@ def test_replaced_file_keeps_its_mode(tmp_path: Path, clean_registry: None) -> N
     """Rewriting an existing pact file with new content keeps the mode the user gave it."""
     path = generate_pact(_one_interaction("mode-first"), output=tmp_path)
     path.chmod(0o640)
-    generate_pact(_one_interaction("mode-second"), output=tmp_path)
+    with pytest.warns(PactMergeWarning, match="'mode-first'"):
+        generate_pact(_one_interaction("mode-second"), output=tmp_path)
     assert [i.description for i in load_pact(path).interactions] == ["mode-first", "mode-second"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
@@ -216,3 +226,20 @@ def test_lock_lives_outside_the_pacts_folder(tmp_path: Path, clean_registry: Non
     lock_dir = Path(tempfile.gettempdir()) / f"pactdsl-locks-{os.getuid()}"
     assert (lock_dir / f"{digest}.lock").is_file()
     assert stat.S_IMODE(lock_dir.stat().st_mode) == 0o700
+
+
+def test_a_renamed_interaction_is_named_when_the_merge_keeps_it(
+    tmp_path: Path, clean_registry: None
+) -> None:
+    """generate_pact warns naming the old interaction a rename left behind; overwrite drops it."""
+    generate_pact(_one_interaction("get user"), output=tmp_path)
+    with pytest.warns(PactMergeWarning) as caught:
+        path = generate_pact(_one_interaction("fetch user"), output=tmp_path)
+    [warning] = caught
+    assert str(warning.message) == (
+        f"{path} keeps 1 interaction(s) from the file that mode-consumer -> mode-provider does "
+        "not produce: 'get user'; if they were renamed or removed, write with mode='overwrite' "
+        "to drop them (the provider is still asked to honour them)"
+    )
+    generate_pact(_one_interaction("fetch user"), output=tmp_path, mode="overwrite")
+    assert [i.description for i in load_pact(path).interactions] == ["fetch user"]

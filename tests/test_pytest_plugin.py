@@ -557,3 +557,38 @@ def test_plugin_module_imports_only_pytest() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_summary_names_interactions_kept_from_the_old_file_that_no_contract_declares(
+    pytester: pytest.Pytester,
+) -> None:
+    """A renamed interaction lingers after a merge: the summary names it and how to drop it."""
+    test_file = _contract_module("plugin-rename", 1) + textwrap.dedent(
+        """
+        @pytest.mark.pact(contract_under_test)
+        def test_item(pact_mock):
+            assert httpx.get(f"{pact_mock.url}/items/0").status_code == 200
+        """
+    )
+    pytester.makepyfile(test_rename=test_file)
+    pytester.runpytest(*_plugin_args()).assert_outcomes(passed=1)
+    pytester.makepyfile(test_rename=test_file.replace('f"get item {n}"', 'f"fetch item {n}"'))
+    result = pytester.runpytest(*_plugin_args())
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "wrote pacts/plugin-rename-plugin-rename-provider.json: 1 interaction(s) from 1 "
+            "passing test(s); the file holds 2 (merge kept the others already in it)",
+            "  warning: pacts/plugin-rename-plugin-rename-provider.json keeps 1 interaction(s) "
+            "that no contract of this session declares: 'get item 0'; if they were renamed or "
+            "removed, run the contract's tests with --pact-write-mode overwrite (or delete them "
+            "from the file) to drop them",
+        ]
+    )
+    overwritten = pytester.runpytest(*_plugin_args(), "--pact-write-mode", "overwrite")
+    overwritten.assert_outcomes(passed=1)
+    descriptions = [
+        i["description"]
+        for i in _pact_file(pytester.path / "pacts", "plugin-rename")["interactions"]
+    ]
+    assert descriptions == ["fetch item 0"]

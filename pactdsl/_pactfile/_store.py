@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+import attrs
 from filelock import FileLock
 
 from pactdsl._errors import PactFileError
@@ -22,7 +23,7 @@ from pactdsl._model import Pact, PactSpec
 from pactdsl._pactfile._read import pact_from_json
 from pactdsl._pactfile._write import pact_to_json
 
-__all__ = ["pact_file_name", "write_pact_file"]
+__all__ = ["WrittenPactFile", "pact_file_name", "write_pact_file"]
 
 WriteMode = Literal["merge", "overwrite"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -50,13 +51,28 @@ def _writer_metadata(created_at: str) -> dict[str, Any]:
     return {"pactdsl": {"version": version(), "createdAt": created_at}}
 
 
+@attrs.frozen
+class WrittenPactFile:
+    """Where `write_pact_file` wrote, and what a merge kept that the pact does not hold.
+
+    Attributes:
+        path: The pact file.
+        kept: The descriptions of interactions the file already held that the
+            written pact does not produce (another contract for the same pair,
+            or ones renamed or removed since): a merge keeps them.
+    """
+
+    path: Path
+    kept: tuple[str, ...] = ()
+
+
 def write_pact_file(
     pact: Pact,
     output: str | os.PathLike[str],
     spec: PactSpec,
     mode: WriteMode = "merge",
-) -> Path:
-    """Write `pact` into `output`, merging with what is there; return the file's path.
+) -> WrittenPactFile:
+    """Write `pact` into `output`, merging with what is there; say where and what was kept.
 
     The read-merge-write runs under one file lock (kept in the system temp
     folder, not beside the pact), and the file is replaced atomically, so
@@ -80,6 +96,7 @@ def write_pact_file(
     with FileLock(str(_lock_path(target))):
         existing_json: Mapping[str, Any] | None = None
         merged = pact
+        kept: tuple[str, ...] = ()
         if target.exists():
             try:
                 existing_json = json.loads(target.read_text(encoding="utf-8"))
@@ -90,6 +107,10 @@ def write_pact_file(
             if mode == "merge":
                 existing = pact_from_json(existing_json, origin=str(target))
                 merged = merge_pacts(existing, pact)
+                produced = {i.identity for i in pact.interactions}
+                kept = tuple(
+                    i.description for i in merged.interactions if i.identity not in produced
+                )
         created_at = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
         if merged is pact:
             document = unmerged
@@ -97,9 +118,9 @@ def write_pact_file(
         else:
             document = pact_to_json(merged, spec, _writer_metadata(created_at))
         if existing_json is not None and _same_except_time(existing_json, document):
-            return target  # unchanged: keep the bytes (and timestamp) as they are
+            return WrittenPactFile(target, kept)  # unchanged: keep the bytes (and timestamp)
         _replace_atomically(target, json_dumps_canonical(document) + "\n")
-    return target
+    return WrittenPactFile(target, kept)
 
 
 def _lock_dir() -> Path:
