@@ -533,27 +533,27 @@ def build_cli() -> click.Group:
         MODULE is a dotted module name importable from the current folder, or
         the path of a .py file. Files are named {consumer}-{provider}.json.
         """
-        from pactdsl._dsl import generate_pact
-        from pactdsl._pactfile import load_pact
+        from pactdsl._model import PactSpec
+        from pactdsl._pactfile import load_pact, write_pact_file
 
         with _errors_as_exit_2():
             found = _load_contracts(target)
             for item in found:
-                written = generate_pact(
-                    item,
-                    output=out,
-                    spec=spec,
-                    mode="overwrite" if mode == "overwrite" else "merge",
+                # write_pact_file, not generate_pact: the line below names what the merge kept.
+                written = write_pact_file(
+                    item.pact,
+                    out,
+                    PactSpec.parse(spec),
+                    "overwrite" if mode == "overwrite" else "merge",
                 )
                 # A merge keeps what the file already held, so count the file, not the contract.
-                in_file = load_pact(written).interactions
-                ours = {i.identity for i in item.pact.interactions}
-                stale = [i.description for i in in_file if i.identity not in ours]
+                in_file = load_pact(written.path).interactions
                 click.echo(
-                    f"wrote {written} ({len(in_file)} interaction(s) in the file; "
+                    f"wrote {written.path} ({len(in_file)} interaction(s) in the file; "
                     f"{len(item.pact.interactions)} from contract {item.name})"
                 )
-                if stale:
+                if written.kept:
+                    stale = written.kept
                     listed = ", ".join(repr(d) for d in stale[:5])
                     more = f" and {len(stale) - 5} more" if len(stale) > 5 else ""
                     click.echo(
