@@ -361,3 +361,29 @@ def test_body_excerpts_are_cut_to_a_few_items_and_keys() -> None:
         **{f"k{n}": n for n in range(6)},
         "…": "14 more keys",
     }
+
+
+def test_v4_comments_are_shown_for_passing_and_failing_interactions() -> None:
+    """An interaction's comments appear in its failure entry, or under Comments: when it passed."""
+    contract = define_contract(
+        "commented",
+        consumer="c",
+        provider="p",
+        interactions=[
+            interaction("ping").comment("the health check").request(path="/ping").responds(200),
+            interaction("typed")
+            .comment("counts are integers")
+            .request(path="/typed")
+            .responds(status=200, body={"count": integer(1)}),
+        ],
+    )
+    app = routes_app({("GET", "/ping"): (200, {}), ("GET", "/typed"): (200, {"count": "one"})})
+    result = verify_provider(contract, app=app)
+    report = format_verification_report(result)
+    assert "\nComments:\n---------\n1. \"ping\"\n   Comment: the health check\n" in report
+    assert '   + {"count": "one"}\n   Comment: counts are integers\n' in report
+    entries = verification_report_json(result)["interactions"]
+    assert [e.get("comments") for e in entries] == [
+        {"text": ["the health check"]},
+        {"text": ["counts are integers"]},
+    ]

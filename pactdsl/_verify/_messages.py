@@ -391,6 +391,7 @@ def verify_message(
         "consumer": consumer,
         "pending": item.pending,
         "index": index,
+        "comments": item.comments,
     }
 
     def error(phase: ErrorPhase, message: str, notes: Sequence[str] = ()) -> ErroredInteraction:

@@ -152,6 +152,18 @@ def _given(entry: InteractionResult) -> str:
     return "; ".join(parts)
 
 
+def _comment_lines(entry: InteractionResult) -> list[str]:
+    """The interaction's V4 comments: its original test name and each text line."""
+    lines = []
+    name = entry.comments.get("testname")
+    if isinstance(name, str) and name:
+        lines.append(f"{_INDENT}Test name: {name}")
+    texts = entry.comments.get("text", ())
+    for text in [texts] if isinstance(texts, str) else texts:
+        lines.append(f"{_INDENT}Comment: {text}")
+    return lines
+
+
 def _failure_lines(entry: FailedInteraction) -> list[str]:
     """The mismatches (grouped), then the states, the request and the body excerpts."""
     lines: list[str] = []
@@ -166,6 +178,7 @@ def _failure_lines(entry: FailedInteraction) -> list[str]:
             lines.append(f"{_INDENT}Request headers: {shown}")
     for excerpt in entry.body_excerpts:
         lines += _excerpt_lines(excerpt)
+    lines += _comment_lines(entry)
     lines += [f"{_INDENT}Note: {note}" for note in entry.notes]
     return lines
 
@@ -202,6 +215,15 @@ def format_verification_report(
     entries = result.entries
     failed = [e for e in entries if isinstance(e, FailedInteraction)]
     errored = [e for e in entries if isinstance(e, ErroredInteraction)]
+    commented = [e for e in result.passed if _comment_lines(e)]
+    if commented:
+        # Only when the pact carries comments: a passing run's layout is otherwise the count alone.
+        lines += ["", "Comments:", "-" * len("Comments:")]
+        for number, passed in enumerate(commented, 1):
+            if number > 1:
+                lines.append("")
+            lines.append(_heading(number, passed))
+            lines += _comment_lines(passed)
     if failed:
         lines += ["", "Failed Interactions:", "-" * len("Failed Interactions:")]
         for number, entry in enumerate(failed, 1):
@@ -225,6 +247,7 @@ def format_verification_report(
             lines.append(_heading(number, error))
             lines.append(f"{_INDENT}Error during {error.phase}: {error.message}")
             lines += [f"{_INDENT}{line}" for line in error.traceback.splitlines()]
+            lines += _comment_lines(error)
             lines += [f"{_INDENT}Note: {note}" for note in error.notes]
     text = "\n".join(lines) + "\n"
     if stream is not None:
@@ -263,6 +286,8 @@ def _entry_json(entry: InteractionResult) -> dict[str, Any]:
         out["reason"] = entry.reason
     if entry.notes:
         out["notes"] = list(entry.notes)
+    if entry.comments:
+        out["comments"] = _jsonable(dict(entry.comments))
     return out
 
 

@@ -111,6 +111,8 @@ class InteractionResult:
         duration: Seconds spent on it, state setup and teardown included.
         notes: Secondary problems, e.g. a teardown that failed after a
             mismatch, or a provider-state value that fell back to its example.
+        comments: The interaction's V4 ``comments`` (``text`` lines, the
+            original ``testname``), shown in the reports.
     """
 
     description: str
@@ -120,6 +122,7 @@ class InteractionResult:
     index: int = 0
     duration: float = 0.0
     notes: tuple[str, ...] = ()
+    comments: Mapping[str, Any] = attrs.field(factory=dict)
 
     @property
     def state_names(self) -> tuple[str, ...]:
@@ -592,6 +595,7 @@ class _Run:
             "consumer": consumer,
             "pending": interaction.pending,
             "index": self.index,
+            "comments": interaction.comments,
         }
         states = interaction.provider_states
         try:

@@ -69,14 +69,6 @@ XFAILS: dict[tuple[str, str], str] = {
         "after a failed state setup the verifier still calls state_teardown for that state; "
         "pact-reference does not (verifier states: issues 13/19)"
     ),
-    ("V4/http_provider.feature", "Verifying a HTTP interaction with comments"): (
-        "verification results and the report do not carry V4 comments or the original test "
-        "name yet (report detail: issue 13)"
-    ),
-    ("V4/message_provider.feature", "Verifying a message interaction with comments"): (
-        "verification results and the report do not carry V4 comments or the original test "
-        "name yet (report detail: issue 13)"
-    ),
 }
 
 
