@@ -50,6 +50,7 @@ from pactdsl._model import (
     RulesByCategory,
     is_json_content_type,
 )
+from pactdsl._rulepath import rule_path_child
 from pactdsl._steps import BuilderSteps
 
 if TYPE_CHECKING:
@@ -464,15 +465,18 @@ def _build_metadata(
             msg = f"{where}: metadata name {name!r} must be a non-empty string"
             raise ContractError(msg)
         flat = flatten(value)
-        nested = sorted((set(flat.rules) | set(flat.generators)) - {"$"})
+        nested = sorted(set(flat.generators) - {"$"})
         if nested:
             msg = (
-                f"{where}: metadata[{name!r}] has matchers inside it at {nested}; put one "
-                "matcher on the whole metadata value"
+                f"{where}: metadata[{name!r}] has generators inside it at {nested}; put one "
+                "generator on the whole metadata value (matchers may go inside)"
             )
             raise ContractError(msg)
-        if "$" in flat.rules:
-            rules.setdefault("metadata", {})[name] = flat.rules["$"]
+        for path, group in flat.rules.items():
+            # A matcher on the whole value is keyed by its name, as other Pact writers
+            # do; one inside a nested value (Kafka headers) by its rule path.
+            key = name if path == "$" else rule_path_child("$", name) + path[1:]
+            rules.setdefault("metadata", {})[key] = group
         if "$" in flat.generators:
             generators.setdefault("metadata", {})[name] = flat.generators["$"]
         try:

@@ -182,8 +182,43 @@ def _split(produced: Any, where: str) -> tuple[Any, dict[str, Any]]:
                 "(contents, metadata) with metadata a dict"
             )
             raise _ProducerProblem(msg)
-        return produced[0], dict(produced[1] or {})
+        return produced[0], plain_metadata(dict(produced[1] or {}))
     return produced, {}
+
+
+def _text(value: str | bytes | bytearray) -> str:
+    if isinstance(value, str):
+        return value
+    try:
+        return bytes(value).decode("utf-8")
+    except UnicodeDecodeError:
+        return base64.b64encode(bytes(value)).decode("ascii")
+
+
+def plain_metadata(value: Any) -> Any:
+    """Metadata as a Kafka client gives it, as JSON: bytes keys and values become text.
+
+    Bytes are decoded as UTF-8 (base64 when they are not UTF-8); a list of
+    ``(key, value)`` pairs, as Kafka clients carry headers, becomes a map.
+    """
+    if isinstance(value, bytes | bytearray):
+        return _text(value)
+    if isinstance(value, Mapping):
+        return {
+            _text(k) if isinstance(k, bytes | bytearray) else k: plain_metadata(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        pairs = all(
+            isinstance(item, tuple | list)
+            and len(item) == 2
+            and isinstance(item[0], str | bytes | bytearray)
+            for item in value
+        )
+        if value and pairs:
+            return {_text(k): plain_metadata(v) for k, v in value}
+        return [plain_metadata(item) for item in value]
+    return value
 
 
 def _actual_json(
