@@ -118,6 +118,29 @@ def test_pages_with_a_local_broker_run_again_in_the_same_folder(
         test_page_code_runs(page, tmp_path, monkeypatch, clean_registry, request)
 
 
+def test_the_pipeline_creates_the_environment_before_recording_deployments() -> None:
+    """docs/cli.md's CI pipeline runs create-environment before any record-deployment."""
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    pipeline = text[text.index("A typical pipeline:") :]
+    assert 0 <= pipeline.find("pactdsl create-environment") < pipeline.find("record-deployment")
+
+
+def test_the_glossary_defines_the_broker_words() -> None:
+    """docs/glossary.md defines each word the broker pages use, and the site lists it."""
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    words = [
+        "Pacticipant",
+        "Matrix",
+        "Consumer version selectors",
+        "deployedOrReleased",
+        "Pending pact",
+        "WIP (work-in-progress) pacts",
+        "Application instance",
+    ]
+    assert [w for w in words if f"**{w}**" not in text] == []
+    assert "glossary.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
 def public_factories(module: ModuleType) -> list[str]:
     """The functions a public module exports in ``__all__`` (classes and constants left out)."""
     return [name for name in module.__all__ if inspect.isfunction(getattr(module, name))]
