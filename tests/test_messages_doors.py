@@ -255,3 +255,48 @@ def test_a_tls_failure_says_tls_and_a_ca_bundle_fixes_it(tmp_path: Path) -> None
         ValueError, match=r"verify_tls='missing\.pem' must be True, False or the path"
     ):
         verify_provider(api, base_url=url, verify_tls="missing.pem")
+
+
+@pytest.mark.usefixtures("clean_registry")
+def test_the_cli_takes_one_producer_per_description_and_says_a_bad_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--message-producer 'DESCRIPTION=MODULE:FUNCTION' verifies that message; bad forms exit 2."""
+    import sys
+
+    from click.testing import CliRunner
+
+    from pactdsl import generate_pact
+    from pactdsl._cli import build_cli
+
+    token = uuid.uuid4().hex[:8]
+    (tmp_path / f"producers_{token}.py").write_text(
+        "def order_created():\n    return {'id': 1}, {'topic': 'orders'}\n", encoding="utf-8"
+    )
+    events = define_contract(
+        f"events_{token}",
+        consumer="billing",
+        provider="orders",
+        interactions=[
+            message("order created").with_content({"id": integer(1)}, metadata={"topic": "orders"})
+        ],
+    )
+    pact_file = generate_pact(events, tmp_path / "pacts", spec="4.0")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    runner = CliRunner()
+    ran = runner.invoke(
+        build_cli(),
+        [
+            "verify",
+            str(pact_file),
+            "--message-producer",
+            f"order created=producers_{token}:order_created",
+        ],
+    )
+    assert ran.exit_code == 0, ran.output
+    assert "Passed: 1/1 interactions" in ran.output
+    bad = runner.invoke(build_cli(), ["verify", str(pact_file), "--message-producer", "no-equals"])
+    assert bad.exit_code == 2
+    assert "must look like DESCRIPTION=MODULE:FUNCTION" in bad.output
+    sys.modules.pop(f"producers_{token}", None)
