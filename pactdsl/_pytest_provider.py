@@ -166,6 +166,10 @@ class _States:
 
     def setup(self, name: str, params: dict[str, Any]) -> Mapping[str, Any]:
         """Run the state's function up to its ``yield``; return the values it gave."""
+        if not name and name not in _REGISTERED_STATES:
+            # The empty state (sent for an interaction that declares none, as pact-reference
+            # does) is a hook only when a test registers @provider_state(""), as in pact-python.
+            return {}
         function = self._lookup(name)
         arguments: dict[str, Any] = {}
         for parameter in inspect.signature(function).parameters.values():

@@ -473,6 +473,90 @@ def test_state_change_url_speaks_the_standard_protocol(
     assert behaviour.seen[1]["path"] == "/payments/42"
 
 
+def test_interaction_without_states_gets_the_empty_state_by_url_and_callbacks(
+    provider: RunningProvider, behaviour: PaymentsBehaviour
+) -> None:
+    """An interaction with no provider state gets setup and teardown for state "" (as Rust)."""
+    contract = define_contract(
+        "payments-no-state",
+        consumer="checkout-app",
+        provider="payment-service",
+        interactions=[interaction("ping").request(method="GET", path="/payments/7").responds()],
+    )
+    by_url = verify_provider(contract, base_url=provider.url, state_change_url="/_pact/state")
+    assert by_url.success, by_url
+    assert behaviour.state_calls == [
+        {"state": "", "params": {}, "action": "setup"},
+        {"state": "", "params": {}, "action": "teardown"},
+    ]
+    events: list[tuple[str, str, dict[str, Any]]] = []
+    by_callbacks = verify_provider(
+        contract,
+        base_url=provider.url,
+        state_setup=lambda state, params: events.append(("setup", state, params)),
+        state_teardown=lambda state, params: events.append(("teardown", state, params)),
+    )
+    assert by_callbacks.success, by_callbacks
+    assert events == [("setup", "", {}), ("teardown", "", {})]
+
+
+def test_callback_failing_on_the_empty_state_says_how_to_skip_it(
+    provider: RunningProvider,
+) -> None:
+    """A state_setup that cannot take state "" fails the interaction, saying to return early."""
+    contract = define_contract(
+        "payments-no-state-lookup",
+        consumer="checkout-app",
+        provider="payment-service",
+        interactions=[interaction("ping").request(method="GET", path="/payments/7").responds()],
+    )
+    fixtures = {"payment 7 exists": lambda: None}
+    result = verify_provider(
+        contract, base_url=provider.url, state_setup=lambda state: fixtures[state]()
+    )
+    (error,) = result.errors
+    assert error.phase == "state setup"
+    assert "declares no provider state" in error.message
+    assert "return early from state_setup when the state is ''" in error.message
+
+
+def test_failed_state_setup_is_not_torn_down_but_earlier_states_are(
+    provider: RunningProvider, behaviour: PaymentsBehaviour
+) -> None:
+    """After a setup fails, teardown skips that state and the later ones, not those set up."""
+    contract = define_contract(
+        "payments-two-states",
+        consumer="checkout-app",
+        provider="payment-service",
+        interactions=[
+            interaction("get payment")
+            .given("a user exists")
+            .given("payment 7 exists")
+            .given("a refund exists")
+            .request(method="GET", path="/payments/7")
+            .responds(status=200)
+        ],
+    )
+    events: list[str] = []
+
+    def setup(state: str) -> None:
+        events.append(f"setup {state}")
+        if state == "payment 7 exists":
+            raise RuntimeError("no fixture")
+
+    result = verify_provider(
+        contract,
+        base_url=provider.url,
+        state_setup=setup,
+        state_teardown=lambda state: events.append(f"teardown {state}"),
+    )
+    (error,) = result.errors
+    assert error.phase == "state setup"
+    assert "'payment 7 exists' raised RuntimeError: no fixture" in error.message
+    assert events == ["setup a user exists", "setup payment 7 exists", "teardown a user exists"]
+    assert behaviour.seen == []
+
+
 def test_state_change_url_failure_is_an_error(provider: RunningProvider) -> None:
     """A state endpoint answering 500 makes the interaction an error, never a pass."""
     contract = define_contract(

@@ -461,8 +461,7 @@ def verify_message(
     try:
         values = set_up_states(states, hooks, state_transport)
     except StateFailure as exc:
-        notes = tear_down_states(states, hooks, state_transport)
-        return error("state setup", str(exc), notes)
+        return error("state setup", str(exc), exc.notes)
     params: dict[str, Any] = {}
     for state in states:
         params.update(state.params)

@@ -6,6 +6,12 @@ state's name first, its params as ``params``/``parameters`` (or spread into
 signature we cannot bind is refused before the run. A mapping it returns (or, for
 the URL protocol, a JSON object in the answer) is kept for `ProviderState`
 generators, e.g. the id of a row the setup created.
+
+As pact-reference does, an interaction that declares no provider state still gets
+one setup and one teardown call, with the empty state name ``""`` and no params
+(a generic per-interaction hook; a callback returns early for it when it has
+nothing to do). A setup that fails is not torn down; the states set up before it
+are.
 """
 
 from __future__ import annotations
@@ -26,7 +32,19 @@ StateCallback = Callable[..., Any]
 
 
 class StateFailure(Exception):
-    """A provider state could not be set up or torn down; the message says which and why."""
+    """A provider state could not be set up or torn down; the message says which and why.
+
+    Attributes:
+        notes: Problems met tearing down the states set up before the failing one.
+    """
+
+    def __init__(self, message: str, notes: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.notes = tuple(notes)
+
+
+# What a state hook gets for an interaction that declares no provider state (pact-reference's).
+NO_STATE = ProviderState("")
 
 
 @attrs.frozen
@@ -53,7 +71,14 @@ class StateHooks:
         return self.setup is not None or self.teardown is not None or bool(self.change_url)
 
 
+def _changed(states: Sequence[ProviderState]) -> Sequence[ProviderState]:
+    """The states the hooks are called for: the declared ones, or the empty state."""
+    return states or (NO_STATE,)
+
+
 def _describe(state: ProviderState) -> str:
+    if not state.name:
+        return "'' (the empty state: the interaction declares no provider state)"
     if state.params:
         return f"{state.name!r} (params={dict(state.params)!r})"
     return repr(state.name)
@@ -97,17 +122,25 @@ def set_up_states(
         StateFailure: naming the state, its params and what went wrong.
     """
     values: dict[str, Any] = {}
-    for state in states:
-        if hooks.bound_setup is not None:
-            try:
-                returned = _call(hooks.bound_setup, state, "setup")
-            except Exception as exc:
-                msg = f"state_setup for {_describe(state)} raised {type(exc).__name__}: {exc}"
-                raise StateFailure(msg) from None
-            if isinstance(returned, Mapping):
-                values.update(returned)
-        elif hooks.change_url:
-            values.update(_change_by_url(transport, hooks.change_url, state, "setup"))
+    changed = _changed(states)
+    for done, state in enumerate(changed):
+        try:
+            if hooks.bound_setup is not None:
+                try:
+                    returned = _call(hooks.bound_setup, state, "setup")
+                except Exception as exc:
+                    msg = f"state_setup for {_describe(state)} raised {type(exc).__name__}: {exc}"
+                    if not state.name:
+                        msg += "; return early from state_setup when the state is ''"
+                    raise StateFailure(msg) from None
+                if isinstance(returned, Mapping):
+                    values.update(returned)
+            elif hooks.change_url:
+                values.update(_change_by_url(transport, hooks.change_url, state, "setup"))
+        except StateFailure as exc:
+            # The failed state is not torn down (as pact-reference); those set up before it are.
+            notes = _tear_down(changed[:done], hooks, transport)
+            raise StateFailure(str(exc), notes) from None
     return values
 
 
@@ -115,6 +148,12 @@ def tear_down_states(
     states: Sequence[ProviderState], hooks: StateHooks, transport: ProviderTransport
 ) -> list[str]:
     """Tear down each state, last first; return the problems met (all are tried)."""
+    return _tear_down(_changed(states), hooks, transport)
+
+
+def _tear_down(
+    states: Sequence[ProviderState], hooks: StateHooks, transport: ProviderTransport
+) -> list[str]:
     problems: list[str] = []
     for state in reversed(states):
         try:

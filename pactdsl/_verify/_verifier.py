@@ -601,7 +601,7 @@ class _Run:
         try:
             values = set_up_states(states, self.hooks, self.transport)
         except StateFailure as exc:
-            notes.extend(tear_down_states(states, self.hooks, self.transport))
+            notes.extend(exc.notes)
             return ErroredInteraction(
                 **common,
                 message=str(exc),
@@ -977,8 +977,10 @@ def verify_provider(
             signature that cannot be bound raises `VerificationConfigError`. A mapping it returns
             feeds the pact's ``provider_state`` generators (e.g. ``{"id": 42}``
             for ``/users/${id}``). An exception makes that interaction an error.
-            With neither this nor `state_change_url`, a notice names the
-            provider states that nothing set up (the run does not fail).
+            An interaction with no provider state gets the empty state ``""``
+            (as pact-reference; this hook and `state_change_url` alike). With
+            neither this nor `state_change_url`, a notice names the provider
+            states that nothing set up (the run does not fail).
         state_teardown: Same signature, called after the interaction, last
             state first.
         state_change_url: Instead of callbacks, the state-change endpoint: it

@@ -56,20 +56,7 @@ from tests.compatibility._world import (
 # Scenarios we believe the suite gets wrong, or that need what another issue owns:
 # (feature file, scenario title) -> reason. Each is a strict xfail, listed in
 # docs/conformance.md with the pact-reference behaviour it was checked against.
-XFAILS: dict[tuple[str, str], str] = {
-    ("V1/http_provider.feature", "Verifying an interaction with no defined provider state"): (
-        "state_setup is called only for the provider states an interaction declares; "
-        "pact-reference also calls its state callback with an empty state (verifier states: "
-        "issues 13/19)"
-    ),
-    (
-        "V1/http_provider.feature",
-        "Verifying an interaction where the provider state callback fails",
-    ): (
-        "after a failed state setup the verifier still calls state_teardown for that state; "
-        "pact-reference does not (verifier states: issues 13/19)"
-    ),
-}
+XFAILS: dict[tuple[str, str], str] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
