@@ -247,3 +247,22 @@ def test_dsl_binary_content_type_is_bytes_in_file_and_mock(
     with mock_provider(path, 0) as mock, httpx.Client() as client:
         reply = client.get(f"{mock.url}/users/5/avatar", headers={"Accept": "image/png"})
         assert (reply.headers["content-type"], reply.content) == ("image/png", png(1))
+
+
+@pytest.mark.parametrize(("status", "exit_code"), [(201, 0), (404, 1)])
+def test_keyed_status_pact_through_the_cli(
+    provider: RunningProvider, status: int, exit_code: int
+) -> None:
+    """`pactdsl verify` reads the keyed status rules: 201 passes, 404 fails naming the class."""
+    from click.testing import CliRunner
+
+    from pactdsl._cli import build_cli
+
+    provider.behaviour.routes["/orders/17"] = _json(status, {"id": 17, "state": "open"})
+    result = CliRunner().invoke(
+        build_cli(), ["verify", str(STATUS_PACT), "--base-url", provider.url]
+    )
+    assert result.exit_code == exit_code, result.output
+    assert ("a status in the 'success' class (200-299), got 404" in result.output) is (
+        exit_code == 1
+    )
