@@ -15,16 +15,10 @@ from urllib.parse import parse_qs
 import attrs
 
 from pactdsl._errors import ContractError, InvalidMatcher, PactMergeWarning
+from pactdsl._flatten import flatten
 from pactdsl._generators import Generator
-from pactdsl._matchers import (
-    UNSET,
-    Matcher,
-    RuleGroup,
-    _call_repr,
-    _example_of,
-    check_json_value,
-    flatten,
-)
+from pactdsl._json_value import check_json_value
+from pactdsl._matchers import UNSET, Matcher, RuleGroup, _call_repr, example_of
 from pactdsl._messages import MessageBuilder, SyncMessageBuilder
 from pactdsl._model import (
     AnyInteraction,
@@ -152,9 +146,6 @@ class _Parts:
         """Place a matcher or generator standing for a whole value; return its example."""
         if isinstance(value, Matcher):
             self.rules.setdefault(category, {})[key] = value.rule_group()
-            gen = value.generator()
-            if gen is not None:
-                self.generators.setdefault(category, {})[key] = gen
             return value.example_value()
         if isinstance(value, Generator):
             self.generators.setdefault(category, {})[key] = value
@@ -374,7 +365,7 @@ def _build_interaction(builder: Any, contract_name: str, index: int) -> AnyInter
     comments: dict[str, Any] = {"text": list(builder.comments)} if builder.comments else {}
     for state in builder.states:
         try:
-            check_json_value(_example_of(dict(state.params)), "params")
+            check_json_value(example_of(dict(state.params)), "params")
         except TypeError as exc:
             msg = f"{_where(contract_name, description, 'given')} {state.name!r}: {exc}"
             raise ContractError(msg) from None

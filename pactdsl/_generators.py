@@ -18,7 +18,17 @@ from typing import Any, ClassVar
 import attrs
 
 from pactdsl._errors import InvalidMatcher
-from pactdsl._matchers import Matcher
+from pactdsl._matchers import (
+    Matcher,
+    _Boolean,
+    _Date,
+    _DateTime,
+    _Decimal,
+    _Integer,
+    _Regex,
+    _Time,
+    _TypeMatcher,
+)
 
 __all__ = [
     "UUID_FORMATS",
@@ -99,9 +109,7 @@ class RandomInt(Generator):
         return self.min
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import integer
-
-        return integer(self.min)
+        return _Integer(self.min)
 
     def generate(self, context: GeneratorContext) -> Any:
         return context.rng.randint(self.min, self.max)
@@ -116,9 +124,7 @@ class RandomDecimal(Generator):
     digits: int = 10
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import decimal
-
-        return decimal()
+        return _Decimal(1.5)
 
     def generate(self, context: GeneratorContext) -> Any:
         digits = max(self.digits, 2)
@@ -138,9 +144,7 @@ class RandomHexadecimal(Generator):
     digits: int = 10
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import regex
-
-        return regex("[0-9a-fA-F]+", self.example_value())
+        return _Regex("[0-9a-fA-F]+", self.example_value())
 
     def generate(self, context: GeneratorContext) -> Any:
         return "".join(context.rng.choice("0123456789abcdef") for _ in range(self.digits))
@@ -155,9 +159,7 @@ class RandomString(Generator):
     size: int = 10
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import like
-
-        return like(self.example_value())
+        return _TypeMatcher(self.example_value())
 
     def generate(self, context: GeneratorContext) -> Any:
         alphabet = string.ascii_letters + string.digits
@@ -176,9 +178,7 @@ class Regex(Generator):
         return f"regex({self.regex!r})"
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import regex
-
-        return regex(self.regex, self.example_value())
+        return _Regex(self.regex, self.example_value())
 
     def generate(self, context: GeneratorContext) -> Any:
         return _string_for_regex(self.regex, context.rng)
@@ -196,15 +196,13 @@ class Uuid(Generator):
         return _format_uuid(_EXAMPLE_UUID, self.format)
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import regex
-
         patterns = {
             "simple": "[0-9a-f]{32}",
             "upper-case-hyphenated": "[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}",
             "URN": "urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         }
         default = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-        return regex(patterns.get(self.format or "", default), self.example_value())
+        return _Regex(patterns.get(self.format or "", default), self.example_value())
 
     def generate(self, context: GeneratorContext) -> Any:
         return _format_uuid(uuid.UUID(int=context.rng.getrandbits(128), version=4), self.format)
@@ -246,9 +244,7 @@ class Date(_DateLikeGenerator):
     default_format: ClassVar[str] = "yyyy-MM-dd"
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import date
-
-        return date(self.format or self.default_format, self.example_value())
+        return _Date(self.format or self.default_format, self.example_value())
 
 
 @attrs.frozen(repr=False)
@@ -260,9 +256,7 @@ class Time(_DateLikeGenerator):
     default_format: ClassVar[str] = "HH:mm:ss"
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import time
-
-        return time(self.format or self.default_format, self.example_value())
+        return _Time(self.format or self.default_format, self.example_value())
 
 
 @attrs.frozen(repr=False)
@@ -274,9 +268,7 @@ class DateTime(_DateLikeGenerator):
     default_format: ClassVar[str] = "yyyy-MM-dd'T'HH:mm:ss"
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import datetime
-
-        return datetime(self.format or self.default_format, self.example_value())
+        return _DateTime(self.format or self.default_format, self.example_value())
 
 
 @attrs.frozen(repr=False)
@@ -290,9 +282,7 @@ class RandomBoolean(Generator):
         return True
 
     def implied_matcher(self) -> Matcher | None:
-        from pactdsl.match import boolean
-
-        return boolean(True)
+        return _Boolean(True)
 
     def generate(self, context: GeneratorContext) -> Any:
         return context.rng.random() < 0.5

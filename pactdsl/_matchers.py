@@ -17,16 +17,14 @@ pact file stores.
 from __future__ import annotations
 
 import enum
-import json
-import math
-import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import regex
 
 from pactdsl._errors import InvalidMatcher
+from pactdsl._json_value import check_json_value
 from pactdsl._regex import REGEX_TIMEOUT_SECONDS, compile_cached, fullmatch_within_limit
 from pactdsl._rule import (
     FORMAT_WHEN_ABSENT,
@@ -39,21 +37,16 @@ from pactdsl._rule import (
     parse_rule_group,
     rule_group_json,
 )
-from pactdsl._rulepath import rule_path_child
-
-if TYPE_CHECKING:
-    from pactdsl._generators import Generator
 
 __all__ = [
     "UNSET",
-    "Flattened",
     "Matcher",
     "RuleGroup",
     "Unset",
-    "flatten",
+    "example_of",
+    "matcher_from_parsed",
     "matcher_from_rule",
     "rule_group_from_json",
-    "rule_path_child",
 ]
 
 
@@ -91,33 +84,6 @@ def _call_repr(name: str, *args: Any, **kwargs: Any) -> str:
     parts = [_repr_value(a) for a in args if a is not UNSET]
     parts += [f"{k}={_repr_value(v)}" for k, v in kwargs.items() if v is not UNSET]
     return f"{name}({', '.join(parts)})"
-
-
-def check_json_value(value: Any, where: str) -> None:
-    """Raise `TypeError` naming the place when `value` is not plain JSON."""
-    if value is None or isinstance(value, bool | int | str):
-        return
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            msg = f"{where}={value!r} is not a JSON number; use a finite float"
-            raise TypeError(msg)
-        return
-    if isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            check_json_value(item, f"{where}[{index}]")
-        return
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                msg = f"{where} has the key {key!r} ({type(key).__name__}); JSON keys are strings"
-                raise TypeError(msg)
-            check_json_value(item, rule_path_child(where, key))
-        return
-    msg = (
-        f"{where}={value!r} ({type(value).__name__}) is not JSON-serialisable; "
-        "use dicts, lists, str, int, float, bool or None"
-    )
-    raise TypeError(msg)
 
 
 def compile_regex(pattern: str, where: str) -> regex.Pattern[str]:
@@ -190,10 +156,6 @@ class Matcher:
         """The rules this matcher puts at its own path, in rule form."""
         return RuleGroup((matcher_from_parsed(self.rule(), "matcher"),))
 
-    def generator(self) -> Generator | None:
-        """A generator this matcher implies at its path, if any."""
-        return None
-
     def __and__(self, other: Matcher) -> Matcher:
         if not isinstance(other, Matcher):
             return NotImplemented
@@ -209,24 +171,21 @@ def _members(m: Matcher, kind: type[_AllOf | _AnyOf]) -> tuple[Matcher, ...]:
     return m.matchers if isinstance(m, kind) else (m,)
 
 
-def _example_of(value: Any) -> Any:
+def example_of(value: Any) -> Any:
     """Resolve nested matchers and generators to their example values."""
-    from pactdsl._generators import Generator
-
-    if isinstance(value, Matcher):
-        return value.example_value()
-    if isinstance(value, Generator):
-        return value.example_value()
     if isinstance(value, dict):
-        return {k: _example_of(v) for k, v in value.items()}
+        return {k: example_of(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_example_of(v) for v in value]
-    return value
+        return [example_of(v) for v in value]
+    # Matchers and generators alike carry their example (generators build on
+    # this module, so they are recognised by that, not by their class).
+    example = getattr(value, "example_value", None)
+    return example() if callable(example) else value
 
 
 def _check_example_json(example: Any, where: str) -> None:
     try:
-        check_json_value(_example_of(example), "example")
+        check_json_value(example_of(example), "example")
     except TypeError as exc:
         raise InvalidMatcher(f"{where}: {exc}") from None
 
@@ -262,7 +221,7 @@ class _TypeMatcher(Matcher):
         return Rule("type", min=self.min, max=self.max)
 
     def example_value(self) -> Any:
-        return _example_of(self.example)
+        return example_of(self.example)
 
     def nested(self) -> Iterator[tuple[str | int | None, Any]]:
         yield None, self.example
@@ -290,7 +249,7 @@ class _EachLike(Matcher):
         count = max(self.min, 1)
         if self.max is not None:
             count = min(count, self.max)
-        return [_example_of(self.template) for _ in range(count)]
+        return [example_of(self.template) for _ in range(count)]
 
     def nested(self) -> Iterator[tuple[str | int | None, Any]]:
         yield "[*]", self.template
@@ -323,7 +282,7 @@ class _Simple(Matcher):
         return _call_repr(self.factory_name, self.example)
 
     def example_value(self) -> Any:
-        return _example_of(self.example)
+        return example_of(self.example)
 
 
 @attrs.frozen(repr=False)
@@ -475,31 +434,10 @@ class _StatusCode(Matcher):
         return self.example
 
 
-@attrs.frozen
-class Variant:
-    """One `arrayContains` variant: its index and the rules within it."""
-
-    index: int
-    rules: Mapping[str, RuleGroup]
-    generators: Mapping[str, Generator] = attrs.field(factory=dict)
-
-    def rule_variant(self) -> RuleVariant:
-        """This variant in the one rule model."""
-        return RuleVariant(
-            self.index,
-            {path: group.parsed() for path, group in self.rules.items()},
-            {path: gen.to_json() for path, gen in self.generators.items()},
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The V4 variant object."""
-        return self.rule_variant().to_json()
-
-
 @attrs.frozen(repr=False)
 class _ArrayContains(Matcher):
     pact_type: ClassVar[MatcherName] = "arrayContains"
-    variants: tuple[Variant, ...]
+    variants: tuple[RuleVariant, ...]
     examples: Any = UNSET  # the variants' templates in DSL form
 
     def __repr__(self) -> str:
@@ -508,12 +446,12 @@ class _ArrayContains(Matcher):
         return _call_repr("array_contains", *self.examples)
 
     def rule(self) -> Rule:
-        return Rule("arrayContains", variants=tuple(v.rule_variant() for v in self.variants))
+        return Rule("arrayContains", variants=self.variants)
 
     def example_value(self) -> Any:
         if self.examples is UNSET:
             return UNSET
-        return [_example_of(t) for t in self.examples]
+        return [example_of(t) for t in self.examples]
 
 
 @attrs.frozen(repr=False)
@@ -526,11 +464,11 @@ class _EachKeyOrValue(Matcher):
         return _call_repr(self.factory_name, self.example, *self.rules)
 
     def rule(self) -> Rule:
-        value = None if self.example is UNSET else _example_of(self.example)
+        value = None if self.example is UNSET else example_of(self.example)
         return Rule(self.pact_type, rules=tuple(m.rule() for m in self.rules), value=value)
 
     def example_value(self) -> Any:
-        return _example_of(self.example)
+        return example_of(self.example)
 
 
 @attrs.frozen(repr=False)
@@ -585,21 +523,6 @@ class _AnyOf(_Combined):
 # Matchers in rule form, built from the one rule model.
 
 
-def _from_variant(variant: RuleVariant, where: str) -> Variant:
-    from pactdsl._generators import generator_from_json
-
-    at = f"{where}.variants[index {variant.index}]"
-    groups = {
-        path: RuleGroup(tuple(matcher_from_parsed(r, at) for r in rules), combine)
-        for path, (rules, combine) in variant.rules.items()
-    }
-    gens = {
-        path: generator_from_json(g, f"{at}.generators['{path}']")
-        for path, g in variant.generators.items()
-    }
-    return Variant(variant.index, groups, gens)
-
-
 def _simple(cls: type[_Simple]) -> Callable[[Rule, str], Matcher]:
     return lambda rule, where: cls()
 
@@ -636,9 +559,7 @@ _FROM_RULE: Mapping[MatcherName, Callable[[Rule, str], Matcher]] = {
     "include": lambda rule, where: _Includes(str(rule.value)),
     "contentType": lambda rule, where: _ContentType(str(rule.value)),
     "statusCode": lambda rule, where: _StatusCode(rule.status or "success"),
-    "arrayContains": lambda rule, where: _ArrayContains(
-        tuple(_from_variant(v, where) for v in rule.variants)
-    ),
+    "arrayContains": lambda rule, where: _ArrayContains(rule.variants),
     "eachKey": _each(_EachKey),
     "eachValue": _each(_EachValue),
 }
@@ -673,282 +594,3 @@ def rule_group_from_json(raw: Any, where: str) -> RuleGroup:
     except RuleError as exc:
         raise InvalidMatcher(str(exc)) from None
     return RuleGroup(tuple(matcher_from_parsed(r, where) for r in rules), combine)
-
-
-# --------------------------------------------------------------------------
-# Flattening a value with matchers inside into example + rules + generators.
-
-
-@attrs.frozen
-class Flattened:
-    """A value split the way a pact file stores it."""
-
-    example: Any
-    rules: dict[str, RuleGroup]
-    generators: dict[str, Generator]
-
-
-def flatten(value: Any, root: str = "$") -> Flattened:
-    """Split `value` (JSON with matchers and generators inside) into its parts.
-
-    Rule paths are relative to `root`; a matcher at the top puts its rule at
-    `root` itself.
-    """
-    rules: dict[str, RuleGroup] = {}
-    generators: dict[str, Generator] = {}
-    _walk(value, root, rules, generators)
-    return Flattened(_example_of(value), rules, generators)
-
-
-def _walk(
-    value: Any,
-    path: str,
-    rules: dict[str, RuleGroup],
-    generators: dict[str, Generator],
-) -> None:
-    from pactdsl._generators import Generator
-
-    if isinstance(value, Generator):
-        generators[path] = value
-        implied = value.implied_matcher()
-        if implied is not None:
-            rules[path] = implied.rule_group()
-        return
-    if isinstance(value, Matcher):
-        rules[path] = value.rule_group()
-        gen = value.generator()
-        if gen is not None:
-            generators[path] = gen
-        for key, template in value.nested():
-            if key is None and isinstance(template, Generator):
-                # like(random_int()): the matcher's rule stays, the generator joins it.
-                generators.setdefault(path, template)
-            elif key is None:
-                _walk_children(template, path, rules, generators)
-            elif key == "[*]":
-                _walk(template, f"{path}[*]", rules, generators)
-            elif key == ".*" and isinstance(template, dict):
-                for item in template.values():
-                    _walk(item, f"{path}.*", rules, generators)
-        return
-    _walk_children(value, path, rules, generators)
-
-
-def _walk_children(
-    value: Any,
-    path: str,
-    rules: dict[str, RuleGroup],
-    generators: dict[str, Generator],
-) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _walk(item, rule_path_child(path, key), rules, generators)
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            _walk(item, rule_path_child(path, index), rules, generators)
-
-
-def json_dumps_canonical(value: Any) -> str:
-    """Stable JSON text: sorted keys, two-space indent, UTF-8 kept as is."""
-    return json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False)
-
-
-# --------------------------------------------------------------------------
-# Hints for mistakes people bring from other Pact libraries.
-
-_INLINE_FLAGS = re.compile(r"\(\?([aiLmsux]*)(?:-([imsx]*))?[:)]")
-_PYTHON_ONLY_GROUPS = (
-    ("(?P<", "a Python-style named group '(?P<name>...)'", "write '(?<name>...)'"),
-    ("(?P=", "a Python-style backreference '(?P=name)'", "use a numbered one such as '\\1'"),
-    ("(?P>", "a Python-style subpattern call '(?P>name)'", "repeat the subpattern"),
-)
-_FLAG_ADVICE = {
-    "s": "write '[\\s\\S]' where a dot must match a newline",
-    "a": "write '[0-9]' or '[A-Za-z0-9_]' instead of '\\d' or '\\w'",
-    "u": "drop it (patterns on text are Unicode already)",
-    "L": "drop it",
-}
-
-
-def regex_portability_problem(pattern: str) -> tuple[str, str] | None:
-    """Name the first construct in `pattern` that the Pact core's regex engine rejects.
-
-    pact-python 4's verifier and mock server (pact_ffi, the Rust core that
-    pact-js and the pact CLI share) compile rules with Oniguruma in Ruby
-    syntax. It takes look-around, backreferences, possessive quantifiers and
-    atomic groups, but not Python's ``(?P...)`` groups nor the inline flags
-    ``s``, ``a``, ``u`` and ``L``. Returns (what it is, what to do), or None.
-    """
-    position = 0
-    while position < len(pattern):
-        char = pattern[position]
-        if char == "\\":
-            position += 2
-            continue
-        if char == "[":
-            position = _end_of_class(pattern, position)
-            continue
-        if pattern.startswith("(?", position):
-            for opener, what, advice in _PYTHON_ONLY_GROUPS:
-                if pattern.startswith(opener, position):
-                    return what, advice
-            flags = _INLINE_FLAGS.match(pattern, position)
-            if flags is not None:
-                for flag in "".join(part or "" for part in flags.groups()):
-                    if flag in _FLAG_ADVICE:
-                        return f"the inline flag {flag!r}", _FLAG_ADVICE[flag]
-        position += 1
-    return None
-
-
-def _end_of_class(pattern: str, start: int) -> int:
-    """The index after the ``]`` closing the character class opened at `start`."""
-    position = start + 1
-    if pattern[position : position + 1] == "^":
-        position += 1
-    if pattern[position : position + 1] == "]":
-        position += 1  # a leading `]` is a literal
-    while position < len(pattern) and pattern[position] != "]":
-        position += 2 if pattern[position] == "\\" else 1
-    return position + 1
-
-
-def regex_swap_hint(first: Any, second: Any) -> str | None:
-    """Say how to fix ``regex(example, pattern)``, pact-python's order, if that fits.
-
-    It fits when `second` compiles as a pattern that matches all of `first`.
-    """
-    if not isinstance(first, str) or not isinstance(second, str):
-        return None
-    try:
-        compiled = compile_cached(second)
-        fits = fullmatch_within_limit(compiled, first)
-    except (regex.error, TimeoutError):
-        return None
-    if not fits:
-        return None
-    return (
-        "the arguments look swapped (pact-python's order is regex(example, pattern)); "
-        f"pactdsl's is regex(pattern, example): write regex({second!r}, {first!r})"
-    )
-
-
-_STRFTIME_DIRECTIVE = re.compile(r"%([-:]?[A-Za-z%])")
-_STRFTIME_TO_JAVA = {
-    "Y": "yyyy",
-    "y": "yy",
-    "m": "MM",
-    "-m": "M",
-    "d": "dd",
-    "-d": "d",
-    "e": "d",
-    "j": "DDD",
-    "H": "HH",
-    "-H": "H",
-    "I": "hh",
-    "-I": "h",
-    "M": "mm",
-    "-M": "m",
-    "S": "ss",
-    "-S": "s",
-    "f": "SSSSSS",
-    "p": "a",
-    "b": "MMM",
-    "B": "MMMM",
-    "a": "EEE",
-    "A": "EEEE",
-    "z": "Z",
-    ":z": "xxx",
-    "Z": "z",
-    "F": "yyyy-MM-dd",
-    "T": "HH:mm:ss",
-}
-"""Python strftime directives and the Java DateTimeFormatter pattern for each."""
-
-
-def strftime_to_java(fmt: str) -> str | None:
-    """The Java pattern for a strftime format, or None if a directive has none."""
-    parts: list[str] = []
-    literal: list[str] = []
-
-    def flush() -> None:
-        # Java reads ASCII letters as pattern letters, so text with letters is quoted.
-        text = "".join(literal).replace("'", "''")
-        parts.append(f"'{text}'" if re.search("[A-Za-z]", text) else text)
-        literal.clear()
-
-    position = 0
-    for found in _STRFTIME_DIRECTIVE.finditer(fmt):
-        literal.extend(fmt[position : found.start()])
-        position = found.end()
-        directive = found.group(1)
-        if directive == "%":
-            literal.append("%")
-            continue
-        if directive not in _STRFTIME_TO_JAVA:
-            return None
-        flush()
-        parts.append(_STRFTIME_TO_JAVA[directive])
-    literal.extend(fmt[position:])
-    flush()
-    return "".join(parts)
-
-
-def _unquoted_letters(fmt: str) -> list[tuple[int, int]]:
-    """(start, end) of each run of one repeated pattern letter outside quotes."""
-    runs: list[tuple[int, int]] = []
-    position = 0
-    quoted = False
-    while position < len(fmt):
-        char = fmt[position]
-        if char == "'":
-            quoted = not quoted  # `''` toggles twice: a literal quote either way
-            position += 1
-            continue
-        if not quoted and char.isascii() and char.isalpha():
-            end = position
-            while end < len(fmt) and fmt[end] == char:
-                end += 1
-            runs.append((position, end))
-            position = end
-            continue
-        position += 1
-    return runs
-
-
-def java_format_hint(fmt: str, default: str) -> str | None:
-    """Explain a date format that is almost surely not what its author meant.
-
-    Catches Python strftime formats (``%Y-%m-%d``), week-based years (``YYYY``)
-    and day-of-year (``DD``) beside a month, and an example date given where
-    the format goes. `default` is the factory's default Java pattern.
-    """
-    if _STRFTIME_DIRECTIVE.search(fmt):
-        java = strftime_to_java(fmt)
-        advice = (
-            f"use {java!r}" if java is not None else f"write the Java pattern, such as {default!r}"
-        )
-        return (
-            f"format={fmt!r} is a Python strftime format, but Pact date matchers "
-            f"take Java DateTimeFormatter patterns; {advice}"
-        )
-    runs = _unquoted_letters(fmt)
-    if not runs:
-        return (
-            f"format={fmt!r} has no pattern letters, so it looks like an example; the "
-            f"format comes first, as in ({default!r}, {fmt!r})"
-        )
-    letters = {fmt[start] for start, _ in runs}
-    has_month = bool(letters & {"M", "L"})
-    fixed = list(fmt)
-    problems = []
-    for start, end in runs:
-        if fmt[start] == "Y":
-            fixed[start:end] = "y" * (end - start)
-            problems.append(f"{fmt[start:end]!r} is the week-based year")
-        elif fmt[start] == "D" and end - start <= 2 and has_month:
-            fixed[start:end] = "d" * (end - start)
-            problems.append(f"{fmt[start:end]!r} is the day of the year")
-    if not problems:
-        return None
-    return f"format={fmt!r}: {' and '.join(problems)}; for a calendar date use {''.join(fixed)!r}"

@@ -33,15 +33,10 @@ import attrs
 
 from pactdsl._callbacks import CONSUMER_MESSAGE_HANDLER, bind_callback, callback_name
 from pactdsl._errors import ContractError, InvalidMatcher, PactdslError, user_traceback
+from pactdsl._flatten import flatten
 from pactdsl._generators import Generator, GeneratorContext, apply_generators
-from pactdsl._matchers import (
-    UNSET,
-    RuleGroup,
-    _call_repr,
-    _example_of,
-    check_json_value,
-    flatten,
-)
+from pactdsl._json_value import check_json_value
+from pactdsl._matchers import UNSET, RuleGroup, _call_repr, example_of
 from pactdsl._model import (
     Body,
     GeneratorsByCategory,
@@ -391,7 +386,7 @@ def _comments(texts: tuple[str, ...]) -> dict[str, Any]:
 def _check_states(states: tuple[ProviderState, ...], where: str) -> None:
     for state in states:
         try:
-            check_json_value(_example_of(dict(state.params)), "params")
+            check_json_value(example_of(dict(state.params)), "params")
         except TypeError as exc:
             msg = f"{where}, given {state.name!r}: {exc}"
             raise ContractError(msg) from None

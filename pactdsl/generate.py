@@ -66,9 +66,7 @@ from pactdsl._generators import (
 from pactdsl._generators import (
     Uuid as _Uuid,
 )
-from pactdsl._matchers import (
-    java_format_hint as _java_format_hint,
-)
+from pactdsl._matcher_hints import java_format_hint as _java_format_hint
 
 __all__ = [
     "Generator",

@@ -32,6 +32,10 @@ if _typing.TYPE_CHECKING:
 
 from pactdsl._errors import InvalidMatcher as _InvalidMatcher
 from pactdsl._errors import PactCompatibilityWarning as _PactCompatibilityWarning
+from pactdsl._flatten import flatten as _flatten
+from pactdsl._matcher_hints import java_format_hint as _java_format_hint
+from pactdsl._matcher_hints import regex_portability_problem as _regex_portability_problem
+from pactdsl._matcher_hints import regex_swap_hint as _regex_swap_hint
 from pactdsl._matchers import (
     _STATUS_DEFAULT_EXAMPLE,
     UNSET,
@@ -50,7 +54,6 @@ from pactdsl._matchers import (
     _EachLike,
     _EachValue,
     _Equality,
-    _example_of,
     _Includes,
     _Integer,
     _NotEmpty,
@@ -62,31 +65,14 @@ from pactdsl._matchers import (
     _Time,
     _TypeMatcher,
     _Values,
+    example_of,
 )
-from pactdsl._matchers import (
-    Variant as _Variant,
-)
-from pactdsl._matchers import (
-    compile_regex as _compile_regex,
-)
-from pactdsl._matchers import (
-    flatten as _flatten,
-)
-from pactdsl._matchers import (
-    java_format_hint as _java_format_hint,
-)
-from pactdsl._matchers import (
-    regex_fullmatch as _regex_fullmatch,
-)
-from pactdsl._matchers import (
-    regex_portability_problem as _regex_portability_problem,
-)
-from pactdsl._matchers import (
-    regex_swap_hint as _regex_swap_hint,
-)
+from pactdsl._matchers import compile_regex as _compile_regex
+from pactdsl._matchers import regex_fullmatch as _regex_fullmatch
 from pactdsl._rule import FORMAT_WHEN_ABSENT as _FORMAT_WHEN_ABSENT
 from pactdsl._rule import SEMVER_PATTERN as _SEMVER_PATTERN
 from pactdsl._rule import STATUS_CLASSES as _STATUS_CLASSES
+from pactdsl._rule import RuleVariant as _RuleVariant
 
 __all__ = [
     "UNSET",
@@ -465,7 +451,9 @@ def array_contains(*variants: Any) -> Matcher:
     for index, template in enumerate(variants):
         _check_example_json(template, f"array_contains() variant {index}")
         parts = _flatten(template)
-        built.append(_Variant(index, parts.rules, parts.generators))
+        rules = {path: group.parsed() for path, group in parts.rules.items()}
+        generators = {path: gen.to_json() for path, gen in parts.generators.items()}
+        built.append(_RuleVariant(index, rules, generators))
     return _ArrayContains(tuple(built), tuple(variants))
 
 
@@ -521,7 +509,7 @@ def semver(example: str = "1.0.0") -> Matcher:
 def not_empty(example: Any) -> Matcher:
     """Match a value of the example's type that is not empty (Pact V4 ``notEmpty``)."""
     _check_example_json(example, "not_empty()")
-    plain = _example_of(example)
+    plain = example_of(example)
     if plain is None or plain in ("", [], {}):
         msg = f"not_empty({example!r}): the example itself is empty; give a non-empty one"
         raise _InvalidMatcher(msg)

@@ -47,6 +47,7 @@ except ModuleNotFoundError:
     raise
 
 from pactdsl._dsl import Contract, resolve_pact
+from pactdsl._flatten import flatten
 from pactdsl._matchers import (
     UNSET,
     Matcher,
@@ -58,7 +59,6 @@ from pactdsl._matchers import (
     _NotEmpty,
     _TypeMatcher,
     _Values,
-    flatten,
 )
 from pactdsl._model import Interaction, Pact, is_json_content_type
 from pactdsl._rule_strategies import Context, RuleDraw, rules_cursor, stringify

@@ -299,9 +299,6 @@ class _Builder:
         """Place a matcher or generator standing for an attribute value or text; its text."""
         if isinstance(value, _Matcher):
             self.put_rule(path, value.rule_group(), where)
-            generator = value.generator()
-            if generator is not None:
-                self.generators[path] = generator
             return _text_of(value.example_value(), where)
         if isinstance(value, _Generator):
             self.generators[path] = value

@@ -33,10 +33,10 @@ from pactdsl._javatime import format_java
 
 def _fits_not_empty(value: object) -> bool:
     """True when a not_empty example has no empty value anywhere below it."""
-    from pactdsl._matchers import _example_of
+    from pactdsl._matchers import example_of
     from pactdsl.match import _first_empty_below
 
-    return _first_empty_below(_example_of(value), "$") is None
+    return _first_empty_below(example_of(value), "$") is None
 
 
 __all__ = [

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from pactdsl import InvalidMatcher, match
-from pactdsl._matchers import RuleGroup, flatten, matcher_from_rule, rule_group_from_json
+from pactdsl._flatten import flatten
+from pactdsl._matchers import RuleGroup, matcher_from_rule, rule_group_from_json
 from pactdsl.generate import random_int
 
 # factory call -> (example value, rule dicts of the group at "$")

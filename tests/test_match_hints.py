@@ -18,7 +18,8 @@ from pact_ffi import lib as pact_ffi_lib
 from pactdsl import InvalidMatcher, match
 from pactdsl._errors import PactCompatibilityWarning
 from pactdsl._javatime import format_java
-from pactdsl._matchers import matcher_from_rule, regex_portability_problem, strftime_to_java
+from pactdsl._matcher_hints import regex_portability_problem, strftime_to_java
+from pactdsl._matchers import matcher_from_rule
 
 # --------------------------------------------------------------------------
 # regex(example, pattern): pact-python's order

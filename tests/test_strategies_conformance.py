@@ -16,12 +16,12 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from pactdsl import match
+from pactdsl._flatten import flatten
 from pactdsl._javatime import java_format_matches
 from pactdsl._matchers import (
     Matcher,
     _Combined,
     compile_regex,
-    flatten,
     matcher_from_rule,
     regex_fullmatch,
     rule_group_from_json,

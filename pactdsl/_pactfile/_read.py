@@ -32,7 +32,7 @@ from pactdsl._model import (
     is_json_content_type,
 )
 from pactdsl._pactfile._write import automatic_key
-from pactdsl._rule import CATEGORY_ALIASES
+from pactdsl._rule import CATEGORY_ALIASES, Rule
 from pactdsl._rulepath import RulePathError, parse_rule_path
 
 __all__ = ["load_pact", "pact_from_json"]
@@ -370,10 +370,29 @@ def _rules(raw: Any, spec: PactSpec, where: str) -> dict[str, dict[str, RuleGrou
     rules = _object(raw, where)
     try:
         if spec.major <= 2 or any(str(k).startswith("$") for k in rules):
-            return _rules_v2(rules, where)
-        return _rules_v3(rules, where)
+            out = _rules_v2(rules, where)
+        else:
+            out = _rules_v3(rules, where)
+        for category, groups in out.items():
+            for path, group in groups.items():
+                for rule in group.parsed()[0]:
+                    _check_variant_generators(rule, f"{where}.{category}['{path}']")
     except InvalidMatcher as exc:
         raise _located(exc) from None
+    return out
+
+
+def _check_variant_generators(rule: Rule, where: str) -> None:
+    """Read the generators inside `arrayContains` variants, so a bad one fails here."""
+    for variant in rule.variants:
+        at = f"{where}.variants[index {variant.index}]"
+        for path, raw in variant.generators.items():
+            generator_from_json(raw, f"{at}.generators['{path}']")
+        for rules, _ in variant.rules.values():
+            for nested in rules:
+                _check_variant_generators(nested, at)
+    for nested in rule.rules:
+        _check_variant_generators(nested, where)
 
 
 def _located(exc: InvalidMatcher) -> PactFileError:

@@ -18,7 +18,7 @@ import attrs
 from filelock import FileLock
 
 from pactdsl._errors import PactFileError
-from pactdsl._matchers import json_dumps_canonical
+from pactdsl._json_value import json_dumps_canonical
 from pactdsl._model import Pact, PactSpec
 from pactdsl._pactfile._read import pact_from_json
 from pactdsl._pactfile._write import pact_to_json

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from pactdsl._errors import PactSpecError
 from pactdsl._generators import Generator
-from pactdsl._matchers import RuleGroup, rule_path_child
+from pactdsl._matchers import RuleGroup
 from pactdsl._model import (
     AnyInteraction,
     Body,
@@ -25,6 +25,7 @@ from pactdsl._model import (
     infer_content_type,
 )
 from pactdsl._rule import MATCHER_ALIASES, V4_ONLY_MATCHERS
+from pactdsl._rulepath import rule_path_child
 
 __all__ = [
     "automatic_key",

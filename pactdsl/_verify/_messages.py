@@ -55,7 +55,7 @@ from pactdsl._errors import user_traceback
 from pactdsl._generators import GeneratorContext, apply_generators
 from pactdsl._generators import ProviderState as ProviderStateGenerator
 from pactdsl._http import ProviderTransport, TransportFailure
-from pactdsl._matchers import check_json_value
+from pactdsl._json_value import check_json_value
 from pactdsl._messages import Message, MessageContents, SynchronousMessage, content_type_of
 from pactdsl._model import Body, Pact, PactSpec, is_json_content_type
 from pactdsl._pactfile._messages import message_contents_to_json

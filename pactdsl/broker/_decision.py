@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from pactdsl._matchers import json_dumps_canonical
+from pactdsl._json_value import json_dumps_canonical
 from pactdsl._model import Pact, PactSpec
 
 __all__ = [
