@@ -65,9 +65,11 @@ from pactdsl._matchers import (
     _Time,
     _TypeMatcher,
     _Values,
-    example_of,
 )
 from pactdsl._matchers import compile_regex as _compile_regex
+from pactdsl._matchers import (
+    example_of as _example_of,
+)
 from pactdsl._matchers import regex_fullmatch as _regex_fullmatch
 from pactdsl._rule import FORMAT_WHEN_ABSENT as _FORMAT_WHEN_ABSENT
 from pactdsl._rule import SEMVER_PATTERN as _SEMVER_PATTERN
@@ -509,7 +511,7 @@ def semver(example: str = "1.0.0") -> Matcher:
 def not_empty(example: Any) -> Matcher:
     """Match a value of the example's type that is not empty (Pact V4 ``notEmpty``)."""
     _check_example_json(example, "not_empty()")
-    plain = example_of(example)
+    plain = _example_of(example)
     if plain is None or plain in ("", [], {}):
         msg = f"not_empty({example!r}): the example itself is empty; give a non-empty one"
         raise _InvalidMatcher(msg)
