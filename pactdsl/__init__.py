@@ -52,17 +52,13 @@ if TYPE_CHECKING:
         PactSpecError,
     )
     from pactdsl._fuzz import fuzz_contract
-    from pactdsl._messages import (
+    from pactdsl._message_consumer import (
         HandledMessage,
-        Message,
         MessageConsumerError,
         MessageConsumerResult,
-        MessageContents,
-        SynchronousMessage,
-        message,
-        sync_message,
         verify_message_consumer,
     )
+    from pactdsl._messages import message, sync_message
     from pactdsl._mock import (
         AmbiguousRequest,
         MissingRequest,
@@ -80,11 +76,14 @@ if TYPE_CHECKING:
     from pactdsl._model import (
         Body,
         Interaction,
+        Message,
+        MessageContents,
         Pact,
         PactSpec,
         ProviderState,
         Request,
         Response,
+        SynchronousMessage,
     )
     from pactdsl._pactfile import load_pact
     from pactdsl._verify import (
@@ -168,17 +167,14 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(
         [
             "HandledMessage",
-            "Message",
             "MessageConsumerError",
             "MessageConsumerResult",
-            "MessageContents",
-            "SynchronousMessage",
-            "message",
-            "sync_message",
             "verify_message_consumer",
         ],
-        "pactdsl._messages",
+        "pactdsl._message_consumer",
     ),
+    **dict.fromkeys(["message", "sync_message"], "pactdsl._messages"),
+    **dict.fromkeys(["Message", "MessageContents", "SynchronousMessage"], "pactdsl._model"),
     **dict.fromkeys(
         [
             "ContractVerificationResult",

@@ -26,168 +26,43 @@ provider's code produces against the same contract.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
-from pactdsl._callbacks import CONSUMER_MESSAGE_HANDLER, bind_callback, callback_name
-from pactdsl._errors import ContractError, InvalidMatcher, PactdslError, user_traceback
+from pactdsl._errors import ContractError, InvalidMatcher
 from pactdsl._flatten import flatten
-from pactdsl._generators import Generator, GeneratorContext, apply_generators
+from pactdsl._generators import Generator
 from pactdsl._json_value import check_json_value
 from pactdsl._matchers import UNSET, RuleGroup, _call_repr, example_of
 from pactdsl._model import (
+    ASYNCHRONOUS_MESSAGES,
+    SYNCHRONOUS_MESSAGES,
     Body,
-    GeneratorsByCategory,
-    Identified,
+    Message,
+    MessageContents,
     ProviderState,
-    RulesByCategory,
+    SynchronousMessage,
+    content_type_of,
     is_json_content_type,
+    metadata_content_type,
 )
 from pactdsl._rulepath import rule_path_child
 from pactdsl._steps import BuilderSteps
 
-if TYPE_CHECKING:
-    from pactdsl._dsl import Contract
-    from pactdsl._model import Pact
-
 __all__ = [
     "ASYNCHRONOUS_MESSAGES",
     "SYNCHRONOUS_MESSAGES",
-    "HandledMessage",
     "Message",
     "MessageBuilder",
-    "MessageConsumerError",
-    "MessageConsumerResult",
     "MessageContents",
     "SyncMessageBuilder",
     "SynchronousMessage",
     "content_type_of",
     "message",
     "sync_message",
-    "verify_message_consumer",
 ]
-
-ASYNCHRONOUS_MESSAGES = "Asynchronous/Messages"
-SYNCHRONOUS_MESSAGES = "Synchronous/Messages"
-
-# Writers spell the content-type metadata key in several ways.
-CONTENT_TYPE_KEYS = ("contentType", "content-type", "content_type", "Content-Type")
-
-
-def _metadata_content_type(metadata: Mapping[str, Any]) -> str | None:
-    for key in CONTENT_TYPE_KEYS:
-        value = metadata.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-# --------------------------------------------------------------------------
-# The model
-
-
-@attrs.frozen
-class MessageContents:
-    """One message: its contents, metadata, and their rules and generators.
-
-    Attributes:
-        contents: The body (JSON value, text or bytes), or None for none.
-        metadata: Message metadata (Kafka/AMQP headers and the like), JSON values.
-        matching_rules: Rules by category: ``body`` (JSON paths) and
-            ``metadata`` (keyed by metadata name).
-        generators: Generators, in the same categories.
-    """
-
-    contents: Body | None = None
-    metadata: Mapping[str, Any] = attrs.field(factory=dict)
-    matching_rules: RulesByCategory = attrs.field(factory=dict)
-    generators: GeneratorsByCategory = attrs.field(factory=dict)
-
-    @property
-    def content_type(self) -> str | None:
-        """The content type: the body's, else the ``contentType`` metadata."""
-        return content_type_of(self)
-
-    def example(self, context: GeneratorContext | None = None) -> tuple[Any, dict[str, Any]]:
-        """The contents and metadata a consumer receives, generators applied.
-
-        A generator that cannot run (a provider-state expression with no
-        provider state) keeps the example value.
-        """
-        context = context or GeneratorContext()
-        content = None if self.contents is None else self.contents.content
-        body_gens = self.generators.get("body", {})
-        if body_gens and content is not None and not isinstance(content, bytes):
-            for path, gen in body_gens.items():
-                try:
-                    content = apply_generators(content, {path: gen}, context)
-                except KeyError:
-                    continue
-        metadata = dict(self.metadata)
-        for key, gen in self.generators.get("metadata", {}).items():
-            name = key[2:] if key.startswith("$.") else key
-            if name in metadata:
-                try:
-                    metadata[name] = gen.generate(context)
-                except KeyError:
-                    continue
-        return content, metadata
-
-
-def content_type_of(contents: MessageContents) -> str | None:
-    """The content type of a message: its body's, else its ``contentType`` metadata."""
-    if contents.contents is not None and contents.contents.content_type:
-        return contents.contents.content_type
-    return _metadata_content_type(contents.metadata)
-
-
-@attrs.frozen
-class Message(Identified):
-    """An asynchronous message (V3 message pacts, V4 ``Asynchronous/Messages``).
-
-    The provider publishes it, the consumer handles it; nothing answers.
-    """
-
-    description: str
-    contents: Body | None = None
-    metadata: Mapping[str, Any] = attrs.field(factory=dict)
-    matching_rules: RulesByCategory = attrs.field(factory=dict)
-    generators: GeneratorsByCategory = attrs.field(factory=dict)
-    provider_states: tuple[ProviderState, ...] = ()
-    key: str | None = None
-    pending: bool = False
-    comments: Mapping[str, Any] = attrs.field(factory=dict)
-
-    @property
-    def interaction_type(self) -> str:
-        """The V4 ``type``: ``Asynchronous/Messages``."""
-        return ASYNCHRONOUS_MESSAGES
-
-    @property
-    def message_contents(self) -> MessageContents:
-        """The message as `MessageContents` (what matching and examples work on)."""
-        return MessageContents(self.contents, self.metadata, self.matching_rules, self.generators)
-
-
-@attrs.frozen
-class SynchronousMessage(Identified):
-    """A V4 ``Synchronous/Messages`` interaction: a request and its response message(s)."""
-
-    description: str
-    request: MessageContents
-    responses: tuple[MessageContents, ...] = ()
-    provider_states: tuple[ProviderState, ...] = ()
-    key: str | None = None
-    pending: bool = False
-    comments: Mapping[str, Any] = attrs.field(factory=dict)
-
-    @property
-    def interaction_type(self) -> str:
-        """The V4 ``type``: ``Synchronous/Messages``."""
-        return SYNCHRONOUS_MESSAGES
-
 
 # --------------------------------------------------------------------------
 # The DSL
@@ -419,7 +294,7 @@ def _build_body(
     rules: dict[str, dict[str, RuleGroup]],
     generators: dict[str, dict[str, Generator]],
 ) -> Body | None:
-    declared = part.content_type or _metadata_content_type(metadata)
+    declared = part.content_type or metadata_content_type(metadata)
     if part.content is None or part.content is UNSET:
         return None
     if isinstance(part.content, bytes):
@@ -442,7 +317,7 @@ def _build_body(
             f"text or bytes, got {type(flat.example).__name__}"
         )
         raise ContractError(msg)
-    if _metadata_content_type(metadata) is None:
+    if metadata_content_type(metadata) is None:
         # As other Pact writers do: the content type travels in the metadata too.
         metadata["contentType"] = content_type
     return Body(flat.example, content_type)
@@ -485,165 +360,3 @@ def _build_metadata(
 def is_message_builder(item: Any) -> bool:
     """Whether `item` is a message builder (`message(...)` or `sync_message(...)`)."""
     return isinstance(item, MessageBuilder | SyncMessageBuilder)
-
-
-# --------------------------------------------------------------------------
-# The consumer side
-
-
-class MessageConsumerError(PactdslError, AssertionError):
-    """The consumer's handler failed on one or more messages of the contract."""
-
-
-@attrs.frozen
-class HandledMessage:
-    """What the handler did with one message.
-
-    Attributes:
-        description: The message's description.
-        kind: ``"async"`` for an asynchronous message; ``"sync response"`` for a
-            response of a synchronous one.
-        response_index: Which response of a synchronous message (None for async).
-        contents: The contents the handler was given.
-        metadata: The metadata it was given.
-        error: None when the handler returned; else ``"ExceptionType: message"``.
-        traceback: When the handler raised: its traceback, from the handler's
-            own first frame (pactdsl's are cut); empty otherwise.
-    """
-
-    description: str
-    kind: Literal["async", "sync response"]
-    response_index: int | None
-    contents: Any
-    metadata: Mapping[str, Any]
-    error: str | None = None
-    traceback: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """True when the handler handled the message without raising."""
-        return self.error is None
-
-
-@attrs.frozen
-class MessageConsumerResult:
-    """The outcome of `verify_message_consumer`: one entry per message handled."""
-
-    consumer: str
-    provider: str
-    entries: tuple[HandledMessage, ...] = ()
-
-    @property
-    def success(self) -> bool:
-        """True when the handler handled every message (and there was one)."""
-        return bool(self.entries) and all(entry.ok for entry in self.entries)
-
-    @property
-    def failures(self) -> tuple[HandledMessage, ...]:
-        """The messages the handler raised on."""
-        return tuple(entry for entry in self.entries if not entry.ok)
-
-    def report(self) -> str:
-        """A short text report: one line per message."""
-        lines = [f"message consumer {self.consumer} <- {self.provider}:"]
-        for entry in self.entries:
-            which = "" if entry.response_index is None else f" (response {entry.response_index})"
-            verdict = "ok" if entry.ok else f"FAILED: {entry.error}"
-            lines.append(f"  {entry.description!r}{which}: {verdict}")
-            lines += [f"    {line}" for line in entry.traceback.splitlines()]
-        if not self.entries:
-            lines.append("  no messages in the contract")
-        return "\n".join(lines)
-
-    def raise_for_failures(self) -> None:
-        """Raise `MessageConsumerError` with the report when a message failed.
-
-        Raises:
-            MessageConsumerError: when `success` is False.
-        """
-        if not self.success:
-            raise MessageConsumerError(self.report())
-
-
-def verify_message_consumer(
-    contract: Contract | Pact | str,
-    handler: Callable[..., Any],
-    *,
-    description: str | None = None,
-    seed: int | None = None,
-) -> MessageConsumerResult:
-    """Feed each message of a contract to the consumer's handler, as Pact consumer tests do.
-
-    The handler is called as ``handler(contents, metadata)`` (or
-    ``handler(contents)``; parameters are bound by name and position, see
-    `pactdsl._callbacks`), where `contents` is the
-    example with generators applied: the parsed JSON value for JSON messages,
-    ``str`` for text, ``bytes`` for binary. For a synchronous message the
-    handler gets each response message (the consumer sends the request and
-    must handle what comes back). An exception from the handler marks that
-    message failed; it never stops the others.
-
-    Args:
-        contract: A `Contract`, a `Pact` (e.g. loaded from a file) or a
-            registered contract's name.
-        handler: The consumer's message handler.
-        description: Only handle the message with this description.
-        seed: Seed for the generators' randomness (reproducible runs).
-
-    Returns:
-        One `HandledMessage` per message; `result.success` tells whether all
-        were handled, `result.raise_for_failures()` turns failure into an error.
-
-    Raises:
-        TypeError: when `handler` is not callable, or its signature cannot be
-            bound (`CallbackSignatureError`, naming the accepted signatures).
-        KeyError: when `description` names no message of the contract.
-    """
-    import random
-
-    from pactdsl._dsl import resolve_pact
-
-    if not callable(handler):
-        msg = f"handler={handler!r} must be callable: handler(contents, metadata)"
-        raise TypeError(msg)
-    pact = resolve_pact(contract)
-    bound = bind_callback(handler, CONSUMER_MESSAGE_HANDLER, f"handler={callback_name(handler)}")
-    context = GeneratorContext(rng=random.Random(seed))
-    items = [i for i in pact.interactions if isinstance(i, Message | SynchronousMessage)]
-    if description is not None:
-        items = [i for i in items if i.description == description]
-        if not items:
-            known = [
-                i.description
-                for i in pact.interactions
-                if isinstance(i, Message | SynchronousMessage)
-            ]
-            msg = f"description={description!r} names no message of the contract; known: {known}"
-            raise KeyError(msg)
-    entries: list[HandledMessage] = []
-    for item in items:
-        if isinstance(item, Message):
-            targets: list[tuple[int | None, MessageContents]] = [(None, item.message_contents)]
-        else:
-            targets = list(enumerate(item.responses))
-        for index, contents in targets:
-            body, metadata = contents.example(context)
-            error: str | None = None
-            trace = ""
-            try:
-                bound({"contents": body, "metadata": metadata})
-            except Exception as exc:  # the handler's failure is the result
-                error = f"{type(exc).__name__}: {exc}"
-                trace = user_traceback(exc)
-            entries.append(
-                HandledMessage(
-                    item.description,
-                    "async" if index is None else "sync response",
-                    index,
-                    body,
-                    metadata,
-                    error,
-                    trace,
-                )
-            )
-    return MessageConsumerResult(pact.consumer, pact.provider, tuple(entries))

@@ -10,33 +10,37 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import attrs
 
-from pactdsl._generators import Generator
+from pactdsl._generators import Generator, GeneratorContext, apply_generators
 from pactdsl._matchers import RuleGroup
 
-if TYPE_CHECKING:
-    # Messages live in pactdsl._messages, which builds on this module.
-    from pactdsl._messages import Message, SynchronousMessage
-
 __all__ = [
+    "ASYNCHRONOUS_MESSAGES",
+    "CONTENT_TYPE_KEYS",
     "HTTP",
+    "SYNCHRONOUS_MESSAGES",
     "AnyInteraction",
     "Body",
     "GeneratorsByCategory",
     "Identified",
     "Identity",
     "Interaction",
+    "Message",
+    "MessageContents",
     "Pact",
     "PactSpec",
     "ProviderState",
     "Request",
     "Response",
     "RulesByCategory",
+    "SynchronousMessage",
+    "content_type_of",
     "header_value",
     "infer_content_type",
+    "metadata_content_type",
 ]
 
 RulesByCategory = Mapping[str, Mapping[str, RuleGroup]]
@@ -253,3 +257,123 @@ class Pact:
         known = [i.description for i in self.http_interactions]
         msg = f"no interaction {description!r} in {self.consumer}-{self.provider}; known: {known}"
         raise KeyError(msg)
+
+
+# --------------------------------------------------------------------------
+# Messages
+
+ASYNCHRONOUS_MESSAGES = "Asynchronous/Messages"
+SYNCHRONOUS_MESSAGES = "Synchronous/Messages"
+
+# Writers spell the content-type metadata key in several ways.
+CONTENT_TYPE_KEYS: Final = ("contentType", "content-type", "content_type", "Content-Type")
+
+
+def metadata_content_type(metadata: Mapping[str, Any]) -> str | None:
+    """The content type a message's metadata names, under any writer's key."""
+    for key in CONTENT_TYPE_KEYS:
+        value = metadata.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+@attrs.frozen
+class MessageContents:
+    """One message: its contents, metadata, and their rules and generators.
+
+    Attributes:
+        contents: The body (JSON value, text or bytes), or None for none.
+        metadata: Message metadata (Kafka/AMQP headers and the like), JSON values.
+        matching_rules: Rules by category: ``body`` (JSON paths) and
+            ``metadata`` (keyed by metadata name).
+        generators: Generators, in the same categories.
+    """
+
+    contents: Body | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+    matching_rules: RulesByCategory = attrs.field(factory=dict)
+    generators: GeneratorsByCategory = attrs.field(factory=dict)
+
+    @property
+    def content_type(self) -> str | None:
+        """The content type: the body's, else the ``contentType`` metadata."""
+        return content_type_of(self)
+
+    def example(self, context: GeneratorContext | None = None) -> tuple[Any, dict[str, Any]]:
+        """The contents and metadata a consumer receives, generators applied.
+
+        A generator that cannot run (a provider-state expression with no
+        provider state) keeps the example value.
+        """
+        context = context or GeneratorContext()
+        content = None if self.contents is None else self.contents.content
+        body_gens = self.generators.get("body", {})
+        if body_gens and content is not None and not isinstance(content, bytes):
+            for path, gen in body_gens.items():
+                try:
+                    content = apply_generators(content, {path: gen}, context)
+                except KeyError:
+                    continue
+        metadata = dict(self.metadata)
+        for key, gen in self.generators.get("metadata", {}).items():
+            name = key[2:] if key.startswith("$.") else key
+            if name in metadata:
+                try:
+                    metadata[name] = gen.generate(context)
+                except KeyError:
+                    continue
+        return content, metadata
+
+
+def content_type_of(contents: MessageContents) -> str | None:
+    """The content type of a message: its body's, else its ``contentType`` metadata."""
+    if contents.contents is not None and contents.contents.content_type:
+        return contents.contents.content_type
+    return metadata_content_type(contents.metadata)
+
+
+@attrs.frozen
+class Message(Identified):
+    """An asynchronous message (V3 message pacts, V4 ``Asynchronous/Messages``).
+
+    The provider publishes it, the consumer handles it; nothing answers.
+    """
+
+    description: str
+    contents: Body | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+    matching_rules: RulesByCategory = attrs.field(factory=dict)
+    generators: GeneratorsByCategory = attrs.field(factory=dict)
+    provider_states: tuple[ProviderState, ...] = ()
+    key: str | None = None
+    pending: bool = False
+    comments: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def interaction_type(self) -> str:
+        """The V4 ``type``: ``Asynchronous/Messages``."""
+        return ASYNCHRONOUS_MESSAGES
+
+    @property
+    def message_contents(self) -> MessageContents:
+        """The message as `MessageContents` (what matching and examples work on)."""
+        return MessageContents(self.contents, self.metadata, self.matching_rules, self.generators)
+
+
+@attrs.frozen
+class SynchronousMessage(Identified):
+    """A V4 ``Synchronous/Messages`` interaction: a request and its response message(s)."""
+
+    description: str
+    request: MessageContents
+    responses: tuple[MessageContents, ...] = ()
+    provider_states: tuple[ProviderState, ...] = ()
+    key: str | None = None
+    pending: bool = False
+    comments: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def interaction_type(self) -> str:
+        """The V4 ``type``: ``Synchronous/Messages``."""
+        return SYNCHRONOUS_MESSAGES

@@ -288,20 +288,6 @@ KNOWN_CIRCLES: set[frozenset[str]] = {
     # The public-API table (issue 15): pactdsl.strategies re-exports fuzz_contract and
     # fuzz_response_factory, which live above the mock that imports the strategies.
     frozenset({"pactdsl._fuzz", "pactdsl._mock", "pactdsl.strategies"}),
-    # The message model into the model, message DSL with the DSL (issue 15, next step).
-    frozenset(
-        {
-            "pactdsl._dsl",
-            "pactdsl._messages",
-            "pactdsl._model",
-            "pactdsl._pactfile",
-            "pactdsl._pactfile._messages",
-            "pactdsl._pactfile._read",
-            "pactdsl._pactfile._store",
-            "pactdsl._pactfile._write",
-            "pactdsl._steps",
-        }
-    ),
 }
 
 

@@ -10,14 +10,9 @@ import pytest
 
 from pactdsl import PactSpecError, define_contract, generate_pact, interaction, load_pact
 from pactdsl._errors import ContractError, PactFileError
-from pactdsl._messages import (
-    Message,
-    MessageConsumerError,
-    SynchronousMessage,
-    message,
-    sync_message,
-    verify_message_consumer,
-)
+from pactdsl._message_consumer import MessageConsumerError, verify_message_consumer
+from pactdsl._messages import message, sync_message
+from pactdsl._model import Message, SynchronousMessage
 from pactdsl._verify._messages import verify_message_interactions
 from pactdsl._verify._report import format_verification_report
 from pactdsl._verify._verifier import (

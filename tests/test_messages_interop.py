@@ -12,7 +12,9 @@ from pact import Verifier as PactPythonVerifier
 from pact import match as pp_match
 
 from pactdsl import define_contract, generate_pact, load_pact
-from pactdsl._messages import Message, SynchronousMessage, message, verify_message_consumer
+from pactdsl._message_consumer import verify_message_consumer
+from pactdsl._messages import message
+from pactdsl._model import Message, SynchronousMessage
 from pactdsl._verify._verifier import verify_provider
 from pactdsl.match import integer, like
 

@@ -19,23 +19,29 @@ from pactdsl._errors import InvalidMatcher, PactFileError
 from pactdsl._generators import Generator, generator_from_json
 from pactdsl._matchers import RuleGroup, rule_group_from_json
 from pactdsl._model import (
+    ASYNCHRONOUS_MESSAGES,
     HTTP,
+    SYNCHRONOUS_MESSAGES,
     AnyInteraction,
     Body,
     Interaction,
+    Message,
+    MessageContents,
     Pact,
     PactSpec,
     ProviderState,
     Request,
     Response,
+    SynchronousMessage,
     infer_content_type,
     is_json_content_type,
+    metadata_content_type,
 )
 from pactdsl._pactfile._write import automatic_key
 from pactdsl._rule import CATEGORY_ALIASES, Rule
 from pactdsl._rulepath import RulePathError, parse_rule_path
 
-__all__ = ["load_pact", "pact_from_json"]
+__all__ = ["load_pact", "pact_from_json", "v3_messages_from_json", "v4_message_from_json"]
 
 _SINGLE_PATH_CATEGORIES = frozenset({"path", "status"})
 
@@ -156,9 +162,6 @@ def _pact(data: Any) -> Pact:
         _interaction(item, spec, f"interactions[{n}]") for n, item in enumerate(raw_items)
     )
     if "messages" in top:
-        # Imported here: the message reader builds on this module's helpers.
-        from pactdsl._pactfile._messages import v3_messages_from_json
-
         interactions = (*interactions, *v3_messages_from_json(top["messages"], spec))
     metadata = top.get("metadata", {})
     return Pact(
@@ -170,8 +173,6 @@ def _interaction(raw: Any, spec: PactSpec, where: str) -> AnyInteraction:
     item = _object(raw, where)
     kind = item.get("type", HTTP)
     if kind != HTTP:
-        from pactdsl._pactfile._messages import v4_message_from_json  # builds on this module
-
         return v4_message_from_json(item, spec, where)
     description = _string(item.get("description"), f"{where}.description")
     states = _states(item, where)
@@ -531,3 +532,112 @@ def _generators(raw: Any, where: str) -> dict[str, dict[str, Generator]]:
     except InvalidMatcher as exc:
         raise _located(exc) from None
     return out
+
+
+# --------------------------------------------------------------------------
+# Messages: V3 ``messages`` and V4 message interactions
+
+
+def _metadata(item: Mapping[str, Any], where: str) -> dict[str, Any]:
+    for key in ("metadata", "metaData"):
+        if key in item and item[key] is not None:
+            return dict(_object(item[key], f"{where}.{key}"))
+    return {}
+
+
+def _contents(
+    item: Mapping[str, Any], metadata: Mapping[str, Any], spec: PactSpec, where: str
+) -> MessageContents:
+    declared = metadata_content_type(metadata)
+    headers = {"Content-Type": (declared,)} if declared else {}
+    body: Body | None = None
+    if "contents" in item:
+        raw = item["contents"]
+        if isinstance(raw, Mapping) and "content" in raw and spec is PactSpec.V4:
+            body = body_from_v4(raw, headers, f"{where}.contents")
+            if body.content in ("", None) and "contentType" not in raw:
+                body = None  # V4 writes absent contents as {"content": ""}
+        elif raw is not None:
+            body = _body({"body": raw}, headers, PactSpec.V3, f"{where}.contents")
+    rules = _rules(item.get("matchingRules"), spec, f"{where}.matchingRules")
+    generators = _generators(item.get("generators"), f"{where}.generators")
+    return MessageContents(body, metadata, rules, generators)
+
+
+def _common(item: Mapping[str, Any], where: str) -> dict[str, Any]:
+    key = interaction_key(item, where)
+    pending = item.get("pending", False)
+    if not isinstance(pending, bool):
+        raise _fail(f"{where}.pending", f"must be true or false, got {_show(pending)}")
+    comments = dict(_object(item.get("comments", {}), f"{where}.comments"))
+    return {
+        "provider_states": _states(item, where),
+        "key": key,
+        "pending": pending,
+        "comments": comments,
+    }
+
+
+def _async(item: Mapping[str, Any], spec: PactSpec, where: str) -> Message:
+    description = _string(item.get("description"), f"{where}.description")
+    contents = _contents(item, _metadata(item, where), spec, where)
+    return Message(
+        description,
+        contents.contents,
+        contents.metadata,
+        contents.matching_rules,
+        contents.generators,
+        **_common(item, where),
+    )
+
+
+def v3_messages_from_json(raw: Any, spec: PactSpec, where: str = "messages") -> tuple[Message, ...]:
+    """Read a V3 message pact's ``messages`` array.
+
+    Raises:
+        PactFileError: naming the JSON path of the malformed field.
+    """
+    if not isinstance(raw, list):
+        raise _fail(where, f"must be a list, got {_show(raw)}")
+    # A V4 reader also meets V3 files: their contents are raw values, not body objects.
+    effective = PactSpec.V3 if spec is not PactSpec.V4 else spec
+    return tuple(
+        _async(_object(entry, f"{where}[{n}]"), effective, f"{where}[{n}]")
+        for n, entry in enumerate(raw)
+    )
+
+
+def v4_message_from_json(
+    item: Mapping[str, Any], spec: PactSpec, where: str
+) -> Message | SynchronousMessage:
+    """Read one V4 ``Asynchronous/Messages`` or ``Synchronous/Messages`` interaction.
+
+    Raises:
+        PactFileError: for another ``type`` or a malformed field.
+    """
+    kind = item.get("type")
+    if kind == ASYNCHRONOUS_MESSAGES:
+        return _async(item, spec, where)
+    if kind == SYNCHRONOUS_MESSAGES:
+        description = _string(item.get("description"), f"{where}.description")
+        request_raw = _object(item.get("request", {}), f"{where}.request")
+        request = _contents(
+            request_raw, _metadata(request_raw, f"{where}.request"), spec, f"{where}.request"
+        )
+        raw_responses = item.get("response", [])
+        if isinstance(raw_responses, Mapping):
+            raw_responses = [raw_responses]
+        if not isinstance(raw_responses, list):
+            raise _fail(f"{where}.response", f"must be a list, got {_show(raw_responses)}")
+        responses = []
+        for n, entry in enumerate(raw_responses):
+            at = f"{where}.response[{n}]"
+            part = _object(entry, at)
+            responses.append(_contents(part, _metadata(part, at), spec, at))
+        return SynchronousMessage(description, request, tuple(responses), **_common(item, where))
+    raise _fail(
+        f"{where}.type",
+        f"unknown interaction type {kind!r}; expected 'Synchronous/HTTP', "
+        f"'{ASYNCHRONOUS_MESSAGES}' or '{SYNCHRONOUS_MESSAGES}' (plugin interactions are "
+        "not supported)",
+    )

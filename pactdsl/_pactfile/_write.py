@@ -17,11 +17,14 @@ from pactdsl._model import (
     Body,
     GeneratorsByCategory,
     Interaction,
+    Message,
+    MessageContents,
     Pact,
     PactSpec,
     Request,
     Response,
     RulesByCategory,
+    SynchronousMessage,
     infer_content_type,
 )
 from pactdsl._rule import MATCHER_ALIASES, V4_ONLY_MATCHERS
@@ -29,7 +32,10 @@ from pactdsl._rulepath import rule_path_child
 
 __all__ = [
     "automatic_key",
+    "collection_key",
     "interaction_to_json",
+    "message_contents_to_json",
+    "message_to_json",
     "pact_to_json",
     "request_json",
     "response_json",
@@ -51,9 +57,6 @@ def pact_to_json(pact: Pact, spec: PactSpec, writer_metadata: Mapping[str, Any])
     Raises:
         PactSpecError: when an interaction uses what `spec` cannot hold.
     """
-    # Imported here: the message writer builds on this module's helpers.
-    from pactdsl._pactfile._messages import collection_key
-
     key = collection_key(pact, spec)
     items = [
         interaction_to_json(i, spec, where=f"{key}[{n}]") for n, i in enumerate(pact.interactions)
@@ -74,8 +77,6 @@ def interaction_to_json(
 ) -> dict[str, Any]:
     """One interaction as the JSON of `spec` (V4 adds ``type``, ``key``, ...)."""
     if not isinstance(interaction, Interaction):
-        from pactdsl._pactfile._messages import message_to_json  # builds on this module
-
         return message_to_json(interaction, spec, where)
     where = f"{where} {interaction.description!r}"
     out: dict[str, Any] = {"description": interaction.description}
@@ -282,4 +283,102 @@ def _generators_json(generators: GeneratorsByCategory) -> dict[str, Any]:
             out[category] = gen.to_json()
         else:
             out[category] = {path: g.to_json() for path, g in gens.items()}
+    return out
+
+
+# --------------------------------------------------------------------------
+# Messages: V3 ``messages`` and V4 message interactions
+
+
+def collection_key(pact: Pact, spec: PactSpec) -> str:
+    """``"messages"`` for a V3 message pact, else ``"interactions"``.
+
+    Raises:
+        PactSpecError: when `spec` cannot hold the pact's messages (V1/V2), or
+            a V3 pact mixes HTTP interactions and messages.
+    """
+    messages = [i for i in pact.interactions if isinstance(i, Message | SynchronousMessage)]
+    if not messages:
+        return "interactions"
+    first = messages[0]
+    if spec.major <= 2:
+        msg = (
+            f"message {first.description!r}: Pact {spec.value} has no messages; "
+            "write spec='3.0.0' (asynchronous messages only) or spec='4.0'"
+        )
+        raise PactSpecError(msg)
+    if spec is PactSpec.V4:
+        return "interactions"
+    http = [i for i in pact.interactions if isinstance(i, Interaction)]
+    if http:
+        msg = (
+            f"{pact.consumer}-{pact.provider}: Pact 3.0.0 cannot mix HTTP interactions "
+            f"(e.g. {http[0].description!r}) and messages (e.g. {first.description!r}) in "
+            "one file; write spec='4.0', or split them into two contracts"
+        )
+        raise PactSpecError(msg)
+    return "messages"
+
+
+def message_contents_to_json(contents: MessageContents, spec: PactSpec) -> dict[str, Any]:
+    """One message's ``contents``, ``metadata``, ``matchingRules`` and ``generators``."""
+    out: dict[str, Any] = {}
+    if contents.contents is not None:
+        out["contents"] = body_to_json(contents.contents, {}, spec)
+    elif spec is PactSpec.V4:
+        out["contents"] = {"content": ""}
+    out["metadata"] = dict(contents.metadata)
+    if any(contents.matching_rules.values()):
+        out["matchingRules"] = _rules_v3(contents.matching_rules)
+    if any(contents.generators.values()):
+        out["generators"] = _generators_json(contents.generators)
+    return out
+
+
+def message_to_json(
+    item: Message | SynchronousMessage, spec: PactSpec, where: str = "message"
+) -> dict[str, Any]:
+    """A message as the JSON of `spec` (V3 message or V4 typed interaction).
+
+    Raises:
+        PactSpecError: when `spec` cannot hold it (V2; a synchronous message or
+            V4-only fields in V3).
+    """
+    where = f"{where} {item.description!r}"
+    if spec.major <= 2:
+        msg = f"{where}: Pact {spec.value} has no messages; write spec='3.0.0' or '4.0'"
+        raise PactSpecError(msg)
+    out: dict[str, Any] = {"description": item.description}
+    if item.provider_states:
+        out["providerStates"] = [
+            {"name": s.name, **({"params": dict(s.params)} if s.params else {})}
+            for s in item.provider_states
+        ]
+    if isinstance(item, SynchronousMessage):
+        if spec is not PactSpec.V4:
+            msg = f"{where}: synchronous messages need Pact V4; write spec='4.0'"
+            raise PactSpecError(msg)
+        out["request"] = message_contents_to_json(item.request, spec)
+        out["response"] = [message_contents_to_json(r, spec) for r in item.responses]
+    else:
+        out.update(message_contents_to_json(item.message_contents, spec))
+    if spec is PactSpec.V4:
+        out["type"] = item.interaction_type
+        out["pending"] = item.pending
+        if item.comments:
+            out["comments"] = dict(item.comments)
+        out["key"] = item.key if item.key is not None else automatic_key(out)
+        return out
+    extras = [
+        name
+        for name, used in (
+            ("pending", item.pending),
+            ("key", item.key is not None),
+            ("comments", bool(item.comments)),
+        )
+        if used
+    ]
+    if extras:
+        msg = f"{where}: {', '.join(extras)} need Pact V4; write spec='4.0'"
+        raise PactSpecError(msg)
     return out

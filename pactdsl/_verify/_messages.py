@@ -58,7 +58,7 @@ from pactdsl._http import ProviderTransport, TransportFailure
 from pactdsl._json_value import check_json_value
 from pactdsl._messages import Message, MessageContents, SynchronousMessage, content_type_of
 from pactdsl._model import Body, Pact, PactSpec, is_json_content_type
-from pactdsl._pactfile._messages import message_contents_to_json
+from pactdsl._pactfile._write import message_contents_to_json
 from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
 from pactdsl._verify._verifier import (
     ErroredInteraction,
