@@ -20,17 +20,10 @@ from hypothesis.strategies import SearchStrategy
 from pactdsl._errors import InvalidMatcher
 from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES
 from pactdsl.matching._json import JsonComparer, each_value_template
+from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._paths import ROOT
 from pactdsl.matching._regex import compile_pattern, compiled_fullmatch
-from pactdsl.matching._rules import (
-    EMPTY_CURSOR,
-    Matcher,
-    RuleCursor,
-    RuleList,
-    RuleSet,
-    check_leaf,
-    parse_rules,
-)
+from pactdsl.matching._rules import EMPTY_CURSOR, Matcher, RuleCursor, RuleList, RuleSet, check_leaf
 
 if TYPE_CHECKING:
     from pactdsl._matchers import RuleGroup

@@ -9,8 +9,8 @@ import pytest
 
 import pactdsl.matching
 from pactdsl.matching import MatchingError, match_body, match_request, match_response
+from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._paths import ANY_INDEX, ROOT, STAR, Field, Index, parse_rule_path
-from pactdsl.matching._rules import parse_rules
 
 
 def _body(

@@ -27,7 +27,8 @@ from pactdsl._rule import (
 )
 from pactdsl._rule_strategies import BUILDERS
 from pactdsl.matching import MatchingError
-from pactdsl.matching._rules import LEAF_CHECKS, STRUCTURAL_MATCHERS, Matcher, parse_rules
+from pactdsl.matching._parse import parse_rules
+from pactdsl.matching._rules import LEAF_CHECKS, STRUCTURAL_MATCHERS, Matcher
 from tests._shared import conformance_dir
 
 

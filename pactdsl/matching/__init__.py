@@ -25,12 +25,8 @@ from pactdsl.matching._form import match_parameters, parse_parameters
 from pactdsl.matching._headers import header_values, match_headers
 from pactdsl.matching._message import match_message
 from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value, show_pattern
-from pactdsl.matching._rules import (
-    RuleSet,
-    failing_matcher,
-    leaf_expectation,
-    parse_rules,
-)
+from pactdsl.matching._parse import parse_rules
+from pactdsl.matching._rules import RuleSet, failing_matcher, leaf_expectation
 from pactdsl.matching._text import missing_body
 
 __all__ = [

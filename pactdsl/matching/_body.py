@@ -15,7 +15,8 @@ from pactdsl.matching._form import match_parameters, parse_parameters
 from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._mismatch import Mismatch, describe_value
 from pactdsl.matching._multipart import match_multipart
-from pactdsl.matching._rules import RuleCursor, RuleSet, parse_rules
+from pactdsl.matching._parse import parse_rules
+from pactdsl.matching._rules import RuleCursor, RuleSet
 from pactdsl.matching._text import match_binary, match_text
 from pactdsl.matching._xml import match_xml
 

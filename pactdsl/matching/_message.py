@@ -12,7 +12,8 @@ from pactdsl.matching._body import match_body
 from pactdsl.matching._headers import parse_media_type
 from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
-from pactdsl.matching._rules import RuleCursor, parse_rules
+from pactdsl.matching._parse import parse_rules
+from pactdsl.matching._rules import RuleCursor
 
 __all__ = ["match_message"]
 
