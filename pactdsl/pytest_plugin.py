@@ -64,7 +64,7 @@ from pactdsl._pytest_provider import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from pactdsl._messages import MessageConsumerResult
+    from pactdsl._message_consumer import MessageConsumerResult
     from pactdsl._mock import MockProvider
 
 __all__ = ["PactInteraction", "pact_messages", "pact_mock", "provider_state"]
@@ -359,8 +359,8 @@ def pact_messages(
     as `pact_mock` does for HTTP interactions.
     """
     from pactdsl._dsl import Contract, resolve_pact
-    from pactdsl._messages import Message, SynchronousMessage, verify_message_consumer
-    from pactdsl._model import PactSpec
+    from pactdsl._message_consumer import verify_message_consumer
+    from pactdsl._model import Message, PactSpec, SynchronousMessage
     from pactdsl._pactfile import interaction_to_json, load_pact
 
     arguments = _marker_arguments(request)
