@@ -88,10 +88,53 @@ def test_status_codes_given_as_text_are_read_as_numbers() -> None:
     assert not _status_verdict("success", "abc")
 
 
+# pact-reference's spellings (MatchingRule::create in pact_models), written out so
+# that a spelling dropped from the table fails here.
+PACT_REFERENCE_SPELLINGS = {
+    "array-contains": "arrayContains",
+    "arrayContains": "arrayContains",
+    "boolean": "boolean",
+    "content-type": "contentType",
+    "contentType": "contentType",
+    "date": "date",
+    "datetime": "datetime",
+    "decimal": "decimal",
+    "each-key": "eachKey",
+    "each-value": "eachValue",
+    "eachKey": "eachKey",
+    "eachValue": "eachValue",
+    "equality": "equality",
+    "include": "include",
+    "integer": "integer",
+    "max": "type",
+    "max-type": "type",
+    "min": "type",
+    "min-type": "type",
+    "not-empty": "notEmpty",
+    "notEmpty": "notEmpty",
+    "null": "null",
+    "number": "number",
+    "real": "decimal",
+    "regex": "regex",
+    "semver": "semver",
+    "status-code": "statusCode",
+    "statusCode": "statusCode",
+    "time": "time",
+    "timestamp": "datetime",
+    "type": "type",
+    "values": "values",
+}
+
+
+def test_the_alias_table_is_pact_references() -> None:
+    """The alias table holds exactly the spellings pact-reference reads."""
+    assert dict(MATCHER_ALIASES) == PACT_REFERENCE_SPELLINGS
+
+
 _ATTRIBUTES = {"min": 1, "max": 2, "value": "x", "regex": "a", "variants": []}
 
 
-@pytest.mark.parametrize(("alias", "canonical"), sorted(MATCHER_ALIASES.items()))
+@pytest.mark.parametrize(("alias", "canonical"), sorted(PACT_REFERENCE_SPELLINGS.items()))
 def test_every_alias_spelling_reads_as_its_matcher(alias: str, canonical: str) -> None:
     """Each spelling pact-reference reads names its canonical matcher, in the model and engine."""
     rule = {"match": alias, **_ATTRIBUTES}

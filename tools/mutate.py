@@ -1,0 +1,125 @@
+"""A small first-order mutation run over pactdsl modules, module-level tables included.
+
+Each mutant changes one thing in one module: a comparison operator, `and`/`or`,
+`not` dropped, a number off by one, a string in a literal (tables such as alias
+maps and status classes), `True`/`False` swapped. For each, the chosen tests run
+against a copy of the repository; a mutant is killed when they fail.
+
+Run: python tools/mutate.py pactdsl/matching/_rules.py [more modules]
+       [--tests tests/test_matching_rules.py ...] [--sample N] [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+}
+
+
+def _mutations(tree: ast.Module) -> Iterator[tuple[int, str, ast.AST, object, object]]:
+    """(line, what, node, attribute or index, replacement) for every mutation point."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for i, op in enumerate(node.ops):
+                swap = _SWAPS.get(type(op))
+                if swap is not None:
+                    yield node.lineno, f"{type(op).__name__}->{swap.__name__}", node, i, swap()
+        elif isinstance(node, ast.BoolOp):
+            other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+            yield node.lineno, "and<->or", node, "op", other
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            yield node.lineno, "drop not", node, "op", ast.UAdd()
+        elif isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool):
+                yield node.lineno, f"{value}->{not value}", node, "value", not value
+            elif isinstance(value, int):
+                yield node.lineno, f"{value}->{value + 1}", node, "value", value + 1
+            elif isinstance(value, str) and value and not _is_docstring(tree, node):
+                yield node.lineno, f"{value[:20]!r}->'X'", node, "value", value + "X"
+
+
+def _is_docstring(tree: ast.Module, node: ast.Constant) -> bool:
+    for parent in ast.walk(tree):
+        body = getattr(parent, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and first.value is node:
+            return True
+    return False
+
+
+def _apply(source: str, index: int) -> tuple[str, str]:
+    tree = ast.parse(source)
+    line, what, node, where, replacement = list(_mutations(tree))[index]
+    if isinstance(where, int):
+        node.ops[where] = replacement  # type: ignore[attr-defined]
+    else:
+        setattr(node, where, replacement)
+    return ast.unparse(tree), f"line {line}: {what}"
+
+
+def main() -> int:
+    """Run the mutants and print the survivors and the score."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="+")
+    parser.add_argument("--tests", nargs="+", default=["tests"])
+    parser.add_argument("--sample", type=int, default=0, help="run N random mutants (0: all)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    plan = []
+    for module in args.modules:
+        count = len(list(_mutations(ast.parse((REPO / module).read_text()))))
+        plan += [(module, i) for i in range(count)]
+    if args.sample:
+        plan = random.Random(args.seed).sample(plan, min(args.sample, len(plan)))
+    killed = 0
+    survivors = []
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "repo"
+        shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__"))
+        for module, index in plan:
+            original = (REPO / module).read_text()
+            mutated, label = _apply(original, index)
+            (copy / module).write_text(mutated)
+            result = subprocess.run(
+                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *args.tests],
+                cwd=copy,
+                env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+                capture_output=True,
+                check=False,
+                timeout=600,
+            )
+            (copy / module).write_text(original)
+            if result.returncode != 0:
+                killed += 1
+            else:
+                survivors.append(f"{module} {label}")
+    for survivor in survivors:
+        print("survived:", survivor)
+    total = len(plan)
+    print(f"killed {killed} of {total} mutants ({100 * killed / max(total, 1):.0f}%)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
