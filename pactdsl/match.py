@@ -195,9 +195,7 @@ _ISO_8601_REGEX = (
 
 
 def _preset(name: str, pattern: str, example: str, what: str) -> Matcher:
-    if not isinstance(example, str) or not _regex_fullmatch(
-        _compile_regex(pattern, name), example
-    ):
+    if not isinstance(example, str) or not _regex_fullmatch(_compile_regex(pattern, name), example):
         msg = f"{name}({example!r}): example={example!r} is not {what}"
         raise _InvalidMatcher(msg)
     return regex(pattern, example)
