@@ -317,9 +317,7 @@ class ProviderState(Generator):
         # response value the state created (another id) passes in every verifier.
         if self.example_override is None:
             return None
-        from pactdsl.match import like
-
-        return like(self.example_override)
+        return _TypeMatcher(self.example_override)
 
     def generate(self, context: GeneratorContext) -> Any:
         whole = _EXPRESSION.fullmatch(self.expression)
@@ -354,11 +352,9 @@ class MockServerURL(Generator):
     def implied_matcher(self) -> Matcher | None:
         # As pact-js's url2/mockServerURL: a regex rule, so the provider's own
         # base URL passes; a regex that only finds the path is widened to the value.
-        from pactdsl.match import regex
-
         if not self.regex or re.fullmatch(self.regex, self.example) is not None:
-            return regex(self.regex, self.example) if self.regex else None
-        return regex(f".*(?:{self.regex}).*", self.example)
+            return _Regex(self.regex, self.example) if self.regex else None
+        return _Regex(f".*(?:{self.regex}).*", self.example)
 
     def generate(self, context: GeneratorContext) -> Any:
         if context.mock_server_url is None:
