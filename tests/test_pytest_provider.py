@@ -375,3 +375,80 @@ def test_xdist_gives_the_same_counts_and_publishes_one_aggregated_verification(
         ("get user email", "failed", False),
         ("export users as csv", "failed", True),
     ]
+
+
+def test_a_pending_item_xfails_with_its_report_but_a_wrong_verify_call_fails(
+    pytester: pytest.Pytester,
+) -> None:
+    """A pending item's xfail reason holds its report; a verify() that cannot run fails."""
+    _suite(
+        pytester,
+        SUITE
+        + textwrap.dedent(
+            """
+
+            @pytest.mark.pact_verification(users_contract)
+            def test_without_a_target(pact_interaction):
+                pact_interaction.verify()
+            """
+        ),
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-rx", "-k", "csv")
+    result.assert_outcomes(failed=1, xfailed=1, deselected=10)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_without_a_target*verify: give exactly one of base_url=*",
+            "XFAIL*test_user_service*export users as csv* - pending interaction (V4 'pending')*",
+            '1. "export users as csv" (pending*',
+            "   Expected status: 200",
+        ]
+    )
+
+
+def test_an_interaction_failed_by_any_item_is_published_as_failed(
+    pytester: pytest.Pytester, tmp_path: Path, clean_registry: None
+) -> None:
+    """Two items verifying one interaction (a parametrised door): one failure fails the pact."""
+    namespace: dict[str, object] = {}
+    exec(CONTRACT, namespace)
+    database = tmp_path / "broker.db"
+    with LocalBroker(database) as local:
+        pact_broker.publish(namespace["users_contract"], "1.0.0", broker=local)
+    _suite(
+        pytester,
+        textwrap.dedent(
+            f"""
+            import pytest
+
+            from pactdsl.broker import LocalBroker
+            from contract import users_contract
+            from provider import app
+
+
+            def broken(environ, start_response):
+                start_response("500 Oops", [])
+                return [b""]
+
+
+            def fixed(environ, start_response):  # the provider with its email bug fixed
+                if environ["PATH_INFO"] != "/users/1/email":
+                    return app(environ, start_response)
+                start_response("200 OK", [("Content-Type", "application/json")])
+                return [b'{{"email": "ann@example.com"}}']
+
+
+            @pytest.mark.pact_verification(
+                users_contract,
+                broker=LocalBroker({str(database)!r}),
+                publish_results=True,
+                provider_version="2.0.0",
+            )
+            @pytest.mark.parametrize("door", [broken, fixed], ids=["broken", "fixed"])
+            def test_user_service(pact_interaction, door):
+                pact_interaction.verify(app=door)
+            """
+        ),
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=5, failed=5, xfailed=2)
+    result.stdout.fnmatch_lines(["published: web -> user-service: failure of 6 interaction(s)*"])
