@@ -164,6 +164,17 @@ class _States:
         function: Callable[..., Any] = found
         return function
 
+    def _fixture(self, state: str, argument: str) -> Any:
+        try:
+            return self._request.getfixturevalue(argument)
+        except pytest.FixtureLookupError:
+            msg = (
+                f"the provider state function for {state!r} takes {argument}, which is not a "
+                "fixture here; its parameters are params and pytest fixtures (or give "
+                f"{argument} a default)"
+            )
+            raise LookupError(msg) from None
+
     def setup(self, name: str, params: dict[str, Any]) -> Mapping[str, Any]:
         """Run the state's function up to its ``yield``; return the values it gave."""
         if not name and name not in _REGISTERED_STATES:
@@ -177,8 +188,8 @@ class _States:
                 continue
             if parameter.name == "params":
                 arguments["params"] = params
-            else:
-                arguments[parameter.name] = self._request.getfixturevalue(parameter.name)
+            elif parameter.default is parameter.empty:  # as pytest: a default is no fixture
+                arguments[parameter.name] = self._fixture(name, parameter.name)
         running: Iterator[Any] | None = None
         if inspect.isgeneratorfunction(function):
             running = function(**arguments)

@@ -452,3 +452,37 @@ def test_an_interaction_failed_by_any_item_is_published_as_failed(
     result = pytester.runpytest_subprocess("-p", "no:randomly")
     result.assert_outcomes(passed=5, failed=5, xfailed=2)
     result.stdout.fnmatch_lines(["published: web -> user-service: failure of 6 interaction(s)*"])
+
+
+def test_a_state_parameter_with_a_default_is_no_fixture_and_an_unknown_one_is_named(
+    pytester: pytest.Pytester,
+) -> None:
+    """As in pytest, a parameter with a default is no fixture; a missing fixture is named."""
+    pytester.makeconftest(
+        STATES
+        + textwrap.dedent(
+            """
+
+            @provider_state("user exists")
+            def user_exists(params, events, prefix="setup"):
+                events(f"{prefix} user exists {params}")
+
+
+            @provider_state("no users")
+            def no_users(database):
+                pass
+            """
+        )
+    )
+    pytester.makepyfile(contract=CONTRACT, provider=PROVIDER, test_users=SUITE)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-k", "email or missing")
+    result.assert_outcomes(failed=2, deselected=4)
+    assert _events(pytester)[0] == "setup user exists {'id': 1}"
+    result.stdout.fnmatch_lines(
+        [
+            "*state setup*LookupError: the provider state function for 'no users' takes "
+            "database, which is not a fixture here; its parameters are params and pytest "
+            "fixtures*",
+        ]
+    )
+    assert "SubRequest" not in result.stdout.str()
