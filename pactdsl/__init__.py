@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         PactSpecError,
     )
     from pactdsl._fuzz import fuzz_contract
+    from pactdsl._limits import Limits
     from pactdsl._message_consumer import (
         HandledMessage,
         MessageConsumerError,
@@ -164,6 +165,7 @@ _LAZY: dict[str, str] = {
     ),
     "load_pact": "pactdsl._pactfile",
     "fuzz_contract": "pactdsl._fuzz",
+    "Limits": "pactdsl._limits",
     **dict.fromkeys(
         [
             "HandledMessage",
@@ -224,6 +226,7 @@ __all__ = [
     "InteractionBuilder",
     "InteractionResult",
     "InvalidMatcher",
+    "Limits",
     "MatchingError",
     "Message",
     "MessageConsumerError",

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import attrs
 
 from pactdsl._errors import InvalidMatcher
+from pactdsl._limits import current_limits
 from pactdsl._matchers import (
     Matcher,
     _Boolean,
@@ -28,7 +29,9 @@ from pactdsl._matchers import (
     _Regex,
     _Time,
     _TypeMatcher,
+    compile_regex,
 )
+from pactdsl._regex import search_within_limit
 
 __all__ = [
     "UUID_FORMATS",
@@ -359,7 +362,7 @@ class MockServerURL(Generator):
     def generate(self, context: GeneratorContext) -> Any:
         if context.mock_server_url is None:
             return self.example
-        found = re.search(self.regex, self.example)
+        found = _search(self.regex, self.example, repr(self))
         if found is None or not found.groups():
             return self.example
         return context.mock_server_url.rstrip("/") + (found.group(1) or "")
@@ -431,11 +434,7 @@ def _check_generator(gen: Generator) -> None:
                 msg = f"{name}(): {field_name}={value} must be at least 1"
                 raise InvalidMatcher(msg)
     if isinstance(gen, Regex):
-        try:
-            re.compile(gen.regex)
-        except re.error as exc:
-            msg = f"{name}({gen.regex!r}): not a valid regular expression ({exc})"
-            raise InvalidMatcher(msg) from None
+        compile_regex(gen.regex, f"{name}({gen.regex[:80]!r})")
     if isinstance(gen, Uuid) and gen.format is not None and gen.format not in UUID_FORMATS:
         msg = f"uuid(format={gen.format!r}): use one of {list(UUID_FORMATS)}"
         raise InvalidMatcher(msg)
@@ -459,17 +458,30 @@ def _check_generator(gen: Generator) -> None:
         )
         raise InvalidMatcher(msg)
     if isinstance(gen, MockServerURL):
-        try:
-            found = re.search(gen.regex, gen.example)
-        except re.error as exc:
-            msg = f"mock_server_url({gen.regex!r}): not a valid regular expression ({exc})"
-            raise InvalidMatcher(msg) from None
+        found = _search(gen.regex, gen.example, "mock_server_url()")
         if found is None or not found.groups():
             msg = (
                 f"mock_server_url({gen.regex!r}, {gen.example!r}): the regex must find "
                 "the example and capture the path to keep in a group, e.g. '.*(/orders/\\d+)$'"
             )
             raise InvalidMatcher(msg)
+
+
+def _search(pattern: str, text: str, where: str) -> Any:
+    """`re.search` through the bounded regex helper, errors as `InvalidMatcher`."""
+    if not isinstance(text, str):
+        msg = f"{where}: example={text!r} must be a str"
+        raise InvalidMatcher(msg)
+    compiled = compile_regex(pattern, where)
+    try:
+        return search_within_limit(compiled, text)
+    except TimeoutError:
+        msg = (
+            f"{where}: pattern={pattern[:80]!r} took longer than "
+            f"Limits(regex_seconds={current_limits().regex_seconds}) on {text[:40]!r}; "
+            "simplify the pattern (nested quantifiers backtrack)"
+        )
+        raise InvalidMatcher(msg) from None
 
 
 def _check_int(name: str, field_name: str, value: Any) -> None:
@@ -524,18 +536,43 @@ def _replace_at(
 _MAX_REPEAT = 5
 
 
+class _Budget:
+    """The characters a generated string may still take (`Limits.max_generated_length`)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.limit = current_limits().max_generated_length
+        self.used = 0
+
+    def spend(self, count: int) -> None:
+        self.used += count
+        if self.used > self.limit:
+            msg = (
+                f"regex({self.pattern[:80]!r}): the generated string would exceed "
+                f"Limits(max_generated_length={self.limit}) characters; bound the "
+                "pattern's repeats"
+            )
+            raise InvalidMatcher(msg)
+
+
 def _string_for_regex(pattern: str, rng: random.Random) -> str:
     import re._parser as sre_parse  # type: ignore[import-not-found]
 
-    tree = sre_parse.parse(pattern)
-    return "".join(_emit(tree, rng, {}))
+    compile_regex(pattern, "regex()")  # bounded size first: the parser below is not
+    try:
+        tree = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        msg = f"regex({pattern[:80]!r}): cannot generate a string for this pattern ({exc})"
+        raise InvalidMatcher(msg) from None
+    return "".join(_emit(tree, rng, {}, _Budget(pattern)))
 
 
-def _emit(tree: Any, rng: random.Random, groups: dict[int, str]) -> list[str]:
+def _emit(tree: Any, rng: random.Random, groups: dict[int, str], budget: _Budget) -> list[str]:
     import re._constants as c  # type: ignore[import-not-found]
 
     out: list[str] = []
     for op, arg in tree:
+        budget.spend(1 if op in (c.LITERAL, c.NOT_LITERAL, c.ANY, c.IN) else 0)
         if op is c.LITERAL:
             out.append(chr(arg))
         elif op is c.NOT_LITERAL:
@@ -548,19 +585,20 @@ def _emit(tree: Any, rng: random.Random, groups: dict[int, str]) -> list[str]:
             low, high, sub = arg
             high = min(high, low + _MAX_REPEAT) if high != c.MAXREPEAT else low + _MAX_REPEAT
             for _ in range(rng.randint(low, high)):
-                out.extend(_emit(sub, rng, groups))
+                out.extend(_emit(sub, rng, groups, budget))
         elif op is c.SUBPATTERN:
             group, _, _, sub = arg
-            text = "".join(_emit(sub, rng, groups))
+            text = "".join(_emit(sub, rng, groups, budget))
             if group is not None:
                 groups[group] = text
             out.append(text)
         elif op is c.BRANCH:
-            out.extend(_emit(rng.choice(arg[1]), rng, groups))
+            out.extend(_emit(rng.choice(arg[1]), rng, groups, budget))
         elif op is c.GROUPREF:
+            budget.spend(len(groups.get(arg, "")))
             out.append(groups.get(arg, ""))
         elif op is getattr(c, "ATOMIC_GROUP", None):
-            out.extend(_emit(arg, rng, groups))
+            out.extend(_emit(arg, rng, groups, budget))
         # AT (anchors), ASSERT and the like produce no characters.
     return out
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import regex
 
-from pactdsl._regex import compile_cached, fullmatch_within_limit
+from pactdsl._regex import PatternLimitError, compile_cached, fullmatch_within_limit
 
 __all__ = ["java_format_hint", "regex_portability_problem", "regex_swap_hint", "strftime_to_java"]
 
@@ -79,7 +79,7 @@ def regex_swap_hint(first: Any, second: Any) -> str | None:
     try:
         compiled = compile_cached(second)
         fits = fullmatch_within_limit(compiled, first)
-    except (regex.error, TimeoutError):
+    except (regex.error, PatternLimitError, TimeoutError):
         return None
     if not fits:
         return None

@@ -25,7 +25,12 @@ import regex
 
 from pactdsl._errors import InvalidMatcher
 from pactdsl._json_value import check_json_value
-from pactdsl._regex import REGEX_TIMEOUT_SECONDS, compile_cached, fullmatch_within_limit
+from pactdsl._regex import (
+    PatternLimitError,
+    compile_cached,
+    fullmatch_within_limit,
+    regex_seconds,
+)
 from pactdsl._rule import (
     FORMAT_WHEN_ABSENT,
     Combine,
@@ -93,6 +98,9 @@ def compile_regex(pattern: str, where: str) -> regex.Pattern[str]:
         raise InvalidMatcher(msg)
     try:
         return compile_cached(pattern)
+    except PatternLimitError as exc:
+        msg = f"{where}: pattern={pattern[:80]!r}: {exc}"
+        raise InvalidMatcher(msg) from None
     except regex.error as exc:
         msg = f"{where}: pattern={pattern!r} is not a valid regular expression ({exc})"
         raise InvalidMatcher(msg) from None
@@ -104,7 +112,8 @@ def regex_fullmatch(compiled: regex.Pattern[str], text: str) -> bool:
         return fullmatch_within_limit(compiled, text)
     except TimeoutError:
         msg = (
-            f"pattern={compiled.pattern!r} took longer than {REGEX_TIMEOUT_SECONDS}s "
+            f"pattern={compiled.pattern[:80]!r} took longer than "
+            f"Limits(regex_seconds={regex_seconds()}) "
             f"on {text[:40]!r}; simplify the pattern (nested quantifiers backtrack)"
         )
         raise InvalidMatcher(msg) from None

@@ -21,7 +21,7 @@ import attrs
 import regex
 
 from pactdsl._javatime import check_java_format
-from pactdsl._regex import compile_cached
+from pactdsl._regex import PatternLimitError, compile_cached
 
 __all__ = [
     "CATEGORY_ALIASES",
@@ -383,6 +383,8 @@ def _regex(name: MatcherName, kind: str, raw: Mapping[str, Any], where: str) -> 
     pattern = _text(raw, "regex", kind, where)
     try:
         compile_cached(pattern)
+    except PatternLimitError as exc:
+        raise RuleError(where, f"pattern={pattern[:80]!r}: {exc}") from None
     except regex.error as exc:
         raise RuleError(
             where, f"pattern={pattern!r} is not a valid regular expression ({exc})"

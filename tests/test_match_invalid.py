@@ -137,7 +137,7 @@ INVALID = [
     case(gen.random_hexadecimal, -1, expected="digits=-1 must be at least 1"),
     case(gen.random_string, "3", expected="size='3' must be an int"),
     case(gen.random_string, 0, expected="size=0 must be at least 1"),
-    case(gen.regex, "(", expected="regex('('): not a valid regular expression"),
+    case(gen.regex, "(", expected="regex('('): pattern='(' is not a valid regular expression"),
     case(gen.uuid, "weird", expected="uuid(format='weird'): use one of ['simple'"),
     case(gen.date, "qqq", expected="uses the pattern letter 'q'"),
     case(gen.date, "", expected="date(format=''): give a non-empty Java date pattern"),

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import regex
 
-import pactdsl._regex
 from pactdsl._errors import InvalidMatcher
+from pactdsl._limits import Limits, limits_in_force
 from pactdsl._matchers import compile_regex, regex_fullmatch
-from pactdsl._regex import compile_cached, fullmatch_within_limit
+from pactdsl._regex import (
+    PatternLimitError,
+    compile_cached,
+    expanded_size,
+    fullmatch_within_limit,
+    regex_budget,
+)
 from pactdsl.matching import MatchingError
 from pactdsl.matching._regex import compile_pattern, compiled_fullmatch
 
@@ -43,13 +51,57 @@ def test_whole_string_match() -> None:
     assert not compiled_fullmatch(compiled, "x42", "$.v")
 
 
-def test_timeout_becomes_each_sides_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_timeout_becomes_each_sides_error() -> None:
     """A runaway match times out as TimeoutError, InvalidMatcher or MatchingError by side."""
-    monkeypatch.setattr(pactdsl._regex, "REGEX_TIMEOUT_SECONDS", 0.05)
     compiled = compile_cached(RUNAWAY)
-    with pytest.raises(TimeoutError):
-        fullmatch_within_limit(compiled, RUNAWAY_TEXT)
-    with pytest.raises(InvalidMatcher, match=r"took longer than .*simplify the pattern"):
-        regex_fullmatch(compiled, RUNAWAY_TEXT)
-    with pytest.raises(MatchingError, match=r"at \$\.v took longer than .*catastrophic"):
-        compiled_fullmatch(compiled, RUNAWAY_TEXT, "$.v")
+    with limits_in_force(Limits(regex_seconds=0.05)):
+        with pytest.raises(TimeoutError):
+            fullmatch_within_limit(compiled, RUNAWAY_TEXT)
+        with pytest.raises(InvalidMatcher, match=r"took longer than .*simplify the pattern"):
+            regex_fullmatch(compiled, RUNAWAY_TEXT)
+        with pytest.raises(MatchingError, match=r"at \$\.v ran out of .*catastrophic"):
+            compiled_fullmatch(compiled, RUNAWAY_TEXT, "$.v")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "size"),
+    [
+        ("abc", 3),
+        (r"\d{4}-\d{2}", 7),
+        ("(?:ab|c{10}){3}", 36),
+        ("a{1000}", 1000),
+        ("[a{]{5}", 5),
+        (r"\p{L}{3}", 3),
+        ("(?#x{999})a", 1),
+    ],
+)
+def test_expanded_size_counts_counted_repeats(pattern: str, size: int) -> None:
+    """The estimate multiplies counted repeats through nesting and ignores open ones."""
+    assert expanded_size(pattern) == size
+
+
+def test_a_repeat_bomb_is_refused_before_compiling_on_every_side() -> None:
+    """A 27-byte nested counted repeat is refused with the limit's name, not compiled."""
+    bomb = "(?:(?:a{1000}){1000}){1000}"
+    with pytest.raises(PatternLimitError, match=r"max_regex_size=50000"):
+        compile_cached(bomb)
+    with pytest.raises(InvalidMatcher, match=r"max_regex_size"):
+        compile_regex(bomb, "regex()")
+    with pytest.raises(MatchingError, match=r"at \$\.v: .*max_regex_size"):
+        compile_pattern(bomb, "$.v")
+    with (
+        limits_in_force(Limits(max_pattern_length=5)),
+        pytest.raises(PatternLimitError, match=r"max_pattern_length=5"),
+    ):
+        compile_cached("abcdef")
+
+
+def test_one_budget_covers_every_value_of_a_call() -> None:
+    """Inside one `regex_budget`, slow values share one budget instead of one each."""
+    compiled = compile_cached(RUNAWAY)
+    started = time.monotonic()
+    with limits_in_force(Limits(regex_seconds=0.2)), regex_budget():
+        for _ in range(20):
+            with pytest.raises(TimeoutError):
+                fullmatch_within_limit(compiled, RUNAWAY_TEXT)
+    assert time.monotonic() - started < 0.2 * 20 / 2

@@ -380,7 +380,7 @@ def test_v4_comments_are_shown_for_passing_and_failing_interactions() -> None:
     app = routes_app({("GET", "/ping"): (200, {}), ("GET", "/typed"): (200, {"count": "one"})})
     result = verify_provider(contract, app=app)
     report = format_verification_report(result)
-    assert "\nComments:\n---------\n1. \"ping\"\n   Comment: the health check\n" in report
+    assert '\nComments:\n---------\n1. "ping"\n   Comment: the health check\n' in report
     assert '   + {"count": "one"}\n   Comment: counts are integers\n' in report
     entries = verification_report_json(result)["interactions"]
     assert [e.get("comments") for e in entries] == [

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from pactdsl._errors import InvalidMatcher, PactFileError
 from pactdsl._generators import Generator, generator_from_json
+from pactdsl._limits import Limits, current_limits, limits_in_force
 from pactdsl._matchers import RuleGroup, rule_group_from_json
 from pactdsl._model import (
     ASYNCHRONOUS_MESSAGES,
@@ -46,45 +47,79 @@ __all__ = ["load_pact", "pact_from_json", "v3_messages_from_json", "v4_message_f
 _SINGLE_PATH_CATEGORIES = frozenset({"path", "status"})
 
 
-def load_pact(source: str | Path | Mapping[str, Any]) -> Pact:
+def load_pact(source: str | Path | Mapping[str, Any], *, limits: Limits | None = None) -> Pact:
     """Read a pact from a file path, JSON text or an already parsed dict.
 
     Reads V1, V1.1, V2, V3 and V4, as written by pactdsl, pact-python, pact-js,
-    pact-jvm and the Pact Broker.
+    pact-jvm and the Pact Broker. `limits` (default `Limits()`) bounds regex
+    size and JSON nesting, since a pact may come from anyone.
 
     Raises:
-        PactFileError: naming the file or JSON path of the malformed field.
+        PactFileError: naming the file or JSON path of the malformed field, or
+            the limit a field is over.
         FileNotFoundError: when `source` names a file that does not exist.
     """
-    if isinstance(source, Mapping):
-        return pact_from_json(source)
-    if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
-        return pact_from_json(_parse_json(source, "<text>"))
-    if not isinstance(source, str | os.PathLike):
-        msg = (
-            f"source={source!r} ({type(source).__name__}) is not a pact; give a file "
-            "path, JSON text or a dict"
-        )
-        raise TypeError(msg)
-    path = Path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PactFileError(str(path), f"not UTF-8 text ({exc})") from None
-    return pact_from_json(_parse_json(text, str(path)), origin=str(path))
+    with limits_in_force(limits):
+        if isinstance(source, Mapping):
+            return pact_from_json(source)
+        if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
+            return pact_from_json(_parse_json(source, "<text>"))
+        if not isinstance(source, str | os.PathLike):
+            msg = (
+                f"source={source!r} ({type(source).__name__}) is not a pact; give a file "
+                "path, JSON text or a dict"
+            )
+            raise TypeError(msg)
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise PactFileError(str(path), f"not UTF-8 text ({exc})") from None
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise PactFileError(str(path), f"cannot be read ({exc.strerror or exc})") from None
+        return pact_from_json(_parse_json(text, str(path)), origin=str(path))
 
 
 def _parse_json(text: str, origin: str) -> Any:
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PactFileError(origin, f"not valid JSON: {exc}") from None
+    except RecursionError:
+        depth = current_limits().max_nesting_depth
+        raise PactFileError(
+            origin, f"nests deeper than Limits(max_nesting_depth={depth}); flatten it"
+        ) from None
+    return data
+
+
+def _check_depth(data: Any) -> None:
+    """Raise `PactFileError` at the first value nested deeper than the limit."""
+    limit = current_limits().max_nesting_depth
+    # (value, depth, path) with the path as nested (parent, key) pairs, joined only on failure.
+    pending: list[tuple[Any, int, Any]] = [(data, 0, None)]
+    while pending:
+        value, depth, path = pending.pop()
+        if depth > limit:
+            keys: list[str] = []
+            while path is not None:
+                path, key = path
+                keys.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+            where = "".join(reversed(keys)).lstrip(".") or "$"
+            raise _fail(where, f"nests deeper than Limits(max_nesting_depth={limit}); flatten it")
+        if isinstance(value, Mapping):
+            pending.extend((item, depth + 1, (path, key)) for key, item in value.items())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1, (path, index)) for index, item in enumerate(value))
 
 
 def pact_from_json(data: Any, origin: str = "") -> Pact:
     """Build the model from a pact's JSON object (see `load_pact`)."""
     prefix = f"{origin}: " if origin else ""
     try:
+        _check_depth(data)
         return _pact(data)
     except PactFileError as exc:
         if prefix:

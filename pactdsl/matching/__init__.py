@@ -26,6 +26,7 @@ from pactdsl.matching._headers import header_values, match_headers
 from pactdsl.matching._message import match_message
 from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value, show_pattern
 from pactdsl.matching._parse import parse_rules
+from pactdsl.matching._regex import bounded_match_call
 from pactdsl.matching._rules import RuleSet, failing_matcher, leaf_expectation
 from pactdsl.matching._text import missing_body
 
@@ -208,6 +209,7 @@ def _version_of(
     return _parse_version(spec_version)
 
 
+@bounded_match_call
 def match_request(
     expected: dict[str, Any], actual: dict[str, Any], spec_version: str | None = None
 ) -> list[Mismatch]:
@@ -240,6 +242,7 @@ def match_request(
     return mismatches
 
 
+@bounded_match_call
 def match_response(
     expected: dict[str, Any], actual: dict[str, Any], spec_version: str | None = None
 ) -> list[Mismatch]:

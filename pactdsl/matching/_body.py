@@ -16,6 +16,7 @@ from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._mismatch import Mismatch, describe_value
 from pactdsl.matching._multipart import match_multipart
 from pactdsl.matching._parse import parse_rules
+from pactdsl.matching._regex import bounded_match_call
 from pactdsl.matching._rules import RuleCursor, RuleSet
 from pactdsl.matching._text import match_binary, match_text
 from pactdsl.matching._xml import match_xml
@@ -23,6 +24,7 @@ from pactdsl.matching._xml import match_xml
 __all__ = ["match_body", "match_content"]
 
 
+@bounded_match_call
 def match_body(
     expected_body: Any,
     actual_body: Any,

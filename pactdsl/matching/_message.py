@@ -13,6 +13,7 @@ from pactdsl.matching._headers import parse_media_type
 from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
 from pactdsl.matching._parse import parse_rules
+from pactdsl.matching._regex import bounded_match_call
 from pactdsl.matching._rules import RuleCursor
 
 __all__ = ["match_message"]
@@ -185,6 +186,7 @@ def _metadata_rules(rules: Any) -> dict[str, Any] | None:
     return {"metadata": dict(entries)} if isinstance(entries, Mapping) and entries else None
 
 
+@bounded_match_call
 def match_message(
     expected: dict[str, Any], actual: dict[str, Any], spec_version: str | None = None
 ) -> list[Mismatch]:

@@ -1,19 +1,49 @@
 """Regexes from pact files for the engine: `pactdsl._regex` with `MatchingError`.
 
 A pact file may come from anyone, so a pattern such as `(a+)+$` must not hang the
-matcher: `pactdsl._regex` compiles each pattern once and matches with a time limit.
+matcher, nor ``(?:(?:a{1000}){1000}){1000}`` exhaust memory when it compiles:
+`pactdsl._regex` bounds a pattern's size before compiling it and matches within one
+time budget per match call (`regex_budget`, entered by the engine's entry points).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import regex
 
-from pactdsl._regex import REGEX_TIMEOUT_SECONDS, compile_cached, fullmatch_within_limit
+from pactdsl._regex import (
+    PatternLimitError,
+    compile_cached,
+    fullmatch_within_limit,
+    regex_budget,
+    regex_seconds,
+)
 from pactdsl.matching._mismatch import MatchingError
 
-__all__ = ["REGEX_TIMEOUT_SECONDS", "compile_pattern", "compiled_fullmatch", "regex_fullmatch"]
+__all__ = ["bounded_match_call", "compile_pattern", "compiled_fullmatch", "regex_fullmatch"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def bounded_match_call(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run an engine entry point within one regex budget, deep nesting as `MatchingError`."""
+
+    @functools.wraps(function)
+    def bounded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with regex_budget():
+            try:
+                return function(*args, **kwargs)
+            except RecursionError:
+                raise MatchingError(
+                    f"{function.__name__}: a body or rule nests too deeply to compare; "
+                    "flatten it (see Limits.max_nesting_depth)."
+                ) from None
+
+    return bounded
 
 
 def compile_pattern(pattern: str, rule_path: str) -> Any:
@@ -27,7 +57,8 @@ def compile_pattern(pattern: str, rule_path: str) -> Any:
         The compiled pattern object of the `regex` package.
 
     Raises:
-        MatchingError: If the pattern is not a valid regular expression.
+        MatchingError: If the pattern is not a valid regular expression, or is
+            over the `Limits` in force.
     """
     if not isinstance(pattern, str):
         raise MatchingError(
@@ -35,6 +66,8 @@ def compile_pattern(pattern: str, rule_path: str) -> Any:
         )
     try:
         return compile_cached(pattern)
+    except PatternLimitError as error:
+        raise MatchingError(f"regex={pattern[:80]!r} at {rule_path}: {error}.") from None
     except regex.error as error:
         raise MatchingError(
             f"regex={pattern!r} at {rule_path} does not compile: {error}; "
@@ -43,7 +76,7 @@ def compile_pattern(pattern: str, rule_path: str) -> Any:
 
 
 def regex_fullmatch(pattern: str, text: str, rule_path: str) -> bool:
-    """Tell whether the whole of `text` matches `pattern`, within the time limit.
+    """Tell whether the whole of `text` matches `pattern`, within the time budget.
 
     Args:
         pattern: The regular expression from the pact.
@@ -54,8 +87,8 @@ def regex_fullmatch(pattern: str, text: str, rule_path: str) -> bool:
         True if the whole text matches.
 
     Raises:
-        MatchingError: If the pattern does not compile, or matching takes longer
-            than `REGEX_TIMEOUT_SECONDS` (catastrophic backtracking).
+        MatchingError: If the pattern does not compile, or the call's regex
+            budget (`Limits.regex_seconds`) runs out (catastrophic backtracking).
     """
     return compiled_fullmatch(compile_pattern(pattern, rule_path), text, rule_path)
 
@@ -67,8 +100,8 @@ def compiled_fullmatch(compiled: Any, text: str, rule_path: str) -> bool:
     except TimeoutError:
         pattern = compiled.pattern
         raise MatchingError(
-            f"regex={pattern!r} at {rule_path} took longer than "
-            f"{REGEX_TIMEOUT_SECONDS} s on a value of {len(text)} characters "
-            "(catastrophic backtracking); rewrite the pattern without nested "
-            "repetition such as (a+)+."
+            f"regex={pattern[:80]!r} at {rule_path} ran out of the "
+            f"Limits(regex_seconds={regex_seconds()}) budget of this match on a value of "
+            f"{len(text)} characters (catastrophic backtracking); rewrite the pattern "
+            "without nested repetition such as (a+)+."
         ) from None
