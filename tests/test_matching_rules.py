@@ -286,4 +286,4 @@ def test_catastrophic_regex_raises_matching_error() -> None:
         pytest.raises(MatchingError, match=r"regex='\(a\|aa\)\+\$' at body \$\.v ran out"),
     ):
         _body({"v": "a"}, {"v": "a" * 40 + "!"}, rules)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 15  # 0.5 s, stretched on a loaded machine
