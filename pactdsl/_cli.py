@@ -292,10 +292,10 @@ class _BrokerChoice:
     password: str | None = attrs.field(default=None, repr=False)
 
     def redact(self, text: str) -> str:
-        """`text` without the token or password given on the command line."""
-        for secret in sorted({s for s in (self.token, self.password) if s}, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
+        """`text` without the token or password given on the command line, in any form."""
+        from pactdsl.broker._config import BrokerAuth
+
+        return BrokerAuth(self.username, self.password, self.token).redact(text)
 
 
 def _broker(choice: _BrokerChoice) -> Any:
@@ -474,12 +474,29 @@ def build_cli() -> click.Group:
         epilog="Exit codes: 0 passed, 1 check failed, 2 could not run.",
     )
     @click.version_option(package_name="pactdsl", prog_name="pactdsl")
-    def cli() -> None:
+    @click.option(
+        "--limit",
+        "limit_settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="Set one bound on untrusted input for this command, e.g. --limit "
+        "max_body_bytes=1000000 (repeatable; the names are pactdsl.Limits' fields).",
+    )
+    @click.pass_context
+    def cli(ctx: click.Context, limit_settings: tuple[str, ...]) -> None:
         """Consumer-driven contract testing with Pact, in pure Python.
 
         Start with `pactdsl demo`: it runs the whole workflow on a built-in
         example and tells you where the files are.
         """
+        from pactdsl._limits import limits_from_settings, limits_in_force
+
+        if limit_settings:
+            try:
+                limits = limits_from_settings(limit_settings)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--limit") from None
+            ctx.with_resource(limits_in_force(limits))
 
     @cli.command()
     @click.option(
@@ -1313,4 +1330,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(_demo_without_click(args[1:]))
         print(_INSTALL_HINT, file=sys.stderr)
         sys.exit(1)
-    build_cli().main(args=args, prog_name="pactdsl")
+    try:
+        build_cli().main(args=args, prog_name="pactdsl")
+    except (Exception, RecursionError, MemoryError) as exc:
+        # Whatever escaped the commands' own handling: one line, exit 2, no traceback.
+        from pactdsl.broker._config import BrokerAuth, redact_secrets
+
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        secrets = BrokerAuth.from_env().secrets()
+        line = redact_secrets(f"{type(exc).__name__}: {text}"[:1000], secrets)
+        print(f"Error: {line}", file=sys.stderr)
+        sys.exit(EXIT_CANNOT_RUN)

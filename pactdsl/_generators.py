@@ -406,7 +406,12 @@ def generator_from_json(raw: Any, where: str = "generator") -> Generator:
         key = f.metadata.get("json", f.name)
         if key in raw and f.name != "example_override":
             value = raw[key]
-            if f.type in ("int",) and isinstance(value, str) and value.isdigit():
+            if (
+                f.type in ("int",)
+                and isinstance(value, str)
+                and value.isascii()
+                and value.isdigit()
+            ):
                 value = int(value)
             kwargs[f.name] = value
     try:

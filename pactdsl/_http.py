@@ -21,21 +21,25 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextvars
 import http
 import inspect
 import json
 import ssl
 import threading
+import time
 import zlib
-from collections.abc import Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import attrs
+import httpcore
 import httpx
 
 from pactdsl._lifespan import Lifespan
+from pactdsl._limits import Limits, current_limits
 from pactdsl._model import Body, Interaction, PactSpec, infer_content_type, is_json_content_type
 from pactdsl._pactfile._write import request_json, response_json
 
@@ -259,7 +263,7 @@ def body_bytes(
 # --------------------------------------------------------------------------
 # Answers and failures: the plain data every sender below hands back.
 
-FailureReason = Literal["connect", "timeout", "network", "unsafe", "app", "http", "tls"]
+FailureReason = Literal["connect", "timeout", "network", "unsafe", "app", "http", "tls", "limit"]
 
 # Reasons that say the request may succeed when sent again.
 RETRYABLE_REASONS: frozenset[FailureReason] = frozenset({"connect", "timeout", "network"})
@@ -305,8 +309,9 @@ class TransportFailure(Exception):
 
     Attributes:
         reason: "connect", "timeout", "network" (the connection broke), "unsafe"
-            (refused before sending), "app" (an in-process app raised) or
-            "http" (any other failure of the HTTP library).
+            (refused before sending, or a redirect away from the provider), "app"
+            (an in-process app raised), "limit" (the answer is over a `Limits`
+            bound) or "http" (any other failure of the HTTP library).
         detail: The underlying error, as ``"ErrorType: message"``.
         error: The underlying exception itself (with its traceback), or None
             when the failure was decided here (an unsafe URL).
@@ -375,11 +380,11 @@ def _failure_reason(exc: Exception) -> FailureReason:
     return "app"
 
 
-def _raw(response: httpx.Response) -> RawResponse:
+def _raw(response: httpx.Response, content: bytes | None = None) -> RawResponse:
     return RawResponse(
         response.status_code,
         tuple(response.headers.multi_items()),
-        response.content,
+        response.content if content is None else content,
         response.reason_phrase or _standard_reason(response.status_code),
     )
 
@@ -491,6 +496,198 @@ def _provider_failure(exc: Exception, url: str, timeout: float) -> TransportFail
     return TransportFailure(reason, message, detail=detail, error=exc)
 
 
+# --------------------------------------------------------------------------
+# Bounded answers: a provider under test may trickle, never end, or send a gzip
+# bomb. One deadline covers the whole answer (headers and body), every socket read
+# waits at most until then, and the body is read (and inflated) up to a byte cap.
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "pactdsl_response_deadline", default=None
+)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose reads and writes end at the response's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    @staticmethod
+    def _timeout(timeout: float | None) -> float | None:
+        deadline = _DEADLINE.get()
+        if deadline is None:
+            return timeout
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            msg = "the whole answer did not arrive before its deadline"
+            raise httpcore.ReadTimeout(msg)
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, self._timeout(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, self._timeout(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout))
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync sockets, each wrapped in a `_DeadlineStream`."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _DeadlineStream._timeout(timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_unix_socket(path, timeout, socket_options)
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def _deadline_transport(verify_tls: bool | ssl.SSLContext) -> httpx.HTTPTransport:
+    """Httpx's transport for URLs, on sockets bounded by the response deadline."""
+    transport = httpx.HTTPTransport(verify=verify_tls)
+    # httpx does not expose httpcore's network_backend; swap the pool it built for
+    # an equal one on our backend (same TLS context).
+    pool: httpcore.ConnectionPool = transport._pool
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=pool._ssl_context,
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=_DeadlineBackend(),
+    )
+    return transport
+
+
+class _BodyTooLarge(Exception):
+    """A body went over `Limits.max_body_bytes` (turned into a "limit" `TransportFailure`)."""
+
+
+def _inflater(encoding: str) -> Any:
+    """A zlib decompressor for `encoding`, None for identity; raises KeyError for others."""
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header, auto-detected
+    raise KeyError(encoding)
+
+
+def _inflate(inflater: Any, data: bytes, room: int) -> bytes:
+    """Inflate `data` but stop as soon as the output would exceed `room` bytes."""
+    pieces = [inflater.decompress(data, room + 1)]
+    size = len(pieces[0])
+    while inflater.unconsumed_tail and size <= room:
+        more = inflater.decompress(inflater.unconsumed_tail, room + 1 - size)
+        if not more:
+            break
+        pieces.append(more)
+        size += len(more)
+    if size > room:
+        raise _BodyTooLarge
+    return b"".join(pieces)
+
+
+def _read_bounded(response: httpx.Response, cap: int, deadline: float) -> bytes:
+    """The (decoded) body of a streamed response, at most `cap` bytes, before `deadline`."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    try:
+        inflater = _inflater(encoding)
+        chunks: Iterator[bytes] = response.iter_raw()
+    except KeyError:  # br, zstd or a list of codings: httpx decodes, the cap still holds
+        inflater, chunks = None, response.iter_bytes()
+    kept: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        if time.monotonic() > deadline:
+            msg = "the body did not end before its deadline"
+            raise TimeoutError(msg)
+        data = _inflate(inflater, chunk, cap - size) if inflater is not None else chunk
+        size += len(data)
+        if size > cap:
+            raise _BodyTooLarge
+        kept.append(data)
+    return b"".join(kept)
+
+
+def _bounded_asgi(app: Any, cap: int) -> Any:
+    """Wrap an ASGI app so a response body over `cap` bytes stops it.
+
+    httpx's ASGI transport gathers the whole body before returning, so the cap
+    must hold inside the app's ``send``.
+    """
+
+    async def bounded(scope: Any, receive: Any, send: Any) -> None:
+        sent = 0
+
+        async def counting_send(message: Any) -> None:
+            nonlocal sent
+            if message.get("type") == "http.response.body":
+                sent += len(message.get("body", b""))
+                if sent > cap:
+                    raise _BodyTooLarge
+            await send(message)
+
+        await app(scope, receive, counting_send)
+
+    return bounded
+
+
+def _origin_guard(base: httpx.URL) -> Callable[[httpx.Response], None]:
+    """A response hook refusing to follow a redirect away from the provider's origin."""
+
+    def refuse_other_origins(response: httpx.Response) -> None:
+        location = response.headers.get("Location")
+        if not response.is_redirect or location is None:
+            return
+        target = response.url.join(location)
+        if not _same_origin(target, base):
+            msg = (
+                f"{response.url} redirected ({response.status_code}) to {target}, another "
+                f"origin than {base}; pactdsl does not follow it (pass "
+                "follow_redirects='any-origin' to allow it)"
+            )
+            raise TransportFailure("unsafe", msg)
+
+    return refuse_other_origins
+
+
 class ProviderTransport:
     """Sends requests to one provider; create with `open_transport`, then `close`."""
 
@@ -503,10 +700,12 @@ class ProviderTransport:
         *,
         verify_tls: bool | ssl.SSLContext = True,
         lifespan: Lifespan | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.base_url = base_url
         self._lifespan = lifespan
         self.shutdown_problem: str | None = None  # set by `close` when the app's shutdown failed
+        self.limits = limits or current_limits()
         self._verify_tls = verify_tls
         self._state_client: httpx.Client | None = None
         self.timeout = timeout
@@ -552,20 +751,41 @@ class ProviderTransport:
     ) -> RawResponse:
         """Send one request to `url` (from `url_for`) and read the whole answer.
 
+        The whole answer must arrive within `timeout` (and `Limits.response_seconds`),
+        its body (inflated) within `Limits.max_body_bytes`.
+
         Raises:
-            TransportFailure: on connection refused, timeout, or an app that raised.
+            TransportFailure: on connection refused, timeout, an app that raised,
+                a redirect to another origin, or an answer over the limits.
         """
+        seconds = min(self.timeout, self.limits.response_seconds)
+        deadline = time.monotonic() + seconds
+        token = _DEADLINE.set(deadline)
         try:
             if self._client is not None:
                 request = self._client.build_request(method, url, headers=headers, content=body)
-                return _raw(self._client.send(request))
+                response = self._client.send(request, stream=True)
+                try:
+                    content = _read_bounded(response, self.limits.max_body_bytes, deadline)
+                finally:
+                    response.close()
+                return _raw(response, content)
             assert self._async_client is not None
             request = self._async_client.build_request(method, url, headers=headers, content=body)
             return _raw(self._run(self._async_client.send(request)))
         except TransportFailure:
             raise
+        except _BodyTooLarge:
+            msg = (
+                f"the answer from {url} has a body over Limits(max_body_bytes="
+                f"{self.limits.max_body_bytes}) (after decompression); make it smaller "
+                "or raise the limit"
+            )
+            raise TransportFailure("limit", msg) from None
         except Exception as exc:
-            raise _provider_failure(exc, url, self.timeout) from None
+            raise _provider_failure(exc, url, seconds) from None
+        finally:
+            _DEADLINE.reset(token)
 
     def start(self) -> None:
         """Run the app's lifespan startup, when there is one to run.
@@ -644,7 +864,7 @@ def open_transport(
     base_url: str | None,
     app: Any,
     timeout: float,
-    follow_redirects: bool,
+    follow_redirects: bool | Literal["any-origin"],
     verify_tls: bool | str | PathLike[str],
     lifespan: bool = True,
 ) -> ProviderTransport:
@@ -652,34 +872,48 @@ def open_transport(
 
     For an ASGI app with `lifespan`, call `ProviderTransport.start` before the
     first request: it runs the app's lifespan startup (shutdown runs in `close`).
+    ``follow_redirects=True`` follows redirects within the provider's origin only;
+    ``"any-origin"`` follows them anywhere.
     """
-    limits = httpx.Timeout(timeout)
+    bounds = current_limits()
     headers = {"User-Agent": _USER_AGENT}
     verify = tls_verification(verify_tls)
+    base = httpx.URL(base_url if app is None and base_url is not None else _APP_BASE_URL)
+    hooks = {"response": [_origin_guard(base)]} if follow_redirects is True else {}
+    follow = bool(follow_redirects)
     if app is None:
         assert base_url is not None
         client = httpx.Client(
-            timeout=limits,
-            follow_redirects=follow_redirects,
-            verify=verify,
+            transport=_deadline_transport(verify),
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=follow,
+            event_hooks=hooks,
             headers=headers,
         )
-        return ProviderTransport(base_url, timeout, client, verify_tls=verify)
+        return ProviderTransport(base_url, timeout, client, verify_tls=verify, limits=bounds)
     if app_kind(app) == "wsgi":
         client = httpx.Client(
             transport=httpx.WSGITransport(app=app),
-            follow_redirects=follow_redirects,
+            follow_redirects=follow,
+            event_hooks=hooks,
             headers=headers,
         )
-        return ProviderTransport(_APP_BASE_URL, timeout, client, verify_tls=verify)
+        return ProviderTransport(_APP_BASE_URL, timeout, client, verify_tls=verify, limits=bounds)
     span = Lifespan(app) if lifespan else None
+    served = span.app if span is not None else app
     async_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=span.app if span is not None else app),
-        follow_redirects=follow_redirects,
+        transport=httpx.ASGITransport(app=_bounded_asgi(served, bounds.max_body_bytes)),
+        follow_redirects=follow,
         headers=headers,
     )
     return ProviderTransport(
-        _APP_BASE_URL, timeout, None, async_client, verify_tls=verify, lifespan=span
+        _APP_BASE_URL,
+        timeout,
+        None,
+        async_client,
+        verify_tls=verify,
+        lifespan=span,
+        limits=bounds,
     )
 
 

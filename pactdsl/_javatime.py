@@ -186,7 +186,13 @@ def _compile(fmt: str) -> _Compiled:
             group = f"g{len(fields)}"
             fields.append((group, token))
             parts.append(f"(?P<{group}>{_fragment(token)})")
-    return _Compiled(re.compile("".join(parts)), tuple(fields))
+    try:
+        return _Compiled(re.compile("".join(parts)), tuple(fields))
+    except re.error as exc:  # a letter repeated more than Java allows, say DDDD
+        msg = (
+            f"format={fmt!r} cannot be matched ({exc}); check how often each pattern letter repeats"
+        )
+        raise ValueError(msg) from None
 
 
 def check_java_format(fmt: str) -> None:

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import attrs
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "current_limits", "limits_in_force"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "current_limits",
+    "limits_from_settings",
+    "limits_in_force",
+]
 
 
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -56,8 +62,8 @@ class Limits:
     """Total time for a provider's whole response, headers and body, when verifying."""
     max_nesting_depth: int = attrs.field(default=100, validator=_positive)
     """Nesting of JSON arrays and objects in a pact file or a body."""
-    max_recorded_calls: int | None = attrs.field(default=None, validator=_positive_or_none)
-    """Calls a mock keeps for its report (the counts stay exact); None keeps all."""
+    max_recorded_calls: int | None = attrs.field(default=10_000, validator=_positive_or_none)
+    """Calls a mock keeps (the latest; counts stay exact, problems always fail); None keeps all."""
     mock_workers: int = attrs.field(default=32, validator=_positive)
     """Connections a port mock serves at once; more wait in the listen queue."""
     idle_seconds: float = attrs.field(default=30.0, validator=_positive)
@@ -90,3 +96,32 @@ def limits_in_force(limits: Limits | None) -> Iterator[Limits]:
         yield limits
     finally:
         _IN_FORCE.reset(token)
+
+
+def limits_from_settings(settings: Iterable[str], base: Limits | None = None) -> Limits:
+    """`base` (default: those in force) with ``NAME=VALUE`` settings applied (the CLI's --limit).
+
+    Raises:
+        ValueError: naming the setting that is not ``NAME=VALUE`` for a field, or a bad value.
+    """
+    fields = attrs.fields_dict(Limits)
+    changes: dict[str, Any] = {}
+    for setting in settings:
+        name, sep, text = setting.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in fields:
+            msg = f"{setting!r} is not NAME=VALUE for one of {', '.join(sorted(fields))}"
+            raise ValueError(msg)
+        text = text.strip().replace("_", "")
+        if text.lower() == "none" and name == "max_recorded_calls":
+            changes[name] = None
+            continue
+        try:
+            changes[name] = float(text) if fields[name].type in (float, "float") else int(text)
+        except ValueError:
+            msg = f"{setting!r}: {text!r} is not a number"
+            raise ValueError(msg) from None
+    try:
+        return attrs.evolve(base or current_limits(), **changes)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(str(exc)) from None

@@ -44,6 +44,10 @@ def regex_seconds() -> float:
     return current_limits().regex_seconds
 
 
+def _is_count(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _quantifier(pattern: str, start: int) -> tuple[int, int] | None:
     """Parse ``{m}``, ``{m,}``, ``{,n}``, ``{m,n}`` at `start`: (multiplier, end) or None."""
     end = pattern.find("}", start)
@@ -51,12 +55,12 @@ def _quantifier(pattern: str, start: int) -> tuple[int, int] | None:
         return None
     low, comma, high = pattern[start + 1 : end].partition(",")
     low, high = low.strip(), high.strip()
-    if not (low.isdigit() or (comma and high.isdigit())):
+    if not (_is_count(low) or (comma and _is_count(high))):
         return None
-    if (low and not low.isdigit()) or (high and not high.isdigit()):
+    if (low and not _is_count(low)) or (high and not _is_count(high)):
         return None
-    counts = [int(low)] if low.isdigit() else []
-    counts += [int(high)] if high.isdigit() else []
+    counts = [int(low)] if _is_count(low) else []
+    counts += [int(high)] if _is_count(high) else []
     return max([1, *counts]), end + 1
 
 

@@ -177,13 +177,57 @@ def test_unsafe_names_stay_inside_output(
 
 
 @pytest.mark.parametrize("name", ["..", ".", " . ", " "])
-def test_names_with_nothing_usable_are_refused(tmp_path: Path, name: str) -> None:
-    """A name that leaves nothing for a file name is refused, naming the argument."""
+def test_names_of_dots_and_spaces_are_encoded_inside_the_folder(tmp_path: Path, name: str) -> None:
+    """A name of only dots or spaces is percent-encoded: a visible file inside `output`."""
     from pactdsl import Pact
 
-    with pytest.raises(ValueError, match=r"consumer=.* leaves nothing usable in a file name"):
-        generate_pact(Pact(name, "p"), output=tmp_path)
-    assert list(tmp_path.iterdir()) == []
+    path = generate_pact(Pact(name, "p"), output=tmp_path)
+    assert path.parent == tmp_path
+    assert path.name.startswith("%")
+    assert load_pact(path).consumer == name
+
+
+def test_different_non_ascii_names_get_different_files(tmp_path: Path) -> None:
+    """Two consumers whose names differ only outside ASCII no longer merge into one file."""
+    from pactdsl import Pact
+
+    first = generate_pact(Pact("клиент", "p"), output=tmp_path)
+    second = generate_pact(Pact("顧客", "p"), output=tmp_path)
+    assert first != second
+    assert load_pact(first).consumer == "клиент"
+    assert load_pact(second).consumer == "顧客"
+
+
+def test_a_long_name_is_cut_with_a_hash(tmp_path: Path) -> None:
+    """Names too long for a file name are shortened, distinctly, instead of ENAMETOOLONG."""
+    from pactdsl import Pact
+
+    one = generate_pact(Pact("x" * 300 + "1", "p"), output=tmp_path)
+    two = generate_pact(Pact("x" * 300 + "2", "p"), output=tmp_path)
+    assert one != two
+    assert len(one.name) < 120
+
+
+def test_a_killed_writers_temp_file_is_removed_at_the_next_write(tmp_path: Path) -> None:
+    """A temp file left by a writer killed mid-write is cleaned up by the next write."""
+    from pactdsl import Pact
+    from pactdsl._pactfile._store import _temp_prefix
+
+    target = generate_pact(Pact("c", "p"), output=tmp_path)
+    stale = tmp_path / f"{_temp_prefix(target)}deadbeef.tmp"
+    stale.write_text("{half")
+    generate_pact(Pact("c", "p", ()), output=tmp_path)
+    assert not stale.exists()
+
+
+def test_an_unwritable_output_is_a_pact_file_error(tmp_path: Path) -> None:
+    """Writing where a file stands in for the folder is a PactFileError naming the path."""
+    from pactdsl import Pact, PactFileError
+
+    blocker = tmp_path / "pacts"
+    blocker.write_text("not a folder")
+    with pytest.raises(PactFileError, match="pacts"):
+        generate_pact(Pact("c", "p"), output=blocker)
 
 
 def _one_interaction(name: str) -> Contract:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pactdsl._dsl import Contract, resolve_pact
 from pactdsl._errors import require_extra
+from pactdsl._limits import DEFAULT_LIMITS, Limits
 from pactdsl._mock._core import (
     AmbiguousRequest,
     MissingRequest,
@@ -42,6 +43,7 @@ from pactdsl._mock._core import (
     NearMiss,
     ResponseFactory,
     UnexpectedRequest,
+    UnhandledRequest,
     select_interactions,
 )
 from pactdsl._model import Pact
@@ -62,6 +64,7 @@ __all__ = [
     "MockServerError",
     "NearMiss",
     "UnexpectedRequest",
+    "UnhandledRequest",
     "create_mock_provider",
     "mock_provider",
     "mock_request",
@@ -127,7 +130,11 @@ class MockProvider:
         response_factory: ResponseFactory | None = None,
         cors: bool = False,
         tls: bool = False,
+        limits: Limits | None = None,
     ) -> None:
+        if limits is not None and not isinstance(limits, Limits):
+            msg = f"limits={limits!r} ({type(limits).__name__}): give a pactdsl.Limits"
+            raise TypeError(msg)
         if port is not None and (
             not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535
         ):
@@ -147,6 +154,7 @@ class MockProvider:
         self.cors = cors
         self.tls = tls
         self.fuzz = fuzz
+        self.limits = limits or DEFAULT_LIMITS
         self._selection = (interactions, given)
         self._response_factory = response_factory
         self._fake_host = f"pactdsl-mock-{_next_number()}.invalid"
@@ -226,8 +234,15 @@ class MockProvider:
 
     @property
     def is_running(self) -> bool:
-        """Whether the mock is serving."""
+        """Whether the mock is serving (False too if its server's accept loop ended)."""
+        if self._server is not None and not self._server.is_serving:
+            return False
         return self._running
+
+    @property
+    def call_count(self) -> int:
+        """How many requests arrived since the last `start`, also those `calls` no longer keeps."""
+        return 0 if self._core is None else self._core.call_count
 
     @property
     def calls(self) -> list[MockCall]:
@@ -259,6 +274,7 @@ class MockProvider:
                 self._factory(),
                 in_process=self.port is None,
                 cors=self.cors,
+                limits=self.limits,
             )
             if self.port is None:
                 from pactdsl._mock import _respx
@@ -269,7 +285,7 @@ class MockProvider:
                 from pactdsl._mock._server import MockHTTPServer
 
                 context = self._tls_authority().server_context if self.tls else None
-                server = MockHTTPServer(core.handle, self.host, self.port, context)
+                server = MockHTTPServer(core.handle, self.host, self.port, context, self.limits)
                 server.start()
                 self._server = server
                 core.base_url = self.url
@@ -346,6 +362,7 @@ class MockProvider:
             response_factory=self._response_factory,
             cors=self.cors,
             tls=self.tls,
+            limits=self.limits,
         )
 
     def __call__(self, func: Callable[..., T]) -> Callable[..., T]:
@@ -404,6 +421,7 @@ def mock_provider(
     host: str = "127.0.0.1",
     cors: bool = False,
     tls: bool = False,
+    limits: Limits | None = None,
 ) -> MockProvider:
     """A mock provider for `contract`, to use with ``with``, ``async with`` or as a decorator.
 
@@ -442,6 +460,8 @@ def mock_provider(
             `MockProvider.ca_path` or `MockProvider.ssl_context`. In-process,
             httpx clients get ``https://`` URLs answered without a socket.
             Needs trustme: ``pip install 'pactdsl[tls]'``.
+        limits: Bounds on what consumers send (`pactdsl.Limits`): body size,
+            workers and idle timeout of a real server, calls kept.
 
     Raises:
         ValueError: when `interactions` or `given` names something the
@@ -458,6 +478,7 @@ def mock_provider(
         host=host,
         cors=cors,
         tls=tls,
+        limits=limits,
     )
 
 
@@ -471,6 +492,7 @@ def create_mock_provider(
     host: str = "127.0.0.1",
     cors: bool = False,
     tls: bool = False,
+    limits: Limits | None = None,
 ) -> MockProvider:
     """A mock provider that is not started: call `start()` and `stop()` yourself.
 
@@ -486,6 +508,7 @@ def create_mock_provider(
         host=host,
         cors=cors,
         tls=tls,
+        limits=limits,
     )
 
 

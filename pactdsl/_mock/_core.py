@@ -9,6 +9,8 @@ verification report.
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import json
 import random
 import threading
@@ -20,6 +22,7 @@ import attrs
 from pactdsl._errors import PactdslError
 from pactdsl._generators import GeneratorContext, ProviderState, apply_generators
 from pactdsl._http import actual_request_json, body_bytes, decoded_body, expected_request_json
+from pactdsl._limits import DEFAULT_LIMITS, Limits, limits_in_force
 from pactdsl._model import Interaction, Pact, infer_content_type
 from pactdsl.matching import MatchingError, Mismatch, match_request
 
@@ -86,6 +89,8 @@ class MockRequest:
     query_string: str = ""
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
+    problem: str | None = None
+    """Why the carrier could not read the request whole (a bad body, say), or None."""
 
 
 @attrs.frozen
@@ -181,7 +186,19 @@ class AmbiguousRequest:
         )
 
 
-MockProblem = MissingRequest | UnexpectedRequest | AmbiguousRequest
+@attrs.frozen
+class UnhandledRequest:
+    """A request the mock could not process (unreadable, or it broke the handler): a failure."""
+
+    method: str
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} could not be handled: {self.reason}"
+
+
+MockProblem = MissingRequest | UnexpectedRequest | AmbiguousRequest | UnhandledRequest
 
 
 @attrs.frozen
@@ -199,7 +216,7 @@ class MockCall:
     request: dict[str, Any]
     interaction: Interaction | None
     response: MockResponse
-    problem: UnexpectedRequest | AmbiguousRequest | None = None
+    problem: UnexpectedRequest | AmbiguousRequest | UnhandledRequest | None = None
 
 
 def _as_names(value: str | Iterable[str] | None, argument: str) -> tuple[str, ...] | None:
@@ -437,6 +454,8 @@ class MockCore:
             the report then says so when no request arrived.
         cors: Answer CORS preflights that match no served interaction (204,
             not recorded), and add Access-Control-Allow-Origin to every response.
+        limits: The bounds in force while handling (regex budget, nesting) and
+            how many calls are kept (`Limits.max_recorded_calls`; counts stay exact).
     """
 
     def __init__(
@@ -448,8 +467,10 @@ class MockCore:
         *,
         in_process: bool = False,
         cors: bool = False,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.pact = pact
+        self.limits = limits
         self.base_url = base_url
         self.in_process = in_process
         self.cors = cors
@@ -465,7 +486,14 @@ class MockCore:
         # A factory (hypothesis, for fuzzing) need not be thread-safe: one at a time.
         self._factory_lock = threading.Lock()
         self._lock = threading.Lock()
-        self._calls: list[MockCall] = []
+        self._calls: collections.deque[MockCall] = collections.deque(
+            maxlen=limits.max_recorded_calls
+        )
+        self._problems: collections.deque[MockCall] = collections.deque(
+            maxlen=limits.max_recorded_calls
+        )
+        self._call_count = 0
+        self._problem_count = 0
         self._counts = [0] * len(self._served)
 
     @property
@@ -479,10 +507,18 @@ class MockCore:
         with self._lock:
             return list(self._calls)
 
+    @property
+    def call_count(self) -> int:
+        """How many calls arrived, all of them, also those no longer kept."""
+        with self._lock:
+            return self._call_count
+
     def reset(self) -> None:
         """Forget the calls received."""
         with self._lock:
             self._calls.clear()
+            self._problems.clear()
+            self._call_count = self._problem_count = 0
             self._counts = [0] * len(self._served)
 
     def handle(self, request: MockRequest) -> MockResponse:
@@ -493,31 +529,43 @@ class MockCore:
         gets 500 saying how to choose. Both are recorded as problems. With
         `cors`, a preflight that matches no served interaction gets the CORS
         answer and is not recorded (it is the browser's, not the consumer's).
+        A request that cannot be processed at all (unreadable, or one that breaks
+        matching or the response) gets 400 or 500 and is recorded as an
+        `UnhandledRequest`, so verification fails rather than passes.
         """
+        with limits_in_force(self.limits):
+            if request.problem is not None:
+                return self._unhandled(request, request.problem, 400)
+            try:
+                return self._handle(request)
+            except Exception as exc:
+                return self._unhandled(request, f"{type(exc).__name__}: {exc}", 500)
+
+    def _handle(self, request: MockRequest) -> MockResponse:
         try:
             # A compressed body (requests' gzip, a client's deflate) is matched as sent.
             body = decoded_body(request.headers, request.body)
-        except ValueError as exc:
-            raw = actual_request_json(
-                request.method, request.path, request.query_string, request.headers, request.body
-            )
-            return self._record(raw, None, _json_response(400, {"error": str(exc)}), None)
+        except ValueError as exc:  # a body that does not inflate: a failure, not a pass
+            return self._unhandled(request, str(exc), 400)
         actual = actual_request_json(
             request.method, request.path, request.query_string, request.headers, body
         )
-        entry: _Served | None = None
-        problem: UnexpectedRequest | AmbiguousRequest | None = None
-        try:
-            matched = [e for e in self._candidates(actual) if not self._match(e, actual)]
-        except MatchingError as exc:
-            response = _json_response(500, {"error": str(exc)})
-        else:
-            if not matched and self.cors and is_cors_preflight(request):
-                return cors_preflight_response(request)
-            entry, response, problem = self._outcome(actual, request.path, matched)
+        matched = [e for e in self._candidates(actual) if not self._match(e, actual)]
+        if not matched and self.cors and is_cors_preflight(request):
+            return cors_preflight_response(request)
+        entry, response, problem = self._outcome(actual, request.path, matched)
         if self.cors:
             response = with_cors_headers(response, request)
         return self._record(actual, entry, response, problem)
+
+    def _unhandled(self, request: MockRequest, reason: str, status: int) -> MockResponse:
+        problem = UnhandledRequest(request.method, request.path, reason[:500])
+        response = _json_response(status, {"error": str(problem)})
+        if self.cors:
+            with contextlib.suppress(Exception):
+                response = with_cors_headers(response, request)
+        actual = {"method": request.method, "path": request.path, "query": request.query_string}
+        return self._record(actual, None, response, problem)
 
     def _outcome(
         self, actual: dict[str, Any], path: str, matched: list[_Served]
@@ -607,11 +655,15 @@ class MockCore:
         actual: dict[str, Any],
         entry: _Served | None,
         response: MockResponse,
-        problem: UnexpectedRequest | AmbiguousRequest | None,
+        problem: UnexpectedRequest | AmbiguousRequest | UnhandledRequest | None,
     ) -> MockResponse:
         call = MockCall(actual, None if entry is None else entry.interaction, response, problem)
         with self._lock:
             self._calls.append(call)
+            self._call_count += 1
+            if problem is not None:
+                self._problems.append(call)
+                self._problem_count += 1
             if entry is not None:
                 self._counts[entry.index] += 1
         return response
@@ -624,9 +676,19 @@ class MockCore:
             interactions never received.
         """
         with self._lock:
-            calls = list(self._calls)
+            kept = list(self._problems)
+            dropped = self._problem_count - len(kept)
             counts = list(self._counts)
-        problems: list[MockProblem] = [c.problem for c in calls if c.problem is not None]
+        problems: list[MockProblem] = [c.problem for c in kept if c.problem is not None]
+        if dropped:
+            problems.append(
+                UnhandledRequest(
+                    "*",
+                    "*",
+                    f"{dropped} more requests with problems arrived, not kept beyond "
+                    f"Limits(max_recorded_calls={self.limits.max_recorded_calls})",
+                )
+            )
         for entry in self._served:
             if counts[entry.index] == 0:
                 request = entry.interaction.request
@@ -653,7 +715,7 @@ class MockCore:
         ]
         lines += problem_lines(problems)
         with self._lock:
-            nothing_arrived = not self._calls
+            nothing_arrived = not self._call_count
         if nothing_arrived and self.in_process:
             lines.append(
                 "  Hint: no request reached the mock. In-process (port=None) it answers "

@@ -1,14 +1,21 @@
 """Serving on a real port: a stdlib HTTP/1.1 server on a background thread.
 
-Any client can talk to it (urllib, requests, aiohttp, curl). Each connection
-is served on its own daemon thread; every response carries an explicit
-Content-Length so keep-alive works. `stop` returns at once: the accept loop
-wakes on a self-pipe rather than polling, and open keep-alive connections are
-shut down. Threads come from a shared pool, because starting a thread costs
-more than serving a request when a test suite starts one mock per test.
+Any client can talk to it (urllib, requests, aiohttp, curl). Every response
+carries an explicit Content-Length so keep-alive works. `stop` returns at once:
+the accept loop wakes on a self-pipe rather than polling, and open keep-alive
+connections are shut down. Threads come from a shared pool, because starting a
+thread costs more than serving a request when a test suite starts one mock per test.
 With an SSL context it serves HTTPS: each accepted socket is wrapped, and the
 handshake runs on the connection's own thread, so a silent client cannot stall
 the accept loop.
+
+A consumer under test may misbehave, so the server is bounded by the `Limits` it
+is given: at most `mock_workers` connections are served at once (others wait in
+the listen queue), a connection silent for `idle_seconds` is closed, a request
+body over `max_body_bytes` is refused, and the accept loop outlives any failure of
+one connection. A request the server cannot read (bad Content-Length or chunk
+size, a body too big or too slow) still reaches the handler, as a `MockRequest`
+with `problem` set, so the mock records it and its verification fails.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
+from pactdsl._limits import DEFAULT_LIMITS, Limits
 from pactdsl._mock._core import MockRequest, MockResponse, MockServerError
 
 __all__ = ["MockHTTPServer"]
@@ -45,13 +53,18 @@ class _ThreadPool:
         self._idle = 0
 
     def submit(self, task: Callable[[], None]) -> None:
+        """Run `task` on an idle thread, or a new one.
+
+        Raises:
+            RuntimeError: when no thread can be started (the task is not queued).
+        """
         with self._lock:
             spawn = self._idle == 0
             if not spawn:
                 self._idle -= 1
-        self._tasks.put(task)
         if spawn:
             threading.Thread(target=self._work, name="pactdsl-mock", daemon=True).start()
+        self._tasks.put(task)
 
     def _work(self) -> None:
         while True:
@@ -68,6 +81,14 @@ class _ThreadPool:
 _POOL = _ThreadPool()
 
 
+class _RequestProblem(Exception):
+    """A request the server cannot read; the message says what is wrong."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # Many clients may connect at once (load tests); the default backlog of 5 drops SYNs.
@@ -78,16 +99,26 @@ class _Server(ThreadingHTTPServer):
         address: tuple[str, int],
         handler: Handler,
         ssl_context: ssl.SSLContext | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.mock_handler = handler
         self.ssl_context = ssl_context
+        self.limits = limits
+        self.workers = threading.BoundedSemaphore(limits.mock_workers)
         self.open_connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, _RequestHandler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve the connection on a pooled thread (ThreadingMixIn would start one)."""
-        _POOL.submit(lambda: self.process_request_thread(request, client_address))
+
+        def serve() -> None:
+            try:
+                self.process_request_thread(request, client_address)
+            finally:
+                self.workers.release()
+
+        _POOL.submit(serve)
 
     def get_request(self) -> tuple[socket.socket, Any]:
         """Accept a connection; with TLS, wrap it (the handshake runs on the worker thread)."""
@@ -124,6 +155,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server: _Server
 
     def setup(self) -> None:
+        # StreamRequestHandler applies `timeout` to the connection: idle clients are closed.
+        self.timeout = self.server.limits.idle_seconds  # type: ignore[misc]
         super().setup()
         with self.server.connections_lock:
             self.server.open_connections.add(self.connection)
@@ -143,6 +176,20 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the mock records calls itself."""
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a request the stdlib parser refused, and record it with the mock first."""
+        if code >= 400:
+            method, _, rest = str(getattr(self, "requestline", "")).partition(" ")
+            with contextlib.suppress(Exception):
+                self.server.mock_handler(
+                    MockRequest(
+                        method or "?",
+                        rest.split(" ", 1)[0] or "?",
+                        problem=f"{code} {message or ''}".strip(),
+                    )
+                )
+        super().send_error(code, message, explain)
+
     def __getattr__(self, name: str) -> Any:
         # BaseHTTPRequestHandler dispatches to do_<METHOD>; serve every method.
         if name.startswith("do_"):
@@ -150,29 +197,65 @@ class _RequestHandler(BaseHTTPRequestHandler):
         raise AttributeError(name)
 
     def _read_body(self) -> bytes:
+        cap = self.server.limits.max_body_bytes
+        too_big = f"the request body is over Limits(max_body_bytes={cap})"
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             chunks: list[bytes] = []
+            total = 0
             while True:
-                size_line = self.rfile.readline()
-                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                size_line = self.rfile.readline(1024)
+                try:
+                    size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                except ValueError:
+                    msg = f"the chunk size {size_line[:40]!r} is not a hex number"
+                    raise _RequestProblem(400, msg) from None
+                if size < 0:
+                    raise _RequestProblem(400, f"the chunk size {size} is negative")
                 if size == 0:
                     # Trailers, if any, end with an empty line.
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    while self.rfile.readline(8192) not in (b"\r\n", b"\n", b""):
                         pass
                     return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+                total += size
+                if total > cap:
+                    raise _RequestProblem(413, too_big)
+                chunk = self.rfile.read(size)
+                if len(chunk) < size:
+                    raise _RequestProblem(400, "the connection closed inside a chunk")
+                chunks.append(chunk)
+                self.rfile.readline(1024)
+        raw_length = self.headers.get("Content-Length") or "0"
+        try:
+            length = int(raw_length)
+        except ValueError:
+            length = -1
+        if length < 0:
+            raise _RequestProblem(400, f"Content-Length={raw_length[:40]!r} is not a size")
+        if length > cap:
+            raise _RequestProblem(413, f"{too_big} (Content-Length={length})")
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            raise _RequestProblem(400, f"the body ended after {len(body)} of {length} bytes")
+        return body
 
     def _serve(self) -> None:
         raw_path, _, query = self.path.partition("?")
+        problem = None
+        try:
+            body = self._read_body()
+        except _RequestProblem as exc:
+            body, problem = b"", str(exc)
+        except (TimeoutError, OSError) as exc:
+            body, problem = b"", f"the request body did not arrive ({type(exc).__name__})"
+        if problem is not None:
+            self.close_connection = True  # the rest of the body is still unread
         request = MockRequest(
             self.command,
-            unquote(raw_path),
+            unquote(raw_path, errors="replace"),
             query,
             tuple(self.headers.items()),
-            self._read_body(),
+            body,
+            problem=problem,
         )
         try:
             response = self.server.mock_handler(request)
@@ -184,6 +267,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if name.lower() not in ("content-length", "transfer-encoding", "connection"):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD" and response.body:
             self.wfile.write(response.body)
@@ -197,6 +282,7 @@ class MockHTTPServer:
         host: The address to listen on.
         port: 0 for any free port, or a fixed port.
         ssl_context: A server-side context to serve HTTPS with, or None for HTTP.
+        limits: Workers, idle timeout and body size (`Limits`).
     """
 
     def __init__(
@@ -205,11 +291,13 @@ class MockHTTPServer:
         host: str = "127.0.0.1",
         port: int = 0,
         ssl_context: ssl.SSLContext | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self._handler = handler
         self._ssl_context = ssl_context
         self._host = host
         self._requested_port = port
+        self._limits = limits
         self._server: _Server | None = None
         self._stopped: threading.Event | None = None
         self._wake_read: socket.socket | None = None
@@ -223,6 +311,11 @@ class MockHTTPServer:
             raise RuntimeError(msg)
         return self._server.server_port
 
+    @property
+    def is_serving(self) -> bool:
+        """Whether the accept loop is alive (started, not stopped, not crashed)."""
+        return self._stopped is not None and not self._stopped.is_set()
+
     def start(self) -> None:
         """Bind and start serving on a daemon thread.
 
@@ -230,7 +323,9 @@ class MockHTTPServer:
             MockServerError: when the port is busy or the address cannot be bound.
         """
         try:
-            server = _Server((self._host, self._requested_port), self._handler, self._ssl_context)
+            server = _Server(
+                (self._host, self._requested_port), self._handler, self._ssl_context, self._limits
+            )
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 msg = (
@@ -248,7 +343,11 @@ class MockHTTPServer:
         stopped = threading.Event()
         wake = self._wake_read
         self._stopped = stopped
-        _POOL.submit(lambda: self._accept_loop(server, wake, stopped))
+        try:
+            _POOL.submit(lambda: self._accept_loop(server, wake, stopped))
+        except RuntimeError as exc:
+            self.stop()
+            raise MockServerError(0, f"cannot start the mock's server thread: {exc}") from None
 
     @staticmethod
     def _accept_loop(server: _Server, wake: socket.socket, stopped: threading.Event) -> None:
@@ -263,15 +362,30 @@ class MockHTTPServer:
             selector.register(server.socket, selectors.EVENT_READ)
             selector.register(wake, selectors.EVENT_READ)
             while True:
-                for key, _ in selector.select():
-                    if key.fileobj is wake:
+                # Every worker busy: leave new connections in the listen queue, but
+                # keep watching the wake socket so stop() still returns at once.
+                while not server.workers.acquire(timeout=0.05):
+                    if any(key.fileobj is wake for key, _ in selector.select(timeout=0)):
                         return
-                    try:
-                        connection, address = server.get_request()
-                    except OSError:
-                        continue
-                    # ThreadingMixIn: a daemon thread per connection.
-                    server.process_request(connection, address)
+                if any(key.fileobj is wake for key, _ in selector.select()):
+                    server.workers.release()
+                    return
+                MockHTTPServer._accept_one(server)
+
+    @staticmethod
+    def _accept_one(server: _Server) -> None:
+        """Accept one connection and hand it to a worker; a failure costs that connection only."""
+        try:
+            connection, address = server.get_request()
+        except OSError:
+            server.workers.release()
+            return
+        try:
+            server.process_request(connection, address)
+        except Exception:  # no thread could start, say: drop this connection, keep serving
+            server.workers.release()
+            with contextlib.suppress(OSError):
+                connection.close()
 
     def stop(self) -> None:
         """Stop accepting, close open connections and the listening socket."""

@@ -303,7 +303,7 @@ def _request(raw: Any, spec: PactSpec, where: str) -> Request:
 def _response(raw: Any, spec: PactSpec, where: str) -> Response:
     response = _object(raw, where)
     status = response.get("status", 200)
-    if isinstance(status, str) and status.isdigit():
+    if isinstance(status, str) and status.isascii() and status.isdigit():
         status = int(status)
     if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
         raise _fail(f"{where}.status", f"must be an HTTP status 100-599, got {_show(status)}")

@@ -26,21 +26,37 @@ from pactdsl._pactfile._write import pact_to_json
 __all__ = ["WrittenPactFile", "pact_file_name", "write_pact_file"]
 
 WriteMode = Literal["merge", "overwrite"]
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]")
+_EDGES = re.compile(r"^[ .]+|[ .]+$")
+_LONGEST_PART = 100
+"""Characters of one name in a file name; longer ones are cut and end with a hash."""
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8", "surrogatepass"))
 
 
 def _safe_part(name: str, role: str) -> str:
-    cleaned = _UNSAFE.sub("_", name).strip(" .")
-    if not cleaned or set(cleaned) <= {"."}:
-        msg = f"{role}={name!r} leaves nothing usable in a file name; use letters or digits"
+    if not isinstance(name, str) or not name:
+        msg = f"{role}={name!r} cannot name a pact file; give a non-empty string"
         raise ValueError(msg)
+    # Percent-encoding (with '%' itself encoded) keeps different names different:
+    # "café" and "cafe" or two non-Latin names no longer both become "_".
+    cleaned = _EDGES.sub(_percent, _UNSAFE.sub(_percent, name))
+    if len(cleaned) > _LONGEST_PART:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        cleaned = f"{cleaned[: _LONGEST_PART - 17].rstrip('%0123456789ABCDEF')}-{digest}"
     return cleaned
 
 
 def pact_file_name(consumer: str, provider: str) -> str:
-    """``{consumer}-{provider}.json`` with path separators and odd characters replaced.
+    """``{consumer}-{provider}.json``, each name made safe, stable and distinct.
 
-    Names with ``/``, ``..`` or NUL can never point outside the output folder.
+    Characters other than ASCII letters, digits, ``._ -`` are percent-encoded
+    (UTF-8), as are leading and trailing dots and spaces, so names with ``/``,
+    ``..`` or NUL can never point outside the output folder and different names
+    never share a file; a name longer than 100 characters is cut and ends with a
+    hash of the whole name.
     """
     return f"{_safe_part(consumer, 'consumer')}-{_safe_part(provider, 'provider')}.json"
 
@@ -88,12 +104,25 @@ def write_pact_file(
         msg = f"mode={mode!r} must be 'merge' or 'overwrite'"
         raise ValueError(msg)
     folder = Path(output)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / pact_file_name(pact.consumer, pact.provider)
     # Serialise before touching the disk so a contract that does not fit the
     # spec fails with no lock or file left behind.
     unmerged = pact_to_json(pact, spec, {})
+    try:
+        return _write_locked(pact, target, spec, mode, unmerged)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else str(target)
+        raise PactFileError(
+            where, f"cannot write the pact file: {exc.strerror or exc}; check the output folder"
+        ) from None
+
+
+def _write_locked(
+    pact: Pact, target: Path, spec: PactSpec, mode: WriteMode, unmerged: dict[str, Any]
+) -> WrittenPactFile:
+    target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(_lock_path(target))):
+        _remove_stale_temp_files(target)
         existing_json: Mapping[str, Any] | None = None
         merged = pact
         kept: tuple[str, ...] = ()
@@ -167,7 +196,7 @@ def _replace_atomically(target: Path, text: str) -> None:
         keep_mode = None
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
-        temp = target.with_name(f".pact-{secrets.token_hex(8)}.tmp")
+        temp = target.with_name(f"{_temp_prefix(target)}{secrets.token_hex(8)}.tmp")
         try:
             fd = os.open(temp, flags, 0o666)
         except FileExistsError:
@@ -182,6 +211,17 @@ def _replace_atomically(target: Path, text: str) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _temp_prefix(target: Path) -> str:
+    """The start of every temp file name for `target` (its name's hash: one writer at a time)."""
+    return f".pact-{hashlib.sha256(target.name.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}-"
+
+
+def _remove_stale_temp_files(target: Path) -> None:
+    """Delete temp files a killed writer of `target` left; called under its lock."""
+    for stale in target.parent.glob(f"{_temp_prefix(target)}*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def _same_except_time(old: Mapping[str, Any], new: dict[str, Any]) -> bool:

@@ -37,6 +37,7 @@ from pactdsl._http import (
     open_transport,
 )
 from pactdsl._lifespan import LifespanFailure
+from pactdsl._limits import Limits, limits_in_force
 from pactdsl._messages import (
     ASYNCHRONOUS_MESSAGES,
     SYNCHRONOUS_MESSAGES,
@@ -914,7 +915,7 @@ def verify_provider(
     *,
     provider_version: str | None = None,
     publish_results: bool = False,
-    follow_redirects: bool = False,
+    follow_redirects: bool | Literal["any-origin"] = False,
     verify_tls: bool | str | PathLike[str] = True,
     message_producers: Mapping[str, Callable[..., Any]] | None = None,
     broker: Broker | bool | None = None,
@@ -931,6 +932,7 @@ def verify_provider(
     filter_type: str | Sequence[str] | None = None,
     messages_url: str | None = None,
     lifespan: bool = True,
+    limits: Limits | None = None,
 ) -> ContractVerificationResult:
     """Verify that a provider honours a contract: replay every interaction, match every answer.
 
@@ -1002,7 +1004,9 @@ def verify_provider(
             else the configured one); needs `provider_version`. Skipped, with a
             notice, when `filter_description` or `filter_state` verified only
             part of each pact.
-        follow_redirects: Follow 3xx answers (off: a redirect is matched as is).
+        follow_redirects: Follow 3xx answers within the provider's origin (off: a
+            redirect is matched as is); a redirect elsewhere is an error unless
+            this is ``"any-origin"``.
         verify_tls: Check the provider's TLS certificate (on by default); the
             path of a PEM CA bundle trusts the CA that signed it (a provider
             with its own CA), False skips the check. A failed check is an
@@ -1051,6 +1055,10 @@ def verify_provider(
             its shutdown after the last, as servers do; False serves the app
             without it. An app that does not speak the protocol is served
             without it either way.
+        limits: Bounds on what the pacts and the provider may cost
+            (`pactdsl.Limits`): each answer's body size and total time, regex
+            size and time, nesting. A provider answer over a limit is an error
+            for that interaction, naming the limit.
 
     Returns:
         The passed, failed and errored interactions, in pact order, with the
@@ -1101,7 +1109,7 @@ def verify_provider(
     selected = _selector(filter_description, filter_state, filter_type)
     # With a source, a broker is needed only to publish to.
     needed = source is None or publish_results
-    with opened_broker(broker if needed else None) as chosen:
+    with limits_in_force(limits), opened_broker(broker if needed else None) as chosen:
         units = select_pacts(
             source,
             chosen,
@@ -1340,7 +1348,7 @@ def _verify_units(
     request_filter: Callable[[ProviderRequest], ProviderRequest | None] | None,
     headers: dict[str, str],
     timeout: float,
-    follow_redirects: bool,
+    follow_redirects: bool | Literal["any-origin"],
     verify_tls: bool | str | PathLike[str],
     message_producers: Mapping[str, Callable[..., Any]] | None,
     fail_fast: bool,

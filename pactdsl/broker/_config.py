@@ -15,8 +15,10 @@ report or an exception.
 
 from __future__ import annotations
 
+import base64
 import os
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -44,6 +46,15 @@ __all__ = [
 DEFAULT_LOCAL_BROKER_PATH = ".pactdsl/broker.db"
 T = TypeVar("T", int, float)
 REDACTED = "***"
+# An Authorization value a server or proxy echoes back: "Basic dXNlcjpwdw==", "Bearer abc".
+_AUTHORIZATION_VALUE = re.compile(r"\b(Basic|Bearer)(\s+)[A-Za-z0-9._~+/=-]{4,}", re.IGNORECASE)
+
+
+def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with each of `secrets` and any Basic/Bearer credential replaced by ``***``."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return str(_AUTHORIZATION_VALUE.sub(rf"\1\2{REDACTED}", text))
 
 
 class BrokerError(PactdslError, RuntimeError):
@@ -113,15 +124,21 @@ class BrokerAuth:
         return "none"
 
     def secrets(self) -> tuple[str, ...]:
-        """The secret strings to hide in any text (longest first)."""
+        """The secret strings to hide in any text (longest first).
+
+        With basic auth, also ``base64(user:password)`` as a header carries it
+        (standard and URL-safe alphabets, with and without padding).
+        """
         values = {v for v in (self.token, self.password) if v}
+        if self.kind == "basic":
+            pair = f"{self.username or ''}:{self.password or ''}".encode()
+            for encoded in (base64.b64encode(pair), base64.urlsafe_b64encode(pair)):
+                values |= {encoded.decode(), encoded.decode().rstrip("=")}
         return tuple(sorted(values, key=len, reverse=True))
 
     def redact(self, text: str) -> str:
-        """`text` with every secret replaced by ``***``."""
-        for secret in self.secrets():
-            text = text.replace(secret, REDACTED)
-        return text
+        """`text` with every secret, in every form, and any echoed credential replaced."""
+        return redact_secrets(text, self.secrets())
 
     def __repr__(self) -> str:
         if self.kind == "bearer":

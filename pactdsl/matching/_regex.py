@@ -37,10 +37,20 @@ def bounded_match_call(function: Callable[_P, _R]) -> Callable[_P, _R]:
         with regex_budget():
             try:
                 return function(*args, **kwargs)
+            except MatchingError:
+                raise
             except RecursionError:
                 raise MatchingError(
                     f"{function.__name__}: a body or rule nests too deeply to compare; "
                     "flatten it (see Limits.max_nesting_depth)."
+                ) from None
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+                # A part of the wrong shape (headers that are not an object, say):
+                # one error naming the call, not a crash deep inside the engine.
+                raise MatchingError(
+                    f"{function.__name__}: the expected or actual message is malformed "
+                    f"({type(exc).__name__}: {str(exc)[:200]}); pass Pact JSON as a pact "
+                    "file holds it."
                 ) from None
 
     return bounded

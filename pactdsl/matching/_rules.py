@@ -419,7 +419,7 @@ def _check_status(matcher: Matcher, actual: Any) -> bool:
 def _as_status(actual: Any) -> int | None:
     if isinstance(actual, int) and not isinstance(actual, bool):
         return actual
-    if isinstance(actual, str) and actual.isdigit():
+    if isinstance(actual, str) and actual.isascii() and actual.isdigit():
         return int(actual)
     return None
 
