@@ -14,6 +14,7 @@ instead of failing. Each operation opens its own connection, so a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -249,12 +250,23 @@ class LocalBroker:
             conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
             raise
+
+    def _database_error(self, exc: BaseException) -> BrokerError:
+        """A raw SQLite or OS error as a `BrokerError` naming the database path."""
+        return BrokerError(
+            f"local broker path={str(self.path)!r} cannot be used: {exc}; give the path of "
+            "a SQLite database file (or of one to create) that no other program holds locked"
+        )
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
+        try:
+            conn = self._connect()
+        except (sqlite3.Error, OSError) as exc:
+            raise self._database_error(exc) from None
         try:
             # IMMEDIATE takes the write lock up front: two writers that both
             # read first and then write would otherwise deadlock in WAL mode.
@@ -262,9 +274,12 @@ class LocalBroker:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise self._database_error(exc) from None
         finally:
             conn.close()
 
