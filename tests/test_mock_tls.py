@@ -122,3 +122,15 @@ def test_missing_trustme_names_the_extra_to_install() -> None:
         "MissingExtra mock_provider(tls=True) needs trustme, which pactdsl installs only with "
         "its 'tls' extra: pip install 'pactdsl[tls]'"
     )
+
+
+@pytest.mark.parametrize("tls", [True, False])
+def test_in_process_mock_refuses_the_other_scheme_as_a_port_mock_would(tls: bool) -> None:
+    """In-process, http:// to a TLS mock (or https:// to a plain one) is refused, not served."""
+    with mock_provider(_contract(), tls=tls) as mock:
+        scheme, other = ("https", "http") if tls else ("http", "https")
+        wrong = mock.url.replace(f"{scheme}://", f"{other}://")
+        with pytest.raises(httpx.ConnectError, match=f"serves {scheme}:// only"):
+            httpx.get(f"{wrong}/users/1")
+        assert mock.calls == []
+        assert httpx.get(f"{mock.url}/users/1").status_code == 200

@@ -280,7 +280,7 @@ class MockProvider:
                 from pactdsl._mock import _respx
 
                 core.base_url = self.url
-                _respx.install(self._fake_host, core.handle)
+                _respx.install(self._fake_host, core.handle, "https" if self.tls else "http")
             else:
                 from pactdsl._mock._server import MockHTTPServer
 

@@ -28,7 +28,7 @@ HTTPXResponse = httpx.Response
 """What `mock_request` returns; named here so no other module imports httpx."""
 
 _LOCK = threading.Lock()
-_HANDLERS: dict[str, Handler] = {}
+_HANDLERS: dict[str, tuple[Handler, str]] = {}  # host: (handler, the scheme it serves)
 _ROUTER: _SilentRouter | None = None
 _MOCKER = Mocker.registry["httpx"]
 
@@ -52,10 +52,18 @@ def _others_registered() -> bool:
 
 
 def _dispatch(request: httpx.Request) -> httpx.Response | httpx.Request | None:
-    handler = _HANDLERS.get(request.url.host)
-    if handler is None:
+    served = _HANDLERS.get(request.url.host)
+    if served is None:
         # None lets a user's own respx router answer; the request itself passes through.
         return None if _others_registered() else request
+    handler, scheme = served
+    if request.url.scheme != scheme:
+        # As a mock on a port would: TLS and plain HTTP do not talk to each other.
+        msg = (
+            f"the in-process mock provider at {scheme}://{request.url.host} serves {scheme}:// "
+            f"only (tls={scheme == 'https'}); the request went to {request.url}"
+        )
+        raise httpx.ConnectError(msg, request=request)
     response = handler(
         MockRequest(
             request.method,
@@ -78,8 +86,8 @@ def _router() -> _SilentRouter:
     return _ROUTER
 
 
-def install(host: str, handler: Handler) -> None:
-    """Serve requests to `host` (from any httpx client) with `handler`, in-process.
+def install(host: str, handler: Handler, scheme: str = "http") -> None:
+    """Serve requests to `scheme`://`host` (from any httpx client) with `handler`, in-process.
 
     Raises:
         ValueError: when another mock already serves `host`.
@@ -88,7 +96,7 @@ def install(host: str, handler: Handler) -> None:
         if host in _HANDLERS:
             msg = f"host={host!r} is already served by a running mock provider"
             raise ValueError(msg)
-        _HANDLERS[host] = handler
+        _HANDLERS[host] = (handler, scheme)
         if len(_HANDLERS) == 1:
             # What `MockRouter.start()` does, less its route snapshot (unneeded here).
             _MOCKER.register(_router())
