@@ -34,7 +34,8 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from typing import Any, TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO, TypeVar
 
 from pactdsl._verify._detail import BodyExcerpt, MismatchGroup, group_mismatches
 from pactdsl._verify._verifier import (
@@ -55,6 +56,9 @@ __all__ = [
 _TITLE = "Contract Verification Results"
 _TITLE_RULE = "=" * 30  # the seed's rule is one longer than the title
 _INDENT = "   "
+
+
+_E = TypeVar("_E", bound=InteractionResult)
 
 
 def _json_text(value: Any) -> str:
@@ -213,46 +217,47 @@ def format_verification_report(
         lines += ["", "Notices:", "-" * len("Notices:")]
         lines += [f"- {notice}" for notice in result.notices]
     entries = result.entries
-    failed = [e for e in entries if isinstance(e, FailedInteraction)]
-    errored = [e for e in entries if isinstance(e, ErroredInteraction)]
-    commented = [e for e in result.passed if _comment_lines(e)]
-    if commented:
-        # Only when the pact carries comments: a passing run's layout is otherwise the count alone.
-        lines += ["", "Comments:", "-" * len("Comments:")]
-        for number, passed in enumerate(commented, 1):
-            if number > 1:
-                lines.append("")
-            lines.append(_heading(number, passed))
-            lines += _comment_lines(passed)
-    if failed:
-        lines += ["", "Failed Interactions:", "-" * len("Failed Interactions:")]
-        for number, entry in enumerate(failed, 1):
-            if number > 1:
-                lines.append("")
-            lines.append(_heading(number, entry))
-            lines += _failure_lines(entry)
-    unverified = [e for e in entries if isinstance(e, UnverifiedInteraction)]
-    if unverified:
-        lines += ["", "Not Verified:", "-" * len("Not Verified:")]
-        for number, skipped in enumerate(unverified, 1):
-            if number > 1:
-                lines.append("")
-            lines.append(_heading(number, skipped))
-            lines.append(f"{_INDENT}Not verified: {skipped.reason}")
-    if errored:
-        lines += ["", "Errors:", "-" * len("Errors:")]
-        for number, error in enumerate(errored, 1):
-            if number > 1:
-                lines.append("")
-            lines.append(_heading(number, error))
-            lines.append(f"{_INDENT}Error during {error.phase}: {error.message}")
-            lines += [f"{_INDENT}{line}" for line in error.traceback.splitlines()]
-            lines += _comment_lines(error)
-            lines += [f"{_INDENT}Note: {note}" for note in error.notes]
+    # Comments only when the pact carries them: a passing run's layout is otherwise the count alone.
+    lines += _section("Comments:", [e for e in result.passed if _comment_lines(e)], _comment_lines)
+    lines += _section(
+        "Failed Interactions:",
+        [e for e in entries if isinstance(e, FailedInteraction)],
+        _failure_lines,
+    )
+    lines += _section(
+        "Not Verified:",
+        [e for e in entries if isinstance(e, UnverifiedInteraction)],
+        lambda skipped: [f"{_INDENT}Not verified: {skipped.reason}"],
+    )
+    lines += _section(
+        "Errors:", [e for e in entries if isinstance(e, ErroredInteraction)], _error_lines
+    )
     text = "\n".join(lines) + "\n"
     if stream is not None:
         stream.write(text)
     return text
+
+
+def _section(title: str, entries: Sequence[_E], body: Callable[[_E], list[str]]) -> list[str]:
+    """A titled report section: each entry's numbered heading and its body, blank-line apart."""
+    if not entries:
+        return []
+    lines = ["", title, "-" * len(title)]
+    for number, entry in enumerate(entries, 1):
+        if number > 1:
+            lines.append("")
+        lines.append(_heading(number, entry))
+        lines += body(entry)
+    return lines
+
+
+def _error_lines(error: ErroredInteraction) -> list[str]:
+    return [
+        f"{_INDENT}Error during {error.phase}: {error.message}",
+        *(f"{_INDENT}{line}" for line in error.traceback.splitlines()),
+        *_comment_lines(error),
+        *(f"{_INDENT}Note: {note}" for note in error.notes),
+    ]
 
 
 def _entry_json(entry: InteractionResult) -> dict[str, Any]:
