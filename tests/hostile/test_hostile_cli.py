@@ -172,19 +172,29 @@ def echoing_broker() -> Iterator[str]:
     server.server_close()
 
 
-def test_an_echoed_basic_credential_is_redacted(workdir: Path, echoing_broker: str) -> None:
-    """A broker echoing Authorization never makes the CLI print the password or its base64."""
+CREDENTIALS = [
+    pytest.param(
+        {"PACT_BROKER_USERNAME": "alice", "PACT_BROKER_PASSWORD": "s3cret-pw"},
+        ["s3cret-pw", base64.b64encode(b"alice:s3cret-pw").decode().rstrip("=")],
+        id="basic",
+    ),
+    pytest.param({"PACT_BROKER_TOKEN": "t0ken-s3cret"}, ["t0ken-s3cret"], id="bearer"),
+]
+
+
+@pytest.mark.parametrize(("credentials", "secrets"), CREDENTIALS)
+def test_an_echoed_credential_is_redacted(
+    workdir: Path, echoing_broker: str, credentials: dict[str, str], secrets: list[str]
+) -> None:
+    """A broker echoing Authorization never makes the CLI print the secret in any form."""
     completed = run_cli(
         ["describe-version", "--pacticipant", "web", "--broker-base-url", echoing_broker],
         workdir,
-        env={
-            "PACT_BROKER_USERNAME": "alice",
-            "PACT_BROKER_PASSWORD": "s3cret-pw",
-            "PACT_BROKER_RETRIES": "0",
-        },
+        env={**credentials, "PACT_BROKER_RETRIES": "0"},
     )
     shown = completed.stdout + completed.stderr
     assert completed.returncode != 0
     assert "Traceback" not in shown
-    assert "s3cret-pw" not in shown
-    assert base64.b64encode(b"alice:s3cret-pw").decode().rstrip("=") not in shown
+    assert "upstream failed" in shown  # the echoed body is shown, redacted
+    for secret in secrets:
+        assert secret not in shown
