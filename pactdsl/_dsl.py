@@ -97,7 +97,7 @@ class InteractionBuilder(BuilderSteps):
     def request(
         self,
         method: str | Matcher = "GET",
-        path: str | Matcher = "/",
+        path: str | Matcher | Generator = "/",
         *,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any] | None = None,

@@ -168,7 +168,7 @@ leaf_matchers = st.one_of(
 )
 """Matchers with no nested templates."""
 
-generators = st.one_of(
+generators: st.SearchStrategy[gen.Generator] = st.one_of(
     st.builds(
         lambda a, b: gen.random_int(min(a, b), max(a, b)),
         st.integers(-100, 100),
@@ -366,7 +366,9 @@ _states = st.lists(
     ),
     max_size=2,
 )
-_v2_states = st.lists(st.tuples(st.text(min_size=1, max_size=10), st.just({})), max_size=1)
+_v2_states: st.SearchStrategy[list[tuple[str, dict[str, Any]]]] = st.lists(
+    st.tuples(st.text(min_size=1, max_size=10), st.just({})), max_size=1
+)
 
 
 def _with_body(headers: dict[str, Any], body: Any) -> dict[str, Any]:

@@ -337,9 +337,13 @@ def test_get_broker_reads_the_environment(tmp_path: Path, monkeypatch: pytest.Mo
     chosen = get_broker()
     assert isinstance(chosen, LocalBroker)
     assert chosen.path == tmp_path / "x.db"
-    assert get_broker(tmp_path / "y.db").path == tmp_path / "y.db"
+    named = get_broker(tmp_path / "y.db")
+    assert isinstance(named, LocalBroker)
+    assert named.path == tmp_path / "y.db"
     monkeypatch.delenv("PACTDSL_BROKER_DB")
-    assert get_broker().path == Path(".pactdsl/broker.db")
+    default = get_broker()
+    assert isinstance(default, LocalBroker)
+    assert default.path == Path(".pactdsl/broker.db")
 
 
 _WORKER = textwrap.dedent(

@@ -13,7 +13,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from pactdsl import Pact, load_pact
+from pactdsl import Interaction, Pact, load_pact
 from pactdsl._mock import mock_provider
 from pactdsl.broker import (
     BrokerError,
@@ -65,6 +65,7 @@ def test_index_resource_is_fetched_with_hal_accept_header() -> None:
 def test_publish_contracts_sends_the_pact_file_base64_encoded(tmp_path: Path) -> None:
     """Publishing follows pb:publish-contracts and posts exactly the official client's body."""
     expected = _interactions(("a request to publish contracts", None)).interactions[0]
+    assert isinstance(expected, Interaction)
     assert expected.request.body is not None
     content = expected.request.body.content["contracts"][0]["content"]
     pact_file = tmp_path / "Foo-Bar.json"

@@ -83,12 +83,12 @@ def test_contract_body_may_yield_or_return(clean_registry: None) -> None:
     """@contract accepts a generator function or one that returns a list."""
 
     @contract(consumer="c", provider="p")
-    def yielding():  # type: ignore[no-untyped-def]
+    def yielding():
         yield _ok("a")
         yield _ok("b")
 
     @contract(consumer="c", provider="p", name="returned-list")
-    def returning():  # type: ignore[no-untyped-def]
+    def returning():
         return [_ok("a"), _ok("b")]
 
     assert isinstance(yielding, Contract)
@@ -152,13 +152,13 @@ def test_name_clash_names_both_definitions(clean_registry: None) -> None:
     """A name reused for another consumer/provider pair is an error naming both definitions."""
 
     @contract(consumer="shop", provider="stock", name="clash")
-    def first():  # type: ignore[no-untyped-def]
+    def first():
         yield _ok()
 
     with pytest.raises(ContractError) as caught:
 
         @contract(consumer="shop", provider="billing", name="clash")
-        def second():  # type: ignore[no-untyped-def]
+        def second():
             yield _ok()
 
     text = str(caught.value)

@@ -9,8 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from pactdsl import fuzz_contract
 from pactdsl._mock import mock_provider
-from pactdsl.strategies import fuzz_contract
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "fuzzing"
 

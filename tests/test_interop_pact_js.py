@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from pactdsl import (
+    Interaction,
     PactSpec,
     define_contract,
     generate_pact,
@@ -53,6 +54,12 @@ class RoutesBehaviour(PaymentsBehaviour):
         return self.routes.get(target, (404, [], b""))
 
 
+def routes(provider: RunningProvider) -> dict[str, Route]:
+    """The route table of the `provider` fixture, which serves a `RoutesBehaviour`."""
+    assert isinstance(provider.behaviour, RoutesBehaviour)
+    return provider.behaviour.routes
+
+
 def _json(status: int, value: object) -> Route:
     return status, [("Content-Type", "application/json")], json.dumps(value).encode()
 
@@ -60,6 +67,7 @@ def _json(status: int, value: object) -> Route:
 def test_keyed_status_rules_load_as_the_flat_form() -> None:
     """`{"status": {"$": ...}}` and the flat `path` rules read as one rule list each."""
     (item,) = load_pact(STATUS_PACT).interactions
+    assert isinstance(item, Interaction)
     assert repr(item.response.matching_rules["status"]) == (
         "{'': RuleGroup(matchers=(status_code('success'),), combine='AND')}"
     )
@@ -94,7 +102,7 @@ def test_keyed_status_rule_gets_the_verdict_of_pact_python(
     provider: RunningProvider, status: int, verdict: bool
 ) -> None:
     """A 201 passes the success class in both verifiers; a 404 fails both, at the status."""
-    provider.behaviour.routes["/orders/17"] = _json(status, {"id": 17, "state": "open"})
+    routes(provider)["/orders/17"] = _json(status, {"id": 17, "state": "open"})
     ours = verify_provider(STATUS_PACT, base_url=provider.url, state_setup=lambda state: None)
     theirs = pact_python_verdict(STATUS_PACT, provider.url, "orders-api")
     assert ours.success is theirs is verdict, format_verification_report(ours)
@@ -129,6 +137,8 @@ def test_values_written_by_the_dsl_apply_under_every_key_as_pact_js_writes(
     )
     (ours,) = contract.pact.interactions
     (theirs,) = load_pact(VALUES_PACT).interactions
+    assert isinstance(ours, Interaction)
+    assert isinstance(theirs, Interaction)
     assert ours.response.matching_rules["body"] == theirs.response.matching_rules["body"]
     assert ours.response.body == theirs.response.body
 
@@ -157,7 +167,7 @@ def test_values_pact_gets_the_verdict_of_pact_python(
 ) -> None:
     """Rules under `values` hold for every actual key, in pactdsl and pact-python alike."""
     body = {"warehouse": "north", "levels": levels}
-    provider.behaviour.routes["/stock"] = _json(200, body)
+    routes(provider)["/stock"] = _json(200, body)
     ours = verify_provider(VALUES_PACT, base_url=provider.url, state_setup=lambda state: None)
     theirs = pact_python_verdict(VALUES_PACT, provider.url, "stock-api")
     assert ours.success is theirs is (failing_path is None), format_verification_report(ours)
@@ -185,6 +195,7 @@ def png(width: int) -> bytes:
 def test_binary_pact_loads_as_bytes() -> None:
     """The base64 V4 body reads as the PNG's bytes, with its contentType rule on `$`."""
     (item,) = load_pact(BINARY_PACT).interactions
+    assert isinstance(item, Interaction)
     assert item.response.body is not None
     assert item.response.body.content == png(1)
     assert item.response.body.content_type == "image/png"
@@ -212,7 +223,7 @@ def test_binary_pact_gets_the_verdict_of_pact_python(
     provider: RunningProvider, answer: bytes, verdict: bool
 ) -> None:
     """Another PNG passes the contentType rule in both verifiers; text fails both at the body."""
-    provider.behaviour.routes["/users/5/avatar"] = (200, [("Content-Type", "image/png")], answer)
+    routes(provider)["/users/5/avatar"] = (200, [("Content-Type", "image/png")], answer)
     ours = verify_provider(BINARY_PACT, base_url=provider.url)
     theirs = pact_python_verdict(BINARY_PACT, provider.url, "avatar-api")
     assert ours.success is theirs is verdict, format_verification_report(ours)
@@ -242,6 +253,8 @@ def test_dsl_binary_content_type_is_bytes_in_file_and_mock(
     path = generate_pact(made, output=tmp_path, spec=spec.value)
     (ours,) = load_pact(path).interactions
     (theirs,) = load_pact(BINARY_PACT).interactions
+    assert isinstance(ours, Interaction)
+    assert isinstance(theirs, Interaction)
     assert ours.response.body == theirs.response.body
     assert ours.response.matching_rules == theirs.response.matching_rules
     with mock_provider(path, 0) as mock, httpx.Client() as client:
@@ -258,7 +271,7 @@ def test_keyed_status_pact_through_the_cli(
 
     from pactdsl._cli import build_cli
 
-    provider.behaviour.routes["/orders/17"] = _json(status, {"id": 17, "state": "open"})
+    routes(provider)["/orders/17"] = _json(status, {"id": 17, "state": "open"})
     result = CliRunner().invoke(
         build_cli(), ["verify", str(STATUS_PACT), "--base-url", provider.url]
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -104,7 +103,7 @@ class _Provider:
 
 
 @pytest.fixture
-def pact_files(tmp_path: Path, clean_registry: None) -> Iterator[dict[str, Path]]:
+def pact_files(tmp_path: Path, clean_registry: None) -> dict[str, Path]:
     """The order contract written as V3 and as V4."""
     contract = _order_contract("interop-orders")
     return {

@@ -13,9 +13,17 @@ from typing import Any
 import httpx
 import pytest
 
-from pactdsl import Contract, define_contract, generate_pact, interaction, mock_provider
+from pactdsl import (
+    Contract,
+    Interaction,
+    define_contract,
+    generate_pact,
+    interaction,
+    mock_provider,
+)
 from pactdsl._verify import format_verification_report, verify_provider
 from pactdsl.generate import mock_server_url, provider_state
+from tests.test_interop_pact_js import routes
 from tests.test_verify import RunningProvider
 from tests.test_verify_interop import pact_python_verdict
 
@@ -73,7 +81,7 @@ def test_headers_split_on_commas_only_where_pact_reference_splits(
             },
         },
     )
-    provider.behaviour.routes["/thing"] = (200, headers, b"")
+    routes(provider)["/thing"] = (200, headers, b"")
     ours = verify_provider(pact, base_url=provider.url)
     theirs = pact_python_verdict(pact, provider.url, "verdict-provider")
     assert ours.success is theirs is (failing is None), format_verification_report(ours)
@@ -105,6 +113,7 @@ def _order_contract() -> Contract:
 def test_dsl_provider_state_and_mock_url_values_carry_rules(clean_registry: None) -> None:
     """`provider_state(...)` writes a type rule and `mock_server_url(...)` a regex, as pact-js."""
     (item,) = _order_contract().pact.interactions
+    assert isinstance(item, Interaction)
     body_rules = item.response.matching_rules["body"]
     rules = {path: group.to_json()["matchers"] for path, group in body_rules.items()}
     assert rules == {
@@ -145,7 +154,7 @@ def test_provider_state_values_are_request_side_only(
         )
     else:
         pact = generate_pact(_order_contract(), output=tmp_path)
-    provider.behaviour.routes["/thing"] = (
+    routes(provider)["/thing"] = (
         200,
         [("Content-Type", "application/json")],
         json.dumps(answer).encode(),

@@ -222,7 +222,7 @@ def test_matchers_are_frozen() -> None:
     """Matchers are immutable values (hashable, equal by content)."""
     made = match.regex("a", "a")
     with pytest.raises(AttributeError):
-        made.pattern = "b"  # type: ignore[misc]
+        made.pattern = "b"  # type: ignore[attr-defined]
     assert hash(made) == hash(match.regex("a", "a"))
 
 

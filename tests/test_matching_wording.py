@@ -86,7 +86,7 @@ def test_query_value_counts_read_as_counts(
 
 def test_xml_element_counts_read_as_counts() -> None:
     """A length rule on XML elements says element or elements as the number asks."""
-    expected = {
+    expected: dict[str, Any] = {
         "status": 200,
         "body": _json_body("<list><item>a</item></list>", "application/xml"),
         "matchingRules": {"body": {"$.list.item": {"matchers": [{"match": "type", "min": 2}]}}},

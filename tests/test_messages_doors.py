@@ -130,7 +130,8 @@ def test_can_i_deploy_takes_a_contract_module_path_as_generate_does(
 
 
 def _raise_key_error() -> Any:
-    return {}["orderId"]
+    empty: dict[str, Any] = {}
+    return empty["orderId"]
 
 
 @pytest.mark.usefixtures("clean_registry")

@@ -10,6 +10,7 @@ import pytest
 from pact import Pact as PactPython
 from pact import Verifier as PactPythonVerifier
 from pact import match as pp_match
+from pact.types import Message as PactPythonMessage
 
 from pactdsl import define_contract, generate_pact, load_pact
 from pactdsl._message_consumer import verify_message_consumer
@@ -121,7 +122,7 @@ def test_pact_python_verifies_a_pactdsl_message_pact(tmp_path: Path, spec: str) 
     path = generate_pact(made, tmp_path, spec=spec)
 
     def verify_with_pact_python(body: dict[str, Any]) -> None:
-        produced = {
+        produced: PactPythonMessage = {
             "contents": json.dumps(body).encode(),
             "metadata": {"topic": "orders"},
             "content_type": "application/json",

@@ -53,6 +53,7 @@ def test_fifty_threads_times_a_hundred_requests_on_a_real_port() -> None:
             try:
                 for step in range(per_thread):
                     item = (number + step) % ITEMS
+                    expected: tuple[int, dict[str, object]]
                     if step % 10 == 9:
                         connection.request(
                             "POST",

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pactdsl import (
+    Interaction,
     PactFileError,
     PactSpec,
     PactSpecError,
@@ -43,7 +44,7 @@ def test_seed_payment_contract_writes_v3(tmp_path: Path, clean_registry: None) -
     """The seed's payment contract becomes checkout-app-payment-service.json in V3 shape."""
 
     @contract(consumer="checkout-app", provider="payment-service")
-    def payment_service_contract():  # type: ignore[no-untyped-def]
+    def payment_service_contract():
         yield (
             interaction("process payment")
             .given("user has valid payment method")
@@ -216,6 +217,7 @@ def test_reads_what_other_tools_write() -> None:
         "metaData": {"pactSpecificationVersion": "2.0.0"},
     }
     item = load_pact(document).interactions[0]
+    assert isinstance(item, Interaction)
     assert item.provider_states[0].name == "s"
     assert item.request.method == "GET"
     assert dict(item.request.query) == {"a": ("1", "2"), "b": ("x y",)}
@@ -246,7 +248,9 @@ def test_reads_v4_encoded_bodies() -> None:
         }
 
     def body_of(body: dict[str, Any]) -> Any:
-        return load_pact(pact(body)).interactions[0].response.body
+        item = load_pact(pact(body)).interactions[0]
+        assert isinstance(item, Interaction)
+        return item.response.body
 
     assert body_of({"content": "AAE=", "encoded": "base64"}).content == b"\x00\x01"
     as_json = {"content": "eyJhIjoxfQ==", "contentType": "application/json", "encoded": "base64"}
@@ -274,6 +278,7 @@ def test_reads_status_and_path_rules_flat_or_keyed(status_rules: Any, version: s
     request = document["interactions"][0]["request"]
     request["matchingRules"] = {"path": path_rule if "$" not in status_rules else {"$": path_rule}}
     item = load_pact(document).interactions[0]
+    assert isinstance(item, Interaction)
     assert item.response.matching_rules["status"][""].to_json() == _SUCCESS
     assert item.request.matching_rules["path"][""].to_json() == {
         "combine": "AND",
@@ -311,9 +316,11 @@ def _response(document: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def _as_v4(document: dict[str, Any]) -> None:
+def _as_v4(document: dict[str, Any]) -> dict[str, Any]:
+    """Make the document V4 in place and return it, for the lambdas that change it further."""
     document["metadata"]["pactSpecification"]["version"] = "4.0"
     document["interactions"][0]["type"] = "Synchronous/HTTP"
+    return document
 
 
 _RULE = "interactions[0].response.matchingRules.body['$.id']"

@@ -118,7 +118,7 @@ def test_merge_keeps_same_description_with_other_states(
     )
     with pytest.warns(PactMergeWarning, match="mode='overwrite' to drop them"):
         pact = load_pact(generate_pact(other, output=tmp_path))
-    assert [(i.description, i.response.status) for i in pact.interactions] == [
+    assert [(i.description, i.response.status) for i in pact.http_interactions] == [
         ("one", 200),
         ("one", 204),
     ]

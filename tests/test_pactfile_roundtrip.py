@@ -30,6 +30,12 @@ def _written(contract: Contract, folder: Path, spec: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def http_only(pact: Pact) -> tuple[Interaction, ...]:
+    """The interactions of a drawn pact, which are all HTTP (the strategies draw no messages)."""
+    assert pact.http_interactions == pact.interactions
+    return pact.http_interactions
+
+
 def _headers_joined(pact: Pact) -> Pact:
     """The pact as V2/V3 can carry it: several values of a header become one "a, b"."""
     import attrs
@@ -42,12 +48,12 @@ def _headers_joined(pact: Pact) -> Pact:
         response = attrs.evolve(item.response, headers=join(item.response.headers))
         return attrs.evolve(item, request=request, response=response)
 
-    return attrs.evolve(pact, interactions=tuple(fix(i) for i in pact.interactions))
+    return attrs.evolve(pact, interactions=tuple(fix(i) for i in http_only(pact)))
 
 
 def fits_v2(pact: Pact) -> bool:
     """Whether every interaction uses only what Pact V2 can hold (independent of the writer)."""
-    for item in pact.interactions:
+    for item in http_only(pact):
         if item.pending or item.key is not None or item.comments:
             return False
         if len(item.provider_states) > 1 or any(s.params for s in item.provider_states):
@@ -82,7 +88,7 @@ def uses_v4_matchers(pact: Pact) -> bool:
     """Whether an interaction holds a matcher only Pact V4 has."""
     return any(
         matcher.to_rule()["match"] in V4_MATCHERS
-        for item in pact.interactions
+        for item in http_only(pact)
         for part in (item.request, item.response)
         for groups in part.matching_rules.values()
         for group in groups.values()

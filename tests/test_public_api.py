@@ -74,7 +74,7 @@ def test_version_is_available() -> None:
     assert isinstance(pactdsl.__version__, str)
     assert pactdsl.__version__
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        _ = pactdsl.nope  # type: ignore[attr-defined]
+        _ = pactdsl.nope
 
 
 def test_xml_module_all_is_complete_and_sorted() -> None:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from pactdsl import Contract, generate_pact
 from pactdsl import broker as pact_broker
-from pactdsl import generate_pact
 from pactdsl.broker import InteractionOutcome, LocalBroker
 
 pytest_plugins = ["pytester"]
@@ -319,7 +319,9 @@ def test_xdist_gives_the_same_counts_and_publishes_one_aggregated_verification(
     """Under ``-n 2``: 4 passed, 1 failed, 1 xfailed, and the controller publishes once, failed."""
     namespace: dict[str, object] = {}
     exec(CONTRACT, namespace)
-    pact_file = generate_pact(namespace["users_contract"], output=tmp_path, spec="4.0")
+    users_contract = namespace["users_contract"]
+    assert isinstance(users_contract, Contract)
+    pact_file = generate_pact(users_contract, output=tmp_path, spec="4.0")
     database = tmp_path / "broker.db"
     with LocalBroker(database) as local:
         pact_broker.publish(pact_file, "1.0.0", broker=local)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pactdsl import _matchers
 from pactdsl._errors import InvalidMatcher, PactFileError
 from pactdsl._matchers import matcher_from_rule
-from pactdsl._model import PactSpec
+from pactdsl._model import Interaction, PactSpec
 from pactdsl._pactfile import load_pact
 from pactdsl._pactfile._write import pact_to_json
 from pactdsl._rule import (
@@ -150,7 +150,9 @@ def test_each_rule_gets_the_same_answer_everywhere(
     parsed = parse_rule(rule, "here")
     assert parsed.to_json() == expected
     assert matcher_from_rule(rule, "here").to_rule() == expected
-    group = load_pact(pact).interactions[0].response.matching_rules["body"]["$.a"]
+    item = load_pact(pact).interactions[0]
+    assert isinstance(item, Interaction)
+    group = item.response.matching_rules["body"]["$.a"]
     assert group.to_json()["matchers"] == [expected]
     assert _fields(_engine_matcher(rule)) == (
         parsed.name,

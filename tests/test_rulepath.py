@@ -68,7 +68,7 @@ def test_plain_reader_folds_both_wildcards_to_star(path: str, tokens: tuple[obje
 
 
 @pytest.mark.parametrize(("path", "tokens"), GOOD_PATHS)
-def test_engine_reads_the_same_grammar(path: str, tokens: tuple[object, ...]) -> None:
+def test_engine_reads_the_same_grammar(path: str, tokens: tuple[str | int | Wildcard, ...]) -> None:
     """The engine's tokens are the grammar's, one for one, after ROOT."""
     kinds = {Wildcard.ANY: STAR, Wildcard.ANY_INDEX: ANY_INDEX}
     expected = [

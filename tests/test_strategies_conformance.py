@@ -100,7 +100,7 @@ def test_every_matcher_kind_is_drawn() -> None:
     from pactdsl import _matchers
 
     def leaves(cls: type) -> set[type]:
-        subs = set(cls.__subclasses__())
+        subs: set[type] = set(cls.__subclasses__())
         return {c for c in subs if not c.__subclasses__()} | {
             leaf for c in subs for leaf in leaves(c)
         }

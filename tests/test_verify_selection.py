@@ -166,6 +166,7 @@ def test_an_app_that_raises_gives_its_own_frames_in_the_error(app: Any) -> None:
     frames = [Path(f) for f in re.findall(r'^  File "([^"]+)"', error.traceback, re.MULTILINE)]
     assert frames, error.traceback
     for package in (pactdsl, httpx):
+        assert package.__file__ is not None
         folder = Path(package.__file__).resolve().parent
         assert not [f for f in frames if f.resolve().is_relative_to(folder)], error.traceback
     report = format_verification_report(result)

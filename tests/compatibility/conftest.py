@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -722,7 +722,7 @@ def _generated_body(world: World) -> Any:
     return world.extra["prepared"].json()
 
 
-_VALUE_FORMATS = {
+_VALUE_FORMATS: dict[str, Callable[[Any], object]] = {
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "decimal number": lambda v: (
         isinstance(v, float) or (isinstance(v, str) and re.fullmatch(r"-?\d+\.\d+", v) is not None)
@@ -842,8 +842,8 @@ def _spec(world: World, kind: str) -> dict[str, Any]:
 
 
 def _last(world: World, kind: str | None = None) -> dict[str, Any]:
-    specs = [s for s in world.extra["specs"] if kind is None or s["kind"] == kind]
-    return specs[-1]
+    specs: list[dict[str, Any]] = world.extra["specs"]
+    return [s for s in specs if kind is None or s["kind"] == kind][-1]
 
 
 _KINDS = {"HTTP": "http", "message": "message", "synchronous message": "sync"}

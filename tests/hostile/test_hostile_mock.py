@@ -8,11 +8,19 @@ import time
 import httpx
 import pytest
 
-from pactdsl import Limits, MockMismatchError, define_contract, interaction, mock_provider
+from pactdsl import (
+    Contract,
+    Limits,
+    MockMismatchError,
+    MockProvider,
+    define_contract,
+    interaction,
+    mock_provider,
+)
 from tests.hostile._hostile import run_capped
 
 
-def orders_contract():  # type: ignore[no-untyped-def]
+def orders_contract() -> Contract:
     """One POST /orders interaction with a JSON body."""
     return define_contract(
         "hostile orders",
@@ -41,7 +49,7 @@ def send_raw(port: int, data: bytes, *, read: bool = True) -> bytes:
         return answer
 
 
-def port_of(mock) -> int:  # type: ignore[no-untyped-def]
+def port_of(mock: MockProvider) -> int:
     """The port a started mock listens on."""
     return int(mock.url.rsplit(":", 1)[1])
 
