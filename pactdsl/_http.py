@@ -3,13 +3,14 @@
 A move to another HTTP library changes this module (and `_respx.py`) only:
 everything it hands out is plain data (`RawResponse`), and every request that
 gets no HTTP answer raises `TransportFailure`, so no caller sees an httpx type.
+What needs no HTTP library lives beside it: the Pact JSON conversions in
+`_http_json.py` (the mock's core uses them without loading httpx), the
+answers, failures and body bounds in `_http_answers.py`, and the checks of the
+provider's address in `_http_target.py`.
 
-It holds three things:
+It holds:
 
-- conversions between real HTTP messages and the Pact JSON shape the matching
-  engine reads (V4: headers and query as lists, bodies as
-  ``{content, contentType, encoded}`` objects), and the model's examples as
-  bytes to send or serve;
+- `httpx_request_json` / `httpx_response_json`: httpx messages as Pact JSON;
 - `ProviderTransport` / `open_transport`: how the verifier reaches a provider,
   over HTTP or in-process through ASGI/WSGI;
 - `JsonHttpClient`: a small synchronous client for JSON APIs, used by the Pact
@@ -19,201 +20,58 @@ It holds three things:
 from __future__ import annotations
 
 import asyncio
-import base64
 import concurrent.futures
 import contextvars
-import http
-import inspect
 import json
 import ssl
 import threading
 import time
-import zlib
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from typing import Any, Literal, TypeVar
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-import attrs
 import httpcore
 import httpx
 
+from pactdsl._http_answers import (
+    BodyTooLarge,
+    FailureReason,
+    RawResponse,
+    TransportFailure,
+    body_inflater,
+    bounded_asgi,
+    inflate_within,
+    standard_reason,
+)
+from pactdsl._http_json import (
+    actual_request_json,
+    actual_response_json,
+    body_bytes,
+    expected_response_json,
+)
+from pactdsl._http_target import app_kind, check_base_url, target_url
 from pactdsl._lifespan import Lifespan
 from pactdsl._limits import Limits, current_limits
-from pactdsl._model import Body, Interaction, PactSpec, infer_content_type, is_json_content_type
-from pactdsl._pactfile._write import request_json, response_json
 
+# The verifier and the broker client reach HTTP through this module only, so it
+# hands them the plain-data types and conversions they use from beside it too.
 __all__ = [
     "JsonHttpClient",
     "ProviderTransport",
     "RawResponse",
     "TransportFailure",
-    "actual_request_json",
     "actual_response_json",
     "app_kind",
     "body_bytes",
     "check_base_url",
-    "decoded_body",
-    "expected_request_json",
     "expected_response_json",
     "httpx_request_json",
     "httpx_response_json",
     "open_transport",
+    "tls_verification",
 ]
 
 _T = TypeVar("_T")
-_TEXTUAL = ("text/", "application/xml", "application/x-www-form-urlencoded")
-
-
-def _is_textual(content_type: str) -> bool:
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media.startswith(_TEXTUAL) or media.endswith(("+xml", "/xml"))
-
-
-def _charset(content_type: str) -> str:
-    for param in content_type.split(";")[1:]:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            return value.strip().strip('"')
-    return "utf-8"
-
-
-def body_object(raw: bytes, content_type: str | None) -> dict[str, Any] | None:
-    """The V4 body object for bytes received over HTTP (None when empty)."""
-    if not raw:
-        return None
-    declared = content_type or ""
-    if is_json_content_type(declared) or _is_textual(declared):
-        try:
-            text = raw.decode(_charset(declared))
-        except (UnicodeDecodeError, LookupError):
-            return _binary(raw, declared)
-        if is_json_content_type(declared):
-            try:
-                return {"content": json.loads(text), "contentType": declared, "encoded": False}
-            except json.JSONDecodeError:
-                # Left as text: the engine then reports a body that is not JSON.
-                return {"content": text, "contentType": declared, "encoded": False}
-        return {"content": text, "contentType": declared, "encoded": False}
-    if not declared:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return _binary(raw, "application/octet-stream")
-        try:
-            return {
-                "content": json.loads(text),
-                "contentType": "application/json",
-                "encoded": False,
-            }
-        except json.JSONDecodeError:
-            return {"content": text, "contentType": "text/plain", "encoded": False}
-    return _binary(raw, declared)
-
-
-def _binary(raw: bytes, content_type: str) -> dict[str, Any]:
-    return {
-        "content": base64.b64encode(raw).decode("ascii"),
-        "contentType": content_type,
-        "encoded": "base64",
-    }
-
-
-def _header_lists(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for name, value in pairs:
-        out.setdefault(name, []).append(value)
-    return out
-
-
-def _content_type(headers: Mapping[str, list[str]]) -> str | None:
-    for name, values in headers.items():
-        if name.lower() == "content-type" and values:
-            return values[0]
-    return None
-
-
-MAX_DECODED_BODY = 32 * 1024 * 1024
-"""The most bytes a compressed request body may expand to (a zip bomb stops there)."""
-
-
-def decoded_body(headers: Iterable[tuple[str, str]], body: bytes) -> bytes:
-    """`body` decoded by its ``Content-Encoding`` (gzip, deflate, identity), bounded in size.
-
-    Raises:
-        ValueError: naming the encoding when it is unknown, the body does not
-            decode, or it expands beyond `MAX_DECODED_BODY`.
-    """
-    codings = [
-        coding.strip().lower()
-        for name, value in headers
-        if name.lower() == "content-encoding"
-        for coding in value.split(",")
-        if coding.strip()
-    ]
-    for coding in reversed(codings):  # the last applied is undone first
-        if coding == "identity":
-            continue
-        if coding not in ("gzip", "x-gzip", "deflate"):
-            msg = (
-                f"Content-Encoding={coding!r} is not supported; send the body as gzip, "
-                "deflate or uncompressed"
-            )
-            raise ValueError(msg)
-        if coding == "deflate" and body[:1] != b"\x78":
-            window = -zlib.MAX_WBITS  # raw deflate, as some clients send it
-        else:
-            window = zlib.MAX_WBITS | (16 if coding != "deflate" else 0)
-        decoder = zlib.decompressobj(window)
-        try:
-            out = decoder.decompress(body, MAX_DECODED_BODY + 1)
-        except zlib.error as exc:
-            msg = f"Content-Encoding={coding!r}: the body does not decode ({exc})"
-            raise ValueError(msg) from None
-        if len(out) > MAX_DECODED_BODY or decoder.unconsumed_tail:
-            msg = (
-                f"Content-Encoding={coding!r}: the body expands beyond {MAX_DECODED_BODY} "
-                "bytes; send a smaller body"
-            )
-            raise ValueError(msg)
-        body = out
-    return body
-
-
-def actual_request_json(
-    method: str,
-    path: str,
-    query_string: str,
-    headers: Iterable[tuple[str, str]],
-    body: bytes,
-) -> dict[str, Any]:
-    """A received request as V4 Pact JSON, ready for `match_request`."""
-    header_map = _header_lists(headers)
-    query: dict[str, list[str]] = {}
-    for name, value in parse_qsl(query_string, keep_blank_values=True):
-        query.setdefault(name, []).append(value)
-    out: dict[str, Any] = {
-        "method": method.upper(),
-        "path": path,
-        "query": query,
-        "headers": header_map,
-    }
-    obj = body_object(body, _content_type(header_map))
-    if obj is not None:
-        out["body"] = obj
-    return out
-
-
-def actual_response_json(
-    status: int, headers: Iterable[tuple[str, str]], body: bytes
-) -> dict[str, Any]:
-    """A received response as V4 Pact JSON, ready for `match_response`."""
-    header_map = _header_lists(headers)
-    out: dict[str, Any] = {"status": status, "headers": header_map}
-    obj = body_object(body, _content_type(header_map))
-    if obj is not None:
-        out["body"] = obj
-    return out
 
 
 def httpx_request_json(request: httpx.Request) -> dict[str, Any]:
@@ -232,108 +90,6 @@ def httpx_response_json(response: httpx.Response) -> dict[str, Any]:
     return actual_response_json(
         response.status_code, response.headers.multi_items(), response.read()
     )
-
-
-def expected_request_json(interaction: Interaction) -> dict[str, Any]:
-    """The interaction's request as V4 Pact JSON, for the engine's expected side."""
-    # Only the request: no response, and no V4 key hash, on the mock's start path.
-    return request_json(interaction.request, PactSpec.V4)
-
-
-def expected_response_json(interaction: Interaction) -> dict[str, Any]:
-    """The interaction's response as V4 Pact JSON, for the engine's expected side."""
-    return response_json(interaction.response, PactSpec.V4)
-
-
-def body_bytes(
-    body: Body | None, headers: Mapping[str, tuple[str, ...]], content: Any = None
-) -> bytes:
-    """The bytes to send for a body; `content` overrides the body's own (generated values)."""
-    if body is None:
-        return b""
-    value = body.content if content is None else content
-    if isinstance(value, bytes):
-        return value
-    content_type = body.content_type or infer_content_type(headers, value)
-    if isinstance(value, str) and not is_json_content_type(content_type):
-        return value.encode(_charset(content_type))
-    return json.dumps(value, ensure_ascii=False).encode("utf-8")
-
-
-# --------------------------------------------------------------------------
-# Answers and failures: the plain data every sender below hands back.
-
-FailureReason = Literal["connect", "timeout", "network", "unsafe", "app", "http", "tls", "limit"]
-
-# Reasons that say the request may succeed when sent again.
-RETRYABLE_REASONS: frozenset[FailureReason] = frozenset({"connect", "timeout", "network"})
-
-
-@attrs.frozen
-class RawResponse:
-    """What a server answered: status, header pairs, the (decoded) body bytes, the reason phrase."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    reason: str = ""
-
-    def header(self, name: str) -> str | None:
-        """The first value of header `name` (case-insensitive), or None when absent."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
-
-    @property
-    def text(self) -> str:
-        """The body as text, in the charset its Content-Type names (UTF-8 by default)."""
-        charset = _charset(self.header("Content-Type") or "")
-        try:
-            return self.body.decode(charset, "replace")
-        except LookupError:
-            return self.body.decode("utf-8", "replace")
-
-    def json(self) -> Any:
-        """The body parsed as JSON.
-
-        Raises:
-            ValueError: when the body is not JSON.
-        """
-        return json.loads(self.body)
-
-
-class TransportFailure(Exception):
-    """The request got no HTTP answer; `reason` says why, the message says what to do.
-
-    Attributes:
-        reason: "connect", "timeout", "network" (the connection broke), "unsafe"
-            (refused before sending, or a redirect away from the provider), "app"
-            (an in-process app raised), "limit" (the answer is over a `Limits`
-            bound) or "http" (any other failure of the HTTP library).
-        detail: The underlying error, as ``"ErrorType: message"``.
-        error: The underlying exception itself (with its traceback), or None
-            when the failure was decided here (an unsafe URL).
-    """
-
-    def __init__(
-        self,
-        reason: FailureReason,
-        message: str,
-        *,
-        detail: str = "",
-        error: BaseException | None = None,
-    ) -> None:
-        self.reason: FailureReason = reason
-        self.detail = detail or message
-        self.error = error
-        super().__init__(message)
-
-    @property
-    def retryable(self) -> bool:
-        """Whether sending the same request again may get an answer."""
-        return self.reason in RETRYABLE_REASONS
 
 
 def _tls_error(exc: BaseException) -> ssl.SSLError | None:
@@ -385,83 +141,15 @@ def _raw(response: httpx.Response, content: bytes | None = None) -> RawResponse:
         response.status_code,
         tuple(response.headers.multi_items()),
         response.content if content is None else content,
-        response.reason_phrase or _standard_reason(response.status_code),
+        response.reason_phrase or standard_reason(response.status_code),
     )
-
-
-def _standard_reason(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""
 
 
 # --------------------------------------------------------------------------
 # The verifier's transport: a provider over HTTP, or an ASGI/WSGI app in-process.
 
-# Characters left as they are in a pact path: RFC 3986 pchar plus '/' and '%'
-# (so a path the consumer already percent-encoded is not encoded twice).
-_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _APP_BASE_URL = "http://provider.pactdsl"
 _USER_AGENT = "pactdsl-verifier"
-
-
-def check_base_url(base_url: str) -> str:
-    """Return `base_url` without a trailing slash, or raise naming what is wrong.
-
-    Raises:
-        ValueError: when it is not an absolute http(s) URL with a host.
-    """
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        msg = (
-            f"base_url={base_url!r} must be an absolute http:// or https:// URL with a host, "
-            "e.g. 'http://localhost:8000'"
-        )
-        raise ValueError(msg)
-    if parts.query or parts.fragment:
-        msg = f"base_url={base_url!r} must not carry a query or fragment"
-        raise ValueError(msg)
-    return base_url.rstrip("/")
-
-
-def app_kind(app: Any) -> Literal["asgi", "wsgi"]:
-    """Tell an ASGI application (async, 3 arguments) from a WSGI one (2 arguments).
-
-    Raises:
-        TypeError: when `app` is neither.
-    """
-    if not callable(app):
-        msg = f"app={app!r} is not callable; pass an ASGI or WSGI application"
-        raise TypeError(msg)
-    call = app if inspect.isfunction(app) or inspect.ismethod(app) else type(app).__call__
-    if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app):
-        return "asgi"
-    try:
-        params = list(inspect.signature(app).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    positional = [
-        p
-        for p in params
-        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    ]
-    if len(positional) == 3:
-        return "asgi"  # (scope, receive, send), e.g. a wrapped coroutine function
-    if len(positional) == 2:
-        return "wsgi"  # (environ, start_response)
-    msg = (
-        f"app={app!r} takes {len(positional)} positional arguments; an ASGI app takes "
-        "(scope, receive, send) and is async, a WSGI app takes (environ, start_response)"
-    )
-    raise TypeError(msg)
-
-
-def _target_url(base_url: str, path: str, query: Sequence[tuple[str, str]]) -> str:
-    url = base_url + quote(path, safe=_PATH_SAFE)
-    if query:
-        url += "?" + urlencode(list(query), quote_via=quote)
-    return url
 
 
 def _same_origin(url: httpx.URL, base: httpx.URL) -> bool:
@@ -594,41 +282,11 @@ def _deadline_transport(verify_tls: bool | ssl.SSLContext) -> httpx.HTTPTranspor
     return transport
 
 
-class _BodyTooLarge(Exception):
-    """A body went over `Limits.max_body_bytes` (turned into a "limit" `TransportFailure`)."""
-
-
-def _inflater(encoding: str) -> Any:
-    """A zlib decompressor for `encoding`, None for identity; raises KeyError for others."""
-    if encoding in ("", "identity"):
-        return None
-    if encoding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS)
-    if encoding == "deflate":
-        return zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header, auto-detected
-    raise KeyError(encoding)
-
-
-def _inflate(inflater: Any, data: bytes, room: int) -> bytes:
-    """Inflate `data` but stop as soon as the output would exceed `room` bytes."""
-    pieces = [inflater.decompress(data, room + 1)]
-    size = len(pieces[0])
-    while inflater.unconsumed_tail and size <= room:
-        more = inflater.decompress(inflater.unconsumed_tail, room + 1 - size)
-        if not more:
-            break
-        pieces.append(more)
-        size += len(more)
-    if size > room:
-        raise _BodyTooLarge
-    return b"".join(pieces)
-
-
 def _read_bounded(response: httpx.Response, cap: int, deadline: float) -> bytes:
     """The (decoded) body of a streamed response, at most `cap` bytes, before `deadline`."""
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
     try:
-        inflater = _inflater(encoding)
+        inflater = body_inflater(encoding)
         chunks: Iterator[bytes] = response.iter_raw()
     except KeyError:  # br, zstd or a list of codings: httpx decodes, the cap still holds
         inflater, chunks = None, response.iter_bytes()
@@ -638,35 +296,12 @@ def _read_bounded(response: httpx.Response, cap: int, deadline: float) -> bytes:
         if time.monotonic() > deadline:
             msg = "the body did not end before its deadline"
             raise TimeoutError(msg)
-        data = _inflate(inflater, chunk, cap - size) if inflater is not None else chunk
+        data = inflate_within(inflater, chunk, cap - size) if inflater is not None else chunk
         size += len(data)
         if size > cap:
-            raise _BodyTooLarge
+            raise BodyTooLarge
         kept.append(data)
     return b"".join(kept)
-
-
-def _bounded_asgi(app: Any, cap: int) -> Any:
-    """Wrap an ASGI app so a response body over `cap` bytes stops it.
-
-    httpx's ASGI transport gathers the whole body before returning, so the cap
-    must hold inside the app's ``send``.
-    """
-
-    async def bounded(scope: Any, receive: Any, send: Any) -> None:
-        sent = 0
-
-        async def counting_send(message: Any) -> None:
-            nonlocal sent
-            if message.get("type") == "http.response.body":
-                sent += len(message.get("body", b""))
-                if sent > cap:
-                    raise _BodyTooLarge
-            await send(message)
-
-        await app(scope, receive, counting_send)
-
-    return bounded
 
 
 def _origin_guard(base: httpx.URL) -> Callable[[httpx.Response], None]:
@@ -730,7 +365,7 @@ class ProviderTransport:
         Raises:
             TransportFailure: reason "unsafe" when the URL's origin is not base_url's.
         """
-        url = _target_url(self.base_url, path, query)
+        url = target_url(self.base_url, path, query)
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as exc:
@@ -775,7 +410,7 @@ class ProviderTransport:
             return _raw(self._run(self._async_client.send(request)))
         except TransportFailure:
             raise
-        except _BodyTooLarge:
+        except BodyTooLarge:
             msg = (
                 f"the answer from {url} has a body over Limits(max_body_bytes="
                 f"{self.limits.max_body_bytes}) (after decompression); make it smaller "
@@ -902,7 +537,7 @@ def open_transport(
     span = Lifespan(app) if lifespan else None
     served = span.app if span is not None else app
     async_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=_bounded_asgi(served, bounds.max_body_bytes)),
+        transport=httpx.ASGITransport(app=bounded_asgi(served, bounds.max_body_bytes)),
         follow_redirects=follow,
         headers=headers,
     )

@@ -11,7 +11,7 @@ from hypothesis import Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from pactdsl import Contract, define_contract, fuzz_contract, interaction
-from pactdsl._http import actual_response_json, expected_response_json
+from pactdsl._http_json import actual_response_json, expected_response_json
 from pactdsl._mock import mock_provider
 from pactdsl.match import each_like, integer, like, regex
 from pactdsl.matching import match_response

@@ -231,6 +231,13 @@ def test_matching_engine_does_no_io_and_starts_no_threads() -> None:
     assert opens == []
 
 
+def _passes_in_a_fresh_interpreter(code: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_broker_and_demo_modules_load_httpx_only_when_a_client_is_made() -> None:
     """Importing pactdsl.broker and the demo loads no httpx; asking for PactBrokerClient does."""
     code = (
@@ -240,10 +247,19 @@ def test_broker_and_demo_modules_load_httpx_only_when_a_client_is_made() -> None
         "pactdsl.broker.PactBrokerClient\n"
         "assert 'httpx' in sys.modules, 'the guard above would pass vacuously'\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    _passes_in_a_fresh_interpreter(code)
+
+
+def test_mock_core_loads_no_httpx() -> None:
+    """Importing the mock's core (and the mock package) loads no httpx; its in-process door does."""
+    code = (
+        "import sys, pactdsl._mock._core, pactdsl._mock\n"
+        "early = sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore'))\n"
+        "assert not early, f'the mock core loaded {early[:3]}'\n"
+        "import pactdsl._mock._respx\n"
+        "assert 'httpx' in sys.modules, 'the guard above would pass vacuously'\n"
     )
-    assert result.returncode == 0, result.stderr
+    _passes_in_a_fresh_interpreter(code)
 
 
 def _module_graph() -> dict[str, set[str]]:

@@ -21,7 +21,8 @@ import respx
 
 from pactdsl import Contract, define_contract, generate_pact, interaction
 from pactdsl import generate as gen
-from pactdsl._http import expected_response_json, httpx_response_json
+from pactdsl._http import httpx_response_json
+from pactdsl._http_json import expected_response_json
 from pactdsl._mock import (
     AmbiguousRequest,
     MissingRequest,

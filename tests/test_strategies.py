@@ -10,7 +10,7 @@ from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from pactdsl import Contract, InvalidMatcher, PactSpec, define_contract, interaction
-from pactdsl._http import (
+from pactdsl._http_json import (
     actual_request_json,
     actual_response_json,
     expected_request_json,

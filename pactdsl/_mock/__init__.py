@@ -31,20 +31,22 @@ from pactdsl._dsl import Contract, resolve_pact
 from pactdsl._errors import require_extra
 from pactdsl._limits import DEFAULT_LIMITS, Limits
 from pactdsl._mock._core import (
-    AmbiguousRequest,
-    MissingRequest,
     MockCall,
     MockCore,
-    MockMismatchError,
-    MockProblem,
     MockRequest,
     MockResponse,
     MockServerError,
-    NearMiss,
     ResponseFactory,
+    select_interactions,
+)
+from pactdsl._mock._problems import (
+    AmbiguousRequest,
+    MissingRequest,
+    MockMismatchError,
+    MockProblem,
+    NearMiss,
     UnexpectedRequest,
     UnhandledRequest,
-    select_interactions,
 )
 from pactdsl._model import Pact
 

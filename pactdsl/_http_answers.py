@@ -1,0 +1,162 @@
+"""What a request to a server gets back, with no HTTP library: an answer or a failure.
+
+`RawResponse` (an answer, as plain data) and `TransportFailure` (no answer, and
+why) are what `_http.py` hands its callers, so none of them sees an httpx type.
+The body bounds live here too: the inflater that stops at a byte cap, and the
+ASGI wrapper that stops an in-process app sending more than the cap.
+"""
+
+from __future__ import annotations
+
+import http
+import json
+import zlib
+from typing import Any, Literal
+
+import attrs
+
+from pactdsl._http_json import content_charset
+
+__all__ = [
+    "RETRYABLE_REASONS",
+    "BodyTooLarge",
+    "FailureReason",
+    "RawResponse",
+    "TransportFailure",
+    "body_inflater",
+    "bounded_asgi",
+    "inflate_within",
+    "standard_reason",
+]
+
+FailureReason = Literal["connect", "timeout", "network", "unsafe", "app", "http", "tls", "limit"]
+
+# Reasons that say the request may succeed when sent again.
+RETRYABLE_REASONS: frozenset[FailureReason] = frozenset({"connect", "timeout", "network"})
+
+
+@attrs.frozen
+class RawResponse:
+    """What a server answered: status, header pairs, the (decoded) body bytes, the reason phrase."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    reason: str = ""
+
+    def header(self, name: str) -> str | None:
+        """The first value of header `name` (case-insensitive), or None when absent."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
+
+    @property
+    def text(self) -> str:
+        """The body as text, in the charset its Content-Type names (UTF-8 by default)."""
+        charset = content_charset(self.header("Content-Type") or "")
+        try:
+            return self.body.decode(charset, "replace")
+        except LookupError:
+            return self.body.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON.
+
+        Raises:
+            ValueError: when the body is not JSON.
+        """
+        return json.loads(self.body)
+
+
+class TransportFailure(Exception):
+    """The request got no HTTP answer; `reason` says why, the message says what to do.
+
+    Attributes:
+        reason: "connect", "timeout", "network" (the connection broke), "unsafe"
+            (refused before sending, or a redirect away from the provider), "app"
+            (an in-process app raised), "limit" (the answer is over a `Limits`
+            bound) or "http" (any other failure of the HTTP library).
+        detail: The underlying error, as ``"ErrorType: message"``.
+        error: The underlying exception itself (with its traceback), or None
+            when the failure was decided here (an unsafe URL).
+    """
+
+    def __init__(
+        self,
+        reason: FailureReason,
+        message: str,
+        *,
+        detail: str = "",
+        error: BaseException | None = None,
+    ) -> None:
+        self.reason: FailureReason = reason
+        self.detail = detail or message
+        self.error = error
+        super().__init__(message)
+
+    @property
+    def retryable(self) -> bool:
+        """Whether sending the same request again may get an answer."""
+        return self.reason in RETRYABLE_REASONS
+
+
+def standard_reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class BodyTooLarge(Exception):
+    """A body went over `Limits.max_body_bytes` (turned into a "limit" `TransportFailure`)."""
+
+
+def body_inflater(encoding: str) -> Any:
+    """A zlib decompressor for `encoding`, None for identity; raises KeyError for others."""
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj(32 + zlib.MAX_WBITS)  # zlib or gzip header, auto-detected
+    raise KeyError(encoding)
+
+
+def inflate_within(inflater: Any, data: bytes, room: int) -> bytes:
+    """Inflate `data` but stop as soon as the output would exceed `room` bytes."""
+    pieces = [inflater.decompress(data, room + 1)]
+    size = len(pieces[0])
+    while inflater.unconsumed_tail and size <= room:
+        more = inflater.decompress(inflater.unconsumed_tail, room + 1 - size)
+        if not more:
+            break
+        pieces.append(more)
+        size += len(more)
+    if size > room:
+        raise BodyTooLarge
+    return b"".join(pieces)
+
+
+def bounded_asgi(app: Any, cap: int) -> Any:
+    """Wrap an ASGI app so a response body over `cap` bytes stops it.
+
+    httpx's ASGI transport gathers the whole body before returning, so the cap
+    must hold inside the app's ``send``.
+    """
+
+    async def bounded(scope: Any, receive: Any, send: Any) -> None:
+        sent = 0
+
+        async def counting_send(message: Any) -> None:
+            nonlocal sent
+            if message.get("type") == "http.response.body":
+                sent += len(message.get("body", b""))
+                if sent > cap:
+                    raise BodyTooLarge
+            await send(message)
+
+        await app(scope, receive, counting_send)
+
+    return bounded
