@@ -16,7 +16,6 @@ that every served interaction was received and nothing unexpected arrived.
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
 import itertools
 import os
@@ -253,9 +252,10 @@ class MockProvider:
 
     def _factory(self) -> ResponseFactory | None:
         if self.fuzz:
-            # Imported only now: `pactdsl.strategies` brings in hypothesis.
-            strategies = importlib.import_module("pactdsl.strategies")
-            return cast(ResponseFactory, strategies.fuzz_response_factory(self.pact))
+            # Imported only now: drawing responses brings in hypothesis.
+            from pactdsl._fuzz_responder import fuzz_response_factory
+
+            return fuzz_response_factory(self.pact)
         return self._response_factory
 
     def start(self) -> MockProvider:
