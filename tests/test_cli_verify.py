@@ -1,9 +1,10 @@
-"""`pactdsl verify` against a broker, and its empty-selection policy, through click's CliRunner."""
+"""`pactdsl verify` from a broker, its empty-selection policy and --no-lifespan, via CliRunner."""
 
 from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -167,3 +168,65 @@ def test_selectors_without_broker_exit_2_naming_them(project: CliProject) -> Non
     result = run("verify", target, "--app", f"{project.module}:good_app", "--enable-pending")
     assert result.exit_code == 2
     assert "include_pending only apply when verifying from a broker" in result.output
+
+
+# An ASGI app shaped like a Starlette one whose lifespan opens a database that is not
+# there: startup answers lifespan.startup.failed and re-raises, as Starlette's router does.
+_ASGI_APP_WITH_FAILING_STARTUP = """
+import json
+
+SCOPES = []
+
+
+async def app(scope, receive, send):
+    SCOPES.append(scope["type"])
+    if scope["type"] == "lifespan":
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.failed", "message": "db:5432 unreachable"})
+            raise ConnectionError("db:5432 unreachable")
+        return
+    while (await receive()).get("more_body"):
+        pass
+    if scope["method"] == "GET" and scope["path"] == "/things/1":
+        status, body = 200, {"id": 1, "name": "lamp"}
+    elif scope["method"] == "POST" and scope["path"] == "/things":
+        status, body = 201, {"id": 7}
+    else:
+        status, body = 404, {}
+    data = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(data))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+"""
+
+
+def test_no_lifespan_verifies_an_asgi_app_whose_startup_fails(project: CliProject) -> None:
+    """A failing lifespan startup exits 2 naming --no-lifespan; with the flag no lifespan runs."""
+    module = f"{project.module}_asgi"
+    (project.folder / f"{module}.py").write_text(
+        textwrap.dedent(_ASGI_APP_WITH_FAILING_STARTUP), encoding="utf-8"
+    )
+    args = [
+        "verify",
+        f"{project.module}:{project.contract}",
+        "--app",
+        f"{module}:app",
+        "--state-setup",
+        f"{project.module}:set_up",
+    ]
+    try:
+        failed = run(*args)
+        assert failed.exit_code == 2, failed.output
+        assert "lifespan startup failed: db:5432 unreachable" in failed.output
+        assert "give --no-lifespan" in failed.output
+        assert "Traceback" not in failed.output
+        scopes = sys.modules[module].SCOPES
+        assert scopes == ["lifespan"]
+        scopes.clear()
+        served = run(*args, "--no-lifespan")
+        assert served.exit_code == 0, served.output
+        assert "Passed: 2/2 interactions" in served.output
+        assert scopes == ["http", "http"]
+    finally:
+        sys.modules.pop(module, None)

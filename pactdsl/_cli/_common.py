@@ -58,15 +58,18 @@ def errors_as_exit_2() -> Iterator[None]:
         cannot_run(as_cli_advice(str(text)))
 
 
-# The broker's messages name the Python call to make; on the command line, name the command.
+# The library's messages name the Python call or argument to use; on the command
+# line, name the command or the flag.
 _CREATE_ENVIRONMENT_CALL = re.compile(r"create_environment\((['\"])(?P<name>[^'\"]*)\1\)")
+_LIFESPAN_OFF = re.compile(r"\bpass lifespan=False\b")
 
 
 def as_cli_advice(message: str) -> str:
-    """`message` with its Python-call advice rewritten as the matching ``pactdsl`` command."""
-    return _CREATE_ENVIRONMENT_CALL.sub(
+    """`message` with its Python advice rewritten as the matching command or flag."""
+    message = _CREATE_ENVIRONMENT_CALL.sub(
         lambda found: f"`pactdsl create-environment {found['name']}`", message
     )
+    return _LIFESPAN_OFF.sub("give --no-lifespan", message)
 
 
 def escaped_error_line(exc: BaseException) -> str:

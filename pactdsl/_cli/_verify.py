@@ -38,6 +38,12 @@ _PROVIDER_OPTIONS = with_options(
         help="An ASGI or WSGI app verified in-process (no server).",
     ),
     click.option(
+        "--no-lifespan",
+        is_flag=True,
+        help="With --app: do not run an ASGI app's lifespan startup and shutdown "
+        "(serve it as it is, e.g. when its startup needs a database the test lacks).",
+    ),
+    click.option(
         "--state-setup",
         metavar="MODULE:ATTR",
         help="A function called as setup(state) or setup(state, params). It runs in this "
@@ -201,6 +207,7 @@ def verify_command(
     source: str | None,
     base_url: str | None,
     app_target: str | None,
+    no_lifespan: bool,
     state_setup: str | None,
     state_teardown: str | None,
     state_change_url: str | None,
@@ -275,6 +282,7 @@ def verify_command(
                 loaded,
                 base_url=base_url,
                 app=app,
+                lifespan=not no_lifespan,
                 state_setup=setup,
                 state_teardown=teardown,
                 state_change_url=state_change_url,
