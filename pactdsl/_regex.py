@@ -23,6 +23,7 @@ from pactdsl._limits import current_limits
 
 __all__ = [
     "PatternLimitError",
+    "cached_pattern",
     "compile_cached",
     "expanded_size",
     "fullmatch_within_limit",
@@ -221,6 +222,12 @@ def compile_cached(pattern: str) -> regex.Pattern[str]:
     _cache[pattern] = (compiled, size)
     _cache_total += size
     return compiled
+
+
+def cached_pattern(pattern: str) -> regex.Pattern[str] | None:
+    """The compiled `pattern` if `compile_cached` holds it (it passed the size checks) or None."""
+    hit = _cache.get(pattern)
+    return None if hit is None else hit[0]
 
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(

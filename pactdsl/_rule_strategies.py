@@ -18,12 +18,19 @@ import hypothesis.strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from pactdsl._errors import InvalidMatcher
-from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES
+from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES, Rule
 from pactdsl.matching._json import JsonComparer, each_value_template
 from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._paths import ROOT
 from pactdsl.matching._regex import compile_pattern, compiled_fullmatch
-from pactdsl.matching._rules import EMPTY_CURSOR, Matcher, RuleCursor, RuleList, RuleSet, check_leaf
+from pactdsl.matching._rules import (
+    EMPTY_CURSOR,
+    RuleCursor,
+    RuleList,
+    RuleSet,
+    check_leaf,
+    variant_rules,
+)
 
 if TYPE_CHECKING:
     from pactdsl._matchers import RuleGroup
@@ -214,48 +221,51 @@ def stringify(value: Any) -> str:
 # --------------------------------------------------------------------------
 # One builder per matcher name, for a matcher the engine parsed.
 
-_Builder = Callable[["RuleDraw", Matcher, Any, RuleCursor], SearchStrategy[Any]]
+# A builder takes the draw, the rule, the example, the cursor and the rule path.
+_Builder = Callable[["RuleDraw", Rule, Any, RuleCursor, str], SearchStrategy[Any]]
 
 
-def _scalar(make: Callable[[Matcher, Any, Context], SearchStrategy[Any]]) -> _Builder:
-    def build(draw: RuleDraw, matcher: Matcher, expected: Any, cursor: RuleCursor) -> Any:
-        strategy = make(matcher, expected, draw.context)
+def _scalar(make: Callable[[Rule, Any, Context, str], SearchStrategy[Any]]) -> _Builder:
+    def build(draw: RuleDraw, rule: Rule, expected: Any, cursor: RuleCursor, where: str) -> Any:
+        strategy = make(rule, expected, draw.context, where)
         return strategy if draw.context is Context.BODY else strategy.map(stringify)
 
     return build
 
 
-def _includes(matcher: Matcher, expected: Any, context: Context) -> SearchStrategy[str]:
+def _includes(rule: Rule, expected: Any, context: Context, where: str) -> SearchStrategy[str]:
     around = _text(context, 0)
-    value = str(matcher.value)
+    value = str(rule.value)
     return st.tuples(around, around).map(lambda parts: parts[0] + value + parts[1])
 
 
-def _regex(matcher: Matcher, expected: Any, context: Context) -> SearchStrategy[str]:
-    return _regex_strategy(matcher.pattern or "", context, f"the regex rule at {matcher.rule_path}")
+def _regex(rule: Rule, expected: Any, context: Context, where: str) -> SearchStrategy[str]:
+    return _regex_strategy(rule.regex or "", context, f"the regex rule at {where}")
 
 
 BUILDERS: Final[Mapping[str, _Builder]] = {
-    "type": lambda d, m, e, c: d.by_type(e, c, m.min, m.max),
-    "equality": lambda d, m, e, c: d.plain(e, c),
-    "values": lambda d, m, e, c: d.values(e, c),
-    "notEmpty": lambda d, m, e, c: d.not_empty(e, c),
-    "arrayContains": lambda d, m, e, c: d.array_contains(m, e),
-    "eachKey": lambda d, m, e, c: d.each_key(m, e, c),
-    "eachValue": lambda d, m, e, c: d.each_value(m, e),
-    "contentType": lambda d, m, e, c: st.just(e),
+    "type": lambda d, m, e, c, w: d.by_type(e, c, m.min, m.max),
+    "equality": lambda d, m, e, c, w: d.plain(e, c),
+    "values": lambda d, m, e, c, w: d.values(e, c),
+    "notEmpty": lambda d, m, e, c, w: d.not_empty(e, c),
+    "arrayContains": lambda d, m, e, c, w: d.array_contains(m, e, w),
+    "eachKey": lambda d, m, e, c, w: d.each_key(m, e, c, w),
+    "eachValue": lambda d, m, e, c, w: d.each_value(m, e, w),
+    "contentType": lambda d, m, e, c, w: st.just(e),
     "regex": _scalar(_regex),
-    "integer": _scalar(lambda m, e, ctx: st.integers()),
-    "decimal": _scalar(lambda m, e, ctx: _DECIMALS),
-    "number": _scalar(lambda m, e, ctx: st.integers() | _FINITE_FLOATS),
-    "boolean": _scalar(lambda m, e, ctx: st.booleans()),
-    "null": _scalar(lambda m, e, ctx: st.none()),
-    "date": _scalar(lambda m, e, ctx: _date_strategy(m.format or "")),
-    "time": _scalar(lambda m, e, ctx: _date_strategy(m.format or "")),
-    "datetime": _scalar(lambda m, e, ctx: _date_strategy(m.format or "")),
+    "integer": _scalar(lambda m, e, ctx, w: st.integers()),
+    "decimal": _scalar(lambda m, e, ctx, w: _DECIMALS),
+    "number": _scalar(lambda m, e, ctx, w: st.integers() | _FINITE_FLOATS),
+    "boolean": _scalar(lambda m, e, ctx, w: st.booleans()),
+    "null": _scalar(lambda m, e, ctx, w: st.none()),
+    "date": _scalar(lambda m, e, ctx, w: _date_strategy(m.format or "")),
+    "time": _scalar(lambda m, e, ctx, w: _date_strategy(m.format or "")),
+    "datetime": _scalar(lambda m, e, ctx, w: _date_strategy(m.format or "")),
     "include": _scalar(_includes),
-    "semver": _scalar(lambda m, e, ctx: _regex_strategy(_ASCII_SEMVER, Context.HEADER, "semver")),
-    "statusCode": _scalar(lambda m, e, ctx: _status_codes(m.status or "success", e)),
+    "semver": _scalar(
+        lambda m, e, ctx, w: _regex_strategy(_ASCII_SEMVER, Context.HEADER, "semver")
+    ),
+    "statusCode": _scalar(lambda m, e, ctx, w: _status_codes(m.status or "success", e)),
 }
 """The strategy of each matcher name: one per name the rule model knows."""
 
@@ -283,27 +293,30 @@ class RuleDraw:
         rule_list = cursor.best
         if rule_list is None or rule_list.is_equality:
             return self.plain(expected, cursor)
-        matchers = rule_list.matchers
+        matchers = rule_list.rules
+        where = rule_list.rule_path
         if rule_list.cascaded:
             # Inherited: `values` and `eachKey` keep the structure below their place.
             matchers = tuple(m for m in matchers if m.name not in ("values", "eachKey"))
             if not matchers:
                 return self.plain(expected, cursor)
         if len(matchers) == 1:
-            return self.member(matchers[0], expected, cursor)
+            return self.member(matchers[0], expected, cursor, where)
 
         # Every member's example is the place's one example, as in the engine.
         def check(value: Any) -> bool:
             return self.accepts(expected, value, cursor)
 
         if rule_list.combine == "OR":
-            options = [self.member(m, expected, cursor) for m in matchers]
+            options = [self.member(m, expected, cursor, where) for m in matchers]
             return st.one_of(options).filter(check)
-        return self.member(matchers[0], expected, cursor).filter(check)
+        return self.member(matchers[0], expected, cursor, where).filter(check)
 
-    def member(self, matcher: Matcher, expected: Any, cursor: RuleCursor) -> SearchStrategy[Any]:
-        """The strategy for one matcher applied at one place."""
-        return BUILDERS[matcher.name](self, matcher, expected, cursor)
+    def member(
+        self, rule: Rule, expected: Any, cursor: RuleCursor, where: str
+    ) -> SearchStrategy[Any]:
+        """The strategy for one rule applied at one place (`where`: its rule path)."""
+        return BUILDERS[rule.name](self, rule, expected, cursor, where)
 
     def plain(self, expected: Any, cursor: RuleCursor) -> SearchStrategy[Any]:
         """The example itself, with the places below it drawn under their rules."""
@@ -375,37 +388,39 @@ class RuleDraw:
             return _text(self.context, min_size=1)
         return _same_type(expected, self.context)
 
-    def array_contains(self, matcher: Matcher, expected: Any) -> SearchStrategy[Any]:
+    def array_contains(self, rule: Rule, expected: Any, where: str) -> SearchStrategy[Any]:
         """The variants' elements in any order, with more of them."""
         items = expected if isinstance(expected, list) else []
         required = [
-            self.node(items[variant.index], variant.rules.cursor("body"))
-            for variant in matcher.variants
-            if variant.index < len(items)
+            self.node(items[index], rule_set.cursor("body"))
+            for index, rule_set in variant_rules(rule, where)
+            if index < len(items)
         ]
         if not required:
             return st.lists(_ANY_JSON, max_size=EXTRA_ELEMENTS)
         extras = st.lists(st.one_of(required), max_size=EXTRA_ELEMENTS)
         return _shuffled_concat(st.tuples(*required).map(list), extras)
 
-    def each_key(self, matcher: Matcher, expected: Any, cursor: RuleCursor) -> SearchStrategy[Any]:
+    def each_key(
+        self, rule: Rule, expected: Any, cursor: RuleCursor, where: str
+    ) -> SearchStrategy[Any]:
         """A map whose keys satisfy the rules, with values like the example's."""
         if not isinstance(expected, dict):
             return self.plain(expected, cursor)
-        return self.open_map(expected, cursor, self.keys(matcher.rules))
+        return self.open_map(expected, cursor, self.keys(rule.rules, where))
 
-    def each_value(self, matcher: Matcher, expected: Any) -> SearchStrategy[Any]:
+    def each_value(self, rule: Rule, expected: Any, where: str) -> SearchStrategy[Any]:
         """A map or list whose values satisfy the nested rules."""
-        template = each_value_template(matcher, expected)
-        if not matcher.rules:
+        template = each_value_template(rule, expected)
+        if not rule.rules:
             return self.plain(expected, EMPTY_CURSOR)
-        checker = _list_cursor(RuleList(matcher.rules, "AND", matcher.rule_path))
+        checker = _list_cursor(RuleList(rule.rules, "AND", where))
 
         # The nested rules apply at each value, with the example's value at the
         # same key or index as example, else its first value (as in the engine).
         def value_for(example: Any) -> SearchStrategy[Any]:
-            drawn = self.member(matcher.rules[0], example, EMPTY_CURSOR)
-            if len(matcher.rules) > 1:
+            drawn = self.member(rule.rules[0], example, EMPTY_CURSOR, where)
+            if len(rule.rules) > 1:
                 drawn = drawn.filter(lambda v: self.accepts(example, v, checker))
             return drawn
 
@@ -415,7 +430,7 @@ class RuleDraw:
         example_map = expected if isinstance(expected, dict) else {}
         return _open_map(_text(self.context), lambda key: value_for(example_map.get(key, template)))
 
-    def keys(self, rules: tuple[Matcher, ...]) -> SearchStrategy[str]:
+    def keys(self, rules: tuple[Rule, ...], where: str) -> SearchStrategy[str]:
         """Text that satisfies every rule, as the engine checks the keys of `eachKey`."""
         if not rules:
             return _text(self.context)
@@ -423,10 +438,12 @@ class RuleDraw:
         if first.name in ("type", "notEmpty", "equality", "values"):
             base: SearchStrategy[str] = _text(self.context, 1 if first.name == "notEmpty" else 0)
         else:
-            base = RuleDraw(self.context).member(first, "", EMPTY_CURSOR).map(stringify)
+            base = RuleDraw(self.context).member(first, "", EMPTY_CURSOR, where).map(stringify)
         if len(rules) == 1 and first.name in ("regex", "integer", "type"):
             return base
-        return base.filter(lambda key: all(check_leaf(r, key, key, text=True) for r in rules))
+        return base.filter(
+            lambda key: all(check_leaf(r, key, key, text=True, where=where) for r in rules)
+        )
 
 
 @st.composite

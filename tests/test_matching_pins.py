@@ -8,7 +8,7 @@ import pytest
 
 from pactdsl._rule import MATCHER_ALIASES, STATUS_CLASSES, parse_rule
 from pactdsl.matching import match_body, match_request, match_response
-from pactdsl.matching._parse import parse_matcher
+from pactdsl.matching._parse import parse_rule_list
 
 
 def _group(*matchers: dict[str, Any], combine: str = "AND") -> dict[str, Any]:
@@ -139,7 +139,7 @@ def test_every_alias_spelling_reads_as_its_matcher(alias: str, canonical: str) -
     """Each spelling pact-reference reads names its canonical matcher, in the model and engine."""
     rule = {"match": alias, **_ATTRIBUTES}
     assert parse_rule(rule, "here").name == canonical
-    assert parse_matcher(rule, "here").name == canonical
+    assert parse_rule_list(rule, "here").rules[0].name == canonical
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from pactdsl.matching._message import match_message
 from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value, show_pattern
 from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._regex import bounded_match_call
-from pactdsl.matching._rules import RuleSet, failing_matcher, leaf_expectation
+from pactdsl.matching._rules import RuleSet, failing_rule, leaf_expectation
 from pactdsl.matching._text import missing_body
 
 __all__ = [
@@ -293,11 +293,11 @@ def _match_path(
     got = actual.get("path", "")
     rule_list = rules.whole("path")
     if rule_list is not None and not rule_list.is_equality:
-        failed = failing_matcher(rule_list, wanted, got)
+        failed = failing_rule(rule_list, wanted, got)
         if failed is None:
             return []
         wording = (
-            f"to match {show_pattern(failed.pattern)}"
+            f"to match {show_pattern(failed.regex)}"
             if failed.name == "regex"
             else f"to be {leaf_expectation(failed, wanted)}"
         )
@@ -354,7 +354,7 @@ def _match_status(
     got = actual.get("status")
     rule_list = rules.whole("status")
     if rule_list is not None and not rule_list.is_equality:
-        failed = failing_matcher(rule_list, wanted, got)
+        failed = failing_rule(rule_list, wanted, got)
         if failed is None:
             return []
         expectation = leaf_expectation(failed, wanted)

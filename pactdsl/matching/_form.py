@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pactdsl.matching._mismatch import Mismatch, MismatchKind, count_of, describe_value
-from pactdsl.matching._rules import RuleList, failing_matcher, leaf_expectation
+from pactdsl.matching._rules import RuleList, failing_rule, leaf_expectation
 
 __all__ = ["match_parameters", "parse_parameters"]
 
@@ -128,14 +128,14 @@ def _apply_rules(
     what: str,
 ) -> list[Mismatch]:
     mismatches: list[Mismatch] = []
-    for matcher in rule_list.matchers:
-        if matcher.name != "type":
+    for rule in rule_list.rules:
+        if rule.name != "type":
             continue
         count = len(actual_values)
-        if matcher.min is not None and count < matcher.min:
-            bound = f"at least {count_of(matcher.min, 'value')}"
-        elif matcher.max is not None and count > matcher.max:
-            bound = f"at most {count_of(matcher.max, 'value')}"
+        if rule.min is not None and count < rule.min:
+            bound = f"at least {count_of(rule.min, 'value')}"
+        elif rule.max is not None and count > rule.max:
+            bound = f"at most {count_of(rule.max, 'value')}"
         else:
             continue
         # The value lists, not the bound: a report shows expected beside actual.
@@ -151,7 +151,7 @@ def _apply_rules(
     template = expected_values[0] if expected_values else ""
     for index, actual_value in enumerate(actual_values):
         expected_value = expected_values[index] if index < len(expected_values) else template
-        failed = failing_matcher(rule_list, expected_value, actual_value)
+        failed = failing_rule(rule_list, expected_value, actual_value)
         if failed is not None:
             mismatches.append(
                 Mismatch(

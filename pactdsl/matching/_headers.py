@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from pactdsl._rule import Rule
 from pactdsl.matching._mismatch import Mismatch, describe_value
-from pactdsl.matching._rules import Matcher, RuleList, failing_matcher, leaf_expectation
+from pactdsl.matching._rules import RuleList, failing_rule, leaf_expectation
 
 __all__ = [
     "MULTI_VALUE_HEADERS",
@@ -139,9 +140,9 @@ def _apply_header_rules(
             (expected_items[min(index, len(expected_items) - 1)], item)
             for index, item in enumerate(actual_items)
         ]
-    failures: list[tuple[str, str, Matcher]] = []
+    failures: list[tuple[str, str, Rule]] = []
     for expected_item, item in pairs:
-        failed = failing_matcher(rule_list, expected_item, item)
+        failed = failing_rule(rule_list, expected_item, item)
         if failed is not None:
             failures.append((expected_item, item, failed))
     return [

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from pactdsl._rule import Rule
 from pactdsl.matching._mismatch import Mismatch, MismatchKind, describe_value
 from pactdsl.matching._paths import Segment, render_path
 from pactdsl.matching._rules import (
     EMPTY_RULES,
     LEAF_CHECKS,
-    Matcher,
     RuleCursor,
     RuleList,
-    Variant,
     check_leaf,
     json_equal,
     leaf_expectation,
     same_type,
+    variant_rules,
 )
 
 __all__ = ["JsonComparer", "each_value_template", "type_name"]
 
-_PlanStep = tuple[str, Any, RuleCursor, Matcher | None]
+# Per key of an expected object: the key, its example, the child cursor and, when
+# one value rule is all that applies there, that rule, its check and its path.
+_LeafPlan = tuple[Rule, Callable[[Rule, Any, Any, bool, str], bool], str]
+_PlanStep = tuple[str, Any, RuleCursor, _LeafPlan | None]
 
 
 def _count(number: int) -> str:
@@ -50,11 +54,11 @@ def type_name(value: Any) -> str:
     return "number"
 
 
-def each_value_template(matcher: Matcher, expected: Any) -> Any:
+def each_value_template(rule: Rule, expected: Any) -> Any:
     """The example an `eachValue` rule compares a value with when its key has none.
 
     Args:
-        matcher: The `eachValue` matcher.
+        rule: The `eachValue` rule.
         expected: The example at the rule's place.
 
     Returns:
@@ -64,7 +68,7 @@ def each_value_template(matcher: Matcher, expected: Any) -> Any:
         return next(iter(expected.values()))
     if isinstance(expected, list) and expected:
         return expected[0]
-    return matcher.value
+    return rule.value
 
 
 class JsonComparer:
@@ -122,11 +126,17 @@ class JsonComparer:
         """
         rule_list = cursor.best
         if rule_list is not None and not rule_list.is_equality:
-            matcher = rule_list.leaf
-            if matcher is not None and not isinstance(expected, dict | list):
-                if not LEAF_CHECKS[matcher.name](matcher, expected, actual, False):
-                    self._leaf_failure(matcher, expected, actual, segments)
-                return
+            rule = rule_list.leaf
+            if rule is not None:
+                if not isinstance(expected, dict | list):
+                    where = rule_list.rule_path
+                    if not LEAF_CHECKS[rule.name](rule, expected, actual, False, where):
+                        self._leaf_failure(rule, expected, actual, segments)
+                    return
+                if rule.name == "type":
+                    # Hot path too: each element of an array under a type rule.
+                    self._apply_type(rule, expected, actual, segments, cursor)
+                    return
             self.apply_rule_list(rule_list, expected, actual, segments, cursor)
             return
         self._compare_plain(expected, actual, segments, cursor)
@@ -175,20 +185,22 @@ class JsonComparer:
 
     def _plan(self, expected: dict[str, Any], cursor: RuleCursor) -> list[_PlanStep]:
         # The same template object is compared with every element of an array
-        # under a type rule; its keys, child cursors and leaf matchers are
+        # under a type rule; its keys, child cursors and leaf rules are
         # worked out once.
         plan: list[_PlanStep] = []
         for key, value in expected.items():
             child_cursor = cursor.child(key)
             rule_list = child_cursor.best
-            matcher = None
+            leaf: _LeafPlan | None = None
             if (
                 rule_list is not None
+                and rule_list.leaf is not None
                 and not rule_list.is_equality
                 and not isinstance(value, dict | list)
             ):
-                matcher = rule_list.leaf
-            plan.append((key, value, child_cursor, matcher))
+                rule = rule_list.leaf
+                leaf = (rule, LEAF_CHECKS[rule.name], rule_list.rule_path)
+            plan.append((key, value, child_cursor, leaf))
         self._plans[(id(expected), id(cursor))] = plan
         return plan
 
@@ -210,14 +222,15 @@ class JsonComparer:
         plan = self._plans.get((id(expected), id(cursor)))
         if plan is None:
             plan = self._plan(expected, cursor)
-        for key, value, child_cursor, matcher in plan:
+        for key, value, child_cursor, leaf in plan:
             if key in actual:
-                if matcher is not None:
-                    # Hot path: one value matcher on a scalar (most rules in big
+                if leaf is not None:
+                    # Hot path: one value rule on a scalar (most rules in big
                     # bodies), without the general machinery.
                     other = actual[key]
-                    if not LEAF_CHECKS[matcher.name](matcher, value, other, False):
-                        self._leaf_failure(matcher, value, other, (*segments, key))
+                    rule, check, where = leaf
+                    if not check(rule, value, other, False, where):
+                        self._leaf_failure(rule, value, other, (*segments, key))
                     continue
                 self.compare(value, actual[key], (*segments, key), child_cursor)
             else:
@@ -246,7 +259,7 @@ class JsonComparer:
         segments: tuple[Segment, ...],
         cursor: RuleCursor,
     ) -> None:
-        """Apply the matchers of a rule list (AND or OR) at one place.
+        """Apply the rules of a rule list (AND or OR) at one place.
 
         Args:
             rule_list: The rules at this place.
@@ -255,13 +268,11 @@ class JsonComparer:
             segments: The place.
             cursor: The rule cursor there (for the children).
         """
-        if rule_list.combine == "OR" and len(rule_list.matchers) > 1:
+        if rule_list.combine == "OR" and len(rule_list.rules) > 1:
             first_failure: list[Mismatch] | None = None
-            for matcher in rule_list.matchers:
+            for rule in rule_list.rules:
                 before = len(self.mismatches)
-                self.apply_matcher(
-                    matcher, expected, actual, segments, cursor, cascaded=rule_list.cascaded
-                )
+                self.apply_rule(rule, rule_list, expected, actual, segments, cursor)
                 if len(self.mismatches) == before:
                     return
                 failure = self.mismatches[before:]
@@ -270,46 +281,46 @@ class JsonComparer:
                     first_failure = failure
             self.mismatches.extend(first_failure or [])
             return
-        for matcher in rule_list.matchers:
-            self.apply_matcher(
-                matcher, expected, actual, segments, cursor, cascaded=rule_list.cascaded
-            )
+        for rule in rule_list.rules:
+            self.apply_rule(rule, rule_list, expected, actual, segments, cursor)
 
-    def apply_matcher(
+    def apply_rule(
         self,
-        matcher: Matcher,
+        rule: Rule,
+        rule_list: RuleList,
         expected: Any,
         actual: Any,
         segments: tuple[Segment, ...],
         cursor: RuleCursor,
-        *,
-        cascaded: bool = False,
     ) -> None:
-        """Apply one matcher at one place, going into children where it is structural.
+        """Apply one rule at one place, going into children where it is structural.
 
         Args:
-            matcher: The matcher.
+            rule: The rule.
+            rule_list: The list it belongs to: its path, and whether it is
+                inherited from a parent's rule (cascaded) rather than written
+                for this place.
             expected: The expected value.
             actual: The actual value.
             segments: The place.
             cursor: The rule cursor there.
-            cascaded: Whether the matcher comes from a parent's rule rather than
-                from a rule on this place.
         """
-        name = matcher.name
+        name = rule.name
+        cascaded = rule_list.cascaded
+        where = rule_list.rule_path
         container = isinstance(expected, list | dict)
         if name == "type" and container:
-            self._apply_type(matcher, expected, actual, segments, cursor)
+            self._apply_type(rule, expected, actual, segments, cursor)
         elif name == "equality" and container:
             self._compare_plain(expected, actual, segments, cursor)
         elif name == "values" and container:
             self._apply_values(expected, actual, segments, cursor, cascaded=cascaded)
         elif name == "eachKey":
-            self._apply_each_key(matcher, expected, actual, segments, cursor, cascaded=cascaded)
+            self._apply_each_key(rule, where, expected, actual, segments, cursor, cascaded=cascaded)
         elif name == "eachValue":
-            self._apply_each_value(matcher, expected, actual, segments, cursor)
+            self._apply_each_value(rule, where, expected, actual, segments, cursor)
         elif name == "arrayContains":
-            self._apply_array_contains(matcher, expected, actual, segments)
+            self._apply_array_contains(rule, where, expected, actual, segments)
         elif name == "notEmpty" and container:
             if not same_type(expected, actual):
                 self._type_mismatch(expected, actual, segments)
@@ -317,26 +328,26 @@ class JsonComparer:
                 # pact-reference skips the rules of an empty example array; an
                 # empty example object below a notEmpty rule is not asked to
                 # have content either, so that the example satisfies its rules.
-                self._leaf_failure(matcher, expected, actual, segments)
+                self._leaf_failure(rule, expected, actual, segments)
             else:
                 self._compare_structure(expected, actual, segments, cursor)
-        elif not check_leaf(matcher, expected, actual, text=False):
-            self._leaf_failure(matcher, expected, actual, segments)
+        elif not check_leaf(rule, expected, actual, text=False, where=where):
+            self._leaf_failure(rule, expected, actual, segments)
 
     def _leaf_failure(
-        self, matcher: Matcher, expected: Any, actual: Any, segments: tuple[Segment, ...]
+        self, rule: Rule, expected: Any, actual: Any, segments: tuple[Segment, ...]
     ) -> None:
         self._add(
             segments,
             expected,
             actual,
-            f"expected {leaf_expectation(matcher, expected)} at {self.path(segments)}, "
+            f"expected {leaf_expectation(rule, expected)} at {self.path(segments)}, "
             f"got {describe_value(actual)}",
         )
 
     def _check_length(
         self,
-        matcher: Matcher,
+        rule: Rule,
         expected: list[Any],
         actual: list[Any],
         segments: tuple[Segment, ...],
@@ -344,10 +355,10 @@ class JsonComparer:
         # Expected/actual are the lists themselves: a report that shows them
         # beside the message must not read a bound of 1 as the value 1.
         length = len(actual)
-        if matcher.min is not None and length < matcher.min:
-            bound = f"at least {_count(matcher.min)}"
-        elif matcher.max is not None and length > matcher.max:
-            bound = f"at most {_count(matcher.max)}"
+        if rule.min is not None and length < rule.min:
+            bound = f"at least {_count(rule.min)}"
+        elif rule.max is not None and length > rule.max:
+            bound = f"at most {_count(rule.max)}"
         else:
             return
         self._add(
@@ -359,7 +370,7 @@ class JsonComparer:
 
     def _apply_type(
         self,
-        matcher: Matcher,
+        rule: Rule,
         expected: list[Any] | dict[str, Any],
         actual: Any,
         segments: tuple[Segment, ...],
@@ -369,7 +380,7 @@ class JsonComparer:
             self._type_mismatch(expected, actual, segments)
             return
         if isinstance(actual, list) and isinstance(expected, list):
-            self._check_length(matcher, expected, actual, segments)
+            self._check_length(rule, expected, actual, segments)
         self._compare_structure(expected, actual, segments, cursor)
 
     def _compare_structure(
@@ -449,7 +460,8 @@ class JsonComparer:
 
     def _apply_each_key(
         self,
-        matcher: Matcher,
+        rule: Rule,
+        where: str,
         expected: Any,
         actual: Any,
         segments: tuple[Segment, ...],
@@ -463,14 +475,14 @@ class JsonComparer:
         if own is None:
             return
         for key in actual:
-            for rule in matcher.rules:
-                if not check_leaf(rule, key, key, text=True):
+            for key_rule in rule.rules:
+                if not check_leaf(key_rule, key, key, text=True, where=where):
                     self._add(
                         (*segments, key),
                         None,
                         key,
                         f"expected each key at {self.path(segments)} to be "
-                        f"{leaf_expectation(rule, key)}, got key {key!r}",
+                        f"{leaf_expectation(key_rule, key)}, got key {key!r}",
                     )
         # As in pact-reference, only the keys both sides have are compared; a
         # key the example lacks is checked by the key rules alone.
@@ -479,12 +491,12 @@ class JsonComparer:
                 self.compare(value, actual[key], (*segments, key), cursor.child(key))
 
     def _each_value_cursor(
-        self, matcher: Matcher, rules: RuleList, weight: int, child: RuleCursor
+        self, rule: Rule, rules: RuleList, weight: int, child: RuleCursor
     ) -> RuleCursor:
         # The nested rules act as a rule on every value (pact-reference puts
         # them at `<path>.*`): they weigh what the eachValue rule weighs times
         # a wildcard, and win a tie with a rule written for the same place.
-        key = (id(matcher), id(child))
+        key = (id(rule), id(child))
         cached = self._each_value_cursors.get(key)
         if cached is None:
             cached = RuleCursor((), ((rules, weight, True),)).merged(child)
@@ -493,7 +505,8 @@ class JsonComparer:
 
     def _apply_each_value(
         self,
-        matcher: Matcher,
+        rule: Rule,
+        where: str,
         expected: Any,
         actual: Any,
         segments: tuple[Segment, ...],
@@ -510,8 +523,8 @@ class JsonComparer:
         else:
             self._type_mismatch(expected if expected is not None else {}, actual, segments)
             return
-        template = each_value_template(matcher, expected)
-        rules = RuleList(matcher.rules, "AND", matcher.rule_path) if matcher.rules else None
+        template = each_value_template(rule, expected)
+        rules = RuleList(rule.rules, "AND", where) if rule.rules else None
         for key, item in items:
             example = template
             if isinstance(key, str):
@@ -521,11 +534,11 @@ class JsonComparer:
                 example = expected[key]
             child = cursor.child(key)
             if rules is not None:
-                child = self._each_value_cursor(matcher, rules, cursor.best_weight, child)
+                child = self._each_value_cursor(rule, rules, cursor.best_weight, child)
             self.compare(example, item, (*segments, key), child)
 
     def _apply_array_contains(
-        self, matcher: Matcher, expected: Any, actual: Any, segments: tuple[Segment, ...]
+        self, rule: Rule, where: str, expected: Any, actual: Any, segments: tuple[Segment, ...]
     ) -> None:
         if not isinstance(actual, list):
             self._type_mismatch([], actual, segments)
@@ -534,23 +547,23 @@ class JsonComparer:
         if not expected_items:
             return  # pact-reference: an empty example asks for nothing
         # Without variants every example element is one, matched as written.
-        variants = matcher.variants or tuple(
-            Variant(index, EMPTY_RULES) for index in range(len(expected_items))
+        variants = variant_rules(rule, where) or tuple(
+            (index, EMPTY_RULES) for index in range(len(expected_items))
         )
-        for variant in variants:
-            if variant.index >= len(expected_items):
+        for index, rule_set in variants:
+            if index >= len(expected_items):
                 self._add(
                     segments,
                     expected_items,
                     actual,
                     f"arrayContains at {self.path(segments)} names variant index "
-                    f"{variant.index}, but the example has only "
+                    f"{index}, but the example has only "
                     f"{_count(len(expected_items))}",
                 )
                 continue
-            wanted = expected_items[variant.index]
+            wanted = expected_items[index]
             # The variant's own rules apply, with paths from the element (`$.href`).
-            variant_cursor = variant.rules.cursor("body")
+            variant_cursor = rule_set.cursor("body")
             found = False
             for item in actual:
                 probe = JsonComparer(
@@ -565,6 +578,6 @@ class JsonComparer:
                     segments,
                     wanted,
                     actual,
-                    f"expected an element matching variant {variant.index} "
+                    f"expected an element matching variant {index} "
                     f"({describe_value(wanted)}) at {self.path(segments)}, found none",
                 )

@@ -265,9 +265,7 @@ def _match_part(
             )
         ]
     rule_list = cursor.best
-    has_type_rule = rule_list is not None and any(
-        m.name == "contentType" for m in rule_list.matchers
-    )
+    has_type_rule = rule_list is not None and any(m.name == "contentType" for m in rule_list.rules)
     if not has_type_rule and _essence(expected.content_type) != _essence(actual.content_type):
         return [
             Mismatch(

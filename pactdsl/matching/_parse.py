@@ -1,8 +1,8 @@
 """Matching rules of every spec version parsed into the engine's `RuleSet`.
 
 Each rule dict goes through the one rule model (`pactdsl._rule`); here its rules
-become the engine's matchers (with compiled regexes and the rule path for
-messages), grouped by category and rule path.
+are grouped by category and rule path (the engine uses the `Rule`s themselves;
+their regexes were compiled into the bounded cache as they were parsed).
 """
 
 from __future__ import annotations
@@ -10,83 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from pactdsl._rule import (
-    CATEGORY_ALIASES,
-    Combine,
-    Rule,
-    RuleError,
-    parse_rule,
-    parse_rule_group,
-)
+from pactdsl._rule import CATEGORY_ALIASES, Rule, RuleError, parse_rule_group
 from pactdsl.matching._mismatch import MatchingError
 from pactdsl.matching._paths import ROOT, Field, Token, parse_rule_path
-from pactdsl.matching._regex import compile_pattern
-from pactdsl.matching._rules import EMPTY_RULES, Matcher, RuleList, RuleSet, Variant
+from pactdsl.matching._rules import EMPTY_RULES, RuleList, RuleSet, variant_rules
 
-__all__ = ["parse_matcher", "parse_rule_list", "parse_rules"]
-
-
-def _engine_matcher(rule: Rule, rule_path: str) -> Matcher:
-    if rule.name == "regex":
-        pattern = rule.regex or ""
-        return Matcher(
-            "regex", rule_path, pattern=pattern, compiled=compile_pattern(pattern, rule_path)
-        )
-    if rule.name == "arrayContains":
-        variants = tuple(
-            Variant(
-                variant.index,
-                RuleSet(
-                    {
-                        "body": tuple(
-                            (
-                                parse_rule_path(path) if path else (ROOT,),
-                                _engine_list(rules, combine, f"{rule_path}[{position}] {path}"),
-                            )
-                            for path, (rules, combine) in variant.rules.items()
-                        )
-                    }
-                ),
-            )
-            for position, variant in enumerate(rule.variants)
-        )
-        return Matcher(rule.name, rule_path, variants=variants)
-    return Matcher(
-        rule.name,
-        rule_path,
-        min=rule.min,
-        max=rule.max,
-        value=rule.value,
-        format=rule.format,
-        rules=tuple(_engine_matcher(nested, rule_path) for nested in rule.rules),
-        status=rule.status,
-    )
+__all__ = ["parse_rule_list", "parse_rules"]
 
 
-def _engine_list(rules: tuple[Rule, ...], combine: Combine, rule_path: str) -> RuleList:
-    return RuleList(tuple(_engine_matcher(rule, rule_path) for rule in rules), combine, rule_path)
-
-
-def parse_matcher(definition: Any, rule_path: str) -> Matcher:
-    r"""Parse one matcher definition of any spec version (see `pactdsl._rule.parse_rule`).
-
-    Args:
-        definition: A dict such as `{"match": "type", "min": 1}`,
-            `{"regex": "\\d+"}` (V2, no `match`) or
-            `{"pact:matcher:type": "integer"}` (integration JSON).
-        rule_path: Where the rule sits, for messages.
-
-    Returns:
-        The normalised matcher.
-
-    Raises:
-        MatchingError: For an unknown matcher name or a broken attribute.
-    """
-    try:
-        rule = parse_rule(definition, rule_path)
-    except RuleError as error:
-        raise MatchingError(str(error)) from None
-    return _engine_matcher(rule, rule_path)
+def _check_variants(rules: tuple[Rule, ...], rule_path: str) -> None:
+    # The engine reads an arrayContains rule's variants where it applies; their
+    # rule paths are checked now, so a broken one fails every match, not some.
+    for rule in rules:
+        if rule.name == "arrayContains":
+            for _, rule_set in variant_rules(rule, rule_path):
+                for _, rule_list in rule_set.category("body"):
+                    _check_variants(rule_list.rules, rule_list.rule_path)
 
 
 def parse_rule_list(definition: Any, rule_path: str) -> RuleList:
@@ -106,7 +45,8 @@ def parse_rule_list(definition: Any, rule_path: str) -> RuleList:
         rules, combine = parse_rule_group(definition, rule_path)
     except RuleError as error:
         raise MatchingError(str(error)) from None
-    return _engine_list(rules, combine, rule_path)
+    _check_variants(rules, rule_path)
+    return RuleList(rules, combine, rule_path)
 
 
 def _parse_category_map(rules: Mapping[str, Any], where: str) -> RuleSet:

@@ -16,6 +16,7 @@ import regex
 
 from pactdsl._regex import (
     PatternLimitError,
+    cached_pattern,
     compile_cached,
     fullmatch_within_limit,
     regex_budget,
@@ -88,6 +89,10 @@ def compile_pattern(pattern: str, rule_path: str) -> Any:
 def regex_fullmatch(pattern: str, text: str, rule_path: str) -> bool:
     """Tell whether the whole of `text` matches `pattern`, within the time budget.
 
+    A rule's pattern was compiled (and its size checked) when the rule was parsed,
+    so it is taken from the bounded cache as it stands; it is compiled again only
+    if the cache has been emptied since.
+
     Args:
         pattern: The regular expression from the pact.
         text: The value to test.
@@ -100,7 +105,11 @@ def regex_fullmatch(pattern: str, text: str, rule_path: str) -> bool:
         MatchingError: If the pattern does not compile, or the call's regex
             budget (`Limits.regex_seconds`) runs out (catastrophic backtracking).
     """
-    return compiled_fullmatch(compile_pattern(pattern, rule_path), text, rule_path)
+    compiled = cached_pattern(pattern) or compile_pattern(pattern, rule_path)
+    try:
+        return fullmatch_within_limit(compiled, text)
+    except TimeoutError:
+        raise _ran_out(pattern, text, rule_path) from None
 
 
 def compiled_fullmatch(compiled: Any, text: str, rule_path: str) -> bool:
@@ -108,10 +117,13 @@ def compiled_fullmatch(compiled: Any, text: str, rule_path: str) -> bool:
     try:
         return fullmatch_within_limit(compiled, text)
     except TimeoutError:
-        pattern = compiled.pattern
-        raise MatchingError(
-            f"regex={pattern[:80]!r} at {rule_path} ran out of the "
-            f"Limits(regex_seconds={regex_seconds()}) budget of this match on a value of "
-            f"{len(text)} characters (catastrophic backtracking); rewrite the pattern "
-            "without nested repetition such as (a+)+."
-        ) from None
+        raise _ran_out(compiled.pattern, text, rule_path) from None
+
+
+def _ran_out(pattern: str, text: str, rule_path: str) -> MatchingError:
+    return MatchingError(
+        f"regex={pattern[:80]!r} at {rule_path} ran out of the "
+        f"Limits(regex_seconds={regex_seconds()}) budget of this match on a value of "
+        f"{len(text)} characters (catastrophic backtracking); rewrite the pattern "
+        "without nested repetition such as (a+)+."
+    )

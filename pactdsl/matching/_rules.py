@@ -3,9 +3,11 @@
 V2 keeps one flat map keyed by `$.body...`, `$.header(s).X`, `$.query.X`, `$.path`;
 V3 and V4 group rule lists by category (`body`, `header`, `query`, `path`,
 `status`, `metadata`, and `content` for messages). Both become a `RuleSet`: per
-category, a tuple of `(tokens, RuleList)`. A `RuleCursor` walks a body one segment
-at a time and knows, at each place, which rule list applies, so each place costs a
-dictionary look-up rather than a parse of every rule path.
+category, a tuple of `(tokens, RuleList)`; a `RuleList` holds the rule model's
+own `Rule`s (`pactdsl._rule`) with the rule path, for messages. A `RuleCursor`
+walks a body one segment at a time and knows, at each place, which rule list
+applies, so each place costs a dictionary look-up rather than a parse of every
+rule path.
 """
 
 from __future__ import annotations
@@ -18,10 +20,7 @@ from typing import Any, Final
 import attrs
 
 from pactdsl._javatime import java_format_matches
-from pactdsl._rule import (
-    SEMVER_PATTERN,
-    STATUS_CLASSES,
-)
+from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES, Combine, Rule
 from pactdsl.matching._mismatch import describe_value, show_pattern
 from pactdsl.matching._paths import (
     ROOT,
@@ -29,91 +28,57 @@ from pactdsl.matching._paths import (
     Index,
     Segment,
     Token,
+    parse_rule_path,
     token_score,
 )
-from pactdsl.matching._regex import (
-    compiled_fullmatch,
-    regex_fullmatch,
-)
+from pactdsl.matching._regex import regex_fullmatch
 
 __all__ = [
     "EMPTY_CURSOR",
     "LEAF_CHECKS",
     "STRUCTURAL_MATCHERS",
-    "Matcher",
     "RuleCursor",
     "RuleList",
     "RuleSet",
-    "Variant",
     "check_leaf",
-    "failing_matcher",
+    "failing_rule",
     "leaf_expectation",
     "status_expectation",
+    "variant_rules",
 ]
 
 SEMVER: Final = re.compile(SEMVER_PATTERN)
 
 
 @attrs.frozen
-class Variant:
-    """One variant of an `arrayContains` matcher: an expected index and its rules."""
-
-    index: int
-    rules: RuleSet
-
-
-@attrs.frozen
-class Matcher:
-    """One matcher, normalised from any spec version.
+class RuleList:
+    """The rules of one rule path, combined with AND or OR.
 
     Attributes:
-        name: The canonical matcher name (`type`, `regex`, `integer`, ...).
-        rule_path: Where the rule sits, for messages.
-        min: Minimum array length for `type`, or None.
-        max: Maximum array length for `type`, or None.
-        pattern: The regex of a `regex` matcher.
-        value: The value of `include` or `contentType`.
-        format: The Java format of `date`, `time` or `datetime`, or None.
-        variants: The variants of `arrayContains`.
-        rules: The nested matchers of `eachKey` and `eachValue`.
-        status: The status class or codes of `statusCode`.
+        rules: The rules, as the rule model parsed them.
+        combine: How they combine.
+        rule_path: Where they sit in the pact, for messages.
+        cascaded: Whether this list is inherited from a parent's rules.
     """
 
-    name: str
-    rule_path: str
-    min: int | None = None
-    max: int | None = None
-    pattern: str | None = None
-    value: Any = None
-    format: str | None = None
-    variants: tuple[Variant, ...] = ()
-    rules: tuple[Matcher, ...] = ()
-    status: Any = None
-    compiled: Any = attrs.field(default=None, eq=False, repr=False)
-
-
-@attrs.frozen
-class RuleList:
-    """The matchers of one rule path, combined with AND or OR."""
-
-    matchers: tuple[Matcher, ...]
-    combine: str
+    rules: tuple[Rule, ...]
+    combine: Combine
     rule_path: str
     cascaded: bool = False
     is_equality: bool = attrs.field(init=False)
-    leaf: Matcher | None = attrs.field(init=False)
+    leaf: Rule | None = attrs.field(init=False)
     cascade: RuleList | None = attrs.field(init=False)
 
     @is_equality.default
     def _is_equality(self) -> bool:
-        return all(matcher.name == "equality" for matcher in self.matchers)
+        return all(rule.name == "equality" for rule in self.rules)
 
     @leaf.default
-    def _leaf(self) -> Matcher | None:
-        # The single value matcher of this list, if that is all it is: the hot
+    def _leaf(self) -> Rule | None:
+        # The single value rule of this list, if that is all it is: the hot
         # path of body matching applies it without the general machinery.
-        if len(self.matchers) == 1 and self.matchers[0].name in LEAF_CHECKS:
-            return self.matchers[0]
+        if len(self.rules) == 1 and self.rules[0].name in LEAF_CHECKS:
+            return self.rules[0]
         return None
 
     @cascade.default
@@ -127,9 +92,9 @@ class RuleList:
         if self.is_equality or self.cascaded:
             return self
         kept = tuple(
-            Matcher("type", self.rule_path) if matcher.name == "type" else matcher
-            for matcher in self.matchers
-            if matcher.name in _CASCADING
+            _PLAIN_TYPE if rule.name == "type" else rule
+            for rule in self.rules
+            if rule.name in _CASCADING
         )
         if not kept:
             return None
@@ -137,6 +102,7 @@ class RuleList:
 
 
 _CASCADING: Final = frozenset({"type", "values", "eachKey", "notEmpty"})
+_PLAIN_TYPE: Final = Rule("type")
 
 
 @attrs.frozen
@@ -201,6 +167,38 @@ class RuleSet:
 
 
 EMPTY_RULES: Final = RuleSet({})
+
+
+def variant_rules(rule: Rule, rule_path: str) -> tuple[tuple[int, RuleSet], ...]:
+    """The variants of an `arrayContains` rule: each example index with its body rules.
+
+    Args:
+        rule: The `arrayContains` rule.
+        rule_path: Where it sits, for messages.
+
+    Returns:
+        `(index, rules)` per variant; the rules' paths start at the element (`$.href`).
+
+    Raises:
+        MatchingError: If a variant's rule path is not of the grammar.
+    """
+    return tuple(
+        (
+            variant.index,
+            RuleSet(
+                {
+                    "body": tuple(
+                        (
+                            parse_rule_path(path) if path else (ROOT,),
+                            RuleList(rules, combine, f"{rule_path}[{position}] {path}"),
+                        )
+                        for path, (rules, combine) in variant.rules.items()
+                    )
+                }
+            ),
+        )
+        for position, variant in enumerate(rule.variants)
+    )
 
 
 _RuleEntry = tuple[tuple[Token, ...], RuleList]
@@ -379,12 +377,6 @@ def _stringify(value: Any) -> str:
     return str(value)
 
 
-def _regex_check(matcher: Matcher, text: str) -> bool:
-    if matcher.compiled is not None:
-        return compiled_fullmatch(matcher.compiled, text, matcher.rule_path)
-    return regex_fullmatch(matcher.pattern or "", text, matcher.rule_path)
-
-
 def _check_integer(actual: Any, text: bool) -> bool:
     if isinstance(actual, int) and not isinstance(actual, bool):
         return True
@@ -403,17 +395,18 @@ def _check_number(actual: Any, text: bool) -> bool:
     return text and isinstance(actual, str) and bool(_NUMBER_TEXT.fullmatch(actual))
 
 
-def _check_date(matcher: Matcher, actual: Any) -> bool:
-    return isinstance(actual, str) and java_format_matches(matcher.format or "", actual)
+def _check_date(rule: Rule, actual: Any) -> bool:
+    return isinstance(actual, str) and java_format_matches(rule.format or "", actual)
 
 
-def _check_status(matcher: Matcher, actual: Any) -> bool:
+def _check_status(rule: Rule, actual: Any) -> bool:
     code = _as_status(actual)
     if code is None:
         return False
-    if isinstance(matcher.status, tuple):
-        return code in matcher.status
-    return code in STATUS_CLASSES[matcher.status]
+    status = rule.status
+    if isinstance(status, str):
+        return code in STATUS_CLASSES[status]
+    return status is not None and code in status
 
 
 def _as_status(actual: Any) -> int | None:
@@ -432,65 +425,70 @@ def _not_empty(actual: Any) -> bool:
     return True
 
 
-_LeafCheck = Callable[[Matcher, Any, Any, bool], bool]
+# A check takes the rule, the example, the actual value, whether values are all
+# text there, and the rule path (for the message of a regex that runs too long).
+_LeafCheck = Callable[[Rule, Any, Any, bool, str], bool]
 
 LEAF_CHECKS: Final[dict[str, _LeafCheck]] = {
-    "equality": lambda m, e, a, t: json_equal(e, a),
-    "type": lambda m, e, a, t: same_type(e, a) or (t and isinstance(a, str) and e is not None),
-    "regex": lambda m, e, a, t: (
-        a is not None and not isinstance(a, dict | list) and _regex_check(m, _stringify(a))
+    "equality": lambda m, e, a, t, w: json_equal(e, a),
+    "type": lambda m, e, a, t, w: same_type(e, a) or (t and isinstance(a, str) and e is not None),
+    "regex": lambda m, e, a, t, w: (
+        a is not None
+        and not isinstance(a, dict | list)
+        and regex_fullmatch(m.regex or "", _stringify(a), w)
     ),
-    "integer": lambda m, e, a, t: _check_integer(a, t),
-    "decimal": lambda m, e, a, t: _check_decimal(a, t),
-    "number": lambda m, e, a, t: _check_number(a, t),
-    "include": lambda m, e, a, t: a is not None and _stringify(m.value) in _stringify(a),
-    "null": lambda m, e, a, t: a is None,
-    "boolean": lambda m, e, a, t: (
+    "integer": lambda m, e, a, t, w: _check_integer(a, t),
+    "decimal": lambda m, e, a, t, w: _check_decimal(a, t),
+    "number": lambda m, e, a, t, w: _check_number(a, t),
+    "include": lambda m, e, a, t, w: a is not None and _stringify(m.value) in _stringify(a),
+    "null": lambda m, e, a, t, w: a is None,
+    "boolean": lambda m, e, a, t, w: (
         isinstance(a, bool) or (isinstance(a, str) and a in ("true", "false"))
     ),
-    "date": lambda m, e, a, t: _check_date(m, a),
-    "time": lambda m, e, a, t: _check_date(m, a),
-    "datetime": lambda m, e, a, t: _check_date(m, a),
-    "semver": lambda m, e, a, t: isinstance(a, str) and SEMVER.fullmatch(a) is not None,
+    "date": lambda m, e, a, t, w: _check_date(m, a),
+    "time": lambda m, e, a, t, w: _check_date(m, a),
+    "datetime": lambda m, e, a, t, w: _check_date(m, a),
+    "semver": lambda m, e, a, t, w: isinstance(a, str) and SEMVER.fullmatch(a) is not None,
     # pact-reference checks presence and content only, not the type.
-    "notEmpty": lambda m, e, a, t: _not_empty(a),
+    "notEmpty": lambda m, e, a, t, w: _not_empty(a),
     # `values` on a scalar (or cascaded onto one) is equality in pact-reference;
     # text values (headers, query) are all strings, so there it is the type.
-    "values": lambda m, e, a, t: same_type(e, a) if t else json_equal(e, a),
-    "statusCode": lambda m, e, a, t: _check_status(m, a),
+    "values": lambda m, e, a, t, w: same_type(e, a) if t else json_equal(e, a),
+    "statusCode": lambda m, e, a, t, w: _check_status(m, a),
     # A content type is checked on whole bodies (`_text.py`); on one JSON value
     # it can only ask for the example's type.
-    "contentType": lambda m, e, a, t: same_type(e, a),
+    "contentType": lambda m, e, a, t, w: same_type(e, a),
 }
 
 STRUCTURAL_MATCHERS: Final = frozenset({"arrayContains", "eachKey", "eachValue"})
 """The matchers the comparers apply to a place's children, never as a leaf check."""
 
 
-def check_leaf(matcher: Matcher, expected: Any, actual: Any, *, text: bool) -> bool:
-    """Apply a value matcher to one actual value.
+def check_leaf(rule: Rule, expected: Any, actual: Any, *, text: bool, where: str) -> bool:
+    """Apply a value rule to one actual value.
 
     Args:
-        matcher: The matcher (not a structural one such as `values`).
+        rule: The rule (not a structural one such as `eachValue`).
         expected: The expected example value.
         actual: The actual value.
         text: True where every value is text (headers, query, path, XML), so
             numeric strings count as numbers.
+        where: The rule path, for messages.
 
     Returns:
-        True if the actual value satisfies the matcher.
+        True if the actual value satisfies the rule.
 
     Raises:
         MatchingError: If a regex is broken or runs too long.
     """
-    check = LEAF_CHECKS.get(matcher.name)
+    check = LEAF_CHECKS.get(rule.name)
     if check is None:
-        # Structural matchers on a scalar: compare by type, the nearest meaning.
+        # Structural rules on a scalar: compare by type, the nearest meaning.
         return same_type(expected, actual)
-    return check(matcher, expected, actual, text)
+    return check(rule, expected, actual, text, where)
 
 
-def failing_matcher(rule_list: RuleList, expected: Any, actual: Any) -> Matcher | None:
+def failing_rule(rule_list: RuleList, expected: Any, actual: Any) -> Rule | None:
     """Apply a rule list to a text value (header, query, path, XML, form field).
 
     Args:
@@ -499,34 +497,34 @@ def failing_matcher(rule_list: RuleList, expected: Any, actual: Any) -> Matcher 
         actual: The actual value.
 
     Returns:
-        None if the value satisfies the rules, else the (first) failing matcher.
+        None if the value satisfies the rules, else the (first) failing rule.
 
     Raises:
         MatchingError: If a regex is broken or runs too long.
     """
-    failed: Matcher | None = None
-    for matcher in rule_list.matchers:
-        if check_leaf(matcher, expected, actual, text=True):
+    failed: Rule | None = None
+    for rule in rule_list.rules:
+        if check_leaf(rule, expected, actual, text=True, where=rule_list.rule_path):
             if rule_list.combine == "OR":
                 return None
         elif rule_list.combine != "OR":
-            return matcher
+            return rule
         elif failed is None:
-            failed = matcher
+            failed = rule
     return failed
 
 
-def leaf_expectation(matcher: Matcher, expected: Any) -> str:
-    r"""Say in words what a matcher expects, for mismatch messages.
+def leaf_expectation(rule: Rule, expected: Any) -> str:
+    r"""Say in words what a rule expects, for mismatch messages.
 
     Args:
-        matcher: The matcher that failed.
+        rule: The rule that failed.
         expected: The expected example value.
 
     Returns:
         A phrase such as `an integer` or ``a value matching the regex `\d+` ``.
     """
-    name = matcher.name
+    name = rule.name
     phrases = {
         "integer": "an integer",
         "decimal": "a decimal number",
@@ -539,13 +537,13 @@ def leaf_expectation(matcher: Matcher, expected: Any) -> str:
     if name in phrases:
         return phrases[name]
     if name == "regex":
-        return f"a value matching {show_pattern(matcher.pattern)}"
+        return f"a value matching {show_pattern(rule.regex)}"
     if name == "include":
-        return f"a value including {matcher.value!r}"
+        return f"a value including {rule.value!r}"
     if name in ("date", "time", "datetime"):
-        return f"a {name} in format {matcher.format!r}"
+        return f"a {name} in format {rule.format!r}"
     if name == "statusCode":
-        return status_expectation(matcher.status)
+        return status_expectation(rule.status)
     if name in ("equality", "values"):
         return repr(expected)
     return f"a value of the same type as {describe_value(expected)}"

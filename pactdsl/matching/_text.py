@@ -6,7 +6,7 @@ from typing import Any
 
 from pactdsl.matching._content import sniff_content_type
 from pactdsl.matching._mismatch import Mismatch, describe_value
-from pactdsl.matching._rules import RuleCursor, RuleList, failing_matcher, leaf_expectation
+from pactdsl.matching._rules import RuleCursor, RuleList, failing_rule, leaf_expectation
 
 __all__ = ["match_binary", "match_text", "missing_body"]
 
@@ -30,7 +30,7 @@ def missing_body(expected: Any, what: str, rule_list: RuleList | None) -> Mismat
     """
     if rule_list is not None and not rule_list.is_equality:
         what = (
-            f"the body to be {leaf_expectation(rule_list.matchers[0], expected)} "
+            f"the body to be {leaf_expectation(rule_list.rules[0], expected)} "
             f"(rule {rule_list.rule_path})"
         )
     return Mismatch("body", "$.body", expected, None, f"missing body: expected {what}, got no body")
@@ -52,7 +52,7 @@ def match_text(expected: Any, actual: Any, cursor: RuleCursor) -> list[Mismatch]
         if actual is None:
             return [missing_body(expected, "a text body", rule_list)]
         actual_text = _as_text(actual)
-        failed = failing_matcher(rule_list, _as_text(expected), actual_text)
+        failed = failing_rule(rule_list, _as_text(expected), actual_text)
         if failed is None:
             return []
         return [
@@ -101,7 +101,7 @@ def match_binary(
     """
     rule_list = cursor.best
     if rule_list is not None:
-        content_types = [m for m in rule_list.matchers if m.name == "contentType"]
+        content_types = [m for m in rule_list.rules if m.name == "contentType"]
         if content_types:
             detected = sniff_content_type(actual)
             wanted = str(content_types[0].value)

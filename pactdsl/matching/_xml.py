@@ -20,14 +20,9 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree
 
+from pactdsl._rule import Rule
 from pactdsl.matching._mismatch import MatchingError, Mismatch, count_of, describe_value
-from pactdsl.matching._rules import (
-    Matcher,
-    RuleCursor,
-    RuleList,
-    failing_matcher,
-    leaf_expectation,
-)
+from pactdsl.matching._rules import RuleCursor, RuleList, failing_rule, leaf_expectation
 
 __all__ = ["match_xml"]
 
@@ -58,12 +53,12 @@ def _text(element: ElementTree.Element) -> str:
     return "".join(parts).strip()
 
 
-def _type_rule(rule_list: RuleList | None) -> Matcher | None:
+def _type_rule(rule_list: RuleList | None) -> Rule | None:
     if rule_list is None:
         return None
-    for matcher in rule_list.matchers:
-        if matcher.name == "type":
-            return matcher
+    for rule in rule_list.rules:
+        if rule.name == "type":
+            return rule
     return None
 
 
@@ -95,7 +90,7 @@ class _XmlComparer:
         actual: ElementTree.Element,
         path: str,
         cursor: RuleCursor,
-        counted: Matcher | None = None,
+        counted: Rule | None = None,
     ) -> None:
         """Compare one element; `counted` is the type rule its group was counted by."""
         if expected.tag != actual.tag:
@@ -144,7 +139,7 @@ class _XmlComparer:
         self, rule_list: RuleList | None, expected: str, actual: str, path: str
     ) -> None:
         if rule_list is not None and not rule_list.is_equality:
-            failed = failing_matcher(rule_list, expected, actual)
+            failed = failing_rule(rule_list, expected, actual)
             if failed is not None:
                 self.add(
                     path,
@@ -184,7 +179,7 @@ class _XmlComparer:
         actual: ElementTree.Element,
         path: str,
         cursor: RuleCursor,
-        counted: Matcher | None,
+        counted: Rule | None,
     ) -> None:
         parent_type = _type_rule(cursor.best)
         expected_children = list(expected)
@@ -280,20 +275,20 @@ class _XmlComparer:
             f"at {path}, got {index}",
         )
 
-    def _check_count(self, matcher: Matcher, count: int, path: str, what: str) -> None:
-        if matcher.min is not None and count < matcher.min:
+    def _check_count(self, rule: Rule, count: int, path: str, what: str) -> None:
+        if rule.min is not None and count < rule.min:
             self.add(
                 path,
-                matcher.min,
+                rule.min,
                 count,
-                f"expected at least {count_of(matcher.min, what)} at {path}, got {count}",
+                f"expected at least {count_of(rule.min, what)} at {path}, got {count}",
             )
-        if matcher.max is not None and count > matcher.max:
+        if rule.max is not None and count > rule.max:
             self.add(
                 path,
-                matcher.max,
+                rule.max,
                 count,
-                f"expected at most {count_of(matcher.max, what)} at {path}, got {count}",
+                f"expected at most {count_of(rule.max, what)} at {path}, got {count}",
             )
 
 
