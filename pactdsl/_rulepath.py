@@ -25,6 +25,7 @@ __all__ = [
     "RulePathError",
     "RulePathToken",
     "Wildcard",
+    "name_step",
     "parse_rule_path",
     "rule_path_child",
     "rule_path_tokens",
@@ -167,7 +168,16 @@ def rule_path_child(path: str, key: str | int) -> str:
         return f"{path}[{key}]"
     if key == "*":
         return f"{path}.*"
-    if key.isidentifier() or (key.replace("-", "_").isidentifier() and key[0] != "-"):
-        return f"{path}.{key}"
-    escaped = key.replace("\\", "\\\\").replace("'", "\\'")
-    return f"{path}['{escaped}']"
+    return path + name_step(key)
+
+
+def name_step(name: str) -> str:
+    """Return the step that names exactly `name`: ``.name``, or ``['odd name']``.
+
+    A name the dotted form would misread (``*``, blanks, quotes, a leading
+    digit or dash) takes the bracket form, so the step reads back as `name`.
+    """
+    if name.isidentifier() or (name.replace("-", "_").isidentifier() and name[0] != "-"):
+        return f".{name}"
+    escaped = name.replace("\\", "\\\\").replace("'", "\\'")
+    return f"['{escaped}']"

@@ -14,7 +14,7 @@ from pactdsl._rulepath import (
     rule_path_tokens,
 )
 from pactdsl.matching._mismatch import MatchingError
-from pactdsl.matching._paths import ANY_INDEX, ROOT, STAR, Field, Index
+from pactdsl.matching._paths import ANY_INDEX, ROOT, STAR, Field, Index, render_path
 from pactdsl.matching._paths import parse_rule_path as engine_parse_rule_path
 
 GOOD_PATHS = [
@@ -123,6 +123,13 @@ def test_written_child_paths_read_back(key: str) -> None:
     path = rule_path_child("$.a", key)
     assert parse_rule_path(path) == ["a", key]
     assert engine_parse_rule_path(path) == (ROOT, Field("a"), Field(key))
+
+
+@given(st.lists(st.text(max_size=8) | st.integers(0, 99), max_size=4))
+def test_mismatch_paths_read_back_as_the_place(segments: list[str | int]) -> None:
+    """A mismatch path is the rule path of that very place: "*" and odd keys stay literal names."""
+    path = render_path("$", tuple(segments))
+    assert rule_path_tokens(path) == tuple(segments)
 
 
 def test_child_paths_for_indices_and_star() -> None:

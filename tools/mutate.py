@@ -3,22 +3,30 @@
 Each mutant changes one thing in one module: a comparison operator, `and`/`or`,
 `not` dropped, a number off by one, a string in a literal (tables such as alias
 maps and status classes), `True`/`False` swapped. For each, the chosen tests run
-against a copy of the repository; a mutant is killed when they fail.
+against a copy of the repository; a mutant is killed when they fail (or run past
+the timeout: a mutant that loops is caught too).
 
 Run: python tools/mutate.py pactdsl/matching/_rules.py [more modules]
-       [--tests tests/test_matching_rules.py ...] [--sample N] [--seed S]
+       [--tests tests/test_matching_rules.py ...] [--sample N] [--seed S] [-j N]
+
+With ``-j N`` the mutants run N at a time, each worker in its own copy of the
+repository; every mutant still runs. Put the tests that kill most mutants first:
+pytest stops at the first failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import queue
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,8 +82,37 @@ def _apply(source: str, index: int) -> tuple[str, str]:
     if isinstance(where, int):
         node.ops[where] = replacement  # type: ignore[attr-defined]
     else:
-        setattr(node, where, replacement)
+        setattr(node, str(where), replacement)
     return ast.unparse(tree), f"line {line}: {what}"
+
+
+def _run_one(
+    copies: queue.Queue[Path], module: str, index: int, tests: list[str], timeout: float
+) -> tuple[bool, str]:
+    """Run the tests against one mutant in a free copy: (killed, label)."""
+    copy = copies.get()
+    try:
+        # From the copy, made when the run began: edits to the tree meanwhile do not leak in.
+        original = (copy / module).read_text()
+        mutated, label = _apply(original, index)
+        (copy / module).write_text(mutated)
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *tests],
+                cwd=copy,
+                env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+                capture_output=True,
+                check=False,
+                timeout=timeout,
+            )
+            killed = result.returncode != 0
+        except subprocess.TimeoutExpired:
+            killed, label = True, f"{label} (timed out)"
+        finally:
+            (copy / module).write_text(original)
+        return killed, label
+    finally:
+        copies.put(copy)
 
 
 def main() -> int:
@@ -85,6 +122,8 @@ def main() -> int:
     parser.add_argument("--tests", nargs="+", default=["tests"])
     parser.add_argument("--sample", type=int, default=0, help="run N random mutants (0: all)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="mutants run at once")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant")
     args = parser.parse_args()
     plan = []
     for module in args.modules:
@@ -92,32 +131,33 @@ def main() -> int:
         plan += [(module, i) for i in range(count)]
     if args.sample:
         plan = random.Random(args.seed).sample(plan, min(args.sample, len(plan)))
-    killed = 0
+    started = time.monotonic()
     survivors = []
     with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / "repo"
-        shutil.copytree(REPO, copy, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__"))
-        for module, index in plan:
-            original = (REPO / module).read_text()
-            mutated, label = _apply(original, index)
-            (copy / module).write_text(mutated)
-            result = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *args.tests],
-                cwd=copy,
-                env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
-                capture_output=True,
-                check=False,
-                timeout=600,
-            )
-            (copy / module).write_text(original)
-            if result.returncode != 0:
-                killed += 1
-            else:
-                survivors.append(f"{module} {label}")
+        copies: queue.Queue[Path] = queue.Queue()
+        for n in range(max(1, args.jobs)):
+            copy = Path(scratch) / f"repo{n}"
+            ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".*cache")
+            shutil.copytree(REPO, copy, ignore=ignore)
+            copies.put(copy)
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            futures = [
+                (module, pool.submit(_run_one, copies, module, i, args.tests, args.timeout))
+                for module, i in plan
+            ]
+            for module, future in futures:
+                killed, label = future.result()
+                print(f"{'killed' if killed else 'SURVIVED'}: {module} {label}", flush=True)
+                if not killed:
+                    survivors.append(f"{module} {label}")
     for survivor in survivors:
         print("survived:", survivor)
     total = len(plan)
-    print(f"killed {killed} of {total} mutants ({100 * killed / max(total, 1):.0f}%)")
+    killed_count = total - len(survivors)
+    print(
+        f"killed {killed_count} of {total} mutants ({100 * killed_count / max(total, 1):.0f}%) "
+        f"in {time.monotonic() - started:.0f} s"
+    )
     return 0
 
 

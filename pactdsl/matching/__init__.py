@@ -28,6 +28,7 @@ from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value, 
 from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._regex import bounded_match_call
 from pactdsl.matching._rules import RuleSet, failing_rule, leaf_expectation
+from pactdsl.matching._spec import parse_spec_version
 from pactdsl.matching._text import missing_body
 
 __all__ = [
@@ -40,34 +41,6 @@ __all__ = [
 ]
 
 _ABSENT: Final = object()
-
-_VERSIONS: Final = {
-    "1": (1, 0),
-    "1.0": (1, 0),
-    "1.0.0": (1, 0),
-    "1.1": (1, 1),
-    "1.1.0": (1, 1),
-    "2": (2, 0),
-    "2.0": (2, 0),
-    "2.0.0": (2, 0),
-    "3": (3, 0),
-    "3.0": (3, 0),
-    "3.0.0": (3, 0),
-    "4": (4, 0),
-    "4.0": (4, 0),
-    "4.0.0": (4, 0),
-}
-
-
-def _parse_version(spec_version: str) -> tuple[int, int]:
-    text = spec_version.strip().lower().removeprefix("v")
-    version = _VERSIONS.get(text)
-    if version is None:
-        raise ValueError(
-            f"spec_version={spec_version!r} is not a Pact specification version; use "
-            "one of '1.0.0', '1.1.0', '2.0.0', '3.0.0', '4.0' (or 'V1' to 'V4')."
-        )
-    return version
 
 
 def _is_v4_body(body: Any) -> bool:
@@ -206,7 +179,7 @@ def _version_of(
 ) -> tuple[int, int]:
     if spec_version is None:
         return _infer_version(expected, actual)
-    return _parse_version(spec_version)
+    return parse_spec_version(spec_version)
 
 
 @bounded_match_call

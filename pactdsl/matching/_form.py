@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from pactdsl.matching._mismatch import Mismatch, MismatchKind, count_of, describe_value
-from pactdsl.matching._rules import RuleList, failing_rule, leaf_expectation
+from pactdsl.matching._rules import RuleList, count_outside, failing_rule, leaf_expectation
 
 __all__ = ["match_parameters", "parse_parameters"]
 
@@ -132,11 +132,8 @@ def _apply_rules(
         if rule.name != "type":
             continue
         count = len(actual_values)
-        if rule.min is not None and count < rule.min:
-            bound = f"at least {count_of(rule.min, 'value')}"
-        elif rule.max is not None and count > rule.max:
-            bound = f"at most {count_of(rule.max, 'value')}"
-        else:
+        outside = count_outside(rule, count, "value")
+        if outside is None:
             continue
         # The value lists, not the bound: a report shows expected beside actual.
         mismatches.append(
@@ -145,7 +142,7 @@ def _apply_rules(
                 path,
                 expected_values,
                 actual_values,
-                f"expected {bound} for {what} {name!r}, got {count_of(count, 'value')}",
+                f"expected {outside[0]} for {what} {name!r}, got {count_of(count, 'value')}",
             )
         )
     template = expected_values[0] if expected_values else ""

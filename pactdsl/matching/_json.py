@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pactdsl._rule import Rule
-from pactdsl.matching._mismatch import Mismatch, MismatchKind, describe_value
+from pactdsl.matching._mismatch import Mismatch, MismatchKind, count_of, describe_value
 from pactdsl.matching._paths import Segment, render_path
 from pactdsl.matching._rules import (
     EMPTY_RULES,
@@ -14,6 +14,7 @@ from pactdsl.matching._rules import (
     RuleCursor,
     RuleList,
     check_leaf,
+    count_outside,
     json_equal,
     leaf_expectation,
     same_type,
@@ -26,10 +27,6 @@ __all__ = ["JsonComparer", "each_value_template", "type_name"]
 # one value rule is all that applies there, that rule, its check and its path.
 _LeafPlan = tuple[Rule, Callable[[Rule, Any, Any, bool, str], bool], str]
 _PlanStep = tuple[str, Any, RuleCursor, _LeafPlan | None]
-
-
-def _count(number: int) -> str:
-    return f"{number} element" if number == 1 else f"{number} elements"
 
 
 def type_name(value: Any) -> str:
@@ -158,8 +155,8 @@ class JsonComparer:
                     segments,
                     expected,
                     actual,
-                    f"expected an array of {_count(len(expected))} at "
-                    f"{self.path(segments)}, got {_count(len(actual))}",
+                    f"expected an array of {count_of(len(expected), 'element')} at "
+                    f"{self.path(segments)}, got {count_of(len(actual), 'element')}",
                 )
             for index, (item, other) in enumerate(zip(expected, actual, strict=False)):
                 self.compare(item, other, (*segments, index), cursor.child(index))
@@ -355,18 +352,15 @@ class JsonComparer:
         # Expected/actual are the lists themselves: a report that shows them
         # beside the message must not read a bound of 1 as the value 1.
         length = len(actual)
-        if rule.min is not None and length < rule.min:
-            bound = f"at least {_count(rule.min)}"
-        elif rule.max is not None and length > rule.max:
-            bound = f"at most {_count(rule.max)}"
-        else:
-            return
-        self._add(
-            segments,
-            expected,
-            actual,
-            f"expected a list of {bound} at {self.path(segments)}, got {_count(length)}",
-        )
+        outside = count_outside(rule, length, "element")
+        if outside is not None:
+            self._add(
+                segments,
+                expected,
+                actual,
+                f"expected a list of {outside[0]} at {self.path(segments)}, "
+                f"got {count_of(length, 'element')}",
+            )
 
     def _apply_type(
         self,
@@ -558,7 +552,7 @@ class JsonComparer:
                     actual,
                     f"arrayContains at {self.path(segments)} names variant index "
                     f"{index}, but the example has only "
-                    f"{_count(len(expected_items))}",
+                    f"{count_of(len(expected_items), 'element')}",
                 )
                 continue
             wanted = expected_items[index]

@@ -15,13 +15,13 @@ from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
 from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._regex import bounded_match_call
 from pactdsl.matching._rules import RuleCursor
+from pactdsl.matching._spec import parse_spec_version
 
 __all__ = ["match_message"]
 
 _ABSENT: Final = object()
 _BODY_KEYS: Final = frozenset({"content", "contentType", "encoded", "contentTypeHint"})
 _CONTENT_TYPE_KEYS: Final = frozenset({"contenttype", "content-type", "content_type"})
-_MAJOR_VERSIONS: Final = {"1", "1.0", "1.0.0", "1.1", "1.1.0", "2", "2.0", "2.0.0"}
 
 
 def _metadata(part: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -221,18 +221,13 @@ def match_message(
             for part in (expected, actual)
         )
     else:
-        text = spec_version.strip().lower().removeprefix("v")
-        if text in _MAJOR_VERSIONS:
+        version = parse_spec_version(spec_version)
+        if version < (3, 0):
             raise ValueError(
                 f"spec_version={spec_version!r} has no messages; message pacts start at "
                 "'3.0.0' (V3)"
             )
-        if text not in {"3", "3.0", "3.0.0", "4", "4.0", "4.0.0"}:
-            raise ValueError(
-                f"spec_version={spec_version!r} is not a Pact specification version with "
-                "messages; use '3.0.0' or '4.0' (or 'V3', 'V4')"
-            )
-        v4 = text.startswith("4")
+        v4 = version >= (4, 0)
     mismatches = _match_contents(expected, actual, v4)
     mismatches.extend(_match_metadata(expected, actual, v4))
     return mismatches

@@ -11,12 +11,17 @@ scores 0), the same weighting as pact-reference, so the most specific rule wins.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Final
 
 import attrs
 
-from pactdsl._rulepath import RulePathError, RulePathToken, Wildcard, rule_path_tokens
+from pactdsl._rulepath import (
+    RulePathError,
+    RulePathToken,
+    Wildcard,
+    name_step,
+    rule_path_tokens,
+)
 from pactdsl.matching._mismatch import MatchingError
 
 __all__ = [
@@ -64,8 +69,6 @@ STAR: Final = _Wildcard("*")
 ANY_INDEX: Final = _Wildcard("[*]")
 
 Token = Field | Index | _Wildcard
-
-_IDENTIFIER = re.compile(r"[A-Za-z_@#\-:$][\w@#\-:$]*")
 
 
 def parse_rule_path(path: str) -> tuple[Token, ...]:
@@ -130,7 +133,7 @@ def token_score(token: Token, segment: Segment) -> int:
 
 
 def render_path(prefix: str, segments: tuple[Segment, ...]) -> str:
-    """Render concrete segments as a readable rule path.
+    """Render concrete segments as the rule path that names that place.
 
     Args:
         prefix: The start, such as `$.body` or `$`.
@@ -139,12 +142,6 @@ def render_path(prefix: str, segments: tuple[Segment, ...]) -> str:
     Returns:
         A path such as `$.body.items[2].id` or `$.body['odd key']`.
     """
-    parts = [prefix]
-    for segment in segments:
-        if isinstance(segment, int):
-            parts.append(f"[{segment}]")
-        elif _IDENTIFIER.fullmatch(segment) and not segment.startswith(("@", "#")):
-            parts.append(f".{segment}")
-        else:
-            parts.append(f"[{segment!r}]")
-    return "".join(parts)
+    return prefix + "".join(
+        f"[{segment}]" if isinstance(segment, int) else name_step(segment) for segment in segments
+    )

@@ -21,7 +21,7 @@ import attrs
 
 from pactdsl._javatime import java_format_matches
 from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES, Combine, Rule
-from pactdsl.matching._mismatch import describe_value, show_pattern
+from pactdsl.matching._mismatch import count_of, describe_value, show_pattern
 from pactdsl.matching._paths import (
     ROOT,
     Field,
@@ -41,6 +41,7 @@ __all__ = [
     "RuleList",
     "RuleSet",
     "check_leaf",
+    "count_outside",
     "failing_rule",
     "leaf_expectation",
     "status_expectation",
@@ -512,6 +513,25 @@ def failing_rule(rule_list: RuleList, expected: Any, actual: Any) -> Rule | None
         elif failed is None:
             failed = rule
     return failed
+
+
+def count_outside(rule: Rule, count: int, noun: str) -> tuple[str, int] | None:
+    """Check a count (elements, values) against a rule's `min` and `max`.
+
+    Args:
+        rule: The rule (a `type` rule, or any: one without bounds allows any count).
+        count: How many there are.
+        noun: What is counted, singular (`element`, `value`).
+
+    Returns:
+        None within the bounds; else the bound in words (`at least 2 elements`) and
+        its number.
+    """
+    if rule.min is not None and count < rule.min:
+        return f"at least {count_of(rule.min, noun)}", rule.min
+    if rule.max is not None and count > rule.max:
+        return f"at most {count_of(rule.max, noun)}", rule.max
+    return None
 
 
 def leaf_expectation(rule: Rule, expected: Any) -> str:

@@ -22,7 +22,13 @@ from xml.etree import ElementTree
 
 from pactdsl._rule import Rule
 from pactdsl.matching._mismatch import MatchingError, Mismatch, count_of, describe_value
-from pactdsl.matching._rules import RuleCursor, RuleList, failing_rule, leaf_expectation
+from pactdsl.matching._rules import (
+    RuleCursor,
+    RuleList,
+    count_outside,
+    failing_rule,
+    leaf_expectation,
+)
 
 __all__ = ["match_xml"]
 
@@ -276,20 +282,10 @@ class _XmlComparer:
         )
 
     def _check_count(self, rule: Rule, count: int, path: str, what: str) -> None:
-        if rule.min is not None and count < rule.min:
-            self.add(
-                path,
-                rule.min,
-                count,
-                f"expected at least {count_of(rule.min, what)} at {path}, got {count}",
-            )
-        if rule.max is not None and count > rule.max:
-            self.add(
-                path,
-                rule.max,
-                count,
-                f"expected at most {count_of(rule.max, what)} at {path}, got {count}",
-            )
+        outside = count_outside(rule, count, what)
+        if outside is not None:
+            bound, limit = outside
+            self.add(path, limit, count, f"expected {bound} at {path}, got {count}")
 
 
 def match_xml(
