@@ -311,7 +311,7 @@ def run_demo(directory: str | Path = DEFAULT_DEMO_DIR, echo: Echo = print) -> in
         publish(payment_contract, CONSUMER_VERSION, branch="main", broker=broker)
         echo(f"published checkout-app {CONSUMER_VERSION} to the local broker at {broker_path}")
         before = can_i_deploy(payment_contract.name, CONSUMER_VERSION, broker=broker)
-        echo(f"can-i-deploy checkout-app {CONSUMER_VERSION}? {_yes_no(before)}")
+        echo(f"can-i-deploy checkout-app {CONSUMER_VERSION}? {_yes_no(before.ok)}")
         decision = can_i_deploy(pacticipant="checkout-app", version=CONSUMER_VERSION, broker=broker)
         echo(_indent(decision.report()))
         publish_verification_result(payment_contract.pact, result, PROVIDER_VERSION, broker=broker)
@@ -320,10 +320,10 @@ def run_demo(directory: str | Path = DEFAULT_DEMO_DIR, echo: Echo = print) -> in
             f"({'success' if verified else 'failure'})"
         )
         after = can_i_deploy(payment_contract.name, CONSUMER_VERSION, broker=broker)
-        echo(f"can-i-deploy checkout-app {CONSUMER_VERSION}? {_yes_no(after)}")
+        echo(f"can-i-deploy checkout-app {CONSUMER_VERSION}? {_yes_no(after.ok)}")
         decision = can_i_deploy(pacticipant="checkout-app", version=CONSUMER_VERSION, broker=broker)
         echo(_indent(decision.report()))
-    ok = ok and not before and after
+    ok = ok and not before.ok and after.ok
 
     echo("")
     echo("Files")

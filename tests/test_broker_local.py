@@ -23,6 +23,7 @@ from pactdsl.broker import (
     can_i_deploy,
     create_environment,
     get_broker,
+    is_deployable,
     pacts_for_verification,
     publish,
     publish_verification_result,
@@ -86,23 +87,23 @@ def test_seed_workflow_with_the_real_verifier(local_db: Path) -> None:
     """1.0.0 is deployable once verified; a changed 1.1.0 is not, until verified in turn."""
     contract = _payment_contract()
     publish(contract, "1.0.0", branch="main")
-    assert can_i_deploy("payment_contract", "1.0.0") is False
+    assert can_i_deploy("payment_contract", "1.0.0").ok is False
 
     result = verify_provider(
         "payment_contract", app=_provider_app(), provider_version="2.0.0", publish_results=True
     )
     assert result.success
-    assert can_i_deploy("payment_contract", "1.0.0") is True
+    assert can_i_deploy("payment_contract", "1.0.0").ok is True
 
     _payment_contract(with_currency=True)  # the consumer changes its contract
     publish("payment_contract", "1.1.0", branch="main")
-    assert can_i_deploy("payment_contract", "1.1.0") is False
-    assert can_i_deploy("payment_contract", "1.0.0") is True
+    assert is_deployable("payment_contract", "1.1.0") is False  # the seed's bool form
+    assert is_deployable("payment_contract", "1.0.0") is True
 
     verify_provider(
         "payment_contract", app=_provider_app(), provider_version="2.0.0", publish_results=True
     )
-    assert can_i_deploy("payment_contract", "1.1.0") is True
+    assert can_i_deploy("payment_contract", "1.1.0").ok is True
     assert local_db.is_file()
 
 
@@ -118,7 +119,7 @@ def test_failed_verification_is_recorded_and_keeps_the_answer_false(local_db: Pa
         publish_results=True,
     )
     assert not result.success
-    assert can_i_deploy("payment_contract", "1.0.0") is False
+    assert can_i_deploy("payment_contract", "1.0.0").ok is False
     decision = can_i_deploy(pacticipant=CONSUMER, version="1.0.0")
     assert decision.ok is False
     assert any("failed verification by payment-service 2.0.1" in r for r in decision.reasons)
@@ -135,7 +136,7 @@ def test_unchanged_pact_of_a_new_version_shares_the_verification(tmp_path: Path)
     second = publish(pact_file, "1.0.1", broker=broker)  # same pact, as a V4 file
     assert second.pact_sha == first.pact_sha
     assert any("already verified by payment-service 2.0.0" in n for n in second.notices)
-    assert can_i_deploy(contract, "1.0.1", broker=broker) is True
+    assert can_i_deploy(contract, "1.0.1", broker=broker).ok is True
     with sqlite3.connect(tmp_path / "b.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM pact_contents").fetchone() == (1,)
         assert conn.execute("SELECT COUNT(*) FROM pact_publications").fetchone() == (2,)
@@ -327,7 +328,7 @@ def test_pending_pact_and_verifying_what_the_broker_selected(tmp_path: Path) -> 
     assert selected.pending is True
     result = verify_provider(selected.pact, app=_provider_app())
     publish_verification_result(selected, result, "2.0.0", broker=broker)
-    assert can_i_deploy("payment_contract", "1.0.0", broker=broker) is True
+    assert can_i_deploy("payment_contract", "1.0.0", broker=broker).ok is True
 
 
 def test_get_broker_reads_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,7 +26,7 @@ from pactdsl.broker import (
     environments,
     record_deployment,
 )
-from pactdsl.broker._pact_broker import expand_href
+from pactdsl.broker._hal import expand_href
 
 from ._shared import shared_dir
 

@@ -318,8 +318,6 @@ def import_circles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
 KNOWN_CIRCLES: set[frozenset[str]] = {
     # The verifier split (issue 15): message verification builds on the HTTP verifier's results.
     frozenset({"pactdsl._verify._messages", "pactdsl._verify._verifier"}),
-    # The broker split (issue 15): broker errors in their own module, get_broker in the package.
-    frozenset({"pactdsl.broker._config", "pactdsl.broker._local", "pactdsl.broker._pact_broker"}),
 }
 
 

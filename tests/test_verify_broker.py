@@ -87,7 +87,7 @@ def world(tmp_path: Path, clean_registry: None) -> Iterator[World]:
 
 def test_main_branch_selector_verifies_and_publishes_what_can_i_deploy_sees(world: World) -> None:
     """A mainBranch selector verifies web's pact only; its published result makes it deployable."""
-    assert can_i_deploy(world.web, "1.0.0", broker=world.broker) is False
+    assert can_i_deploy(world.web, "1.0.0", broker=world.broker).ok is False
     result = verify_provider(
         broker=world.broker,
         provider=world.provider,
@@ -105,8 +105,8 @@ def test_main_branch_selector_verifies_and_publishes_what_can_i_deploy_sees(worl
     assert [(r.consumer, r.provider_version, r.success) for r in result.published] == [
         (world.web.pact.consumer, "p1", True)
     ]
-    assert can_i_deploy(world.web, "1.0.0", broker=world.broker) is True
-    assert can_i_deploy(world.mobile, "2.0.0", broker=world.broker) is False
+    assert can_i_deploy(world.web, "1.0.0", broker=world.broker).ok is True
+    assert can_i_deploy(world.mobile, "2.0.0", broker=world.broker).ok is False
     with sqlite3.connect(world.broker.path) as conn:
         branch, tag = conn.execute(
             "SELECT v.branch, t.name FROM versions v JOIN pacticipants p ON p.id = "
@@ -140,7 +140,7 @@ def test_pending_pact_failure_does_not_fail_but_is_published_as_failed(world: Wo
     assert f"mobile-{world.provider.split('-')[1]} 2.0.0: the pact is pending" in report
     assert "(pending: does not fail verification)" in report
     assert verification_report_json(result)["notices"] == list(result.notices)
-    assert can_i_deploy(world.mobile, "2.0.0", broker=world.broker) is False
+    assert can_i_deploy(world.mobile, "2.0.0", broker=world.broker).ok is False
 
     # Without pending status the same failure fails the run.
     strict = verify_provider(
@@ -206,7 +206,7 @@ def test_fail_fast_stops_after_the_first_failure_and_publishes_only_what_ran(
     assert [e.description for e in result.entries] == ["get order 2"]
     assert any("1 interaction(s) not verified" in n for n in result.notices)
     assert [r.consumer for r in result.published] == [world.mobile.pact.consumer]
-    assert can_i_deploy(world.web, "1.0.0", broker=world.broker) is False
+    assert can_i_deploy(world.web, "1.0.0", broker=world.broker).ok is False
 
     # A pending pact's failure does not fail the run, so it does not stop it either.
     pending = verify_provider(
@@ -237,7 +237,7 @@ def test_broker_true_uses_the_configured_local_broker(
     )
     assert result.success
     assert len(result.published) == 1
-    assert can_i_deploy(world.web, "1.0.0", broker=world.broker) is True
+    assert can_i_deploy(world.web, "1.0.0", broker=world.broker).ok is True
 
 
 def test_a_source_with_broker_publishes_there(world: World) -> None:
@@ -252,7 +252,7 @@ def test_a_source_with_broker_publishes_there(world: World) -> None:
         publish_results=True,
     )
     assert [r.provider_version for r in result.published] == ["p5"]
-    assert can_i_deploy(world.web, "1.0.0", broker=world.broker) is True
+    assert can_i_deploy(world.web, "1.0.0", broker=world.broker).ok is True
 
 
 def test_publishing_is_skipped_when_filters_verify_part_of_a_pact(world: World) -> None:
@@ -270,7 +270,7 @@ def test_publishing_is_skipped_when_filters_verify_part_of_a_pact(world: World) 
     assert any(
         "results not published: filter_description='get order$'" in n for n in result.notices
     )
-    assert can_i_deploy(world.web, "1.0.0", broker=world.broker) is False
+    assert can_i_deploy(world.web, "1.0.0", broker=world.broker).ok is False
 
 
 def test_broker_with_no_pacts_for_the_provider_is_an_error(world: World) -> None:

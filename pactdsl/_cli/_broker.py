@@ -159,7 +159,7 @@ def can_i_deploy_command(
         with errors_as_exit_2():
             pact, label = load_contract_pact(contract_target)
             with open_broker(broker_choice) as broker:
-                ok = can_i_deploy(pact, version, broker=broker)
+                ok = can_i_deploy(pact, version, broker=broker).ok
                 report = _contract_deploy_report(pact, label, version, ok, broker)
         if dry_run:
             report = f"[dry-run] {report}\n  (dry run: the answer is shown, not enforced)"

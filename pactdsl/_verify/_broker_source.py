@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -98,29 +98,17 @@ def opened_broker(choice: BrokerChoice) -> Iterator[Broker | None]:
 
 
 def check_selectors(selectors: Any) -> list[dict[str, Any]] | None:
-    """Check `consumer_version_selectors`: a list of dicts, each a Pact Broker selector.
+    """Check `consumer_version_selectors` as `ConsumerVersionSelector`s; their JSON forms.
 
     Raises:
-        TypeError: naming the argument when it is not a list of mappings.
+        TypeError: naming the argument when it is not a list of selectors.
+        InvalidSelector: naming the selector and the field that cannot work.
     """
     if selectors is None:
         return None
-    if isinstance(selectors, Mapping | str | bytes):
-        msg = (
-            f"consumer_version_selectors={selectors!r} must be a list of selector dicts, "
-            'e.g. [{"mainBranch": True}, {"deployedOrReleased": True}]'
-        )
-        raise TypeError(msg)
-    checked = []
-    for selector in selectors:
-        if not isinstance(selector, Mapping):
-            msg = (
-                f"consumer_version_selectors holds {selector!r} ({type(selector).__name__}); "
-                'each selector is a dict such as {"mainBranch": True}'
-            )
-            raise TypeError(msg)
-        checked.append(dict(selector))
-    return checked
+    from pactdsl.broker._selectors import parse_selectors
+
+    return [selector.to_json() for selector in parse_selectors(selectors) or ()]
 
 
 def fetch_pacts(

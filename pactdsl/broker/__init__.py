@@ -32,22 +32,16 @@ from __future__ import annotations
 # Helpers are imported under private names (or for type checking only), so the
 # module's namespace holds just its API: `dir(pactdsl.broker)` == `__all__`.
 import contextlib as _contextlib
+import os as _os
 import time as _time
 import typing as _typing
+from pathlib import Path as _Path
 
 import attrs as _attrs
 
 from pactdsl._model import Pact as _Pact
-from pactdsl.broker._config import (
-    DEFAULT_LOCAL_BROKER_PATH,
-    BrokerAuth,
-    BrokerError,
-    BrokerHTTPError,
-    BrokerLookupError,
-    BrokerUnavailable,
-    PactConflictError,
-    get_broker,
-)
+from pactdsl.broker._config import DEFAULT_LOCAL_BROKER_PATH, BrokerAuth
+from pactdsl.broker._config import env_number as _env_number
 from pactdsl.broker._decision import (
     CanIDeployDecision,
     Deployment,
@@ -65,13 +59,25 @@ from pactdsl.broker._decision import (
 from pactdsl.broker._decision import as_pact_for_verification as _as_pact_for_verification
 from pactdsl.broker._decision import completed_outcomes as _completed_outcomes
 from pactdsl.broker._decision import interaction_outcomes as _interaction_outcomes
+from pactdsl.broker._errors import (
+    BrokerError,
+    BrokerHTTPError,
+    BrokerLookupError,
+    BrokerUnavailable,
+    InvalidSelector,
+    PactConflictError,
+)
 from pactdsl.broker._local import LocalBroker
+from pactdsl.broker._protocol import Broker
+from pactdsl.broker._selectors import ConsumerVersionSelector
+from pactdsl.broker._selectors import parse_selectors as _parse_selectors
 
 if _typing.TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
     from typing import Any
 
     from pactdsl.broker._pact_broker import PactBrokerClient
+    from pactdsl.broker._selectors import SelectorLike
 
 del annotations  # the __future__ import's binding; the compiler flag stays on
 
@@ -84,9 +90,11 @@ __all__ = [
     "BrokerLookupError",
     "BrokerUnavailable",
     "CanIDeployDecision",
+    "ConsumerVersionSelector",
     "Deployment",
     "Environment",
     "InteractionOutcome",
+    "InvalidSelector",
     "LocalBroker",
     "MatrixRow",
     "PactBrokerClient",
@@ -102,6 +110,7 @@ __all__ = [
     "describe_version",
     "environments",
     "get_broker",
+    "is_deployable",
     "pact_content_sha",
     "pacts_for_verification",
     "publish",
@@ -112,105 +121,6 @@ __all__ = [
 ]
 
 
-@_typing.runtime_checkable
-class Broker(_typing.Protocol):
-    """What both brokers do; `LocalBroker` and `PactBrokerClient` implement it."""
-
-    def publish_pact(
-        self,
-        document: PactDocument,
-        consumer_version: str,
-        *,
-        branch: str | None = None,
-        tags: Sequence[str] = (),
-        build_url: str | None = None,
-    ) -> PactPublication:
-        """Publish one pact for a consumer version."""
-        ...
-
-    def pacts_for_verification(
-        self,
-        provider: str,
-        *,
-        consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
-        include_pending_status: bool = False,
-        include_wip_pacts_since: str | None = None,
-        provider_version_branch: str | None = None,
-    ) -> list[PactForVerification]:
-        """The pacts a provider should verify."""
-        ...
-
-    def publish_verification_result(
-        self,
-        pact: PactDocument | PactForVerification,
-        success: bool,
-        provider_version: str,
-        *,
-        branch: str | None = None,
-        tags: Sequence[str] = (),
-        build_url: str | None = None,
-        interactions: Sequence[InteractionOutcome] = (),
-    ) -> VerificationRecord:
-        """Record a provider version's verification of a pact (and of each interaction)."""
-        ...
-
-    def create_environment(
-        self, name: str, *, display_name: str | None = None, production: bool = False
-    ) -> Environment:
-        """Create a deployment environment."""
-        ...
-
-    def environments(self) -> list[Environment]:
-        """Every environment."""
-        ...
-
-    def record_deployment(
-        self,
-        pacticipant: str,
-        version: str,
-        environment: str,
-        *,
-        application_instance: str | None = None,
-    ) -> Deployment:
-        """Record a version as deployed to an environment."""
-        ...
-
-    def record_release(self, pacticipant: str, version: str, environment: str) -> Release:
-        """Record a version as released to (and supported in) an environment."""
-        ...
-
-    def record_undeployment(
-        self, pacticipant: str, environment: str, *, application_instance: str | None = None
-    ) -> list[Deployment]:
-        """Record that what a pacticipant had deployed to an environment is gone."""
-        ...
-
-    def describe_version(self, pacticipant: str, version: str | None = None) -> VersionDescription:
-        """What the broker holds about a pacticipant version (None: the latest)."""
-        ...
-
-    def can_i_deploy(
-        self,
-        pacticipant: str,
-        version: str,
-        to_environment: str | None = None,
-        *,
-        ignore: Sequence[str] = (),
-    ) -> CanIDeployDecision:
-        """Decide whether a pacticipant version can be deployed."""
-        ...
-
-    def has_successful_verification(
-        self, consumer: str, provider: str, consumer_version: str
-    ) -> bool:
-        """Whether a consumer version's pact has a successful verification."""
-        ...
-
-    def close(self) -> None:
-        """Release what the broker holds."""
-        ...
-
-
 def __getattr__(name: str) -> Any:
     # The Pact Broker client pulls in httpx; load it only when asked for.
     if name == "PactBrokerClient":
@@ -219,6 +129,43 @@ def __getattr__(name: str) -> Any:
         return PactBrokerClient
     msg = f"module 'pactdsl.broker' has no attribute {name!r}"
     raise AttributeError(msg)
+
+
+def get_broker(
+    path: str | _os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> LocalBroker | PactBrokerClient:
+    """The broker the configuration names.
+
+    ``PACT_BROKER_BASE_URL`` set means a `PactBrokerClient` for it, with
+    credentials from ``PACT_BROKER_TOKEN`` or ``PACT_BROKER_USERNAME`` and
+    ``PACT_BROKER_PASSWORD``. Otherwise a `LocalBroker` at `path`, else at
+    ``PACTDSL_BROKER_DB``, else at ``.pactdsl/broker.db``.
+
+    Args:
+        path: The local broker's database file (ignored when a Pact Broker is set).
+        env: The environment to read (default: `os.environ`).
+
+    Returns:
+        A `PactBrokerClient` or a `LocalBroker`; close it when done (both are
+        context managers). ``PACTDSL_BROKER_RETRIES`` (default 4) and
+        ``PACTDSL_BROKER_BACKOFF`` (seconds, default 0.5) tune the client's retries.
+
+    Raises:
+        ValueError: when a ``PACTDSL_BROKER_*`` number is not a number.
+    """
+    env = _os.environ if env is None else env
+    base_url = env.get("PACT_BROKER_BASE_URL", "").strip()
+    if base_url:
+        from pactdsl.broker._pact_broker import PactBrokerClient
+
+        return PactBrokerClient(
+            base_url,
+            auth=BrokerAuth.from_env(env),
+            retries=_env_number(env, "PACTDSL_BROKER_RETRIES", 4, int),
+            backoff=_env_number(env, "PACTDSL_BROKER_BACKOFF", 0.5, float),
+        )
+    chosen = path if path is not None else env.get("PACTDSL_BROKER_DB") or DEFAULT_LOCAL_BROKER_PATH
+    return LocalBroker(_Path(chosen))
 
 
 @_contextlib.contextmanager
@@ -351,7 +298,7 @@ def publish_verification_result(
 def pacts_for_verification(
     provider: str,
     *,
-    consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
+    consumer_version_selectors: Sequence[SelectorLike] | None = None,
     include_pending_status: bool = False,
     include_wip_pacts_since: str | None = None,
     provider_version_branch: str | None = None,
@@ -363,19 +310,24 @@ def pacts_for_verification(
         provider: The provider's name.
         consumer_version_selectors: Pact Broker selectors such as
             ``{"mainBranch": True}``, ``{"deployedOrReleased": True}``,
-            ``{"branch": "feat-x"}``, ``{"consumer": "web", "latest": True}``
-            (default: the latest pact of each consumer).
+            ``{"branch": "feat-x"}``, ``{"consumer": "web", "latest": True}``,
+            or `ConsumerVersionSelector` objects (default: the latest pact of
+            each consumer).
         include_pending_status: Mark pacts the provider has never verified as
             pending, so their failures need not fail the build.
         include_wip_pacts_since: Include work-in-progress pacts since this date
             (a Pact Broker feature).
         provider_version_branch: The branch of the verifying provider version.
         broker: The broker to use (default: `get_broker()`).
+
+    Raises:
+        InvalidSelector: naming the selector and the field that cannot work.
     """
+    selectors = _parse_selectors(consumer_version_selectors)
     with _using(broker) as chosen:
         return chosen.pacts_for_verification(
             provider,
-            consumer_version_selectors=consumer_version_selectors,
+            consumer_version_selectors=selectors,
             include_pending_status=include_pending_status,
             include_wip_pacts_since=include_wip_pacts_since,
             provider_version_branch=provider_version_branch,
@@ -482,7 +434,9 @@ def describe_version(
 
 
 @_typing.overload
-def can_i_deploy(contract_name: Any, version: str, *, broker: Broker | None = None) -> bool: ...
+def can_i_deploy(
+    contract_name: Any, version: str, *, broker: Broker | None = None
+) -> CanIDeployDecision: ...
 
 
 @_typing.overload
@@ -513,22 +467,23 @@ def can_i_deploy(
     ignore: Sequence[str] = (),
     sleep: Callable[[float], None] | None = None,
     broker: Broker | None = None,
-) -> bool | CanIDeployDecision:
-    """Is it safe to deploy? Two forms.
+) -> CanIDeployDecision:
+    """Is it safe to deploy? Two forms, one answer: a `CanIDeployDecision`.
 
-    ``can_i_deploy(contract_name, version) -> bool`` is the seed's: True when
+    ``can_i_deploy(contract_name, version)`` is the classic form: ``ok`` when
     the pact that consumer `version` published for the contract has a
-    successful verification by some version of its provider.
+    successful verification by some version of its provider; the rows are
+    that pact's. `is_deployable` gives the same answer as a bool.
 
-    ``can_i_deploy(pacticipant=..., version=..., to_environment=...)`` returns a
-    `CanIDeployDecision` with the Pact Broker's matrix rules: every integration
-    of that pacticipant version with what is currently deployed in
-    `to_environment` must be verified successfully (as a consumer: its pact
-    with each deployed provider version; as a provider: each deployed consumer
-    version's pact, verified by this version). Versions released there
-    (`record_release`) count as deployed ones, as the Pact Broker's
-    ``deployedOrReleased`` does. Test ``decision.ok``; the decision has no
-    truth value of its own.
+    ``can_i_deploy(pacticipant=..., version=..., to_environment=...)`` applies
+    the Pact Broker's matrix rules: every integration of that pacticipant
+    version with what is currently deployed in `to_environment` must be
+    verified successfully (as a consumer: its pact with each deployed provider
+    version; as a provider: each deployed consumer version's pact, verified by
+    this version). Versions released there (`record_release`) count as
+    deployed ones, as the Pact Broker's ``deployedOrReleased`` does.
+
+    Test ``decision.ok``; the decision has no truth value of its own.
 
     Args:
         contract_name: A registered contract's name, a `Contract` or a `Pact`
@@ -556,35 +511,51 @@ def can_i_deploy(
     if not isinstance(version, str) or not version:
         msg = f"version={version!r} must be a non-empty version string"
         raise TypeError(msg)
-    if pacticipant is not None:
-        if contract_name is not None:
-            msg = (
-                f"contract_name={contract_name!r} and pacticipant={pacticipant!r} were both "
-                "given; use can_i_deploy(contract_name, version) or "
-                "can_i_deploy(pacticipant=..., version=..., to_environment=...)"
-            )
-            raise TypeError(msg)
-        if retry_while_unknown < 0 or retry_interval < 0:
-            msg = (
-                f"retry_while_unknown={retry_while_unknown!r} and "
-                f"retry_interval={retry_interval!r} must not be negative"
-            )
-            raise ValueError(msg)
-        ignored = (ignore,) if isinstance(ignore, str) else tuple(ignore)
-        wait = _time.sleep if sleep is None else sleep
+    if pacticipant is None:
+        _check_contract_form(contract_name, to_environment, retry_while_unknown, dry_run, ignore)
+        from pactdsl._dsl import resolve_pact
+
+        pact = resolve_pact(contract_name)
         with _using(broker) as chosen:
+            return _contract_decision(chosen, pact, version)
+    if contract_name is not None:
+        msg = (
+            f"contract_name={contract_name!r} and pacticipant={pacticipant!r} were both "
+            "given; use can_i_deploy(contract_name, version) or "
+            "can_i_deploy(pacticipant=..., version=..., to_environment=...)"
+        )
+        raise TypeError(msg)
+    if retry_while_unknown < 0 or retry_interval < 0:
+        msg = (
+            f"retry_while_unknown={retry_while_unknown!r} and "
+            f"retry_interval={retry_interval!r} must not be negative"
+        )
+        raise ValueError(msg)
+    ignored = (ignore,) if isinstance(ignore, str) else tuple(ignore)
+    wait = _time.sleep if sleep is None else sleep
+    with _using(broker) as chosen:
+        decision = chosen.can_i_deploy(pacticipant, version, to_environment, ignore=ignored)
+        attempts = 0
+        while decision.unknown and attempts < retry_while_unknown:
+            attempts += 1
+            wait(retry_interval)
             decision = chosen.can_i_deploy(pacticipant, version, to_environment, ignore=ignored)
-            attempts = 0
-            while decision.unknown and attempts < retry_while_unknown:
-                attempts += 1
-                wait(retry_interval)
-                decision = chosen.can_i_deploy(pacticipant, version, to_environment, ignore=ignored)
-        if attempts and decision.unknown:
-            decision.reasons.append(
-                f"still {decision.unknown} verification result(s) unknown after "
-                f"{attempts} retries {retry_interval:g}s apart"
-            )
-        return _attrs.evolve(decision, dry_run=True) if dry_run else decision
+    if attempts and decision.unknown:
+        still = (
+            f"still {decision.unknown} verification result(s) unknown after "
+            f"{attempts} retries {retry_interval:g}s apart"
+        )
+        decision = _attrs.evolve(decision, reasons=(*decision.reasons, still))
+    return _attrs.evolve(decision, dry_run=True) if dry_run else decision
+
+
+def _check_contract_form(
+    contract_name: Any,
+    to_environment: str | None,
+    retry_while_unknown: int,
+    dry_run: bool,
+    ignore: Sequence[str],
+) -> None:
     if contract_name is None:
         msg = "give can_i_deploy(contract_name, version) or can_i_deploy(pacticipant=..., ...)"
         raise TypeError(msg)
@@ -595,8 +566,40 @@ def can_i_deploy(
             "can_i_deploy(pacticipant=..., version=..., to_environment=...)"
         )
         raise TypeError(msg)
-    from pactdsl._dsl import resolve_pact
 
-    pact = resolve_pact(contract_name)
-    with _using(broker) as chosen:
-        return chosen.has_successful_verification(pact.consumer, pact.provider, version)
+
+def _contract_decision(broker: Broker, pact: _Pact, version: str) -> CanIDeployDecision:
+    """The classic can-i-deploy of `pact`'s consumer `version`, with its pact's rows as reasons."""
+    consumer, provider = pact.consumer, pact.provider
+    ok = broker.has_successful_verification(consumer, provider, version)
+    matrix = broker.can_i_deploy(consumer, version, None)
+    rows = tuple(row for row in matrix.rows if row.provider == provider)
+    if ok:
+        verified = tuple(row.reason for row in rows if row.verification is True)
+        reasons = verified or (
+            f"the pact of {consumer} {version} with {provider} has a successful verification",
+        )
+    elif rows:
+        reasons = tuple(row.reason for row in rows)
+    elif not matrix.rows and matrix.reasons:
+        reasons = matrix.reasons  # the broker does not know that consumer version
+    else:
+        reasons = (
+            f"{consumer} {version} published no pact with {provider}; publish it first "
+            "(pactdsl.broker.publish, or pactdsl publish)",
+        )
+    return CanIDeployDecision(consumer, version, None, ok, reasons, rows)
+
+
+def is_deployable(contract_name: Any, version: str, *, broker: Broker | None = None) -> bool:
+    """The seed's ``can-i-deploy``: True when consumer `version`'s pact is verified.
+
+    ``can_i_deploy(contract_name, version).ok``, for callers that want only
+    the bool; `can_i_deploy` gives the reasons too.
+
+    Args:
+        contract_name: A registered contract's name, a `Contract` or a `Pact`.
+        version: The consumer version.
+        broker: The broker to ask (default: `get_broker()`).
+    """
+    return can_i_deploy(contract_name, version, broker=broker).ok

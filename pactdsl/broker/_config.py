@@ -1,16 +1,10 @@
-"""Which broker to talk to, with what credentials, and the errors of the broker room.
-
-    PactdslError
-    └── BrokerError(RuntimeError)            anything the broker room cannot do
-        ├── BrokerHTTPError                  the Pact Broker answered with an error status
-        ├── BrokerUnavailable(ConnectionError)  no answer, even after retries
-        ├── BrokerLookupError(LookupError)   no such pacticipant, version, pact or environment
-        └── PactConflictError(ValueError)    a version re-published with different content
+"""Which broker the environment names, and the credentials to reach a Pact Broker with.
 
 Credentials are read from the environment once and kept in `BrokerAuth`, whose
 repr shows only which kind of auth is set. Every message the room produces goes
 through `BrokerAuth.redact`, so a token or password never reaches a log, a
-report or an exception.
+report or an exception. `pactdsl.broker.get_broker` reads the rest of the
+configuration through `env_number`.
 """
 
 from __future__ import annotations
@@ -19,27 +13,16 @@ import base64
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import attrs
 
-from pactdsl._errors import PactdslError
-
-if TYPE_CHECKING:
-    from pactdsl.broker._local import LocalBroker
-    from pactdsl.broker._pact_broker import PactBrokerClient
-
 __all__ = [
     "DEFAULT_LOCAL_BROKER_PATH",
     "BrokerAuth",
-    "BrokerError",
-    "BrokerHTTPError",
-    "BrokerLookupError",
-    "BrokerUnavailable",
-    "PactConflictError",
-    "get_broker",
+    "env_number",
+    "redact_secrets",
     "split_credentials",
 ]
 
@@ -55,38 +38,6 @@ def redact_secrets(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return str(_AUTHORIZATION_VALUE.sub(rf"\1\2{REDACTED}", text))
-
-
-class BrokerError(PactdslError, RuntimeError):
-    """A broker (local or Pact Broker) could not do what was asked."""
-
-
-class BrokerHTTPError(BrokerError):
-    """The Pact Broker answered with an error status (after any retries).
-
-    Attributes:
-        status: The HTTP status code.
-        method: The request method.
-        url: The request URL, without credentials.
-    """
-
-    def __init__(self, message: str, *, status: int, method: str, url: str) -> None:
-        self.status = status
-        self.method = method
-        self.url = url
-        super().__init__(message)
-
-
-class BrokerUnavailable(BrokerError, ConnectionError):
-    """The Pact Broker could not be reached, even after retries."""
-
-
-class BrokerLookupError(BrokerError, LookupError):
-    """A pacticipant, version, pact or environment the call names does not exist."""
-
-
-class PactConflictError(BrokerError, ValueError):
-    """A consumer version was published again with a different pact."""
 
 
 @attrs.frozen(repr=False)
@@ -167,46 +118,12 @@ def split_credentials(base_url: str) -> tuple[str, str | None, str | None]:
     return clean.rstrip("/"), user, password
 
 
-def get_broker(
-    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
-) -> LocalBroker | PactBrokerClient:
-    """The broker the configuration names.
-
-    ``PACT_BROKER_BASE_URL`` set means a `PactBrokerClient` for it, with
-    credentials from ``PACT_BROKER_TOKEN`` or ``PACT_BROKER_USERNAME`` and
-    ``PACT_BROKER_PASSWORD``. Otherwise a `LocalBroker` at `path`, else at
-    ``PACTDSL_BROKER_DB``, else at ``.pactdsl/broker.db``.
-
-    Args:
-        path: The local broker's database file (ignored when a Pact Broker is set).
-        env: The environment to read (default: `os.environ`).
-
-    Returns:
-        A `PactBrokerClient` or a `LocalBroker`; close it when done (both are
-        context managers). ``PACTDSL_BROKER_RETRIES`` (default 4) and
-        ``PACTDSL_BROKER_BACKOFF`` (seconds, default 0.5) tune the client's retries.
+def env_number(env: Mapping[str, str], name: str, default: T, kind: Callable[[str], T]) -> T:
+    """The number `name` holds in `env` (`default` when unset or blank).
 
     Raises:
-        ValueError: when a ``PACTDSL_BROKER_*`` number is not a number.
+        ValueError: naming the variable when its value is not a `kind`.
     """
-    env = os.environ if env is None else env
-    base_url = env.get("PACT_BROKER_BASE_URL", "").strip()
-    if base_url:
-        from pactdsl.broker._pact_broker import PactBrokerClient
-
-        return PactBrokerClient(
-            base_url,
-            auth=BrokerAuth.from_env(env),
-            retries=_number(env, "PACTDSL_BROKER_RETRIES", 4, int),
-            backoff=_number(env, "PACTDSL_BROKER_BACKOFF", 0.5, float),
-        )
-    from pactdsl.broker._local import LocalBroker
-
-    chosen = path if path is not None else env.get("PACTDSL_BROKER_DB") or DEFAULT_LOCAL_BROKER_PATH
-    return LocalBroker(Path(chosen))
-
-
-def _number(env: Mapping[str, str], name: str, default: T, kind: Callable[[str], T]) -> T:
     raw = env.get(name, "").strip()
     if not raw:
         return default

@@ -107,7 +107,9 @@ class CanIDeployDecision:
         version: Its version.
         environment: The target environment (None: against the latest versions).
         ok: True when every integration is verified successfully.
-        reasons: Sentences explaining the answer; the failing rows first.
+        reasons: Sentences explaining the answer, the failing rows first; a
+            tuple filled when the decision is made (a changed answer is a new
+            decision, made with ``attrs.evolve``).
         rows: Each integration checked.
         dry_run: True when asked as a dry run: `ok` is the real answer, but the
             caller (the CLI) does not enforce it.
@@ -117,7 +119,7 @@ class CanIDeployDecision:
     version: str
     environment: str | None
     ok: bool
-    reasons: list[str] = attrs.field(factory=list)
+    reasons: tuple[str, ...] = ()
     rows: tuple[MatrixRow, ...] = ()
     dry_run: bool = False
 

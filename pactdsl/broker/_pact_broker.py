@@ -1,99 +1,53 @@
-"""A client for a Pact Broker (or PactFlow) that walks its HAL relations over HTTP.
+"""A client for a Pact Broker (or PactFlow): its operations, over a `HalSession`.
 
-It starts at the index resource (``GET /``) and follows ``_links`` relations
-rather than hard-coding paths, as the official clients do; only the matrix
-(``/matrix``) has no relation and is reached by path. Templated hrefs are
-expanded with RFC 6570 simple string expansion (``{name}``), hand-written
-here because the broker uses nothing more.
-
-Failures with 5xx, 408 or 429, and failed connections, are retried with
-exponential back-off (honouring ``Retry-After``). Credentials travel only to
-the broker's own origin and are cut out of every log line and message.
-
-Requests go through `pactdsl._http.JsonHttpClient`, so this module never sees
-the HTTP library itself (httpx today); it decides what to send, to whom, and
-how often.
+Publishing pacts and verification results, pacts for verification (with
+consumer version selectors sent in the broker's JSON form), environments,
+deployments and releases, version descriptions and can-i-deploy. Every
+resource is reached through HAL relations from the index, except the matrix
+(``/matrix``), which has no relation and is reached by path. What the answers
+mean is read in `pactdsl.broker._hal_read`.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as _dt
-import email.utils
-import json
-import logging
-import re
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
 
 import attrs
 
-from pactdsl._http import JsonHttpClient, RawResponse, TransportFailure
-from pactdsl.broker._config import (
-    BrokerAuth,
-    BrokerError,
-    BrokerHTTPError,
-    BrokerLookupError,
-    BrokerUnavailable,
-    PactConflictError,
-    split_credentials,
-)
 from pactdsl.broker._decision import (
     BROKER_LINKS_KEY,
     CanIDeployDecision,
     Deployment,
     Environment,
     InteractionOutcome,
-    MatrixRow,
     PactDocument,
     PactForVerification,
     PactPublication,
     Release,
     VerificationRecord,
     VersionDescription,
-    apply_ignore,
-    describe_not_verified,
     nothing_deployed_message,
-    verification_reason,
 )
+from pactdsl.broker._errors import BrokerError, BrokerHTTPError, BrokerLookupError
+from pactdsl.broker._hal import HalSession, expand_href
+from pactdsl.broker._hal_read import (
+    entity_instance,
+    entity_version,
+    environment_of,
+    matrix_decision,
+    matrix_row,
+    matrix_verifications,
+    version_labels,
+    version_pacts,
+)
+from pactdsl.broker._selectors import SelectorLike, parse_selectors
 
-__all__ = ["PactBrokerClient", "expand_href"]
-
-logger = logging.getLogger("pactdsl.broker")
-
-HAL_JSON = "application/hal+json"
-_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-_TEMPLATE_VARIABLE = re.compile(r"\{([A-Za-z0-9_.%]+)\}")
-_BODY_EXCERPT = 400
-_PACT_HREF = re.compile(r"/pacts/provider/(?P<provider>[^/]+)/consumer/")
-
-
-def expand_href(href: str, variables: Mapping[str, str]) -> str:
-    """Expand ``{name}`` placeholders of a templated HAL href (RFC 6570 level 1).
-
-    Each value is percent-encoded completely (``/`` too), as simple string
-    expansion requires.
-
-    Raises:
-        BrokerError: naming a placeholder that `variables` does not provide.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in variables:
-            msg = (
-                f"href {href!r} needs {{{name}}} but only {sorted(variables)} were given; "
-                "the broker's relation has a different shape than expected"
-            )
-            raise BrokerError(msg)
-        return quote(str(variables[name]), safe="")
-
-    return _TEMPLATE_VARIABLE.sub(replace, href)
+__all__ = ["PactBrokerClient"]
 
 
-class PactBrokerClient:
+class PactBrokerClient(HalSession):
     """A Pact Broker (or PactFlow) at `base_url`.
 
     Args:
@@ -111,39 +65,6 @@ class PactBrokerClient:
     It is a context manager; `close` releases its connections.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        auth: BrokerAuth | None = None,
-        retries: int = 4,
-        backoff: float = 0.5,
-        max_delay: float = 30.0,
-        timeout: float = 30.0,
-        transport: object | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        clean, user, password = split_credentials(base_url.strip())
-        if not clean.startswith(("http://", "https://")):
-            msg = f"base_url={clean!r} must be an http:// or https:// URL of a Pact Broker"
-            raise ValueError(msg)
-        if auth is None or auth.kind == "none":
-            auth = (
-                BrokerAuth(username=user, password=password) if user or password else BrokerAuth()
-            )
-        if retries < 0 or backoff < 0 or max_delay < 0:
-            msg = f"{retries=}, {backoff=} and {max_delay=} must not be negative"
-            raise ValueError(msg)
-        self.base_url = clean
-        self.auth = auth
-        self.retries = retries
-        self.backoff = backoff
-        self.max_delay = max_delay
-        self._sleep = sleep
-        self._origin = _origin(clean)
-        self._http = JsonHttpClient(timeout=timeout, transport=transport, follow_redirects=False)
-        self._index: dict[str, Any] | None = None
-
     def __repr__(self) -> str:
         return f"PactBrokerClient(base_url={self.base_url!r}, auth={self.auth!r})"
 
@@ -152,153 +73,6 @@ class PactBrokerClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def close(self) -> None:
-        """Release the client's connections."""
-        self._http.close()
-
-    # -- HTTP ------------------------------------------------------------------------
-
-    def _url(self, href: str) -> str:
-        if href.startswith(("http://", "https://")):
-            return href
-        return self.base_url + "/" + href.lstrip("/")
-
-    def _headers(self, url: str, *, content_type: str | None) -> dict[str, str]:
-        headers = {"Accept": HAL_JSON}
-        if content_type:
-            headers["Content-Type"] = content_type
-        # Credentials go to the broker's own origin only, never to a host a
-        # link happens to point at.
-        if _origin(url) == self._origin:
-            if self.auth.kind == "bearer":
-                headers["Authorization"] = f"Bearer {self.auth.token}"
-            elif self.auth.kind == "basic":
-                pair = f"{self.auth.username or ''}:{self.auth.password or ''}"
-                headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
-        return headers
-
-    def _delay(self, attempt: int, response: RawResponse | None) -> float:
-        delay = self.backoff * (2**attempt)
-        if response is not None:
-            retry_after = _retry_after_seconds(response.header("Retry-After"))
-            if retry_after is not None:
-                delay = retry_after
-        return float(min(delay, self.max_delay))
-
-    def request(
-        self,
-        method: str,
-        href: str,
-        *,
-        body: Any = None,
-        params: Sequence[tuple[str, str]] | None = None,
-        content_type: str = "application/json",
-    ) -> dict[str, Any]:
-        """Send one request to the broker (retrying as configured); return its JSON.
-
-        Args:
-            method: The HTTP method.
-            href: An absolute URL or a path below `base_url`.
-            body: A JSON-able body, or None for none.
-            params: Query parameters, in order (repeats allowed).
-            content_type: The body's media type (``application/merge-patch+json``
-                for a PATCH).
-
-        Raises:
-            BrokerHTTPError: for an error status after the retries.
-            PactConflictError: for 409 Conflict.
-            BrokerUnavailable: when the broker never answered.
-        """
-        url = self._url(href)
-        content = None if body is None else json.dumps(body).encode("utf-8")
-        headers = self._headers(url, content_type=content_type if content is not None else None)
-        shown = self.auth.redact(url)
-        attempt = 0
-        while True:
-            response: RawResponse | None = None
-            try:
-                response = self._http.send(
-                    method, url, headers=headers, content=content, params=params
-                )
-            except TransportFailure as exc:
-                if not exc.retryable or attempt >= self.retries:
-                    problem = self.auth.redact(exc.detail)
-                    tries = f"after {attempt + 1} attempts " if attempt else ""
-                    msg = (
-                        f"{method} {shown} failed {tries}({problem}); "
-                        "check that PACT_BROKER_BASE_URL points at a running Pact Broker"
-                    )
-                    raise BrokerUnavailable(msg) from None
-                logger.info("%s %s: no answer (%s), retrying", method, shown, exc.reason)
-            else:
-                logger.debug("%s %s -> %s", method, shown, response.status)
-                if response.status not in _RETRY_STATUSES or attempt >= self.retries:
-                    return self._answer(method, shown, response)
-                logger.info("%s %s -> %s, retrying", method, shown, response.status)
-            self._sleep(self._delay(attempt, response))
-            attempt += 1
-
-    def _answer(self, method: str, shown: str, response: RawResponse) -> dict[str, Any]:
-        status = response.status
-        if 200 <= status < 300:
-            if not response.body:
-                return {}
-            try:
-                data = response.json()
-            except ValueError:
-                msg = (
-                    f"{method} {shown} answered {status} with a body that is not JSON: "
-                    f"{self._excerpt(response)}"
-                )
-                raise BrokerHTTPError(msg, status=status, method=method, url=shown) from None
-            return data if isinstance(data, dict) else {"value": data}
-        hint = {
-            401: "check PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD",
-            403: "the credentials lack permission for this; check the token's role",
-            404: "the broker does not know this resource",
-            409: "the broker refuses a conflicting change",
-        }.get(status, "see the broker's answer above")
-        msg = (
-            f"{method} {shown} answered {status} {response.reason}: "
-            f"{self._excerpt(response)}; {hint}"
-        )
-        if status == 409:
-            raise PactConflictError(msg)
-        raise BrokerHTTPError(msg, status=status, method=method, url=shown)
-
-    def _excerpt(self, response: RawResponse) -> str:
-        text = response.text.strip() or "(empty body)"
-        if len(text) > _BODY_EXCERPT:
-            text = text[:_BODY_EXCERPT] + "..."
-        return self.auth.redact(text)
-
-    # -- HAL -------------------------------------------------------------------------
-
-    def index(self) -> dict[str, Any]:
-        """The broker's index resource (fetched once, then kept)."""
-        if self._index is None:
-            self._index = self.request("GET", "/")
-        return self._index
-
-    def _relation(self, resource: Mapping[str, Any], relation: str, what: str) -> Any:
-        links = resource.get("_links", {})
-        if not isinstance(links, Mapping) or relation not in links:
-            have = sorted(links) if isinstance(links, Mapping) else []
-            msg = (
-                f"the broker's {what} has no {relation!r} relation (it has {have}); "
-                "the broker may be too old for this operation: upgrade it"
-            )
-            raise BrokerError(msg)
-        return links[relation]
-
-    def _index_href(self, relation: str, **variables: str) -> str:
-        link = self._relation(self.index(), relation, "index resource")
-        href = link.get("href") if isinstance(link, Mapping) else None
-        if not isinstance(href, str):
-            msg = f"the index relation {relation!r} has no href: {link!r}"
-            raise BrokerError(msg)
-        return expand_href(href, variables)
 
     # -- publishing ------------------------------------------------------------------
 
@@ -388,7 +162,7 @@ class PactBrokerClient:
         self,
         provider: str,
         *,
-        consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
+        consumer_version_selectors: Sequence[SelectorLike] | None = None,
         include_pending_status: bool = False,
         include_wip_pacts_since: str | None = None,
         provider_version_branch: str | None = None,
@@ -399,7 +173,8 @@ class PactBrokerClient:
         Args:
             provider: The provider's name.
             consumer_version_selectors: Pact Broker selectors, e.g.
-                ``[{"mainBranch": True}, {"deployedOrReleased": True}]``
+                ``[{"mainBranch": True}, {"deployedOrReleased": True}]`` or
+                `ConsumerVersionSelector` objects, sent in the broker's JSON form
                 (none: the broker's default, the latest pact of each consumer).
             include_pending_status: Ask the broker which pacts are pending.
             include_wip_pacts_since: A date (``"2024-01-01"``) from which
@@ -407,11 +182,15 @@ class PactBrokerClient:
             provider_version_branch: The branch of the provider version that
                 will verify (the broker needs it for pending and WIP pacts).
             provider_version_tags: Its tags, for older brokers.
+
+        Raises:
+            InvalidSelector: naming the selector field that cannot work.
         """
         href = self._index_href("pb:provider-pacts-for-verification", provider=provider)
+        selectors = parse_selectors(consumer_version_selectors)
         body: dict[str, Any] = {"includePendingStatus": include_pending_status}
-        if consumer_version_selectors:
-            body["consumerVersionSelectors"] = [dict(s) for s in consumer_version_selectors]
+        if selectors:
+            body["consumerVersionSelectors"] = [s.to_json() for s in selectors]
         if include_wip_pacts_since:
             body["includeWipPactsSince"] = include_wip_pacts_since
         if provider_version_branch:
@@ -557,7 +336,7 @@ class PactBrokerClient:
         """Every environment the broker knows (``pb:environments``)."""
         answer = self.request("GET", self._index_href("pb:environments"))
         return [
-            _environment_of(item)
+            environment_of(item)
             for item in answer.get("_embedded", {}).get("environments", [])
             if isinstance(item, Mapping)
         ]
@@ -576,7 +355,7 @@ class PactBrokerClient:
             body["displayName"] = display_name
         if contacts:
             body["contacts"] = [dict(c) for c in contacts]
-        return _environment_of(self.request("POST", self._index_href("pb:environments"), body=body))
+        return environment_of(self.request("POST", self._index_href("pb:environments"), body=body))
 
     def record_deployment(
         self,
@@ -608,46 +387,6 @@ class PactBrokerClient:
             bool(answer.get("currentlyDeployed", True)),
         )
 
-    def _version_resource(self, pacticipant: str, version: str) -> dict[str, Any]:
-        href = self._index_href("pb:pacticipant-version", pacticipant=pacticipant, version=version)
-        try:
-            return self.request("GET", href)
-        except BrokerHTTPError as exc:
-            if exc.status != 404:
-                raise
-            msg = (
-                f"version={version!r} of pacticipant={pacticipant!r} is unknown to the broker "
-                f"at {self.base_url}; only versions that published pacts or verification "
-                "results are known"
-            )
-            raise BrokerLookupError(msg) from None
-
-    def _environment_action(
-        self, relation: str, doing: str, pacticipant: str, version: str, environment: str
-    ) -> str:
-        """The href of the version resource's `relation` link named `environment`."""
-        resource = self._version_resource(pacticipant, version)
-        links = self._relation(resource, relation, f"{pacticipant} {version}")
-        links = links if isinstance(links, list) else [links]
-        target = next(
-            (
-                link["href"]
-                for link in links
-                if isinstance(link, Mapping)
-                and link.get("name") == environment
-                and isinstance(link.get("href"), str)
-            ),
-            None,
-        )
-        if target is None:
-            names = [link.get("name") for link in links if isinstance(link, Mapping)]
-            msg = (
-                f"environment={environment!r} is not offered for {doing} {pacticipant} "
-                f"{version} (offered: {names}); create it on the broker first"
-            )
-            raise BrokerLookupError(msg)
-        return str(target)
-
     def record_release(self, pacticipant: str, version: str, environment: str) -> Release:
         """Record a release through the version resource's ``pb:record-release``.
 
@@ -662,63 +401,6 @@ class PactBrokerClient:
         return Release(
             pacticipant, version, environment, bool(answer.get("currentlySupported", True))
         )
-
-    def _environment_resource(self, environment: str) -> Mapping[str, Any]:
-        answer = self.request("GET", self._index_href("pb:environments"))
-        # The list names each environment in its links (as the official client
-        # reads it) and embeds each one; either will do.
-        linked = answer.get("_links", {}).get("pb:environments", [])
-        linked = linked if isinstance(linked, list) else [linked]
-        link = next(
-            (
-                item
-                for item in linked
-                if isinstance(item, Mapping)
-                and item.get("name") == environment
-                and isinstance(item.get("href"), str)
-            ),
-            None,
-        )
-        if link is not None:
-            return self.request("GET", str(link["href"]))
-        items = [
-            item
-            for item in answer.get("_embedded", {}).get("environments", [])
-            if isinstance(item, Mapping)
-        ]
-        found = next((item for item in items if item.get("name") == environment), None)
-        if found is None:
-            names = sorted(
-                {str(item.get("name")) for item in [*items, *linked] if isinstance(item, Mapping)}
-            )
-            msg = (
-                f"environment={environment!r} does not exist on the broker (known: "
-                f"{names or 'none'}); create it first with create_environment({environment!r})"
-            )
-            raise BrokerLookupError(msg)
-        links = found.get("_links", {})
-        if "pb:currently-deployed-deployed-versions" in links:
-            return found
-        self_link = links.get("self", {}).get("href") if isinstance(links, Mapping) else None
-        if not isinstance(self_link, str):
-            msg = f"the broker's environment {environment!r} has no self link: {found!r}"
-            raise BrokerError(msg)
-        return self.request("GET", self_link)
-
-    def _currently_in(
-        self, environment: Mapping[str, Any], relation: str, key: str, pacticipant: str
-    ) -> list[Mapping[str, Any]]:
-        link = self._relation(environment, relation, f"environment {environment.get('name')!r}")
-        href = link.get("href") if isinstance(link, Mapping) else None
-        if not isinstance(href, str):
-            msg = f"the environment relation {relation!r} has no href: {link!r}"
-            raise BrokerError(msg)
-        answer = self.request("GET", href, params=[("pacticipant", pacticipant)])
-        return [
-            entity
-            for entity in answer.get("_embedded", {}).get(key, [])
-            if isinstance(entity, Mapping) and _entity_pacticipant(entity) in (pacticipant, None)
-        ]
 
     def record_undeployment(
         self, pacticipant: str, environment: str, *, application_instance: str | None = None
@@ -740,11 +422,14 @@ class PactBrokerClient:
         live = self._currently_in(
             resource, "pb:currently-deployed-deployed-versions", "deployedVersions", pacticipant
         )
-        chosen = [entity for entity in live if _instance(entity) == application_instance]
+        chosen = [entity for entity in live if entity_instance(entity) == application_instance]
         if not chosen:
             raise BrokerLookupError(
                 nothing_deployed_message(
-                    pacticipant, environment, application_instance, [_instance(e) for e in live]
+                    pacticipant,
+                    environment,
+                    application_instance,
+                    [entity_instance(e) for e in live],
                 )
             )
         ended = []
@@ -762,7 +447,7 @@ class PactBrokerClient:
             ended.append(
                 Deployment(
                     pacticipant,
-                    _entity_version(answer) or _entity_version(entity) or "?",
+                    entity_version(answer) or entity_version(entity) or "?",
                     environment,
                     application_instance,
                     bool(answer.get("currentlyDeployed", False)),
@@ -799,45 +484,24 @@ class PactBrokerClient:
             version = number
         else:
             resource = self._version_resource(pacticipant, version)
-        embedded = resource.get("_embedded", {})
-        branches = [
-            str(b["name"])
-            for b in embedded.get("branchVersions", [])
-            if isinstance(b, Mapping) and b.get("name")
-        ]
-        branch = branches[0] if branches else resource.get("branch")
-        tags = tuple(
-            str(t["name"])
-            for t in embedded.get("tags", [])
-            if isinstance(t, Mapping) and t.get("name")
+        branch, tags = version_labels(resource)
+        verifications = matrix_verifications(self.matrix([(pacticipant, version)], latestby=None))
+        deployments, releases = self._placements(pacticipant, version)
+        return VersionDescription(
+            pacticipant,
+            version,
+            branch,
+            tags,
+            version_pacts(resource, pacticipant, version),
+            verifications,
+            deployments,
+            releases,
         )
-        pact_links = resource.get("_links", {}).get("pb:pact-versions", [])
-        pacts = []
-        for link in pact_links if isinstance(pact_links, list) else [pact_links]:
-            pact_href = link.get("href") if isinstance(link, Mapping) else None
-            found = _PACT_HREF.search(pact_href) if isinstance(pact_href, str) else None
-            if found is not None:
-                provider = unquote(found["provider"])
-                pacts.append(PactPublication(pacticipant, provider, version, None, url=pact_href))
-        answer = self.matrix([(pacticipant, version)], latestby=None)
-        verifications = []
-        for row in answer.get("matrix", []):
-            result = row.get("verificationResult") if isinstance(row, Mapping) else None
-            if not isinstance(result, Mapping):
-                continue
-            parsed = _matrix_row(row)
-            url = result.get("_links", {}).get("self", {}).get("href")
-            verifications.append(
-                VerificationRecord(
-                    parsed.consumer,
-                    parsed.provider,
-                    parsed.provider_version or "?",
-                    parsed.verification is True,
-                    url=url if isinstance(url, str) else None,
-                    consumer_version=parsed.consumer_version,
-                    interactions=_test_results(result),
-                )
-            )
+
+    def _placements(
+        self, pacticipant: str, version: str
+    ) -> tuple[tuple[Deployment, ...], tuple[Release, ...]]:
+        """Where `version` of `pacticipant` is currently deployed, and released."""
         deployments: list[Deployment] = []
         releases: list[Release] = []
         for environment in self.environments():
@@ -848,9 +512,9 @@ class PactBrokerClient:
                 "deployedVersions",
                 pacticipant,
             ):
-                if _entity_version(entity) == version:
+                if entity_version(entity) == version:
                     deployments.append(
-                        Deployment(pacticipant, version, environment.name, _instance(entity))
+                        Deployment(pacticipant, version, environment.name, entity_instance(entity))
                     )
             links = env_resource.get("_links", {})
             if "pb:currently-supported-released-versions" not in links:
@@ -861,18 +525,9 @@ class PactBrokerClient:
                 "releasedVersions",
                 pacticipant,
             ):
-                if _entity_version(entity) == version:
+                if entity_version(entity) == version:
                     releases.append(Release(pacticipant, version, environment.name))
-        return VersionDescription(
-            pacticipant,
-            version,
-            branch if isinstance(branch, str) else None,
-            tags,
-            tuple(pacts),
-            tuple(verifications),
-            tuple(deployments),
-            tuple(releases),
-        )
+        return tuple(deployments), tuple(releases)
 
     # -- the matrix ------------------------------------------------------------------
 
@@ -925,31 +580,8 @@ class PactBrokerClient:
             environment=to_environment,
             ignore=ignore,
         )
-        summary = answer.get("summary", {})
-        rows = tuple(
-            apply_ignore(
-                [_matrix_row(row) for row in answer.get("matrix", [])], pacticipant, ignore
-            )
-        )
-        reasons = []
-        if isinstance(summary.get("reason"), str):
-            reasons.append(summary["reason"])
-        for notice in answer.get("notices", summary.get("notices", [])) or []:
-            if isinstance(notice, Mapping) and notice.get("text"):
-                reasons.append(str(notice["text"]))
-        reasons.extend(row.reason for row in rows if not row.ok)
-        # A row whose result we read as failed (its testResults show an interaction
-        # not verified) blocks the deployment even when the broker's summary does not.
-        ok = summary.get("deployable") is True and all(
-            row.ok or row.verification is not False for row in rows
-        )
-        return CanIDeployDecision(
-            pacticipant,
-            version,
-            to_environment,
-            ok,
-            [self.auth.redact(r) for r in reasons],
-            rows,
+        return matrix_decision(
+            answer, pacticipant, version, to_environment, ignore=ignore, redact=self.auth.redact
         )
 
     def has_successful_verification(
@@ -962,102 +594,5 @@ class PactBrokerClient:
             and row.consumer == consumer
             and row.consumer_version == consumer_version
             and row.provider == provider
-            for row in (_matrix_row(r) for r in answer.get("matrix", []))
+            for row in (matrix_row(r) for r in answer.get("matrix", []))
         )
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isascii() and value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=_dt.UTC)
-    return max(0.0, (when - _dt.datetime.now(_dt.UTC)).total_seconds())
-
-
-def _entity_version(entity: Mapping[str, Any]) -> str | None:
-    version = entity.get("_embedded", {}).get("version", {})
-    number = version.get("number") if isinstance(version, Mapping) else None
-    return str(number) if number is not None else None
-
-
-def _entity_pacticipant(entity: Mapping[str, Any]) -> str | None:
-    found = entity.get("_embedded", {}).get("pacticipant", {})
-    name = found.get("name") if isinstance(found, Mapping) else None
-    return str(name) if name is not None else None
-
-
-def _instance(entity: Mapping[str, Any]) -> str | None:
-    # "target" is the older name of applicationInstance.
-    value = entity.get("applicationInstance") or entity.get("target")
-    return str(value) if value else None
-
-
-def _environment_of(item: Mapping[str, Any]) -> Environment:
-    name = str(item.get("name", ""))
-    return Environment(
-        name,
-        item.get("displayName") or name,
-        bool(item.get("production", False)),
-        item.get("uuid"),
-    )
-
-
-def _number(side: Any) -> str | None:
-    if not isinstance(side, Mapping):
-        return None
-    version = side.get("version")
-    if isinstance(version, Mapping) and version.get("number") is not None:
-        return str(version["number"])
-    return None
-
-
-def _test_results(result: Any) -> tuple[InteractionOutcome, ...]:
-    """The ``testResults`` pactdsl publishes with a result (others' shapes are left out)."""
-    items = result.get("testResults") if isinstance(result, Mapping) else None
-    if not isinstance(items, list):
-        return ()
-    return tuple(
-        InteractionOutcome.from_json(item)
-        for item in items
-        if isinstance(item, Mapping) and "interactionDescription" in item
-    )
-
-
-def _matrix_row(row: Mapping[str, Any]) -> MatrixRow:
-    consumer = str(row.get("consumer", {}).get("name", "?"))
-    provider = str(row.get("provider", {}).get("name", "?"))
-    consumer_version = _number(row.get("consumer"))
-    provider_version = _number(row.get("provider"))
-    result = row.get("verificationResult")
-    verification = bool(result.get("success")) if isinstance(result, Mapping) else None
-    bad = [o for o in _test_results(result) if o.status != "passed" and not o.pending]
-    if bad:
-        # A result whose own test results show an interaction not verified
-        # successfully is not a successful verification, whatever it says.
-        verification = False
-    pair = f"the pact of {consumer} {consumer_version} with {provider} {provider_version or ''}"
-    reason = verification_reason(pair.rstrip(), verification, "has no verification result")
-    if bad:
-        reason += f"; interactions not verified successfully: {describe_not_verified(bad)}"
-    return MatrixRow(
-        consumer,
-        consumer_version,
-        provider,
-        provider_version,
-        verification,
-        verification is True,
-        reason,
-    )
