@@ -592,7 +592,7 @@ def _contract_decision(broker: Broker, pact: _Pact, version: str) -> CanIDeployD
 
 
 def is_deployable(contract_name: Any, version: str, *, broker: Broker | None = None) -> bool:
-    """The seed's ``can-i-deploy``: True when consumer `version`'s pact is verified.
+    """The Pact workflow's yes/no ``can-i-deploy``: whether consumer `version`'s pact is verified.
 
     ``can_i_deploy(contract_name, version).ok``, for callers that want only
     the bool; `can_i_deploy` gives the reasons too.

@@ -470,7 +470,7 @@ class LocalBroker(SqliteFile):
     ) -> bool:
         """Whether the pact `consumer_version` published with `provider` was ever verified OK.
 
-        This is the seed's can-i-deploy: False when no such pact was published.
+        The yes/no can-i-deploy (`is_deployable`): False when no such pact was published.
         """
         with self.transaction(write=False) as conn:
             row = conn.execute(

@@ -186,8 +186,8 @@ class PactBrokerClient(HalSession):
         Raises:
             InvalidSelector: naming the selector field that cannot work.
         """
-        href = self._index_href("pb:provider-pacts-for-verification", provider=provider)
         selectors = parse_selectors(consumer_version_selectors)
+        href = self._index_href("pb:provider-pacts-for-verification", provider=provider)
         body: dict[str, Any] = {"includePendingStatus": include_pending_status}
         if selectors:
             body["consumerVersionSelectors"] = [s.to_json() for s in selectors]
