@@ -123,7 +123,7 @@ def test_selector_lists_name_the_bad_item() -> None:
     """A dict instead of a list, a non-dict item or a bad item is refused naming where."""
     assert parse_selectors(None) is None
     with pytest.raises(TypeError, match="must be a list of selector dicts"):
-        parse_selectors({"latest": True})  # type: ignore[arg-type]
+        parse_selectors({"latest": True})  # type: ignore[dict-item]
     with pytest.raises(TypeError, match=r"consumer_version_selectors\[1\]='main' \(str\)"):
         parse_selectors([{"latest": True}, "main"])  # type: ignore[list-item]
     with pytest.raises(InvalidSelector, match=r"selectors\[2\]: .*tag=''"):
