@@ -6,7 +6,6 @@ scripted broker on 127.0.0.1.
 
 from __future__ import annotations
 
-import json
 import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from pactdsl.broker import (
     publish,
     publish_verification_result,
 )
+from tests._broker_pacts import write_pact_file
 from tests._broker_server import Answer, ScriptedBroker
 
 
@@ -44,21 +44,7 @@ def test_every_can_i_deploy_is_typed_to_return_the_decision(
 
 
 def _pact(folder: Path) -> Pact:
-    document = {
-        "consumer": {"name": "web"},
-        "provider": {"name": "api"},
-        "interactions": [
-            {
-                "description": "get /a",
-                "request": {"method": "GET", "path": "/a"},
-                "response": {"status": 200},
-            }
-        ],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}},
-    }
-    path = folder / "web-api.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return load_pact(path)
+    return load_pact(write_pact_file(folder, "web", "api", "/a"))
 
 
 def _check_whole(decision: object) -> CanIDeployDecision:

@@ -6,7 +6,6 @@ contract the official client holds with the Pact Broker.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -29,26 +28,8 @@ from pactdsl.broker import (
     record_release,
     record_undeployment,
 )
+from tests._broker_pacts import write_pact_file
 from tests._shared import shared_dir
-
-
-def _pact_file(folder: Path, consumer: str, provider: str, path: str = "/items") -> Path:
-    """Write a one-interaction V2 pact file and return its path."""
-    document = {
-        "consumer": {"name": consumer},
-        "provider": {"name": provider},
-        "interactions": [
-            {
-                "description": f"get {path}",
-                "request": {"method": "GET", "path": path},
-                "response": {"status": 200, "body": {"ok": True}},
-            }
-        ],
-        "metadata": {"pactSpecification": {"version": "2.0.0"}},
-    }
-    target = folder / f"{consumer}-{provider}-{path.strip('/')}.json"
-    target.write_text(json.dumps(document), encoding="utf-8")
-    return target
 
 
 @pytest.fixture
@@ -63,8 +44,8 @@ def test_released_consumer_versions_count_for_the_provider_side_by_side(
     broker: LocalBroker, tmp_path: Path
 ) -> None:
     """A provider must honour every released consumer version; a new release replaces none."""
-    old = _pact_file(tmp_path, "mobile", "api", "/v1")
-    new = _pact_file(tmp_path, "mobile", "api", "/v2")
+    old = write_pact_file(tmp_path, "mobile", "api", "/v1")
+    new = write_pact_file(tmp_path, "mobile", "api", "/v2")
     publish(old, "1.0", broker=broker)
     publish(new, "2.0", broker=broker)
     publish_verification_result(old, True, "7.0", broker)
@@ -91,7 +72,7 @@ def test_released_provider_counts_for_a_consumer_like_a_deployed_one(
     broker: LocalBroker, tmp_path: Path
 ) -> None:
     """A consumer is checked against a provider version released to the environment."""
-    pact = _pact_file(tmp_path, "web", "lib")
+    pact = write_pact_file(tmp_path, "web", "lib")
     publish(pact, "1.0", broker=broker)
     publish_verification_result(pact, False, "3.0", broker)
     record_release("lib", "3.0", "production", broker)
@@ -106,7 +87,7 @@ def test_record_undeployment_ends_the_deployment_for_can_i_deploy(
     broker: LocalBroker, tmp_path: Path
 ) -> None:
     """After undeploying the provider, the consumer no longer depends on its verification."""
-    pact = _pact_file(tmp_path, "web", "api")
+    pact = write_pact_file(tmp_path, "web", "api")
     publish(pact, "1.0", broker=broker)
     publish_verification_result(pact, False, "5.0", broker)
     record_deployment("api", "5.0", "production", broker)
@@ -130,7 +111,7 @@ def test_record_undeployment_needs_the_right_application_instance(
     broker: LocalBroker, tmp_path: Path
 ) -> None:
     """Undeploying without the instance it was deployed to names the instances to give."""
-    publish(_pact_file(tmp_path, "web", "api"), "1.0", broker=broker)
+    publish(write_pact_file(tmp_path, "web", "api"), "1.0", broker=broker)
     record_deployment("web", "1.0", "production", broker, application_instance="blue")
     record_deployment("web", "1.0", "production", broker, application_instance="green")
     with pytest.raises(BrokerLookupError) as missing:
@@ -150,7 +131,7 @@ def test_describe_version_shows_branch_tags_pacts_results_and_environments(
 ) -> None:
     """describe_version gathers what the broker holds; without a version, the latest one."""
     create_environment("test", broker=broker)
-    pact = _pact_file(tmp_path, "web", "api")
+    pact = write_pact_file(tmp_path, "web", "api")
     publish(pact, "1.0", branch="main", tags=("prod", "v1"), broker=broker)
     publish_verification_result(pact, True, "5.0", broker)
     record_deployment("web", "1.0", "production", broker, application_instance="blue")
@@ -193,7 +174,7 @@ def test_retry_while_unknown_asks_again_until_the_result_arrives(
     broker: LocalBroker, tmp_path: Path
 ) -> None:
     """While a verification is unknown the question is asked again after each wait."""
-    pact = _pact_file(tmp_path, "web", "api")
+    pact = write_pact_file(tmp_path, "web", "api")
     publish(pact, "1.0", broker=broker)
     waits: list[float] = []
 
@@ -216,7 +197,7 @@ def test_retry_while_unknown_asks_again_until_the_result_arrives(
 
 def test_retry_while_unknown_gives_up_and_says_so(broker: LocalBroker, tmp_path: Path) -> None:
     """After the retries the decision is still no, and a reason counts the attempts."""
-    publish(_pact_file(tmp_path, "web", "api"), "1.0", broker=broker)
+    publish(write_pact_file(tmp_path, "web", "api"), "1.0", broker=broker)
     waits: list[float] = []
     decision = can_i_deploy(
         pacticipant="web",
@@ -232,7 +213,7 @@ def test_retry_while_unknown_gives_up_and_says_so(broker: LocalBroker, tmp_path:
 
 def test_a_failed_verification_is_not_retried(broker: LocalBroker, tmp_path: Path) -> None:
     """A known failure will not change by waiting, so no retry happens."""
-    pact = _pact_file(tmp_path, "web", "api")
+    pact = write_pact_file(tmp_path, "web", "api")
     publish(pact, "1.0", broker=broker)
     publish_verification_result(pact, False, "5.0", broker)
     waits: list[float] = []
@@ -244,8 +225,8 @@ def test_a_failed_verification_is_not_retried(broker: LocalBroker, tmp_path: Pat
 
 def test_ignore_and_dry_run(broker: LocalBroker, tmp_path: Path) -> None:
     """Ignored pacticipants' integrations do not block; a dry run keeps the real answer."""
-    publish(_pact_file(tmp_path, "web", "api"), "1.0", broker=broker)
-    verified = _pact_file(tmp_path, "web", "auth")
+    publish(write_pact_file(tmp_path, "web", "api"), "1.0", broker=broker)
+    verified = write_pact_file(tmp_path, "web", "auth")
     publish(verified, "1.0", broker=broker)
     publish_verification_result(verified, True, "2.0", broker)
 
@@ -272,8 +253,8 @@ def test_options_need_the_pacticipant_form_and_sane_numbers(broker: LocalBroker)
 def test_selectors_tell_deployed_from_released(broker: LocalBroker, tmp_path: Path) -> None:
     """deployed, released and deployedOrReleased select the matching consumer versions."""
     create_environment("test", broker=broker)
-    publish(_pact_file(tmp_path, "web", "api", "/a"), "1.0", broker=broker)
-    publish(_pact_file(tmp_path, "mobile", "api", "/b"), "2.0", broker=broker)
+    publish(write_pact_file(tmp_path, "web", "api", "/a"), "1.0", broker=broker)
+    publish(write_pact_file(tmp_path, "mobile", "api", "/b"), "2.0", broker=broker)
     record_deployment("web", "1.0", "production", broker)
     record_release("mobile", "2.0", "test", broker)
 
@@ -292,7 +273,7 @@ def test_a_version_1_database_gains_releases(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     first = LocalBroker(path)
     create_environment("production", broker=first)
-    publish(_pact_file(tmp_path, "web", "api"), "1.0", broker=first)
+    publish(write_pact_file(tmp_path, "web", "api"), "1.0", broker=first)
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE releases")
         conn.execute("PRAGMA user_version = 1")

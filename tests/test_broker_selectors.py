@@ -22,6 +22,7 @@ from pactdsl.broker import (
     publish,
 )
 from pactdsl.broker._selectors import parse_selectors
+from tests._broker_pacts import write_pact_file
 from tests._broker_server import Answer, ScriptedBroker
 
 
@@ -138,31 +139,17 @@ def test_a_selector_is_frozen_and_hashable() -> None:
     assert {selector: 1}[ConsumerVersionSelector(main_branch=True)] == 1
 
 
-def _pact_file(folder: Path, consumer: str, path: str) -> Path:
-    document = {
-        "consumer": {"name": consumer},
-        "provider": {"name": "api"},
-        "interactions": [
-            {
-                "description": f"get {path}",
-                "request": {"method": "GET", "path": path},
-                "response": {"status": 200},
-            }
-        ],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}},
-    }
-    target = folder / f"{consumer}{path.replace('/', '-')}.json"
-    target.write_text(json.dumps(document), encoding="utf-8")
-    return target
-
-
 @pytest.fixture
 def branches(tmp_path: Path) -> LocalBroker:
     """A broker with web on main (1) and feat (2), mobile on main only (3), each its own pact."""
     broker = LocalBroker(tmp_path / "b.db")
-    publish(_pact_file(tmp_path, "web", "/a"), "1", branch="main", tags=["prod"], broker=broker)
-    publish(_pact_file(tmp_path, "web", "/b"), "2", branch="feat", tags=["dev"], broker=broker)
-    publish(_pact_file(tmp_path, "mobile", "/c"), "3", branch="main", broker=broker)
+    for consumer, path, version, branch, tags in [
+        ("web", "/a", "1", "main", ["prod"]),
+        ("web", "/b", "2", "feat", ["dev"]),
+        ("mobile", "/c", "3", "main", []),
+    ]:
+        pact = write_pact_file(tmp_path, consumer, "api", path)
+        publish(pact, version, branch=branch, tags=tags, broker=broker)
     return broker
 
 

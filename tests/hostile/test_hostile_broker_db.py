@@ -7,7 +7,6 @@ the database path, never a raw ``sqlite3.OperationalError`` and never a hang.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from pactdsl.broker import BrokerError, LocalBroker, describe_version, publish
+from tests._broker_pacts import write_pact_file
 
 BUSY_TIMEOUT = 0.5
 BOUND = 15.0
@@ -55,24 +55,6 @@ def _held_exclusively(path: Path) -> Iterator[None]:
             holder.wait(timeout=30)
 
 
-def _pact_file(folder: Path) -> Path:
-    document = {
-        "consumer": {"name": "web"},
-        "provider": {"name": "api"},
-        "interactions": [
-            {
-                "description": "get /a",
-                "request": {"method": "GET", "path": "/a"},
-                "response": {"status": 200},
-            }
-        ],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}},
-    }
-    path = folder / "web-api.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
-
-
 def _refused_in_time(path: Path, call: Callable[[], object]) -> BrokerError:
     started = time.monotonic()
     with pytest.raises(BrokerError) as caught:
@@ -90,7 +72,7 @@ def _refused_in_time(path: Path, call: Callable[[], object]) -> BrokerError:
 def test_a_database_locked_before_first_use_is_a_broker_error(tmp_path: Path) -> None:
     """A new broker on a file another process holds exclusively fails naming the path."""
     path = tmp_path / "held.db"
-    pact = _pact_file(tmp_path)
+    pact = write_pact_file(tmp_path, "web", "api", "/a")
     with _held_exclusively(path):
         broker = LocalBroker(path, busy_timeout=BUSY_TIMEOUT)
         _refused_in_time(path, lambda: publish(pact, "1.0", broker=broker))
@@ -103,7 +85,7 @@ def test_a_broker_database_locked_while_in_use_is_a_broker_error(
 ) -> None:
     """Writes and reads on a WAL broker file held exclusively fail naming the path, in time."""
     path = tmp_path / "broker.db"
-    pact = _pact_file(tmp_path)
+    pact = write_pact_file(tmp_path, "web", "api", "/a")
     broker = LocalBroker(path, busy_timeout=BUSY_TIMEOUT)
     publish(pact, "1.0", broker=broker)
     calls: dict[str, Callable[[], object]] = {
