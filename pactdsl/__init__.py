@@ -28,272 +28,191 @@ without it, fuzzing and `pactdsl.strategies` raise `MissingExtra` saying so.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+import sys
+import types
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from pactdsl._dsl import (
-        Contract,
-        InteractionBuilder,
-        contract,
-        contracts,
-        define_contract,
-        generate_pact,
-        get_contract,
-        interaction,
-    )
-    from pactdsl._errors import (
-        ContractError,
-        InvalidMatcher,
-        MissingExtra,
-        PactCompatibilityWarning,
-        PactdslError,
-        PactFileError,
-        PactMergeWarning,
-        PactSpecError,
-    )
-    from pactdsl._fuzz import fuzz_contract
-    from pactdsl._limits import Limits
-    from pactdsl._message_consumer import (
-        HandledMessage,
-        MessageConsumerError,
-        MessageConsumerResult,
-        verify_message_consumer,
-    )
-    from pactdsl._messages import message, sync_message
-    from pactdsl._mock import (
-        AmbiguousRequest,
-        MissingRequest,
-        MockCall,
-        MockMismatchError,
-        MockProvider,
-        MockServerError,
-        NearMiss,
-        UnexpectedRequest,
-        create_mock_provider,
-        mock_provider,
-        mock_request,
-        verify_mock_interactions,
-    )
-    from pactdsl._model import (
-        Body,
-        Interaction,
-        Message,
-        MessageContents,
-        Pact,
-        PactSpec,
-        ProviderState,
-        Request,
-        Response,
-        SynchronousMessage,
-    )
-    from pactdsl._pactfile import load_pact
-    from pactdsl._verify import (
-        ContractVerificationResult,
-        ErroredInteraction,
-        FailedInteraction,
-        InteractionResult,
-        PassedInteraction,
-        ProviderRequest,
-        UnverifiedInteraction,
-        VerificationConfigError,
-        format_verification_report,
-        verification_report_json,
-        verification_report_junit,
-        verify_provider,
-    )
-    from pactdsl.broker import (
-        BrokerError,
-        CanIDeployDecision,
-        can_i_deploy,
-        describe_version,
-        publish,
-        publish_verification_result,
-        record_deployment,
-        record_release,
-        record_undeployment,
-    )
-    from pactdsl.matching import MatchingError, Mismatch
+    # For type checkers, which cannot read the table below; `X as X` re-exports each
+    # name under mypy's strict mode. tests/test_public_api.py holds it equal to the table.
+    from pactdsl._dsl import Contract as Contract
+    from pactdsl._dsl import InteractionBuilder as InteractionBuilder
+    from pactdsl._dsl import contract as contract
+    from pactdsl._dsl import contracts as contracts
+    from pactdsl._dsl import define_contract as define_contract
+    from pactdsl._dsl import generate_pact as generate_pact
+    from pactdsl._dsl import get_contract as get_contract
+    from pactdsl._dsl import interaction as interaction
+    from pactdsl._errors import ContractError as ContractError
+    from pactdsl._errors import InvalidMatcher as InvalidMatcher
+    from pactdsl._errors import MissingExtra as MissingExtra
+    from pactdsl._errors import PactCompatibilityWarning as PactCompatibilityWarning
+    from pactdsl._errors import PactdslError as PactdslError
+    from pactdsl._errors import PactFileError as PactFileError
+    from pactdsl._errors import PactMergeWarning as PactMergeWarning
+    from pactdsl._errors import PactSpecError as PactSpecError
+    from pactdsl._fuzz import fuzz_contract as fuzz_contract
+    from pactdsl._limits import Limits as Limits
+    from pactdsl._message_consumer import HandledMessage as HandledMessage
+    from pactdsl._message_consumer import MessageConsumerError as MessageConsumerError
+    from pactdsl._message_consumer import MessageConsumerResult as MessageConsumerResult
+    from pactdsl._message_consumer import verify_message_consumer as verify_message_consumer
+    from pactdsl._messages import message as message
+    from pactdsl._messages import sync_message as sync_message
+    from pactdsl._mock import AmbiguousRequest as AmbiguousRequest
+    from pactdsl._mock import MissingRequest as MissingRequest
+    from pactdsl._mock import MockCall as MockCall
+    from pactdsl._mock import MockMismatchError as MockMismatchError
+    from pactdsl._mock import MockProvider as MockProvider
+    from pactdsl._mock import MockServerError as MockServerError
+    from pactdsl._mock import NearMiss as NearMiss
+    from pactdsl._mock import UnexpectedRequest as UnexpectedRequest
+    from pactdsl._mock import create_mock_provider as create_mock_provider
+    from pactdsl._mock import mock_provider as mock_provider
+    from pactdsl._mock import mock_request as mock_request
+    from pactdsl._mock import verify_mock_interactions as verify_mock_interactions
+    from pactdsl._model import Body as Body
+    from pactdsl._model import Interaction as Interaction
+    from pactdsl._model import Message as Message
+    from pactdsl._model import MessageContents as MessageContents
+    from pactdsl._model import Pact as Pact
+    from pactdsl._model import PactSpec as PactSpec
+    from pactdsl._model import ProviderState as ProviderState
+    from pactdsl._model import Request as Request
+    from pactdsl._model import Response as Response
+    from pactdsl._model import SynchronousMessage as SynchronousMessage
+    from pactdsl._pactfile import load_pact as load_pact
+    from pactdsl._verify import ContractVerificationResult as ContractVerificationResult
+    from pactdsl._verify import ErroredInteraction as ErroredInteraction
+    from pactdsl._verify import FailedInteraction as FailedInteraction
+    from pactdsl._verify import InteractionResult as InteractionResult
+    from pactdsl._verify import PassedInteraction as PassedInteraction
+    from pactdsl._verify import ProviderRequest as ProviderRequest
+    from pactdsl._verify import UnverifiedInteraction as UnverifiedInteraction
+    from pactdsl._verify import VerificationConfigError as VerificationConfigError
+    from pactdsl._verify import format_verification_report as format_verification_report
+    from pactdsl._verify import verification_report_json as verification_report_json
+    from pactdsl._verify import verification_report_junit as verification_report_junit
+    from pactdsl._verify import verify_provider as verify_provider
+    from pactdsl.broker import BrokerError as BrokerError
+    from pactdsl.broker import CanIDeployDecision as CanIDeployDecision
+    from pactdsl.broker import can_i_deploy as can_i_deploy
+    from pactdsl.broker import describe_version as describe_version
+    from pactdsl.broker import publish as publish
+    from pactdsl.broker import publish_verification_result as publish_verification_result
+    from pactdsl.broker import record_deployment as record_deployment
+    from pactdsl.broker import record_release as record_release
+    from pactdsl.broker import record_undeployment as record_undeployment
+    from pactdsl.matching import MatchingError as MatchingError
+    from pactdsl.matching import Mismatch as Mismatch
 
-# Where each public name lives; `__getattr__` imports it on first access.
-_LAZY: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "Contract",
-            "InteractionBuilder",
-            "contract",
-            "contracts",
-            "define_contract",
-            "generate_pact",
-            "get_contract",
-            "interaction",
-        ],
-        "pactdsl._dsl",
-    ),
-    **dict.fromkeys(
-        [
-            "ContractError",
-            "InvalidMatcher",
-            "MissingExtra",
-            "PactCompatibilityWarning",
-            "PactdslError",
-            "PactMergeWarning",
-            "PactFileError",
-            "PactSpecError",
-        ],
-        "pactdsl._errors",
-    ),
-    **dict.fromkeys(
-        [
-            "AmbiguousRequest",
-            "MissingRequest",
-            "MockCall",
-            "MockMismatchError",
-            "MockProvider",
-            "MockServerError",
-            "NearMiss",
-            "UnexpectedRequest",
-            "create_mock_provider",
-            "mock_provider",
-            "mock_request",
-            "verify_mock_interactions",
-        ],
-        "pactdsl._mock",
-    ),
-    **dict.fromkeys(
-        ["Body", "Interaction", "Pact", "PactSpec", "ProviderState", "Request", "Response"],
-        "pactdsl._model",
-    ),
-    "load_pact": "pactdsl._pactfile",
-    "fuzz_contract": "pactdsl._fuzz",
+# The public API, one row per name: the module it is imported from on first use.
+# `__all__`, the lazy loader and the names that say `pactdsl` all come from here.
+_PUBLIC: Final[dict[str, str]] = {
+    "AmbiguousRequest": "pactdsl._mock",
+    "Body": "pactdsl._model",
+    "BrokerError": "pactdsl.broker",
+    "CanIDeployDecision": "pactdsl.broker",
+    "Contract": "pactdsl._dsl",
+    "ContractError": "pactdsl._errors",
+    "ContractVerificationResult": "pactdsl._verify",
+    "ErroredInteraction": "pactdsl._verify",
+    "FailedInteraction": "pactdsl._verify",
+    "HandledMessage": "pactdsl._message_consumer",
+    "Interaction": "pactdsl._model",
+    "InteractionBuilder": "pactdsl._dsl",
+    "InteractionResult": "pactdsl._verify",
+    "InvalidMatcher": "pactdsl._errors",
     "Limits": "pactdsl._limits",
-    **dict.fromkeys(
-        [
-            "HandledMessage",
-            "MessageConsumerError",
-            "MessageConsumerResult",
-            "verify_message_consumer",
-        ],
-        "pactdsl._message_consumer",
-    ),
-    **dict.fromkeys(["message", "sync_message"], "pactdsl._messages"),
-    **dict.fromkeys(["Message", "MessageContents", "SynchronousMessage"], "pactdsl._model"),
-    **dict.fromkeys(
-        [
-            "ContractVerificationResult",
-            "ErroredInteraction",
-            "FailedInteraction",
-            "InteractionResult",
-            "PassedInteraction",
-            "ProviderRequest",
-            "UnverifiedInteraction",
-            "VerificationConfigError",
-            "format_verification_report",
-            "verification_report_json",
-            "verification_report_junit",
-            "verify_provider",
-        ],
-        "pactdsl._verify",
-    ),
-    **dict.fromkeys(
-        [
-            "BrokerError",
-            "CanIDeployDecision",
-            "can_i_deploy",
-            "publish",
-            "publish_verification_result",
-            "describe_version",
-            "record_deployment",
-            "record_release",
-            "record_undeployment",
-        ],
-        "pactdsl.broker",
-    ),
-    **dict.fromkeys(["MatchingError", "Mismatch"], "pactdsl.matching"),
+    "MatchingError": "pactdsl.matching",
+    "Message": "pactdsl._model",
+    "MessageConsumerError": "pactdsl._message_consumer",
+    "MessageConsumerResult": "pactdsl._message_consumer",
+    "MessageContents": "pactdsl._model",
+    "Mismatch": "pactdsl.matching",
+    "MissingExtra": "pactdsl._errors",
+    "MissingRequest": "pactdsl._mock",
+    "MockCall": "pactdsl._mock",
+    "MockMismatchError": "pactdsl._mock",
+    "MockProvider": "pactdsl._mock",
+    "MockServerError": "pactdsl._mock",
+    "NearMiss": "pactdsl._mock",
+    "Pact": "pactdsl._model",
+    "PactCompatibilityWarning": "pactdsl._errors",
+    "PactFileError": "pactdsl._errors",
+    "PactMergeWarning": "pactdsl._errors",
+    "PactSpec": "pactdsl._model",
+    "PactSpecError": "pactdsl._errors",
+    "PactdslError": "pactdsl._errors",
+    "PassedInteraction": "pactdsl._verify",
+    "ProviderRequest": "pactdsl._verify",
+    "ProviderState": "pactdsl._model",
+    "Request": "pactdsl._model",
+    "Response": "pactdsl._model",
+    "SynchronousMessage": "pactdsl._model",
+    "UnexpectedRequest": "pactdsl._mock",
+    "UnverifiedInteraction": "pactdsl._verify",
+    "VerificationConfigError": "pactdsl._verify",
+    "can_i_deploy": "pactdsl.broker",
+    "contract": "pactdsl._dsl",
+    "contracts": "pactdsl._dsl",
+    "create_mock_provider": "pactdsl._mock",
+    "define_contract": "pactdsl._dsl",
+    "describe_version": "pactdsl.broker",
+    "format_verification_report": "pactdsl._verify",
+    "fuzz_contract": "pactdsl._fuzz",
+    "generate_pact": "pactdsl._dsl",
+    "get_contract": "pactdsl._dsl",
+    "interaction": "pactdsl._dsl",
+    "load_pact": "pactdsl._pactfile",
+    "message": "pactdsl._messages",
+    "mock_provider": "pactdsl._mock",
+    "mock_request": "pactdsl._mock",
+    "publish": "pactdsl.broker",
+    "publish_verification_result": "pactdsl.broker",
+    "record_deployment": "pactdsl.broker",
+    "record_release": "pactdsl.broker",
+    "record_undeployment": "pactdsl.broker",
+    "sync_message": "pactdsl._messages",
+    "verification_report_json": "pactdsl._verify",
+    "verification_report_junit": "pactdsl._verify",
+    "verify_message_consumer": "pactdsl._message_consumer",
+    "verify_mock_interactions": "pactdsl._mock",
+    "verify_provider": "pactdsl._verify",
 }
 
-__all__ = [
-    "AmbiguousRequest",
-    "Body",
-    "BrokerError",
-    "CanIDeployDecision",
-    "Contract",
-    "ContractError",
-    "ContractVerificationResult",
-    "ErroredInteraction",
-    "FailedInteraction",
-    "HandledMessage",
-    "Interaction",
-    "InteractionBuilder",
-    "InteractionResult",
-    "InvalidMatcher",
-    "Limits",
-    "MatchingError",
-    "Message",
-    "MessageConsumerError",
-    "MessageConsumerResult",
-    "MessageContents",
-    "Mismatch",
-    "MissingExtra",
-    "MissingRequest",
-    "MockCall",
-    "MockMismatchError",
-    "MockProvider",
-    "MockServerError",
-    "NearMiss",
-    "Pact",
-    "PactCompatibilityWarning",
-    "PactFileError",
-    "PactMergeWarning",
-    "PactSpec",
-    "PactSpecError",
-    "PactdslError",
-    "PassedInteraction",
-    "ProviderRequest",
-    "ProviderState",
-    "Request",
-    "Response",
-    "SynchronousMessage",
-    "UnexpectedRequest",
-    "UnverifiedInteraction",
-    "VerificationConfigError",
-    "can_i_deploy",
-    "contract",
-    "contracts",
-    "create_mock_provider",
-    "define_contract",
-    "describe_version",
-    "format_verification_report",
-    "fuzz_contract",
-    "generate_pact",
-    "get_contract",
-    "interaction",
-    "load_pact",
-    "message",
-    "mock_provider",
-    "mock_request",
-    "publish",
-    "publish_verification_result",
-    "record_deployment",
-    "record_release",
-    "record_undeployment",
-    "sync_message",
-    "verification_report_json",
-    "verification_report_junit",
-    "verify_message_consumer",
-    "verify_mock_interactions",
-    "verify_provider",
-]
+__all__ = list(_PUBLIC)
+
+_EXPORTS_OF: Final[dict[str, list[str]]] = {}
+for _name, _module in _PUBLIC.items():
+    _EXPORTS_OF.setdefault(_module, []).append(_name)
+
+
+def _claim_exports(module: types.ModuleType) -> None:
+    """Make the objects `module` exports through pactdsl say so in reprs, tracebacks and pickles."""
+    for name in _EXPORTS_OF.get(module.__name__, ()):
+        getattr(module, name).__module__ = "pactdsl"
+
+
+class _Package(types.ModuleType):
+    """The pactdsl package: claims each submodule's exports as soon as it is loaded."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        super().__setattr__(name, value)
+        # The import system binds pactdsl.<submodule> once that submodule has run, so this
+        # holds however the submodule was reached (`import pactdsl._errors` first, too).
+        if isinstance(value, types.ModuleType):
+            _claim_exports(value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        if isinstance(value, type) and value.__module__.startswith("pactdsl._"):
-            # Reprs, tracebacks and docs say pactdsl.Contract, not pactdsl._dsl.Contract.
-            value.__module__ = "pactdsl"
+    if name in _PUBLIC:
         # Not cached in globals(): a test harness that unloads pactdsl's submodules
         # (pytester in-process runs) must get the fresh objects, not stale ones.
-        return value
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
     if name == "__version__":
         from pactdsl._version import version
 

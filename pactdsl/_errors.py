@@ -70,6 +70,10 @@ class PactFileError(PactdslError, ValueError):
         self.problem = problem
         super().__init__(f"{where}: {problem}" if where else problem)
 
+    def __reduce__(self) -> tuple[type[PactFileError], tuple[str, str]]:
+        # Pickled (multiprocessing, xdist) with the arguments __init__ takes, not the message.
+        return type(self), (self.where, self.problem)
+
 
 class PactSpecError(PactdslError, ValueError):
     """A contract uses a feature that the requested Pact spec version cannot hold."""

@@ -23,6 +23,19 @@ def test_import_pactdsl_does_not_import_hypothesis() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_import_pactdsl_loads_none_of_its_modules() -> None:
+    """`import pactdsl` runs only the package itself; every public name loads on first use."""
+    code = (
+        "import sys, pactdsl\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('pactdsl.'))\n"
+        "assert not loaded, f'import pactdsl loaded {loaded}'\n"
+        "pactdsl.Pact\n"
+        "assert 'pactdsl._model' in sys.modules, 'the guard above would pass vacuously'\n"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr
+
+
 def test_fuzz_contract_is_reachable_without_hypothesis() -> None:
     """The fuzzing decorator's module imports hypothesis only when a test is decorated."""
     code = (

@@ -107,8 +107,8 @@ def _load_source(contract: Contract | Pact | str | os.PathLike[str]) -> Pact:
 class MockProvider:
     """A mock of a contract's provider: serves, records, and verifies on exit.
 
-    Make one with `mock_provider` (for ``with`` / ``async with`` / decorator
-    use) or `create_mock_provider` (to `start` and `stop` by hand).
+    Make one with `mock_provider` (alias `create_mock_provider`), then use it
+    with ``with`` / ``async with`` / as a decorator, or `start` and `stop` it by hand.
 
     Attributes:
         pact: The whole pact the mock was made from.
@@ -439,6 +439,9 @@ def mock_provider(
     Leaving the block (or the test) verifies: a served interaction never
     received, or a request that matched none, raises `MockMismatchError`. If the
     block itself raised, that error stands, with the report added as a note.
+    By hand, `start()` and `stop()` it instead: nothing is verified on `stop()`;
+    `verify_mock_interactions` gives the result. `create_mock_provider`, the
+    name in the Pact workflow, is this same function.
 
     Args:
         contract: A `Contract`, a `Pact`, a registered contract's name, or the
@@ -484,34 +487,8 @@ def mock_provider(
     )
 
 
-def create_mock_provider(
-    contract: Contract | Pact | str | os.PathLike[str],
-    port: int | None = None,
-    *,
-    interactions: str | Iterable[str] | None = None,
-    given: str | Iterable[str] | None = None,
-    fuzz: bool = False,
-    host: str = "127.0.0.1",
-    cors: bool = False,
-    tls: bool = False,
-    limits: Limits | None = None,
-) -> MockProvider:
-    """A mock provider that is not started: call `start()` and `stop()` yourself.
-
-    Takes the same arguments as `mock_provider`. Nothing is verified on
-    `stop()`; call `verify_mock_interactions` for the result.
-    """
-    return MockProvider(
-        contract,
-        port,
-        interactions=interactions,
-        given=given,
-        fuzz=fuzz,
-        host=host,
-        cors=cors,
-        tls=tls,
-        limits=limits,
-    )
+# The seed's name for the same thing: a mock you may also `start()` and `stop()` by hand.
+create_mock_provider = mock_provider
 
 
 def mock_request(

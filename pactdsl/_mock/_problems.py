@@ -43,6 +43,10 @@ class MockMismatchError(PactdslError, AssertionError):
         self.report = report
         self.mismatches = list(mismatches)
 
+    def __reduce__(self) -> tuple[type[MockMismatchError], tuple[str, list[MockProblem]]]:
+        # Pickled (multiprocessing, xdist) with the arguments __init__ takes, not the message.
+        return type(self), (self.report, self.mismatches)
+
 
 def problem_lines(problems: Sequence[MockProblem]) -> list[str]:
     """One bullet per problem; a problem's own items (near misses) one level deeper."""
