@@ -487,8 +487,12 @@ def mock_provider(
     )
 
 
-# The seed's name for the same thing: a mock you may also `start()` and `stop()` by hand.
 create_mock_provider = mock_provider
+"""`mock_provider` under its name in the Pact workflow: the same function.
+
+`start()` and `stop()` the mock by hand; `stop()` verifies nothing, so call
+`verify_mock_interactions` for the result.
+"""
 
 
 def mock_request(
