@@ -12,8 +12,9 @@ Without click installed, ``pactdsl demo`` still runs; every other command says
 how to install the extra. That is why this module imports click only in
 `build_cli`, once `main` has found it; each command's module imports it at the
 top: ``_generate``, ``_verify``, ``_mock``, ``_broker`` (publish, can-i-deploy,
-environments, deployments, releases) and ``_demo``, with what they share
-(exit codes, one-line errors, the broker flags) in ``_common``.
+environments, deployments, releases) and ``_demo``. What they share is in
+``_common`` (exit codes, one-line errors, the broker flags) and ``_loading``
+(the modules, contracts and pact files named on the command line).
 """
 
 from __future__ import annotations

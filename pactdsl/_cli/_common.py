@@ -75,8 +75,8 @@ def as_cli_advice(message: str) -> str:
 def escaped_error_line(exc: BaseException) -> str:
     """The one line for an error no command handled: its class and first line, secrets removed.
 
-    The secrets are those of the ``PACT_BROKER_*`` variables; those given as
-    flags were removed by `broker_options` already.
+    The secrets are those of the ``PACT_BROKER_*`` variables; `broker_options`
+    removes those given as flags from the commands' own (click) errors.
     """
     from pactdsl.broker._config import BrokerAuth, redact_secrets
 
