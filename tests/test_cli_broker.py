@@ -1,8 +1,8 @@
 """The broker commands of the `pactdsl` command line, through click's CliRunner.
 
 Releases, undeployments, describe-version, can-i-deploy's retry, dry-run and
-ignore options on a local broker, and the --broker-* connection flags against
-the scripted Pact Broker on 127.0.0.1.
+ignore options and its contract form's advice on a local broker, and the
+--broker-* connection flags against the scripted Pact Broker on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -145,6 +145,22 @@ def test_the_verify_command_takes_the_broker_flags_too() -> None:
     assert result.exit_code == 0
     assert "--broker-base-url" in result.output
     assert "--broker-token" in result.output
+
+
+def test_can_i_deploy_by_contract_names_the_publish_command_for_a_missing_pact(
+    db: str, tmp_path: Path
+) -> None:
+    """A version that published no pact with the provider is told the command, with its version."""
+    other = _pact_file(tmp_path, "web", "other")
+    assert run("publish", str(other), "--consumer-version", "2.0", "--broker-db", db).exit_code == 0
+    pact = tmp_path / "web-api.json"
+    answer = run("can-i-deploy", "--contract", str(pact), "--version", "2.0", "--broker-db", db)
+    assert answer.exit_code == 1
+    assert answer.output.splitlines() == [
+        f"web 2.0 cannot deploy (pact file {pact}, provider api)",
+        "  - web 2.0 published no pact with api; publish it first "
+        "(pactdsl publish SOURCE --consumer-version 2.0)",
+    ]
 
 
 def test_can_i_deploy_dry_run_ignore_and_retry(db: str) -> None:

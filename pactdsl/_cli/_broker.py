@@ -23,6 +23,7 @@ from pactdsl._cli._loading import load_contract_pact, load_source
 
 if TYPE_CHECKING:
     from pactdsl._model import Pact
+    from pactdsl.broker import CanIDeployDecision
 
 __all__ = ["BROKER_COMMANDS"]
 
@@ -159,12 +160,12 @@ def can_i_deploy_command(
         with errors_as_exit_2():
             pact, label = load_contract_pact(contract_target)
             with open_broker(broker_choice) as broker:
-                ok = can_i_deploy(pact, version, broker=broker).ok
-                report = _contract_deploy_report(pact, label, version, ok, broker)
+                answer = can_i_deploy(pact, version, broker=broker)
+        report = _contract_deploy_report(pact, label, answer)
         if dry_run:
             report = f"[dry-run] {report}\n  (dry run: the answer is shown, not enforced)"
         click.echo(report)
-        sys.exit(EXIT_OK if ok or dry_run else EXIT_CHECK_FAILED)
+        sys.exit(EXIT_OK if answer.ok or dry_run else EXIT_CHECK_FAILED)
     assert pacticipant is not None  # for mypy: checked just above
     with errors_as_exit_2(), open_broker(broker_choice) as broker:
         decision = can_i_deploy(
@@ -336,32 +337,17 @@ def _pacts_of(source: Any) -> list[Any]:
     return [load_pact(f) for f in files]
 
 
-def _contract_deploy_report(pact: Pact, label: str, version: str, ok: bool, broker: Any) -> str:
-    """The verdict of the contract form of can-i-deploy, then why, one line per reason.
+# The library's advice for a pact never published names the Python call too; the
+# command line names the command, with the version asked about.
+_PUBLISH_ADVICE = "(pactdsl.broker.publish, or pactdsl publish)"
 
-    The verdict is `ok`, from ``can_i_deploy(pact, version)``; the reasons come
-    from the broker's matrix for that consumer version, keeping the rows with
-    this contract's provider.
-    """
-    consumer, provider = pact.consumer, pact.provider
-    verdict = "can deploy" if ok else "cannot deploy"
-    lines = [f"{consumer} {version} {verdict} ({label}, provider {provider})"]
-    decision = broker.can_i_deploy(consumer, version, None)
-    rows = [row for row in decision.rows if row.provider == provider]
-    if ok:
-        reasons = [row.reason for row in rows if row.verification is True] or [
-            f"the pact of {consumer} {version} with {provider} has a successful verification"
-        ]
-    elif rows:
-        reasons = [row.reason for row in rows]
-    elif not decision.rows and decision.reasons:
-        reasons = list(decision.reasons)  # the broker does not know that consumer version
-    else:
-        reasons = [
-            f"{consumer} {version} published no pact with {provider}; publish it first "
-            f"(pactdsl publish SOURCE --consumer-version {version})"
-        ]
-    lines.extend(f"  - {reason}" for reason in reasons)
+
+def _contract_deploy_report(pact: Pact, label: str, answer: CanIDeployDecision) -> str:
+    """The verdict of the contract form of can-i-deploy, then why, one line per reason."""
+    verdict = "can deploy" if answer.ok else "cannot deploy"
+    lines = [f"{pact.consumer} {answer.version} {verdict} ({label}, provider {pact.provider})"]
+    command = f"(pactdsl publish SOURCE --consumer-version {answer.version})"
+    lines.extend(f"  - {reason.replace(_PUBLISH_ADVICE, command)}" for reason in answer.reasons)
     return "\n".join(lines)
 
 
