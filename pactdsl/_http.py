@@ -23,6 +23,7 @@ import asyncio
 import concurrent.futures
 import contextvars
 import json
+import queue
 import ssl
 import threading
 import time
@@ -72,6 +73,9 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+# How long past `timeout` the verifier waits for an in-process app that blocks its
+# event loop; wait_for ends one that merely awaits too long, inside the timeout.
+_GRACE_SECONDS = 1.0
 
 
 def httpx_request_json(request: httpx.Request) -> dict[str, Any]:
@@ -336,6 +340,7 @@ class ProviderTransport:
         verify_tls: bool | ssl.SSLContext = True,
         lifespan: Lifespan | None = None,
         limits: Limits | None = None,
+        app_thread: bool = False,
     ) -> None:
         self.base_url = base_url
         self._lifespan = lifespan
@@ -349,15 +354,17 @@ class ProviderTransport:
         self._async_client = async_client
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread: threading.Thread | None = None
+        # An in-process app runs on a thread of its own (as Starlette's TestClient
+        # runs an ASGI app), so an app that never returns costs one timeout, not
+        # the whole run: the caller stops waiting, the app's thread is left behind.
+        self._app_thread = _AppThread() if app_thread else None
+        self._stuck: str | None = None  # the request an ASGI app's blocked loop never answered
         if async_client is not None:
             self._loop = asyncio.new_event_loop()
-            if _loop_running():
-                # A caller inside an event loop (an async test) cannot nest ours
-                # in its thread, so ours runs in a thread of its own.
-                self._loop_thread = threading.Thread(
-                    target=self._loop.run_forever, name="pactdsl-asgi", daemon=True
-                )
-                self._loop_thread.start()
+            self._loop_thread = threading.Thread(
+                target=self._loop.run_forever, name="pactdsl-asgi", daemon=True
+            )
+            self._loop_thread.start()
 
     def url_for(self, path: str, query: Sequence[tuple[str, str]] = ()) -> str:
         """The absolute URL for a pact path, refusing any that leaves the provider.
@@ -397,17 +404,25 @@ class ProviderTransport:
         deadline = time.monotonic() + seconds
         token = _DEADLINE.set(deadline)
         try:
+            self._refuse_when_stuck(url)
             if self._client is not None:
-                request = self._client.build_request(method, url, headers=headers, content=body)
-                response = self._client.send(request, stream=True)
-                try:
-                    content = _read_bounded(response, self.limits.max_body_bytes, deadline)
-                finally:
-                    response.close()
-                return _raw(response, content)
+                client = self._client
+                request = client.build_request(method, url, headers=headers, content=body)
+
+                def exchange() -> RawResponse:
+                    response = client.send(request, stream=True)
+                    try:
+                        content = _read_bounded(response, self.limits.max_body_bytes, deadline)
+                    finally:
+                        response.close()
+                    return _raw(response, content)
+
+                if self._app_thread is None:
+                    return exchange()
+                return self._on_app_thread(exchange, seconds, f"{method} {url}")
             assert self._async_client is not None
             request = self._async_client.build_request(method, url, headers=headers, content=body)
-            return _raw(self._run(self._async_client.send(request)))
+            return _raw(self._run(self._async_client.send(request), label=f"{method} {url}"))
         except TransportFailure:
             raise
         except BodyTooLarge:
@@ -431,16 +446,45 @@ class ProviderTransport:
         if self._lifespan is not None:
             self._run(self._lifespan.startup(self.timeout), bound=False)
 
-    def _run(self, coro: Coroutine[Any, Any, _T], *, bound: bool = True) -> _T:
+    def _run(
+        self, coro: Coroutine[Any, Any, _T], *, bound: bool = True, label: str = "the lifespan"
+    ) -> _T:
+        """Run `coro` on the app's loop; wait at most `timeout` (plus a grace)."""
         assert self._loop is not None
+        self._refuse_when_stuck(label)
         bounded = asyncio.wait_for(coro, self.timeout) if bound else coro
-        if self._loop_thread is None:
-            return self._loop.run_until_complete(bounded)
         future = asyncio.run_coroutine_threadsafe(bounded, self._loop)
         try:
-            return future.result()
-        except concurrent.futures.TimeoutError as exc:
-            raise TimeoutError(str(exc)) from None
+            # wait_for ends an app awaiting too long; this wait ends one that
+            # blocks its loop (a sync sleep in an async endpoint).
+            return future.result(self.timeout + _GRACE_SECONDS)
+        except concurrent.futures.TimeoutError:
+            if future.done():  # wait_for's own timeout, raised inside the loop
+                raise TimeoutError(f"no answer within {self.timeout}s") from None
+            self._stuck = label
+            future.cancel()
+            msg = f"the app blocked its event loop for over {self.timeout}s answering {label}"
+            raise TimeoutError(msg) from None
+
+    def _on_app_thread(self, call: Callable[[], _T], seconds: float, label: str) -> _T:
+        """`call()` on the app's thread, waiting at most `seconds`."""
+        assert self._app_thread is not None
+        try:
+            return self._app_thread.run(call, seconds)
+        except TimeoutError:
+            # The hung call keeps its thread; the next request gets a fresh one.
+            self._app_thread.stop()
+            self._app_thread = _AppThread()
+            raise
+
+    def _refuse_when_stuck(self, label: str) -> None:
+        if self._stuck is not None:
+            msg = (
+                f"the in-process app has not returned from {self._stuck} (it ran over "
+                f"timeout={self.timeout}s), so {label} cannot be sent; fix the app's hang "
+                "or verify it on a port (base_url=...)"
+            )
+            raise TransportFailure("timeout", msg)
 
     def post_json(self, url: str, payload: Any) -> RawResponse:
         """POST `payload` as JSON (the state-change protocol) and read the answer.
@@ -472,26 +516,62 @@ class ProviderTransport:
             self._state_client.close()
         if self._client is not None:
             self._client.close()
+        if self._app_thread is not None:
+            self._app_thread.stop()
         if self._async_client is not None and self._loop is not None:
+            if self._stuck is not None:
+                # The loop is still blocked by the app: leave its daemon thread behind.
+                self.shutdown_problem = f"the app never returned from {self._stuck}"
+                return
             if self._lifespan is not None:
                 shutdown = self._lifespan.shutdown(self.timeout)
-                self.shutdown_problem = self._run(shutdown, bound=False)
+                try:
+                    self.shutdown_problem = self._run(shutdown, bound=False)
+                except TimeoutError as exc:
+                    self.shutdown_problem = str(exc)
+                    return
             aclose = self._async_client.aclose()
-            if self._loop_thread is None:
-                self._loop.run_until_complete(aclose)
-            else:
-                asyncio.run_coroutine_threadsafe(aclose, self._loop).result()
-                self._loop.call_soon_threadsafe(self._loop.stop)
-                self._loop_thread.join()
+            asyncio.run_coroutine_threadsafe(aclose, self._loop).result()
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            assert self._loop_thread is not None
+            self._loop_thread.join()
             self._loop.close()
 
 
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+_AppCall = tuple[Callable[[], Any], "concurrent.futures.Future[Any]"]
+
+
+class _AppThread:
+    """One daemon thread that runs an in-process app's calls, one at a time."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[_AppCall | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name="pactdsl-app", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while (item := self._calls.get()) is not None:
+            call, future = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(call())
+                except BaseException as exc:  # handed to the caller, who reports it
+                    future.set_exception(exc)
+
+    def run(self, call: Callable[[], _T], seconds: float) -> _T:
+        """`call()`'s result, or TimeoutError when it takes over `seconds`."""
+        future: concurrent.futures.Future[_T] = concurrent.futures.Future()
+        context = contextvars.copy_context()
+        self._calls.put((lambda: context.run(call), future))
+        try:
+            return future.result(seconds)
+        except concurrent.futures.TimeoutError:
+            msg = f"the app did not return within {seconds}s"
+            raise TimeoutError(msg) from None
+
+    def stop(self) -> None:
+        """Let the thread end once it is free (a hung call keeps it, as a daemon)."""
+        self._calls.put(None)
 
 
 def open_transport(
@@ -533,7 +613,9 @@ def open_transport(
             event_hooks=hooks,
             headers=headers,
         )
-        return ProviderTransport(_APP_BASE_URL, timeout, client, verify_tls=verify, limits=bounds)
+        return ProviderTransport(
+            _APP_BASE_URL, timeout, client, verify_tls=verify, limits=bounds, app_thread=True
+        )
     span = Lifespan(app) if lifespan else None
     served = span.app if span is not None else app
     async_client = httpx.AsyncClient(

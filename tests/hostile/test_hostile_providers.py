@@ -141,3 +141,80 @@ def behave(connection):
     )
     assert result["success"] is False, result
     assert "another origin" in result["text"]
+
+
+# An in-process app whose GET /hang never returns, beside a GET /ok that answers;
+# verifies both interactions with timeout=1 and reports each outcome and the time.
+IN_PROCESS = """
+import asyncio, time
+from pactdsl import define_contract, interaction, verify_provider
+
+contract = define_contract("web", consumer="web", provider="api", interactions=[
+    interaction("hang").request(method="GET", path="/hang").responds(status=200),
+    interaction("ok").request(method="GET", path="/ok").responds(status=200)])
+
+def verdict(app):
+    started = time.monotonic()
+    result = verify_provider(contract, app=app, timeout=1)
+    report(error=None, seconds=time.monotonic() - started,
+           passed=[entry.description for entry in result.passed],
+           errors={entry.description: entry.message for entry in result.errors})
+"""
+
+
+def verify_in_process(app: str) -> Any:
+    """Verify the two interactions against `app` (Python code defining `app`)."""
+    return run_capped(IN_PROCESS + app + "\nverdict(app)\n", timeout=120)
+
+
+def test_a_hung_wsgi_app_costs_one_timeout_and_the_rest_is_verified() -> None:
+    """A WSGI app that never returns fails that interaction at the timeout; the next passes."""
+    result = verify_in_process(
+        """
+def app(environ, start_response):
+    if environ["PATH_INFO"] == "/hang":
+        time.sleep(3600)
+    start_response("200 OK", [])
+    return [b""]
+"""
+    )
+    assert result["passed"] == ["ok"], result
+    assert "within timeout=1" in result["errors"]["hang"]
+    assert result["seconds"] < 10
+
+
+def test_an_asgi_app_awaiting_forever_costs_one_timeout() -> None:
+    """An ASGI app awaiting forever fails that interaction at the timeout; the next passes."""
+    result = verify_in_process(
+        """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    if scope["path"] == "/hang":
+        await asyncio.sleep(3600)
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+"""
+    )
+    assert result["passed"] == ["ok"], result
+    assert "hang" in result["errors"]
+    assert result["seconds"] < 10
+
+
+def test_an_asgi_app_blocking_its_loop_fails_without_hanging_the_run() -> None:
+    """An ASGI app blocking its event loop fails that interaction and the ones after it."""
+    result = verify_in_process(
+        """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    if scope["path"] == "/hang":
+        time.sleep(3600)  # a sync call in an async endpoint: nothing can interrupt it
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
+"""
+    )
+    assert result["passed"] == [], result
+    assert "within timeout=1" in result["errors"]["hang"]
+    assert "has not returned from GET" in result["errors"]["ok"]
+    assert result["seconds"] < 10
