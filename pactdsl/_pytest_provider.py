@@ -40,14 +40,16 @@ import inspect
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from os import PathLike
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
 if TYPE_CHECKING:
+    from pactdsl._limits import Limits
     from pactdsl._verify._broker_source import PactToVerify
-    from pactdsl._verify._verifier import ContractVerificationResult
+    from pactdsl._verify._results import ContractVerificationResult
 
 __all__ = [
     "PactInteraction",
@@ -302,17 +304,20 @@ class PactInteraction:
         request_filter: Callable[..., Any] | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float = 30.0,
-        follow_redirects: bool = False,
-        verify_tls: bool = True,
+        follow_redirects: bool | Literal["any-origin"] = False,
+        verify_tls: bool | str | PathLike[str] = True,
         message_producers: Mapping[str, Callable[..., Any]] | None = None,
         messages_url: str | None = None,
+        lifespan: bool = True,
+        limits: Limits | None = None,
     ) -> ContractVerificationResult:
         """Verify the interaction against the provider; fail the test when it does not hold.
 
         Provider states are set up by the functions registered with
         `provider_state` (or, with `state_change_url`, by the provider's own
         state-change endpoint). The arguments mean what they mean for
-        `verify_provider`.
+        `verify_provider`: ``verify_tls`` may be the path of a PEM CA bundle, and
+        ``follow_redirects="any-origin"`` follows redirects anywhere.
 
         Returns:
             The result, for a test that wants to look further.
@@ -321,33 +326,24 @@ class PactInteraction:
             pytest.fail.Exception: with the verification report, when the
                 interaction failed or could not be verified.
         """
+        given = dict(locals())  # the options above, by name, for the parts that take them
         from pactdsl._errors import PactdslError
         from pactdsl._verify import format_verification_report
-        from pactdsl._verify._verifier import PassedInteraction, verify_one
+        from pactdsl._verify._config import arguments_for
+        from pactdsl._verify._results import PassedInteraction
+        from pactdsl._verify._run import run_options
+        from pactdsl._verify._target import target
+        from pactdsl._verify._verifier import verify_one
 
         states = _States(self._request)
-        hooks: dict[str, Any] = (
-            {"state_change_url": state_change_url}
-            if state_change_url is not None
-            else {"state_setup": states.setup, "state_teardown": states.teardown}
-        )
+        if state_change_url is None:
+            given.update(state_setup=states.setup, state_teardown=states.teardown)
         self._verified = True
         problem = ""
         try:
-            result, outcome = verify_one(
-                self._case.unit,
-                self.interaction,
-                base_url=base_url,
-                app=app,
-                request_filter=request_filter,
-                headers=headers,
-                timeout=timeout,
-                follow_redirects=follow_redirects,
-                verify_tls=verify_tls,
-                message_producers=message_producers,
-                messages_url=messages_url,
-                **hooks,
-            )
+            chosen_target = target(**arguments_for(target, given))
+            options = run_options(**arguments_for(run_options, given))
+            result, outcome = verify_one(self._case.unit, self.interaction, chosen_target, options)
         except (PactdslError, TypeError) as exc:
             problem = f"{self._request.node.nodeid}: {_FIXTURE}.verify: {exc}"
         if problem:  # failed outside the except block, so no "During handling..." chain
@@ -439,50 +435,29 @@ def _broker_spec(broker: Any) -> dict[str, Any]:
 
 
 def _select(arguments: dict[str, Any]) -> list[PactToVerify]:
-    from pactdsl._verify._broker_source import check_selectors, opened_broker
-    from pactdsl._verify._verifier import VerificationConfigError, select_pacts
+    from pactdsl._verify._broker_source import broker_query, opened_broker
+    from pactdsl._verify._config import arguments_for
+    from pactdsl._verify._selection import select_pacts, selection
 
+    query = broker_query(**arguments_for(broker_query, arguments))
+    chosen = selection(**arguments_for(selection, arguments))
     source = arguments.get("source")
-    broker = arguments.get("broker")
-    provider = arguments.get("provider")
-    if source is None and broker in (None, False):
-        msg = "give the pacts: a source (contract, pact file or folder) or broker=True"
-        raise VerificationConfigError(msg)
-    if source is None and not provider:
-        msg = "verifying from a broker needs provider= (the provider's name)"
-        raise VerificationConfigError(msg)
-    tags = arguments.get("provider_tags", ())
-    with opened_broker(broker if source is None else None) as chosen:
-        return select_pacts(
-            source,
-            chosen,
-            provider=provider,
-            consumer_version_selectors=check_selectors(arguments.get("consumer_version_selectors")),
-            include_pending=bool(arguments.get("include_pending", False)),
-            include_wip_pacts_since=arguments.get("include_wip_pacts_since"),
-            provider_branch=arguments.get("provider_branch"),
-            provider_tags=(tags,) if isinstance(tags, str) else tuple(tags),
-            filter_consumer=arguments.get("filter_consumer"),
-            allow_empty=bool(arguments.get("allow_empty", False)),
-        )
+    with opened_broker(arguments.get("broker") if source is None else None) as opened:
+        return select_pacts(source, opened, query, chosen)
 
 
 def _publishing(arguments: dict[str, Any]) -> dict[str, Any] | None:
-    if not arguments.get("publish_results"):
+    from pactdsl._verify._broker_source import publishing
+    from pactdsl._verify._config import arguments_for
+
+    options = publishing(**arguments_for(publishing, arguments))
+    if options.provider_version is None:
         return None
-    version = arguments.get("provider_version")
-    if not isinstance(version, str) or not version.strip():
-        msg = (
-            f"publish_results=True needs provider_version= (the provider's version, e.g. a "
-            f"git sha), got provider_version={version!r}"
-        )
-        raise ValueError(msg)
-    tags = arguments.get("provider_tags", ())
     return {
-        "provider_version": version,
-        "branch": arguments.get("provider_branch"),
-        "tags": [tags] if isinstance(tags, str) else list(tags),
-        "build_url": arguments.get("build_url"),
+        "provider_version": options.provider_version,
+        "branch": options.branch,
+        "tags": list(options.tags),
+        "build_url": options.build_url,
         "broker": _broker_spec(arguments.get("broker")),
     }
 

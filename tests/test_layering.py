@@ -314,11 +314,8 @@ def import_circles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
     return circles
 
 
-# Circles left for later steps of issue 15; any other circle fails the test.
-KNOWN_CIRCLES: set[frozenset[str]] = {
-    # The verifier split (issue 15): message verification builds on the HTTP verifier's results.
-    frozenset({"pactdsl._verify._messages", "pactdsl._verify._verifier"}),
-}
+# Circles left for later steps of issue 15 (none now); any other circle fails the test.
+KNOWN_CIRCLES: set[frozenset[str]] = set()
 
 
 def test_the_circle_finder_sees_function_level_imports() -> None:

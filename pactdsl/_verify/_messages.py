@@ -59,15 +59,15 @@ from pactdsl._json_value import check_json_value
 from pactdsl._messages import Message, MessageContents, SynchronousMessage, content_type_of
 from pactdsl._model import Body, Pact, PactSpec, is_json_content_type
 from pactdsl._pactfile._write import message_contents_to_json
-from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
-from pactdsl._verify._verifier import (
+from pactdsl._verify._config import listing
+from pactdsl._verify._results import (
     ErroredInteraction,
     ErrorPhase,
     FailedInteraction,
     InteractionResult,
     PassedInteraction,
-    _listing,
 )
+from pactdsl._verify._states import StateFailure, StateHooks, set_up_states, tear_down_states
 from pactdsl.matching import MatchingError, Mismatch, match_message
 
 __all__ = [
@@ -130,9 +130,9 @@ def _no_producer_message(
     own = [item.description, *(s.name for s in item.provider_states)]
     text = f"no message producer for {item.description!r}"
     if item.provider_states:
-        text += f" (provider states {_listing(own[1:])})"
+        text += f" (provider states {listing(own[1:])})"
     if producers:
-        text += f"; message_producers has the keys {_listing(producers)}"
+        text += f"; message_producers has the keys {listing(producers)}"
     else:
         text += "; message_producers={} is empty"
     unknown = [key for key in producers if key not in {*descriptions, *states}]
@@ -141,8 +141,8 @@ def _no_producer_message(
         if close:
             text += f"; did you mean {close[0]!r} instead of the key {key!r}?"
     text += (
-        f"; the messages are {_listing(descriptions)} with provider states "
-        f"{_listing(states)}; key each producer by a message description or a provider "
+        f"; the messages are {listing(descriptions)} with provider states "
+        f"{listing(states)}; key each producer by a message description or a provider "
         f"state name, e.g. message_producers={{{item.description!r}: function}}"
     )
     return text

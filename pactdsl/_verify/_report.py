@@ -38,7 +38,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO, TypeVar
 
 from pactdsl._verify._detail import BodyExcerpt, MismatchGroup, group_mismatches
-from pactdsl._verify._verifier import (
+from pactdsl._verify._results import (
     ContractVerificationResult,
     ErroredInteraction,
     FailedInteraction,
