@@ -41,13 +41,13 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from os import PathLike
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
 if TYPE_CHECKING:
     from pactdsl._limits import Limits
+    from pactdsl._pytest_ledger import Ledger
     from pactdsl._verify._broker_source import PactToVerify
     from pactdsl._verify._results import ContractVerificationResult
 
@@ -149,6 +149,7 @@ class _States:
     def __init__(self, request: pytest.FixtureRequest) -> None:
         self._request = request
         self._open: list[tuple[str, dict[str, Any], Iterator[Any] | None]] = []
+        self.raised: BaseException | None = None  # what the last failed setup raised
 
     def _lookup(self, name: str) -> Callable[..., Any]:
         try:
@@ -179,6 +180,13 @@ class _States:
 
     def setup(self, name: str, params: dict[str, Any]) -> Mapping[str, Any]:
         """Run the state's function up to its ``yield``; return the values it gave."""
+        try:
+            return self._setup(name, params)
+        except Exception as exc:
+            self.raised = exc  # its traceback goes into the item's failure
+            raise
+
+    def _setup(self, name: str, params: dict[str, Any]) -> Mapping[str, Any]:
         if not name and name not in _REGISTERED_STATES:
             # The empty state (sent for an interaction that declares none, as pact-reference
             # does) is a hook only when a test registers @provider_state(""), as in pact-python.
@@ -245,7 +253,7 @@ class _States:
 class _Case:
     """One item's interaction: which pact, and which of its interactions."""
 
-    pact_key: str  # the test function and the pact's position in its source
+    pact_key: str  # the pact's key in the session's ledger; "" when it is not published
     unit: PactToVerify
     interaction: Any
     position: int  # in the pact's interactions
@@ -328,6 +336,7 @@ class PactInteraction:
         """
         given = dict(locals())  # the options above, by name, for the parts that take them
         from pactdsl._errors import PactdslError
+        from pactdsl._pytest_ledger import outcome_facts
         from pactdsl._verify import format_verification_report
         from pactdsl._verify._config import arguments_for
         from pactdsl._verify._results import PassedInteraction
@@ -348,8 +357,11 @@ class PactInteraction:
             problem = f"{self._request.node.nodeid}: {_FIXTURE}.verify: {exc}"
         if problem:  # failed outside the except block, so no "During handling..." chain
             pytest.fail(problem, pytrace=False)
-        ledger = self._request.config.stash[_LEDGER]
-        ledger.record(self._case, outcome, result.entries[0])
+        result = _with_state_traceback(result, states.raised)
+        # Recorded for publication when the test's outcome is known (its own asserts too).
+        self._request.node.stash[_VERIFIED] = _Verified(
+            self._case, outcome_facts(outcome, result.entries[0])
+        )
         if not isinstance(result.entries[0], PassedInteraction):
             report = format_verification_report(result)
             if self._case.pending_reason is not None:
@@ -357,6 +369,20 @@ class PactInteraction:
                 pytest.xfail(f"{self._case.pending_reason}\n{report}")
             pytest.fail(report, pytrace=False)
         return result
+
+
+def _with_state_traceback(
+    result: ContractVerificationResult, raised: BaseException | None
+) -> ContractVerificationResult:
+    """`result`, its state-setup error showing the traceback of the state function that raised."""
+    import attrs
+
+    from pactdsl._errors import user_traceback
+
+    if raised is None or not result.errors or result.errors[0].phase != "state setup":
+        return result
+    entry = attrs.evolve(result.errors[0], traceback=user_traceback(raised))
+    return attrs.evolve(result, errors=(entry, *result.errors[1:]))
 
 
 @pytest.fixture
@@ -383,15 +409,40 @@ def pact_interaction(request: pytest.FixtureRequest) -> Iterator[PactInteraction
         pytest.fail(msg, pytrace=False)
 
 
+@dataclass(frozen=True)
+class _Verified:
+    """What an item's verify() found, for publication once the test's outcome is known."""
+
+    case: _Case
+    facts: dict[str, Any]
+
+
 _CALL_PASSED = pytest.StashKey[bool]()
+_VERIFIED = pytest.StashKey[_Verified]()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """Note whether the test body passed (the fixture checks it called verify)."""
+    """Note whether the test body passed, and record what it verified for publication.
+
+    A test that fails after its verify() passed (its own asserts) counts as a
+    failure of that interaction: the provider did not do what the test checks.
+    """
     report = yield
     if report.when == "call":
         item.stash[_CALL_PASSED] = report.passed
+        verified = item.stash.get(_VERIFIED, None)
+        if verified is not None and verified.case.pact_key:
+            facts = verified.facts
+            if report.failed and facts["status"] == "passed":
+                raised = call.excinfo.exconly().splitlines()[0] if call.excinfo else "failed"
+                facts = {
+                    **facts,
+                    "success": bool(verified.case.interaction.pending),
+                    "status": "failed",
+                    "reason": f"the test failed after verify() passed: {raised}",
+                }
+            _ledger(item.config).record(verified.case.pact_key, verified.case.position, facts)
     return report
 
 
@@ -479,11 +530,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     except (PactdslError, OSError, TypeError, ValueError) as exc:
         raise _collect_error(definition, str(exc)) from None
     cases: list[Any] = []
-    ledger = metafunc.config.stash[_LEDGER]
-    for index, unit in enumerate(units):
-        pact_key = f"{definition.nodeid}::{index}"
-        if publishing is not None:
-            ledger.expect(pact_key, unit, publishing)
+    for unit in units:
+        # Known by what it is, so two tests verifying one pact publish it once; "": not published.
+        pact_key = "" if publishing is None else _ledger(metafunc.config).expect(unit, publishing)
         for position, interaction in enumerate(unit.pact.interactions):
             case = _Case(pact_key, unit, interaction, position)
             reason = case.pending_reason
@@ -500,163 +549,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 # Publishing, once per session
 
 
-def _kept_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
-    """The pact's metadata (a Pact Broker's links) less the spec version, which V4 sets."""
-    return {key: value for key, value in metadata.items() if key != "pactSpecification"}
+_LEDGER = pytest.StashKey["Ledger"]()
 
 
-class _Ledger:
-    """Per pact to publish: what to publish, which interactions there are, their outcomes.
+def _ledger(config: pytest.Config) -> Ledger:
+    """The session's ledger, made on first use: a run that publishes nothing never loads it."""
+    ledger = config.stash.get(_LEDGER, None)
+    if ledger is None:
+        from pactdsl._pytest_ledger import Ledger
 
-    Plain JSON-ready data, so an xdist worker can send it to the controller.
-    """
-
-    def __init__(self) -> None:
-        self.pacts: dict[str, dict[str, Any]] = {}
-        self.lines: list[tuple[str, bool]] = []  # summary lines: (text, is an error)
-        self.failed = False
-
-    def expect(self, pact_key: str, unit: PactToVerify, publishing: dict[str, Any]) -> None:
-        from pactdsl._model import PactSpec
-        from pactdsl._pactfile import pact_to_json
-        from pactdsl.broker import pact_content_sha
-
-        selected = unit.selected
-        self.pacts[pact_key] = {
-            "label": f"{unit.label()} -> {unit.pact.provider}",
-            "total": len(unit.pact.interactions),
-            "outcomes": {},
-            "publishing": publishing,
-            "pact": pact_to_json(unit.pact, PactSpec.V4, _kept_metadata(unit.pact.metadata)),
-            "selected": None
-            if selected is None
-            else {
-                "consumer_version": selected.consumer_version,
-                "pending": selected.pending,
-                "notices": list(selected.notices),
-                "url": selected.url,
-                "verification_results_url": selected.verification_results_url,
-                "pact_sha": selected.pact_sha or pact_content_sha(unit.pact),
-            },
-        }
-
-    def record(self, case: _Case, outcome: bool, verified: Any) -> None:
-        """Note one interaction's outcome (and its result's facts), when its pact is published."""
-        entry = self.pacts.get(case.pact_key)
-        if entry is not None:
-            reason = getattr(verified, "reason", None) or getattr(verified, "message", None)
-            _keep_outcome(
-                entry["outcomes"],
-                str(case.position),
-                {
-                    "success": outcome,
-                    "description": verified.description,
-                    "state_names": list(verified.state_names),
-                    "status": verified.status,
-                    "pending": verified.pending,
-                    "reason": reason or "",
-                },
-            )
-
-    def merge(self, other: dict[str, dict[str, Any]]) -> None:
-        for key, theirs in other.items():
-            mine = self.pacts.setdefault(key, {**theirs, "outcomes": {}})
-            for position, outcome in theirs["outcomes"].items():
-                _keep_outcome(mine["outcomes"], position, outcome)
-
-    def publish(self) -> None:
-        for key in sorted(self.pacts):
-            entry = self.pacts[key]
-            verified, total = len(entry["outcomes"]), entry["total"]
-            if verified < total:
-                self.lines.append(
-                    (
-                        f"not published: {entry['label']}: {verified} of its {total} "
-                        "interaction(s) were verified in this session (narrowed by -k, "
-                        "stopped by -x, or errors before verifying); results are published "
-                        "only for whole pacts",
-                        False,
-                    )
-                )
-                continue
-            success = all(outcome["success"] for outcome in entry["outcomes"].values())
-            try:
-                _publish_one(entry, success)
-            except Exception as exc:  # reported in the summary and as the exit status
-                self.failed = True
-                self.lines.append(
-                    (f"could not publish {entry['label']}: {type(exc).__name__}: {exc}", True)
-                )
-                continue
-            version = entry["publishing"]["provider_version"]
-            verdict = "success" if success else "failure"
-            self.lines.append(
-                (
-                    f"published: {entry['label']}: {verdict} of {total} interaction(s) "
-                    f"verified by provider version {version}",
-                    False,
-                )
-            )
-
-
-def _keep_outcome(
-    outcomes: dict[str, dict[str, Any]], position: str, outcome: dict[str, Any]
-) -> None:
-    """Note an interaction's outcome; when several items verified it, a failure stands."""
-    known = outcomes.get(position)
-    if known is None or known["success"]:
-        outcomes[position] = outcome
-
-
-def _publish_one(entry: dict[str, Any], success: bool) -> None:
-    from pactdsl._pactfile import pact_from_json
-    from pactdsl._verify._broker_source import PactToVerify, opened_broker, publish_result
-    from pactdsl.broker import LocalBroker, PactForVerification
-
-    pact = pact_from_json(entry["pact"], origin=entry["label"])
-    selected = entry["selected"]
-    unit = PactToVerify(
-        pact,
-        None
-        if selected is None
-        else PactForVerification(
-            pact,
-            consumer_version=selected["consumer_version"],
-            pending=selected["pending"],
-            notices=tuple(selected["notices"]),
-            url=selected["url"],
-            verification_results_url=selected["verification_results_url"],
-            pact_sha=selected["pact_sha"],
-        ),
-    )
-    # What the verifier's results say of each interaction, in pact order.
-    outcomes = [entry["outcomes"][key] for key in sorted(entry["outcomes"], key=int)]
-    entries = [SimpleNamespace(**outcome) for outcome in outcomes]
-    publishing = entry["publishing"]
-    spec = publishing["broker"]
-    choice: Any = LocalBroker(spec["path"]) if spec["kind"] == "local" else True
-    with opened_broker(choice) as broker:
-        publish_result(
-            unit,
-            success,
-            entries,
-            publishing["provider_version"],
-            broker,
-            branch=publishing["branch"],
-            tags=publishing["tags"],
-            build_url=publishing["build_url"],
-        )
-    if spec["kind"] == "local":
-        choice.close()
-
-
-_LEDGER = pytest.StashKey[_Ledger]()
+        ledger = config.stash[_LEDGER] = Ledger()
+    return ledger
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``pact_verification`` marker."""
     config.addinivalue_line("markers", _MARKER_HELP)
-    config.stash[_LEDGER] = _Ledger()
 
 
 def handed_to_controller(config: pytest.Config, key: str, data: Any) -> bool:
@@ -679,7 +587,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     """On the xdist controller: take in the outcomes a worker verified."""
     theirs = from_worker(node, _WORKER_OUTPUT_KEY)
     if theirs:
-        node.config.stash[_LEDGER].merge(theirs)
+        _ledger(node.config).merge(theirs)
 
 
 @pytest.hookimpl(tryfirst=True)

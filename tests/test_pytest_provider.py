@@ -488,3 +488,242 @@ def test_a_state_parameter_with_a_default_is_no_fixture_and_an_unknown_one_is_na
         ]
     )
     assert "SubRequest" not in result.stdout.str()
+
+
+# A provider over HTTPS signed by a throwaway CA, which redirects to another origin.
+TLS_CONFTEST = textwrap.dedent(
+    """
+    import json
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import pytest
+    import trustme
+
+
+    def _serve(server):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+
+    class Elsewhere(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"id": 1, "name": "Ann"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+
+    @pytest.fixture(scope="session")
+    def tls_provider(tmp_path_factory):
+        elsewhere = _serve(ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere))
+        target = f"http://127.0.0.1:{elsewhere.server_address[1]}"
+
+        class Redirect(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(302)
+                self.send_header("Location", target + self.path)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        ca = trustme.CA()
+        bundle = tmp_path_factory.mktemp("ca") / "ca.pem"
+        ca.cert_pem.write_to_path(str(bundle))
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        _serve(server)
+        yield f"https://127.0.0.1:{server.server_address[1]}", bundle
+        server.shutdown()
+        elsewhere.shutdown()
+    """
+)
+
+
+def test_verify_trusts_a_ca_bundle_path_and_follows_redirects_to_any_origin(
+    pytester: pytest.Pytester,
+) -> None:
+    """verify(verify_tls=<CA path>, follow_redirects='any-origin') passes; each alone does not."""
+    pytester.makeconftest(TLS_CONFTEST)
+    pytester.makepyfile(
+        test_tls=textwrap.dedent(
+            """
+            import pytest
+
+            from pactdsl import define_contract, interaction
+            from pactdsl.match import like
+
+            users = define_contract(
+                "users_over_tls",
+                consumer="web",
+                provider="user-service",
+                interactions=[
+                    interaction("get user 1")
+                    .request(method="GET", path="/users/1")
+                    .responds(status=200, body={"id": 1, "name": like("Ann")}),
+                ],
+            )
+
+
+            @pytest.mark.pact_verification(users)
+            def test_both(pact_interaction, tls_provider):
+                url, bundle = tls_provider
+                pact_interaction.verify(
+                    base_url=url, verify_tls=bundle, follow_redirects="any-origin"
+                )
+
+
+            @pytest.mark.pact_verification(users)
+            def test_untrusted(pact_interaction, tls_provider):
+                pact_interaction.verify(base_url=tls_provider[0], follow_redirects="any-origin")
+
+
+            @pytest.mark.pact_verification(users)
+            def test_same_origin_only(pact_interaction, tls_provider):
+                url, bundle = tls_provider
+                pact_interaction.verify(base_url=url, verify_tls=bundle, follow_redirects=True)
+            """
+        )
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines_random(
+        ["*TLS failed with https://127.0.0.1:*", "*follow_redirects='any-origin'*"]
+    )
+
+
+def test_a_state_function_that_raises_shows_its_traceback(pytester: pytest.Pytester) -> None:
+    """The failure of an item whose provider state raised shows the state function's frames."""
+    pytester.makeconftest(
+        textwrap.dedent(
+            """
+            from pactdsl.pytest_plugin import provider_state
+
+
+            def open_database():
+                return {}["no such table"]
+
+
+            @provider_state("user exists")
+            def broken_user_exists(params):
+                open_database()
+                yield
+            """
+        )
+    )
+    pytester.makepyfile(contract=CONTRACT, provider=PROVIDER, test_users=SUITE)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-k", "email")
+    result.assert_outcomes(failed=1, deselected=5)
+    result.stdout.fnmatch_lines(
+        [
+            "*raised KeyError: 'no such table'*",
+            "*Traceback (most recent call last):",
+            "*in broken_user_exists",
+            "*open_database()",
+            "*in open_database",
+            "*KeyError: 'no such table'",
+        ]
+    )
+
+
+# The provider with its email bug fixed, so every interaction of CONTRACT passes.
+FIXED_SUITE = textwrap.dedent(
+    """
+    import pytest
+
+    from pactdsl.broker import LocalBroker
+    from contract import users_contract
+    from provider import app
+
+
+    def fixed(environ, start_response):
+        if environ["PATH_INFO"] != "/users/1/email":
+            return app(environ, start_response)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{{"email": "ann@example.com"}}']
+
+
+    MARKER = pytest.mark.pact_verification(
+        users_contract,
+        broker=LocalBroker({database!r}),
+        publish_results=True,
+        provider_version="2.0.0",
+    )
+    """
+)
+
+
+def _published(database: Path) -> list[tuple[str, bool]]:
+    with LocalBroker(database) as local:
+        described = local.describe_version("user-service", "2.0.0")
+    return [(v.consumer, v.success) for v in described.verifications]
+
+
+def test_an_item_failing_after_verify_passed_is_published_as_failed(
+    pytester: pytest.Pytester, tmp_path: Path, clean_registry: None
+) -> None:
+    """A test whose own assert fails after verify() passed publishes its interaction as failed."""
+    namespace: dict[str, object] = {}
+    exec(CONTRACT, namespace)
+    database = tmp_path / "broker.db"
+    with LocalBroker(database) as local:
+        pact_broker.publish(namespace["users_contract"], "1.0.0", broker=local)
+    suite = FIXED_SUITE.format(database=str(database)) + textwrap.dedent(
+        """
+
+        @MARKER
+        def test_user_service(pact_interaction):
+            pact_interaction.verify(app=fixed)
+            assert pact_interaction.description != "list users", "the list is not sorted"
+        """
+    )
+    _suite(pytester, suite)
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=4, failed=1, xfailed=1)
+    result.stdout.fnmatch_lines(["published: web -> user-service: failure of 6 interaction(s)*"])
+    assert _published(database) == [("web", False)]
+    with sqlite3.connect(database) as connection:
+        (stored,) = connection.execute("SELECT interactions FROM verification_results").fetchone()
+    outcomes = {o.description: o for o in map(InteractionOutcome.from_json, json.loads(stored))}
+    assert outcomes["list users"].status == "failed"
+    assert "the list is not sorted" in outcomes["list users"].reason
+    assert outcomes["get user 1"].status == "passed"
+
+
+def test_two_tests_verifying_one_pact_publish_it_once(
+    pytester: pytest.Pytester, tmp_path: Path, clean_registry: None
+) -> None:
+    """Two test functions verifying the same pact with the same options publish one result."""
+    namespace: dict[str, object] = {}
+    exec(CONTRACT, namespace)
+    database = tmp_path / "broker.db"
+    with LocalBroker(database) as local:
+        pact_broker.publish(namespace["users_contract"], "1.0.0", broker=local)
+    suite = FIXED_SUITE.format(database=str(database)) + textwrap.dedent(
+        """
+
+        @MARKER
+        def test_over_wsgi(pact_interaction):
+            pact_interaction.verify(app=fixed)
+
+
+        @MARKER
+        def test_again(pact_interaction):
+            pact_interaction.verify(app=fixed)
+        """
+    )
+    _suite(pytester, suite)
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=10, xfailed=2)
+    assert len([line for line in result.outlines if line.startswith("published:")]) == 1
+    assert _published(database) == [("web", True)]
