@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pactdsl._model import Pact
     from pactdsl._verify._results import ContractVerificationResult
     from pactdsl.broker import Broker, PactForVerification, VerificationRecord
+    from pactdsl.broker._selectors import ConsumerVersionSelector, SelectorLike
 
 __all__ = [
     "BrokerChoice",
@@ -29,7 +30,6 @@ __all__ = [
     "PactToVerify",
     "Publishing",
     "broker_query",
-    "check_selectors",
     "fetch_pacts",
     "no_pacts_message",
     "opened_broker",
@@ -87,7 +87,7 @@ class BrokerQuery:
 
     from_broker: bool = False
     provider: str | None = None
-    selectors: list[dict[str, Any]] | None = None
+    selectors: tuple[ConsumerVersionSelector, ...] | None = None
     include_pending: bool = False
     include_wip_pacts_since: str | None = None
     provider_branch: str | None = None
@@ -99,7 +99,7 @@ def broker_query(
     broker: BrokerChoice = None,
     *,
     provider: str | None = None,
-    consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
+    consumer_version_selectors: Sequence[SelectorLike] | None = None,
     include_pending: bool = False,
     include_wip_pacts_since: str | None = None,
     provider_branch: str | None = None,
@@ -110,7 +110,8 @@ def broker_query(
     Raises:
         VerificationConfigError: for neither a source nor a broker, a broker
             without a provider, or broker-only options with a source.
-        TypeError: when `consumer_version_selectors` is not a list of dicts.
+        TypeError: when `consumer_version_selectors` is not a list of selectors.
+        InvalidSelector: naming the selector and the field that cannot work.
     """
     from_broker = source is None and broker not in (None, False)
     if source is None and not from_broker:
@@ -140,7 +141,7 @@ def broker_query(
     return BrokerQuery(
         from_broker=from_broker,
         provider=provider,
-        selectors=check_selectors(consumer_version_selectors),
+        selectors=_parsed_selectors(consumer_version_selectors),
         include_pending=bool(include_pending),
         include_wip_pacts_since=include_wip_pacts_since,
         provider_branch=provider_branch,
@@ -212,18 +213,12 @@ def opened_broker(choice: BrokerChoice) -> Iterator[Broker | None]:
     yield choice
 
 
-def check_selectors(selectors: Any) -> list[dict[str, Any]] | None:
-    """Check `consumer_version_selectors` as `ConsumerVersionSelector`s; their JSON forms.
-
-    Raises:
-        TypeError: naming the argument when it is not a list of selectors.
-        InvalidSelector: naming the selector and the field that cannot work.
-    """
+def _parsed_selectors(selectors: Any) -> tuple[ConsumerVersionSelector, ...] | None:
     if selectors is None:
         return None
     from pactdsl.broker._selectors import parse_selectors
 
-    return [selector.to_json() for selector in parse_selectors(selectors) or ()]
+    return parse_selectors(selectors)
 
 
 def fetch_pacts(broker: Broker, query: BrokerQuery) -> list[PactForVerification]:
@@ -246,10 +241,17 @@ def fetch_pacts(broker: Broker, query: BrokerQuery) -> list[PactForVerification]
 
 
 def no_pacts_message(
-    provider: str, selectors: list[dict[str, Any]] | None, broker: Broker, hint: str
+    provider: str,
+    selectors: Sequence[ConsumerVersionSelector] | None,
+    broker: Broker,
+    hint: str,
 ) -> str:
     """Why an empty selection from the broker is an error, and what to do."""
-    asked = json.dumps(selectors) if selectors else "none (the latest pact of each consumer)"
+    asked = (
+        json.dumps([selector.to_json() for selector in selectors])
+        if selectors
+        else "none (the latest pact of each consumer)"
+    )
     return (
         f"the broker ({type(broker).__name__}) selected no pacts for provider={provider!r} "
         f"with consumer_version_selectors={asked}; check the provider's name and the "

@@ -38,6 +38,7 @@ from pactdsl._verify._target import Target, target
 
 if TYPE_CHECKING:
     from pactdsl.broker import Broker
+    from pactdsl.broker._selectors import SelectorLike
 
 __all__ = [
     "ContractVerificationResult",
@@ -73,7 +74,7 @@ def verify_provider(
     message_producers: Mapping[str, Callable[..., Any]] | None = None,
     broker: Broker | bool | None = None,
     provider: str | None = None,
-    consumer_version_selectors: Sequence[Mapping[str, Any]] | None = None,
+    consumer_version_selectors: Sequence[SelectorLike] | None = None,
     include_pending: bool = False,
     include_wip_pacts_since: str | None = None,
     provider_branch: str | None = None,
@@ -132,8 +133,9 @@ def verify_provider(
             broker, or a broker object; with `source`, where results are published.
         provider: The provider's name; needed with a broker; with `source`, every
             pact must be for it.
-        consumer_version_selectors: Which consumer versions' pacts the broker selects,
-            e.g. ``[{"mainBranch": True}]`` (default: each consumer's latest).
+        consumer_version_selectors: Which consumer versions' pacts the broker selects:
+            `ConsumerVersionSelector`s or their JSON dicts, e.g. ``[{"mainBranch": True}]``
+            (default: each consumer's latest).
         include_pending: Ask the broker which pacts are pending: their failures are
             reported and published but do not fail `success`.
         include_wip_pacts_since: Also verify work-in-progress pacts since this date.
