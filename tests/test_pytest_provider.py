@@ -663,6 +663,16 @@ FIXED_SUITE = textwrap.dedent(
 )
 
 
+def _broker_with_the_contract(tmp_path: Path) -> Path:
+    """A local broker database holding CONTRACT's pact, published as web 1.0.0."""
+    namespace: dict[str, object] = {}
+    exec(CONTRACT, namespace)
+    database = tmp_path / "broker.db"
+    with LocalBroker(database) as local:
+        pact_broker.publish(namespace["users_contract"], "1.0.0", broker=local)
+    return database
+
+
 def _published(database: Path) -> list[tuple[str, bool]]:
     with LocalBroker(database) as local:
         described = local.describe_version("user-service", "2.0.0")
@@ -673,11 +683,7 @@ def test_an_item_failing_after_verify_passed_is_published_as_failed(
     pytester: pytest.Pytester, tmp_path: Path, clean_registry: None
 ) -> None:
     """A test whose own assert fails after verify() passed publishes its interaction as failed."""
-    namespace: dict[str, object] = {}
-    exec(CONTRACT, namespace)
-    database = tmp_path / "broker.db"
-    with LocalBroker(database) as local:
-        pact_broker.publish(namespace["users_contract"], "1.0.0", broker=local)
+    database = _broker_with_the_contract(tmp_path)
     suite = FIXED_SUITE.format(database=str(database)) + textwrap.dedent(
         """
 
@@ -704,11 +710,7 @@ def test_two_tests_verifying_one_pact_publish_it_once(
     pytester: pytest.Pytester, tmp_path: Path, clean_registry: None
 ) -> None:
     """Two test functions verifying the same pact with the same options publish one result."""
-    namespace: dict[str, object] = {}
-    exec(CONTRACT, namespace)
-    database = tmp_path / "broker.db"
-    with LocalBroker(database) as local:
-        pact_broker.publish(namespace["users_contract"], "1.0.0", broker=local)
+    database = _broker_with_the_contract(tmp_path)
     suite = FIXED_SUITE.format(database=str(database)) + textwrap.dedent(
         """
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from pactdsl._verify._config import VerificationConfigError
 from pactdsl._verify._report import (
     format_verification_report,
     verification_report_json,
     verification_report_junit,
 )
-from pactdsl._verify._request import ProviderRequest
-from pactdsl._verify._results import (
+from pactdsl._verify._verifier import (
     ContractVerificationResult,
     ErroredInteraction,
     FailedInteraction,
     InteractionResult,
     PassedInteraction,
+    ProviderRequest,
     UnverifiedInteraction,
+    VerificationConfigError,
+    verify_provider,
 )
-from pactdsl._verify._verifier import verify_provider
 
 __all__ = [
     "ContractVerificationResult",
