@@ -193,8 +193,8 @@ def test_matching_branch_follows_the_provider_branch(branches: LocalBroker) -> N
         "web 2"
     ]
     assert _chosen(branches, {"matchingBranch": True}, branch="main") == ["web 1", "mobile 3"]
-    with pytest.raises(InvalidSelector, match="provider_version_branch"):
-        _chosen(branches, {"matchingBranch": True})
+    with pytest.raises(InvalidSelector, match=r"\[1\]: .*give provider_version_branch"):
+        _chosen(branches, {"latest": True}, {"matchingBranch": True})
 
 
 def test_consumer_and_main_branch_combine(branches: LocalBroker) -> None:
@@ -204,11 +204,15 @@ def test_consumer_and_main_branch_combine(branches: LocalBroker) -> None:
 
 
 def test_a_bad_selector_is_refused_before_the_broker_is_opened(tmp_path: Path) -> None:
-    """The local broker refuses a bad selector without making its database file."""
+    """The local broker refuses a bad selector, even for an unknown provider, before opening."""
     broker = LocalBroker(tmp_path / "never.db")
     with pytest.raises(InvalidSelector, match=r"\[0\]: .*mainBranch='yes'"):
         pacts_for_verification(
             "api", consumer_version_selectors=[{"mainBranch": "yes"}], broker=broker
+        )
+    with pytest.raises(InvalidSelector, match="give provider_version_branch"):
+        pacts_for_verification(
+            "nobody", consumer_version_selectors=[{"matchingBranch": True}], broker=broker
         )
     assert not (tmp_path / "never.db").exists()
 
@@ -243,6 +247,10 @@ def test_the_pact_broker_client_sends_the_json_form(scripted: ScriptedBroker) ->
         with pytest.raises(InvalidSelector, match="fallbackBranch='main' needs branch"):
             client.pacts_for_verification(
                 "api", consumer_version_selectors=[{"fallbackBranch": "main"}]
+            )
+        with pytest.raises(InvalidSelector, match="give provider_version_branch"):
+            client.pacts_for_verification(
+                "api", consumer_version_selectors=[ConsumerVersionSelector(matching_branch=True)]
             )
         assert scripted.seen == []
         client.pacts_for_verification(

@@ -43,7 +43,12 @@ from pactdsl.broker._local_store import (
     require_pacticipant,
     require_version,
 )
-from pactdsl.broker._selectors import ConsumerVersionSelector, SelectorLike, parse_selectors
+from pactdsl.broker._selectors import (
+    ConsumerVersionSelector,
+    SelectorLike,
+    parse_selectors,
+    require_provider_branch,
+)
 
 __all__ = ["LocalBroker"]
 
@@ -560,6 +565,7 @@ class LocalBroker(SqliteFile):
         selectors = parse_selectors(consumer_version_selectors) or (
             ConsumerVersionSelector(latest=True),
         )
+        require_provider_branch(selectors, provider_version_branch)
         with self.transaction(write=False) as conn:
             provider_id = find_pacticipant(conn, provider, create=False)
             if provider_id is None:

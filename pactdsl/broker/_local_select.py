@@ -14,7 +14,6 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 from pactdsl.broker._decision import PactForVerification
-from pactdsl.broker._errors import InvalidSelector
 from pactdsl.broker._local_store import DEPLOYED_VERSIONS, LIVE_VERSIONS, RELEASED_VERSIONS
 from pactdsl.broker._selectors import MAIN_BRANCHES, ConsumerVersionSelector
 
@@ -112,12 +111,7 @@ def _by_branch(
     elif selector.branch is not None:
         branches = (selector.branch,)
     elif selector.matching_branch:
-        if provider_version_branch is None:
-            msg = (
-                f"{selector!r} needs the verifying provider version's branch: give "
-                "provider_version_branch (provider_branch= to verify_provider)"
-            )
-            raise InvalidSelector(msg)
+        assert provider_version_branch is not None  # require_provider_branch checked it
         branches = (provider_version_branch,)
     else:
         return chosen

@@ -42,7 +42,7 @@ from pactdsl.broker._hal_read import (
     version_labels,
     version_pacts,
 )
-from pactdsl.broker._selectors import SelectorLike, parse_selectors
+from pactdsl.broker._selectors import SelectorLike, parse_selectors, require_provider_branch
 
 __all__ = ["PactBrokerClient"]
 
@@ -187,6 +187,7 @@ class PactBrokerClient(HalSession):
             InvalidSelector: naming the selector field that cannot work.
         """
         selectors = parse_selectors(consumer_version_selectors)
+        require_provider_branch(selectors or (), provider_version_branch)
         href = self._index_href("pb:provider-pacts-for-verification", provider=provider)
         body: dict[str, Any] = {"includePendingStatus": include_pending_status}
         if selectors:

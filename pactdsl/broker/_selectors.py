@@ -24,6 +24,7 @@ __all__ = [
     "ConsumerVersionSelector",
     "SelectorLike",
     "parse_selectors",
+    "require_provider_branch",
 ]
 
 # The branches the local broker takes for a pacticipant's main branch: it
@@ -234,6 +235,27 @@ def parse_selectors(
         except InvalidSelector as exc:
             raise InvalidSelector(f"{argument}[{index}]: {exc}") from None
     return tuple(parsed)
+
+
+def require_provider_branch(
+    selectors: Iterable[ConsumerVersionSelector], provider_version_branch: str | None
+) -> None:
+    """Refuse a ``matchingBranch`` selector when the verifying provider's branch is not given.
+
+    Raises:
+        InvalidSelector: naming the selector and the argument to give.
+    """
+    if provider_version_branch:
+        return
+    for index, selector in enumerate(selectors):
+        if selector.matching_branch:
+            msg = (
+                f"consumer_version_selectors[{index}]: {selector.to_json()!r} selects the "
+                "consumer branch named like the verifying provider version's, so it needs "
+                "that branch: give provider_version_branch (provider_branch= to "
+                "verify_provider, --provider-branch to pactdsl verify)"
+            )
+            raise InvalidSelector(msg)
 
 
 def _did_you_mean(key: str) -> str:
