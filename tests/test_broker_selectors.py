@@ -132,11 +132,12 @@ def test_selector_lists_name_the_bad_item() -> None:
 
 
 def test_a_selector_is_frozen_and_hashable() -> None:
-    """A parsed selector cannot change after parsing, and serves as a dict key."""
+    """A parsed selector cannot change, serves as a dict key, and reads like its call."""
     selector = ConsumerVersionSelector.from_json({"mainBranch": True})
     with pytest.raises(AttributeError):
         selector.branch = "feat"  # type: ignore[misc]
     assert {selector: 1}[ConsumerVersionSelector(main_branch=True)] == 1
+    assert repr(selector) == "ConsumerVersionSelector(main_branch=True)"
 
 
 @pytest.fixture

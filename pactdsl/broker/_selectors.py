@@ -63,7 +63,7 @@ def _json_key(name: str) -> str:
     return _JSON_KEYS[name]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ConsumerVersionSelector:
     """One Pact Broker consumer version selector; None means the field is not given.
 
@@ -129,6 +129,13 @@ class ConsumerVersionSelector:
             msg = f"consumer version selector {dict(value)!r}: {problem}"
             raise InvalidSelector(msg)
         return cls(**values)
+
+    def __repr__(self) -> str:
+        # Like the call that makes it: only the fields given.
+        given = ", ".join(
+            f"{name}={value!r}" for name, value in attrs.asdict(self).items() if value is not None
+        )
+        return f"ConsumerVersionSelector({given})"
 
     def to_json(self) -> dict[str, Any]:
         """The Pact Broker's JSON form: the fields given, under the broker's keys."""
