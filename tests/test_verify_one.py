@@ -156,3 +156,13 @@ def test_target_refuses_an_unreadable_ca_bundle_and_a_bad_redirect_choice() -> N
         target(base_url="https://127.0.0.1:1", verify_tls="missing.pem")
     with pytest.raises(VerificationConfigError, match=r"follow_redirects='yes' must be False"):
         target(base_url="http://127.0.0.1:1", follow_redirects="yes")  # type: ignore[arg-type]
+
+
+def test_every_verify_provider_argument_configures_a_part() -> None:
+    """Each keyword of verify_provider is taken by one of the option factories it routes to."""
+    import inspect
+
+    from pactdsl._verify._verifier import PARTS, verify_provider
+
+    taken = {name for part in PARTS for name in inspect.signature(part).parameters}
+    assert set(inspect.signature(verify_provider).parameters) - taken == set()

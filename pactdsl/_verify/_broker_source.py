@@ -3,7 +3,9 @@
 `verify_provider(broker=..., provider=...)` asks the broker (`pactdsl.broker`:
 the local SQLite broker, or a Pact Broker when ``PACT_BROKER_BASE_URL`` is set)
 for the provider's pacts for verification, verifies each, and publishes one
-result per pact. The broker package is imported only when a broker is used.
+result per pact. Its options are two checked objects: `BrokerQuery` (what to
+ask the broker for) and `Publishing` (what to record with the results). The
+broker package is imported only when a broker is used.
 """
 
 from __future__ import annotations
