@@ -3,14 +3,25 @@
 The DSL and the pact-file readers build it; the writers, the mock provider, the
 verifier and the broker read it. Spec versions differ only at the edges
 (readers and writers): inside, a pact is always this shape.
+
+The model is immutable and hashable: attributes cannot be set, sequences are
+tuples, and mappings are `FrozenDict` (a read-only dict, made by the fields'
+converters from whatever mapping a builder passes). JSON values stay JSON
+values: a body's content, and the JSON objects of provider-state params,
+comments and metadata (read-only at the top, plain below), are handed as they
+are to the matching engine, the generators, the writers and user code, which
+read dicts and lists. They take part in equality but not in the hash, which is
+still consistent (equal objects hash equal), just less selective. Matching
+rules are left out of the hash too: a matcher may hold a JSON example.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import json
-from collections.abc import Mapping
-from typing import Any, Final, TypeAlias
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, NoReturn, TypeAlias, TypeVar
 
 import attrs
 
@@ -24,6 +35,7 @@ __all__ = [
     "SYNCHRONOUS_MESSAGES",
     "AnyInteraction",
     "Body",
+    "FrozenDict",
     "GeneratorsByCategory",
     "Identified",
     "Identity",
@@ -53,6 +65,102 @@ HTTP = "Synchronous/HTTP"
 
 AnyInteraction: TypeAlias = "Interaction | Message | SynchronousMessage"
 """Whatever a pact holds: HTTP interactions and (V3/V4) messages."""
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenDict(dict[_K, _V]):
+    """A read-only, hashable dict: what every mapping of the model is.
+
+    A dict underneath, so it equals plain dicts, passes ``isinstance(x, dict)``
+    and goes through ``json.dumps`` as an object, at dict speed. Every method
+    that would change it raises TypeError; it hashes by its items, so its values
+    must be hashable for `hash` to work (the model keeps JSON values out of its
+    hashes for that reason).
+    """
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        msg = (
+            f"{type(self).__name__} is read-only: the pact model cannot change in place; "
+            "build a changed copy with attrs.evolve(obj, field={**obj.field, ...})"
+        )
+        raise TypeError(msg)
+
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    clear = _refuse
+    pop = _refuse
+    popitem = _refuse
+    setdefault = _refuse
+    update = _refuse
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+    def __reduce__(self) -> tuple[type[FrozenDict[_K, _V]], tuple[dict[_K, _V]]]:
+        # Copying and pickling rebuild it whole (dict's way sets items one by one).
+        return (type(self), (dict(self),))
+
+
+_EMPTY: FrozenDict[Any, Any] = FrozenDict()
+
+
+# The converters below run for every model object made: each has a fast path
+# for what builders pass (tuples of header values, an empty or frozen mapping).
+
+
+def _frozen_values(mapping: Mapping[str, Iterable[str]]) -> FrozenDict[str, tuple[str, ...]]:
+    """Headers or query: a `FrozenDict` of name to a tuple of strings."""
+    if not mapping:
+        return _EMPTY
+    if type(mapping) is FrozenDict:
+        return mapping
+    frozen: FrozenDict[str, Any] = FrozenDict(mapping)
+    for values in frozen.values():
+        if type(values) is not tuple:
+            return _tuples_of_strings(mapping)
+    return frozen
+
+
+def _tuples_of_strings(mapping: Mapping[str, Iterable[str]]) -> FrozenDict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for name, values in mapping.items():
+        if isinstance(values, str | bytes):
+            msg = f"{name!r}={values!r} must be a tuple of strings, e.g. ({values!r},)"
+            raise TypeError(msg)
+        out[name] = tuple(values)
+    return FrozenDict(out)
+
+
+def _categories(mapping: Mapping[str, Mapping[str, Any]]) -> FrozenDict[str, Any]:
+    """Rules or generators by category: a `FrozenDict` of `FrozenDict`."""
+    if not mapping:
+        return _EMPTY
+    if type(mapping) is FrozenDict:
+        for inner in mapping.values():
+            if type(inner) is not FrozenDict:
+                break
+        else:
+            return mapping
+    return FrozenDict(
+        {k: v if type(v) is FrozenDict else FrozenDict(v) for k, v in mapping.items()}
+    )
+
+
+def _json_object(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A JSON object: read-only at the top (its values stay as they are)."""
+    if type(mapping) is FrozenDict:
+        return mapping
+    return FrozenDict(mapping) if mapping else _EMPTY
+
+
+def _states(states: Iterable[ProviderState]) -> tuple[ProviderState, ...]:
+    return states if type(states) is tuple else tuple(states)
 
 
 class PactSpec(enum.Enum):
@@ -102,7 +210,7 @@ class ProviderState:
     """A provider state (``given``): its name and optional parameters."""
 
     name: str
-    params: Mapping[str, Any] = attrs.field(factory=dict)
+    params: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_json_object, hash=False)
 
 
 @attrs.frozen
@@ -110,10 +218,11 @@ class Body:
     """A request, response or message body.
 
     `content` is the parsed JSON value for JSON content types, `str` for text
-    and `bytes` for binary content.
+    and `bytes` for binary content. It stays that value (dicts and lists, not
+    frozen), so it takes part in equality but not in the hash.
     """
 
-    content: Any
+    content: Any = attrs.field(hash=False)
     content_type: str | None = None
 
 
@@ -159,11 +268,11 @@ class Request:
 
     method: str
     path: str
-    query: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
-    headers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    query: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_frozen_values)
+    headers: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_frozen_values)
     body: Body | None = None
-    matching_rules: RulesByCategory = attrs.field(factory=dict)
-    generators: GeneratorsByCategory = attrs.field(factory=dict)
+    matching_rules: RulesByCategory = attrs.field(default=_EMPTY, converter=_categories, hash=False)
+    generators: GeneratorsByCategory = attrs.field(default=_EMPTY, converter=_categories)
 
 
 @attrs.frozen
@@ -171,10 +280,10 @@ class Response:
     """The response an interaction promises from the provider."""
 
     status: int
-    headers: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    headers: Mapping[str, tuple[str, ...]] = attrs.field(default=_EMPTY, converter=_frozen_values)
     body: Body | None = None
-    matching_rules: RulesByCategory = attrs.field(factory=dict)
-    generators: GeneratorsByCategory = attrs.field(factory=dict)
+    matching_rules: RulesByCategory = attrs.field(default=_EMPTY, converter=_categories, hash=False)
+    generators: GeneratorsByCategory = attrs.field(default=_EMPTY, converter=_categories)
 
 
 class Identified:
@@ -204,15 +313,19 @@ class Interaction(Identified):
     description: str
     request: Request
     response: Response
-    provider_states: tuple[ProviderState, ...] = ()
+    provider_states: tuple[ProviderState, ...] = attrs.field(default=(), converter=_states)
     key: str | None = None
     pending: bool = False
-    comments: Mapping[str, Any] = attrs.field(factory=dict)
+    comments: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_json_object, hash=False)
 
     @property
     def interaction_type(self) -> str:
         """The V4 ``type``: ``Synchronous/HTTP``."""
         return HTTP
+
+
+def _interactions(items: Iterable[AnyInteraction]) -> tuple[AnyInteraction, ...]:
+    return items if type(items) is tuple else tuple(items)
 
 
 @attrs.frozen
@@ -225,12 +338,12 @@ class Pact:
 
     consumer: str
     provider: str
-    interactions: tuple[AnyInteraction, ...] = ()
-    metadata: Mapping[str, Any] = attrs.field(factory=dict, eq=False)
+    interactions: tuple[AnyInteraction, ...] = attrs.field(default=(), converter=_interactions)
+    metadata: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_json_object, eq=False)
 
-    @property
+    @functools.cached_property
     def http_interactions(self) -> tuple[Interaction, ...]:
-        """The HTTP interactions only (messages left out)."""
+        """The HTTP interactions only (messages left out); kept, as the pact cannot change."""
         return tuple(i for i in self.interactions if isinstance(i, Interaction))
 
     @property
@@ -291,9 +404,9 @@ class MessageContents:
     """
 
     contents: Body | None = None
-    metadata: Mapping[str, Any] = attrs.field(factory=dict)
-    matching_rules: RulesByCategory = attrs.field(factory=dict)
-    generators: GeneratorsByCategory = attrs.field(factory=dict)
+    metadata: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_json_object, hash=False)
+    matching_rules: RulesByCategory = attrs.field(default=_EMPTY, converter=_categories, hash=False)
+    generators: GeneratorsByCategory = attrs.field(default=_EMPTY, converter=_categories)
 
     @property
     def content_type(self) -> str | None:
@@ -342,13 +455,13 @@ class Message(Identified):
 
     description: str
     contents: Body | None = None
-    metadata: Mapping[str, Any] = attrs.field(factory=dict)
-    matching_rules: RulesByCategory = attrs.field(factory=dict)
-    generators: GeneratorsByCategory = attrs.field(factory=dict)
-    provider_states: tuple[ProviderState, ...] = ()
+    metadata: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_json_object, hash=False)
+    matching_rules: RulesByCategory = attrs.field(default=_EMPTY, converter=_categories, hash=False)
+    generators: GeneratorsByCategory = attrs.field(default=_EMPTY, converter=_categories)
+    provider_states: tuple[ProviderState, ...] = attrs.field(default=(), converter=_states)
     key: str | None = None
     pending: bool = False
-    comments: Mapping[str, Any] = attrs.field(factory=dict)
+    comments: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_json_object, hash=False)
 
     @property
     def interaction_type(self) -> str:
@@ -361,17 +474,21 @@ class Message(Identified):
         return MessageContents(self.contents, self.metadata, self.matching_rules, self.generators)
 
 
+def _responses(items: Iterable[MessageContents]) -> tuple[MessageContents, ...]:
+    return items if type(items) is tuple else tuple(items)
+
+
 @attrs.frozen
 class SynchronousMessage(Identified):
     """A V4 ``Synchronous/Messages`` interaction: a request and its response message(s)."""
 
     description: str
     request: MessageContents
-    responses: tuple[MessageContents, ...] = ()
-    provider_states: tuple[ProviderState, ...] = ()
+    responses: tuple[MessageContents, ...] = attrs.field(default=(), converter=_responses)
+    provider_states: tuple[ProviderState, ...] = attrs.field(default=(), converter=_states)
     key: str | None = None
     pending: bool = False
-    comments: Mapping[str, Any] = attrs.field(factory=dict)
+    comments: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_json_object, hash=False)
 
     @property
     def interaction_type(self) -> str:

@@ -75,9 +75,11 @@ def fits_v2(pact: Pact) -> bool:
 @_FILE_SETTINGS
 @given(contract=strategies.contracts())
 def test_v4_round_trip(contract: Contract, tmp_path: Path) -> None:
-    """Any contract written as V4 reads back equal to its pact."""
+    """Any contract written as V4 reads back equal to its pact, and hashing equal."""
     text = _written(contract, _fresh(tmp_path), "4.0")
-    assert load_pact(text) == contract.pact
+    loaded = load_pact(text)
+    assert loaded == contract.pact
+    assert hash(loaded) == hash(contract.pact)
 
 
 # The matchers Pact V4 added, named independently of the writer's own table.
