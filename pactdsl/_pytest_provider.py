@@ -271,6 +271,13 @@ class _Case:
         return None
 
 
+@dataclass(frozen=True)
+class _Unreadable:
+    """The item of a pact the broker selected that cannot be read: it fails."""
+
+    message: str
+
+
 def _case_id(unit: PactToVerify, interaction: Any) -> str:
     states = " and ".join(state.name for state in interaction.provider_states)
     given = f" [given {states}]" if states else ""
@@ -393,6 +400,8 @@ def pact_interaction(request: pytest.FixtureRequest) -> Iterator[PactInteraction
     a test that passes without calling it errors, since it verified nothing.
     """
     case = getattr(request, "param", None)
+    if isinstance(case, _Unreadable):
+        pytest.fail(f"{request.node.nodeid}: {case.message}", pytrace=False)
     if not isinstance(case, _Case):
         msg = (
             f"{request.node.nodeid}: the {_FIXTURE} fixture needs the test marked "
@@ -531,6 +540,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         raise _collect_error(definition, str(exc)) from None
     cases: list[Any] = []
     for unit in units:
+        if unit.problem is not None:
+            # An item that fails: a pact the broker selected but nobody can read is
+            # never "nothing to verify".
+            message = f"the broker's pact of {unit.label()} cannot be read: {unit.problem}"
+            marks = (
+                [pytest.mark.xfail(reason=unit.notices()[-1], strict=False)] if unit.pending else []
+            )
+            cases.append(
+                pytest.param(
+                    _Unreadable(message), id=f"{unit.label()} (unreadable pact)", marks=marks
+                )
+            )
+            continue
         # Known by what it is, so two tests verifying one pact publish it once; "": not published.
         pact_key = "" if publishing is None else _ledger(metafunc.config).expect(unit, publishing)
         for position, interaction in enumerate(unit.pact.interactions):

@@ -60,6 +60,11 @@ class PactToVerify:
         """True when the broker marked the whole pact pending."""
         return self.selected is not None and self.selected.pending
 
+    @property
+    def problem(self) -> str | None:
+        """Why the broker's pact could not be read (None: it was)."""
+        return self.selected.problem if self.selected is not None else None
+
     def label(self) -> str:
         """``consumer version`` as people say it, e.g. ``checkout-app 1.0.0``."""
         version = self.selected.consumer_version if self.selected is not None else None

@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 ErrorPhase = Literal[
+    "pact",  # the pact itself could not be read (one a broker selected)
     "state setup",
     "request",
     "request filter",

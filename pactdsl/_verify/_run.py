@@ -392,7 +392,8 @@ def verify_units(
             raise VerificationConfigError(str(exc)) from None
         run = _Run(transport, chosen_target, options)
         selected = [i for p in pacts for i in p.interactions if chosen.selects(i)]
-        if not any(run.will_verify(i) for i in selected) and not chosen.allow_empty:
+        unreadable = any(unit.problem is not None for unit in units)
+        if not any(run.will_verify(i) for i in selected) and not (chosen.allow_empty or unreadable):
             raise VerificationConfigError(
                 nothing_selected(pacts, run.cannot_verify, chosen.given())
             )
@@ -400,6 +401,9 @@ def verify_units(
         for unit in units:
             if run.stopped:
                 break
+            if unit.problem is not None:
+                outcomes.append((unit, _unreadable_result(unit, run), False))
+                continue
             result, outcome = run.verify_pact(unit.pact, chosen.selects, pending=unit.pending)
             notices = (*unit.notices(), *result.notices)
             outcomes.append((unit, attrs.evolve(result, notices=notices), outcome))
@@ -408,7 +412,7 @@ def verify_units(
     late = []
     if transport.shutdown_problem:
         late.append(transport.shutdown_problem + " (after every interaction was verified)")
-    left = len(selected) - sum(result.total for _, result, _ in outcomes)
+    left = len(selected) - sum(r.total for unit, r, _ in outcomes if unit.problem is None)
     if run.stopped and left:
         late.append(
             f"fail_fast=True: stopped after the first failure; {left} interaction(s) not verified"
@@ -419,3 +423,19 @@ def verify_units(
     partial = any(not chosen.selects(i) for unit, _, _ in outcomes for i in unit.pact.interactions)
     narrowed = chosen.given() if partial else {}
     return combine(publish_outcomes(outcomes, publish or Publishing(), broker, narrowed))
+
+
+def _unreadable_result(unit: PactToVerify, run: _Run) -> ContractVerificationResult:
+    """A pact the broker selected that cannot be read: one error, never nothing to verify."""
+    pact = unit.pact
+    entry = ErroredInteraction(
+        description=f"the pact of {unit.label()}",
+        consumer=pact.consumer,
+        pending=unit.pending,
+        index=run.index,
+        message=f"the broker's pact of {unit.label()} cannot be read: {unit.problem}",
+        phase="pact",
+    )
+    run.index += 1
+    result = ContractVerificationResult(provider=pact.provider, consumer=pact.consumer)
+    return attrs.evolve(with_entry(result, entry), notices=unit.notices())

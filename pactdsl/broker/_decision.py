@@ -492,6 +492,9 @@ class PactForVerification:
         url: The pact's URL on a Pact Broker.
         verification_results_url: Where a Pact Broker takes its verification results.
         pact_sha: The content hash, when known.
+        problem: Why the pact could not be read (then `pact` holds only its
+            consumer and provider): the verifier reports it as an error of this
+            pact, never as nothing to verify.
     """
 
     pact: Pact
@@ -501,6 +504,23 @@ class PactForVerification:
     url: str | None = attrs.field(default=None, repr=False)
     verification_results_url: str | None = attrs.field(default=None, repr=False)
     pact_sha: str | None = None
+    problem: str | None = None
+
+
+def unreadable_pact(text: Any, consumer: str | None, provider: str) -> Pact:
+    """The stand-in for a pact a broker holds that cannot be read: its names, no interactions.
+
+    `consumer` when known, else the name in the pact's JSON (`text`, parsed or not)
+    when it has one.
+    """
+    if consumer is None:
+        try:
+            data = json.loads(text) if isinstance(text, str | bytes) else text
+            name = data["consumer"]["name"]
+        except (ValueError, TypeError, KeyError, RecursionError):
+            name = None
+        consumer = name if isinstance(name, str) and name else "(unknown consumer)"
+    return Pact(consumer=consumer, provider=provider)
 
 
 def as_pact_for_verification(pact: Pact) -> PactForVerification | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
-from pactdsl.broker._decision import PactForVerification
+from pactdsl._errors import PactFileError
+from pactdsl.broker._decision import PactForVerification, unreadable_pact
 from pactdsl.broker._local_store import DEPLOYED_VERSIONS, LIVE_VERSIONS, RELEASED_VERSIONS
 from pactdsl.broker._selectors import MAIN_BRANCHES, ConsumerVersionSelector
 
@@ -57,12 +58,21 @@ def select_pacts(
             pending = include_pending_status and not _verified_by(
                 conn, pub["content_id"], provider_id
             )
+            try:
+                pact, problem = load_pact(pub["content"]), None
+            except PactFileError as exc:
+                # Stored by an older pactdsl, say: an error of this pact, not of the run.
+                provider = conn.execute(
+                    "SELECT name FROM pacticipants WHERE id = ?", (provider_id,)
+                ).fetchone()[0]
+                pact, problem = unreadable_pact(None, pub["consumer"], provider), str(exc)
             found[pub["sha"]] = PactForVerification(
-                load_pact(pub["content"]),
+                pact,
                 consumer_version=pub["number"],
                 pending=pending,
                 notices=(why,),
                 pact_sha=pub["sha"],
+                problem=problem,
             )
     return list(found.values())
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from pactdsl._errors import PactFileError
 from pactdsl.broker._decision import (
     BROKER_LINKS_KEY,
     CanIDeployDecision,
@@ -29,6 +30,7 @@ from pactdsl.broker._decision import (
     VerificationRecord,
     VersionDescription,
     nothing_deployed_message,
+    unreadable_pact,
 )
 from pactdsl.broker._errors import BrokerError, BrokerHTTPError, BrokerLookupError
 from pactdsl.broker._hal import HalSession, expand_href
@@ -208,28 +210,39 @@ class PactBrokerClient(HalSession):
             url = entry.get("_links", {}).get("self", {}).get("href")
             if not isinstance(url, str):
                 continue
-            fetched = self.fetch_pact(url)
-            found.append(
-                PactForVerification(
-                    fetched.pact,
-                    consumer_version=fetched.consumer_version,
-                    pending=bool(properties.get("pending", False)),
-                    notices=notices,
+            data = self.request("GET", url)
+            try:
+                fetched = self._read_pact(url, data)
+            except PactFileError as exc:
+                # One unreadable pact (another team's tool, an older pactdsl) is an
+                # error of that pact: the others are still verified.
+                fetched = PactForVerification(
+                    unreadable_pact(data, None, provider),
                     url=url,
-                    verification_results_url=fetched.verification_results_url,
-                    pact_sha=fetched.pact_sha,
+                    verification_results_url=_href(data, "pb:publish-verification-results"),
+                    consumer_version=_href_name(data, "pb:consumer-version"),
+                    problem=str(exc),
+                )
+            found.append(
+                attrs.evolve(
+                    fetched, pending=bool(properties.get("pending", False)), notices=notices
                 )
             )
         return found
 
     def fetch_pact(self, url: str) -> PactForVerification:
-        """Fetch the pact at `url` with its ``pb:publish-verification-results`` link."""
+        """Fetch the pact at `url` with its ``pb:publish-verification-results`` link.
+
+        Raises:
+            PactFileError: when the broker's answer is not a pact pactdsl can read.
+        """
+        return self._read_pact(url, self.request("GET", url))
+
+    def _read_pact(self, url: str, data: Mapping[str, Any]) -> PactForVerification:
         from pactdsl._pactfile import pact_from_json
 
-        data = self.request("GET", url)
-        links = data.get("_links", {})
-        results = links.get("pb:publish-verification-results", {}).get("href")
-        consumer_version = links.get("pb:consumer-version", {}).get("name")
+        results = _href(data, "pb:publish-verification-results")
+        consumer_version = _href_name(data, "pb:consumer-version")
         pact = pact_from_json({k: v for k, v in data.items() if k != "_links"}, origin=url)
         # Keep the links on the model too: the verifier hands a bare `Pact` to
         # publish_verification_result, which finds its way back through them.
@@ -237,9 +250,9 @@ class PactBrokerClient(HalSession):
         pact = attrs.evolve(pact, metadata={**pact.metadata, BROKER_LINKS_KEY: links_meta})
         return PactForVerification(
             pact,
-            consumer_version=consumer_version if isinstance(consumer_version, str) else None,
+            consumer_version=consumer_version,
             url=url,
-            verification_results_url=results if isinstance(results, str) else None,
+            verification_results_url=results,
             pact_sha=PactDocument.from_source(pact).sha,
         )
 
@@ -597,3 +610,21 @@ class PactBrokerClient(HalSession):
             and row.provider == provider
             for row in (matrix_row(r) for r in answer.get("matrix", []))
         )
+
+
+def _link(data: Mapping[str, Any], relation: str) -> Mapping[str, Any]:
+    links = data.get("_links")
+    link = links.get(relation) if isinstance(links, Mapping) else None
+    return link if isinstance(link, Mapping) else {}
+
+
+def _href(data: Mapping[str, Any], relation: str) -> str | None:
+    """The ``href`` of the `relation` link in a HAL answer, when it is a string."""
+    href = _link(data, relation).get("href")
+    return href if isinstance(href, str) else None
+
+
+def _href_name(data: Mapping[str, Any], relation: str) -> str | None:
+    """The ``name`` of the `relation` link in a HAL answer, when it is a string."""
+    name = _link(data, relation).get("name")
+    return name if isinstance(name, str) else None
