@@ -23,7 +23,6 @@ import asyncio
 import concurrent.futures
 import contextvars
 import json
-import queue
 import ssl
 import threading
 import time
@@ -34,6 +33,7 @@ from typing import Any, Literal, TypeVar
 import httpcore
 import httpx
 
+from pactdsl._app_thread import AppThread
 from pactdsl._http_answers import (
     BodyTooLarge,
     FailureReason,
@@ -50,7 +50,13 @@ from pactdsl._http_json import (
     body_bytes,
     expected_response_json,
 )
-from pactdsl._http_target import app_kind, check_base_url, target_url
+from pactdsl._http_target import (
+    app_kind,
+    check_base_url,
+    target_url,
+    tls_error,
+    tls_verification,
+)
 from pactdsl._lifespan import Lifespan
 from pactdsl._limits import Limits, current_limits
 
@@ -96,38 +102,8 @@ def httpx_response_json(response: httpx.Response) -> dict[str, Any]:
     )
 
 
-def _tls_error(exc: BaseException) -> ssl.SSLError | None:
-    """The TLS error behind `exc` (httpx wraps it in ConnectError), if any."""
-    seen: BaseException | None = exc
-    for _ in range(8):  # a short chain; never loop on a cycle
-        if seen is None:
-            return None
-        if isinstance(seen, ssl.SSLError):
-            return seen
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def tls_verification(verify_tls: bool | str | PathLike[str]) -> bool | ssl.SSLContext:
-    """What httpx's ``verify=`` gets for `verify_tls`: a bool, or a context trusting a CA bundle.
-
-    Raises:
-        ValueError: when the CA bundle cannot be read, naming it.
-    """
-    if isinstance(verify_tls, bool):
-        return verify_tls
-    try:
-        return ssl.create_default_context(cafile=str(verify_tls))
-    except (OSError, ssl.SSLError) as exc:
-        msg = (
-            f"verify_tls={str(verify_tls)!r} must be True, False or the path of a PEM CA "
-            f"bundle that signed the provider's certificate; reading it failed: {exc}"
-        )
-        raise ValueError(msg) from None
-
-
 def _failure_reason(exc: Exception) -> FailureReason:
-    if _tls_error(exc) is not None:
+    if tls_error(exc) is not None:
         return "tls"
     if isinstance(exc, httpx.TimeoutException | TimeoutError):
         return "timeout"
@@ -175,7 +151,7 @@ def _provider_failure(exc: Exception, url: str, timeout: float) -> TransportFail
         )
     elif reason == "tls":
         message = (
-            f"TLS failed with {url}: {_tls_error(exc)}; if the provider's certificate is "
+            f"TLS failed with {url}: {tls_error(exc)}; if the provider's certificate is "
             "signed by your own CA, pass its bundle as verify_tls='path/to/ca.pem' (CLI "
             "--ca-bundle PATH), or verify_tls=False (CLI --no-verify-tls) to skip the check"
         )
@@ -357,7 +333,7 @@ class ProviderTransport:
         # An in-process app runs on a thread of its own (as Starlette's TestClient
         # runs an ASGI app), so an app that never returns costs one timeout, not
         # the whole run: the caller stops waiting, the app's thread is left behind.
-        self._app_thread = _AppThread() if app_thread else None
+        self._app_thread = AppThread() if app_thread else None
         self._stuck: str | None = None  # the request an ASGI app's blocked loop never answered
         if async_client is not None:
             self._loop = asyncio.new_event_loop()
@@ -474,7 +450,7 @@ class ProviderTransport:
         except TimeoutError:
             # The hung call keeps its thread; the next request gets a fresh one.
             self._app_thread.stop()
-            self._app_thread = _AppThread()
+            self._app_thread = AppThread()
             raise
 
     def _refuse_when_stuck(self, label: str) -> None:
@@ -536,42 +512,6 @@ class ProviderTransport:
             assert self._loop_thread is not None
             self._loop_thread.join()
             self._loop.close()
-
-
-_AppCall = tuple[Callable[[], Any], "concurrent.futures.Future[Any]"]
-
-
-class _AppThread:
-    """One daemon thread that runs an in-process app's calls, one at a time."""
-
-    def __init__(self) -> None:
-        self._calls: queue.SimpleQueue[_AppCall | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._serve, name="pactdsl-app", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while (item := self._calls.get()) is not None:
-            call, future = item
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(call())
-                except BaseException as exc:  # handed to the caller, who reports it
-                    future.set_exception(exc)
-
-    def run(self, call: Callable[[], _T], seconds: float) -> _T:
-        """`call()`'s result, or TimeoutError when it takes over `seconds`."""
-        future: concurrent.futures.Future[_T] = concurrent.futures.Future()
-        context = contextvars.copy_context()
-        self._calls.put((lambda: context.run(call), future))
-        try:
-            return future.result(seconds)
-        except concurrent.futures.TimeoutError:
-            msg = f"the app did not return within {seconds}s"
-            raise TimeoutError(msg) from None
-
-    def stop(self) -> None:
-        """Let the thread end once it is free (a hung call keeps it, as a daemon)."""
-        self._calls.put(None)
 
 
 def open_transport(

@@ -1,17 +1,20 @@
 """Where the verifier sends its requests, checked with no HTTP library.
 
-The provider's base URL, the kind of an in-process app (ASGI or WSGI), and the
-URL of a pact path below the base; `_http.py` sends the requests.
+The provider's base URL, the kind of an in-process app (ASGI or WSGI), the
+URL of a pact path below the base, and the TLS trust for it (a CA bundle read
+into an `ssl` context); `_http.py` sends the requests.
 """
 
 from __future__ import annotations
 
 import inspect
+import ssl
 from collections.abc import Sequence
+from os import PathLike
 from typing import Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
-__all__ = ["app_kind", "check_base_url", "target_url"]
+__all__ = ["app_kind", "check_base_url", "target_url", "tls_error", "tls_verification"]
 
 # Characters left as they are in a pact path: RFC 3986 pchar plus '/' and '%'
 # (so a path the consumer already percent-encoded is not encoded twice).
@@ -75,3 +78,33 @@ def target_url(base_url: str, path: str, query: Sequence[tuple[str, str]]) -> st
     if query:
         url += "?" + urlencode(list(query), quote_via=quote)
     return url
+
+
+def tls_error(exc: BaseException) -> ssl.SSLError | None:
+    """The TLS error behind `exc` (httpx wraps it in ConnectError), if any."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a short chain; never loop on a cycle
+        if seen is None:
+            return None
+        if isinstance(seen, ssl.SSLError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def tls_verification(verify_tls: bool | str | PathLike[str]) -> bool | ssl.SSLContext:
+    """What httpx's ``verify=`` gets for `verify_tls`: a bool, or a context trusting a CA bundle.
+
+    Raises:
+        ValueError: when the CA bundle cannot be read, naming it.
+    """
+    if isinstance(verify_tls, bool):
+        return verify_tls
+    try:
+        return ssl.create_default_context(cafile=str(verify_tls))
+    except (OSError, ssl.SSLError) as exc:
+        msg = (
+            f"verify_tls={str(verify_tls)!r} must be True, False or the path of a PEM CA "
+            f"bundle that signed the provider's certificate; reading it failed: {exc}"
+        )
+        raise ValueError(msg) from None

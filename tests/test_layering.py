@@ -330,3 +330,23 @@ def test_no_import_circles_in_the_package() -> None:
     """No pactdsl modules import each other in a circle, counting imports inside functions."""
     new = {circle for circle in import_circles(_module_graph()) if circle not in KNOWN_CIRCLES}
     assert new == set(), sorted(sorted(circle) for circle in new)
+
+
+MAX_MODULE_LINES = 700
+MAX_FUNCTION_LINES = 120
+
+
+def test_no_module_or_function_is_too_large_to_live_in() -> None:
+    """No pactdsl module is over 700 lines and no function over 120 (issue 15's rooms)."""
+    too_large = []
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        name = path.relative_to(PACKAGE_DIR.parent).as_posix()
+        if source.count("\n") > MAX_MODULE_LINES:
+            too_large.append(f"{name}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    too_large.append(f"{name}:{node.lineno} {node.name}: {length} lines")
+    assert too_large == []
