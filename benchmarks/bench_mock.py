@@ -6,7 +6,7 @@
       one request, `write_file` after each test;
     - pactdsl: the contract declared once, `mock_provider(contract,
       interactions=desc)` per test, one request, the file written once at the
-      end; in-process (respx) and on a real port.
+      end; in-process (httpx patched, no socket) and on a real port.
 (b) One mock holding all N interactions answering N requests (declaring the
     interactions is inside the timing, for both libraries).
 
@@ -208,7 +208,7 @@ def main(count: int = 200, repeat: int = 3) -> None:
         return best_of(repeat, run)
 
     with httpx.Client(trust_env=False) as client:
-        # Warm-up: imports, respx patching, first server thread, pact-python's FFI.
+        # Warm-up: imports, patching httpx, first server thread, pact-python's FFI.
         pactdsl_suite(3, None, out / "warm", client)
         pactdsl_suite(3, 0, out / "warm", client)
         if has_pact_python:
@@ -224,7 +224,7 @@ def main(count: int = 200, repeat: int = 3) -> None:
         }
         if pp_a is not None:
             print(_line("pact-python (Rust mock server)", pp_a, count, None))
-        print(_line("pactdsl in-process (respx)", ours_a["in-process"], count, pp_a))
+        print(_line("pactdsl in-process", ours_a["in-process"], count, pp_a))
         print(_line("pactdsl real port", ours_a["real port"], count, pp_a))
 
         print(f"(b) one mock with {count} interactions answering {count} requests")
@@ -236,7 +236,7 @@ def main(count: int = 200, repeat: int = 3) -> None:
         floor_b = socket_floor(count, client, repeat)
         if pp_b is not None:
             print(_line("pact-python (Rust mock server)", pp_b, count, None))
-        print(_line("pactdsl in-process (respx)", ours_b["in-process"], count, pp_b))
+        print(_line("pactdsl in-process", ours_b["in-process"], count, pp_b))
         print(_line("pactdsl real port", ours_b["real port"], count, pp_b))
         print(_line("floor: do-nothing stdlib server, same client", floor_b, count, pp_b))
 

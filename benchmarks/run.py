@@ -65,8 +65,9 @@ METHOD = {
         "`mock_provider(contract, interactions=...)` per test and one `generate_pact`); "
         "(b) one mock declaring N interactions and answering N requests. Declaring the "
         "interactions is inside the timing. pact-python always serves on a real port (its "
-        "Rust mock server); pactdsl in-process (respx) and on a real port. N=200, best "
-        "of 3 runs after a warm-up; scaling rows time pactdsl at N=100, 200 and 400."
+        "Rust mock server); pactdsl in-process (httpx patched, no socket) and on a real "
+        "port. N=200, best of 3 runs after a warm-up; scaling rows time pactdsl at N=100, "
+        "200 and 400."
     ),
     "verify": (
         "A V4 pact of 200 interactions, each with a provider state, verified against the "

@@ -20,7 +20,7 @@ generate_pact(payment_service_contract, output="pacts/")
 ```
 
 Public names load on first use (as attrs does for its submodules), so
-`import pactdsl` stays cheap: httpx, respx, sqlite3 and hypothesis are imported
+`import pactdsl` stays cheap: httpx, sqlite3 and hypothesis are imported
 only by the parts that need them. hypothesis is an extra (``pactdsl[fuzz]``):
 without it, fuzzing and `pactdsl.strategies` raise `MissingExtra` saying so.
 """

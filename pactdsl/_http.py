@@ -1,6 +1,6 @@
-"""The one place (with `_mock/_respx.py`) where pactdsl touches httpx.
+"""The one place (with `_mock/_httpx.py`) where pactdsl touches httpx.
 
-A move to another HTTP library changes this module (and `_respx.py`) only:
+A move to another HTTP library changes this module (and `_mock/_httpx.py`) only:
 everything it hands out is plain data (`RawResponse`), and every request that
 gets no HTTP answer raises `TransportFailure`, so no caller sees an httpx type.
 What needs no HTTP library lives beside it: the Pact JSON conversions in

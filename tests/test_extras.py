@@ -41,6 +41,15 @@ def test_hypothesis_is_an_extra_not_a_dependency() -> None:
     assert "hypothesis" not in names(project["optional-dependencies"]["cli"])
 
 
+def test_respx_is_a_dependency_of_the_tests_only() -> None:
+    """No install of pactdsl brings respx (its pytest plugin would load in every session)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    users = [project["dependencies"], *(extras[name] for name in extras if name != "dev")]
+    assert not [r for requirements in users for r in requirements if r.startswith("respx")]
+    assert [r for r in extras["dev"] if r.startswith("respx")] == ["respx>=0.22"]
+
+
 _CONTRACT = """
 from pactdsl import define_contract, interaction
 

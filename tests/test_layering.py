@@ -1,10 +1,10 @@
-"""Layering: which pactdsl modules may import httpx, respx and hypothesis, and what the engine uses.
+"""Layering: which pactdsl modules may import httpx and hypothesis, and what the engine uses.
 
 A static scan of every ``pactdsl/**/*.py`` with `ast`: imports anywhere in a
 module count (top level, inside functions, under ``TYPE_CHECKING``, relative
 ones, and ``importlib.import_module`` / ``__import__`` with a literal name), so
-a lazy import cannot slip past. Keeping httpx and respx behind two private
-modules is what lets a change of HTTP library touch only those.
+a lazy import cannot slip past. Keeping httpx behind two private modules is
+what lets a change of HTTP library touch only those.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ import pytest
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "pactdsl"
 
-HTTPX_MODULES = {"pactdsl/_http.py", "pactdsl/_mock/_respx.py"}
-RESPX_MODULES = {"pactdsl/_mock/_respx.py"}
+HTTPX_MODULES = {"pactdsl/_http.py", "pactdsl/_mock/_httpx.py"}
 HYPOTHESIS_MODULES = {
     "pactdsl/_strategies.py",
     "pactdsl/_rule_strategies.py",
@@ -152,7 +151,7 @@ def test_scan_covers_the_whole_package() -> None:
     for expected in (
         "pactdsl/__init__.py",
         "pactdsl/_http.py",
-        "pactdsl/_mock/_respx.py",
+        "pactdsl/_mock/_httpx.py",
         "pactdsl/_verify/_verifier.py",
         "pactdsl/broker/_pact_broker.py",
         "pactdsl/matching/__init__.py",
@@ -161,8 +160,8 @@ def test_scan_covers_the_whole_package() -> None:
         assert expected in paths
 
 
-def test_only_the_http_module_and_the_respx_door_import_httpx() -> None:
-    """Only pactdsl/_http.py and pactdsl/_mock/_respx.py import httpx, in any form.
+def test_only_the_http_module_and_the_mock_door_import_httpx() -> None:
+    """Only pactdsl/_http.py and pactdsl/_mock/_httpx.py import httpx, in any form.
 
     httpcore, httpx's engine, only in pactdsl/_http.py (its bounded sockets).
     """
@@ -170,9 +169,9 @@ def test_only_the_http_module_and_the_respx_door_import_httpx() -> None:
     assert _importers("httpcore") == {"pactdsl/_http.py"}
 
 
-def test_only_the_respx_door_imports_respx() -> None:
-    """Only pactdsl/_mock/_respx.py imports respx (which patches httpx)."""
-    assert _importers("respx") == RESPX_MODULES
+def test_no_module_imports_respx() -> None:
+    """No pactdsl module imports respx: it is a dependency of the tests only."""
+    assert _importers("respx") == set()
 
 
 def test_only_strategies_and_the_fuzzing_door_import_hypothesis() -> None:
@@ -264,7 +263,7 @@ def test_mock_core_loads_no_httpx() -> None:
         "import sys, pactdsl._mock._core, pactdsl._mock\n"
         "early = sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore'))\n"
         "assert not early, f'the mock core loaded {early[:3]}'\n"
-        "import pactdsl._mock._respx\n"
+        "import pactdsl._mock._httpx\n"
         "assert 'httpx' in sys.modules, 'the guard above would pass vacuously'\n"
     )
     _passes_in_a_fresh_interpreter(code)

@@ -5,7 +5,7 @@ with mock_provider(payment_service_contract) as mock:
     response = httpx.post(f"{mock.url}/payments", json={"amount": 1000, "currency": "USD"})
 ```
 
-With ``port=None`` (the default) httpx clients are answered in-process (respx;
+With ``port=None`` (the default) httpx clients are answered in-process (httpx patched;
 no socket). With ``port=0`` or a port number a real HTTP/1.1 server listens on
 127.0.0.1 (or `host`), for any client. ``tls=True`` serves HTTPS with a
 certificate from a throwaway CA (`MockProvider.ca_path`, `MockProvider.ssl_context`).
@@ -50,7 +50,7 @@ from pactdsl._mock._problems import (
 from pactdsl._model import Pact
 
 if TYPE_CHECKING:
-    from pactdsl._mock._respx import HTTPXResponse
+    from pactdsl._mock._httpx import HTTPXResponse
     from pactdsl._mock._server import MockHTTPServer
     from pactdsl._mock._tls import Authority
 
@@ -279,10 +279,10 @@ class MockProvider:
                 limits=self.limits,
             )
             if self.port is None:
-                from pactdsl._mock import _respx
+                from pactdsl._mock import _httpx
 
                 core.base_url = self.url
-                _respx.install(self._fake_host, core.handle, "https" if self.tls else "http")
+                _httpx.install(self._fake_host, core.handle, "https" if self.tls else "http")
             else:
                 from pactdsl._mock._server import MockHTTPServer
 
@@ -301,9 +301,9 @@ class MockProvider:
             if not self._running:
                 return
             if self.port is None:
-                from pactdsl._mock import _respx
+                from pactdsl._mock import _httpx
 
-                _respx.uninstall(self._fake_host)
+                _httpx.uninstall(self._fake_host)
             elif self._server is not None:
                 self._server.stop()
             self._running = False
@@ -519,7 +519,7 @@ def mock_request(
     if not mock.is_running:
         msg = f"{mock!r} is not running; start() it (or use `with`) before mock_request"
         raise RuntimeError(msg)
-    from pactdsl._mock._respx import send_request
+    from pactdsl._mock._httpx import send_request
 
     trust = mock.ssl_context() if mock.tls and mock.port is not None else None
     return send_request(mock.url, method, path, query, headers, body, trust=trust)

@@ -1,6 +1,6 @@
 """The mock provider's core: one `handle(request) -> response` over the matching engine.
 
-The core knows nothing of sockets or httpx: `_respx.py` (in-process) and
+The core knows nothing of sockets or httpx: `_httpx.py` (in-process) and
 `_server.py` (a real port) turn what they receive into a `MockRequest`, call
 `MockCore.handle`, and send back the `MockResponse`. Everything else lives here:
 choosing the interaction, building its response, recording the call, and the
@@ -334,7 +334,7 @@ class MockCore:
         base_url: The mock's URL, for ``mock_server_url`` generators (settable, as
             a real port is known only once bound).
         response_factory: Makes responses instead of the examples (fuzzing).
-        in_process: Whether only httpx clients can reach it (respx, no socket);
+        in_process: Whether only httpx clients can reach it (no socket);
             the report then says so when no request arrived.
         cors: Answer CORS preflights that match no served interaction (204,
             not recorded), and add Access-Control-Allow-Origin to every response.
