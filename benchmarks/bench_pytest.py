@@ -5,7 +5,9 @@
     pactdsl (its default install), in one with ``pactdsl[fuzz]`` (hypothesis,
     whose own pytest plugin then loads in every session), and in one with
     pact-python. Reported: each venv's session time minus the bare venv's.
-    Target: pactdsl's overhead within 50 ms.
+    Target: pactdsl's overhead within 50 ms. Also reported: that overhead with
+    anyio's pytest plugin turned off (``-p no:anyio``): anyio comes with httpx,
+    and its plugin loads in every session, as respx's did while pactdsl needed it.
 (2) A consumer suite end to end: 1 test and 50 tests, each test checking one
     interaction against a mock and the pact file written, in a fresh
     ``python -m pytest`` process: pactdsl's pytest plugin (``pact_mock``, in-process)
@@ -151,14 +153,14 @@ def make_venv(folder: Path, roots: list[str]) -> Path:
     return python
 
 
-def session_seconds(python: Path, folder: Path, runs: int) -> float:
+def session_seconds(python: Path, folder: Path, runs: int, *options: str) -> float:
     """Best wall time of `runs` fresh ``python -m pytest -q`` processes in `folder`."""
     best = float("inf")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "PYTHON"))}
     for _ in range(runs):
         started = time.perf_counter()
         done = subprocess.run(
-            [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+            [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *options],
             capture_output=True,
             text=True,
             check=False,
@@ -220,6 +222,17 @@ def main(quick: bool) -> None:
                 "has hypothesis: the cost a default install of pactdsl no longer carries."
             ),
         )
+        without_anyio = session_seconds(venvs["pactdsl"], trivial, runs, "-p", "no:anyio")
+        emit(
+            "pytest",
+            "trivial 2-test session: overhead with anyio's pytest plugin off (-p no:anyio)",
+            max(0.0, without_anyio - times["bare"]),
+            note=(
+                "The default install's overhead less anyio's pytest plugin, which httpx's "
+                "dependency anyio registers in every session of its environment."
+            ),
+        )
+        print(f"  pactdsl with -p no:anyio: {without_anyio * 1000:.0f} ms")
         for count in QUICK_SUITE_SIZES if quick else SUITE_SIZES:
             ours = _project(root / f"pactdsl-{count}", PACTDSL_SUITE.format(count=count))
             theirs = _project(root / f"pact-python-{count}", PACT_PYTHON_SUITE.format(count=count))
