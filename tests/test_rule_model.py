@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +33,8 @@ from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._rules import LEAF_CHECKS, STRUCTURAL_MATCHERS
 from tests._shared import conformance_dir
 
+_ENGINE_DIR = Path(__file__).resolve().parent.parent / "pactdsl" / "matching"
+
 
 def _dsl_classes() -> set[type[_matchers.Matcher]]:
     found: set[type[_matchers.Matcher]] = set()
@@ -52,6 +56,21 @@ def test_every_part_knows_the_same_matcher_names() -> None:
     assert set(_matchers._FROM_RULE) == MATCHER_NAMES
     assert set(MATCHER_ALIASES.values()) == MATCHER_NAMES
     assert set(BUILDERS) == MATCHER_NAMES
+
+
+@pytest.mark.parametrize(
+    "module_name",
+    sorted(
+        ["pactdsl._rule", "pactdsl._rulepath", "pactdsl._regex"]
+        + [f"pactdsl.matching.{path.stem}" for path in _ENGINE_DIR.glob("_*.py")]
+    ),
+)
+def test_every_name_a_rule_module_exports_exists(module_name: str) -> None:
+    """Each name in the `__all__` of the rule and engine modules is defined there, once."""
+    module = importlib.import_module(module_name)
+    names = list(module.__all__)
+    assert len(set(names)) == len(names)
+    assert [name for name in names if not hasattr(module, name)] == []
 
 
 def _pact_with_rule(rule: Any) -> dict[str, Any]:
