@@ -116,3 +116,11 @@ def test_equal_ancestors_cascade_the_first_written() -> None:
     assert _body(expected, actual, equality_first) == ["expected 1 at $.body.a.b, got 2 (int)"]
     type_first = {"$['a']": TYPE, "$.a": [{"match": "equality"}]}
     assert _body(expected, actual, type_first) == []
+
+
+def test_a_wildcard_under_the_root_beats_the_root_rule_it_ties() -> None:
+    """`$.*` (weight 2) on a key beats the type rule cascading from `$` (weight 2)."""
+    for rules in ({"$": TYPE, "$.*": INTEGER}, {"$.*": INTEGER, "$": TYPE}):
+        assert _body({"a": 1}, {"a": "x"}, rules) == [
+            "expected an integer at $.body.a, got 'x' (str)"
+        ]

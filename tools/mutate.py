@@ -8,6 +8,7 @@ the timeout: a mutant that loops is caught too).
 
 Run: python tools/mutate.py pactdsl/matching/_rules.py [more modules]
        [--tests tests/test_matching_rules.py ...] [--sample N] [--seed S] [-j N]
+       [--timeout SECONDS] [--no-plugins]
 
 With ``-j N`` the mutants run N at a time, each worker in its own copy of the
 repository; every mutant still runs. Put the tests that kill most mutants first:
@@ -83,11 +84,11 @@ def _apply(source: str, index: int) -> tuple[str, str]:
         node.ops[where] = replacement  # type: ignore[attr-defined]
     else:
         setattr(node, str(where), replacement)
-    return ast.unparse(tree), f"line {line}: {what}"
+    return ast.unparse(tree), f"#{index} line {line}: {what}"
 
 
 def _run_one(
-    copies: queue.Queue[Path], module: str, index: int, tests: list[str], timeout: float
+    copies: queue.Queue[Path], module: str, index: int, tests: list[str], args: argparse.Namespace
 ) -> tuple[bool, str]:
     """Run the tests against one mutant in a free copy: (killed, label)."""
     copy = copies.get()
@@ -100,10 +101,14 @@ def _run_one(
             result = subprocess.run(
                 [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *tests],
                 cwd=copy,
-                env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"},
+                env={
+                    "PYTHONPATH": str(copy),
+                    "PATH": "/usr/bin:/bin",
+                    **({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if args.no_plugins else {}),
+                },
                 capture_output=True,
                 check=False,
-                timeout=timeout,
+                timeout=args.timeout,
             )
             killed = result.returncode != 0
         except subprocess.TimeoutExpired:
@@ -121,14 +126,25 @@ def main() -> int:
     parser.add_argument("modules", nargs="+")
     parser.add_argument("--tests", nargs="+", default=["tests"])
     parser.add_argument("--sample", type=int, default=0, help="run N random mutants (0: all)")
+    parser.add_argument(
+        "--only", nargs="+", default=[], help="run these mutants only, as MODULE#INDEX (rerun)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-j", "--jobs", type=int, default=1, help="mutants run at once")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant")
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="load no pytest plugins from entry points (faster, when the tests need none)",
+    )
     args = parser.parse_args()
     plan = []
     for module in args.modules:
         count = len(list(_mutations(ast.parse((REPO / module).read_text()))))
         plan += [(module, i) for i in range(count)]
+    if args.only:
+        wanted = {(name, int(index)) for name, _, index in (m.partition("#") for m in args.only)}
+        plan = [step for step in plan if step in wanted]
     if args.sample:
         plan = random.Random(args.seed).sample(plan, min(args.sample, len(plan)))
     started = time.monotonic()
@@ -142,7 +158,7 @@ def main() -> int:
             copies.put(copy)
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             futures = [
-                (module, pool.submit(_run_one, copies, module, i, args.tests, args.timeout))
+                (module, pool.submit(_run_one, copies, module, i, args.tests, args))
                 for module, i in plan
             ]
             for module, future in futures:

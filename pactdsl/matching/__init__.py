@@ -12,15 +12,17 @@ Examples:
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import urllib.parse
 from collections.abc import Mapping
 from typing import Any, Final
 
 from pactdsl.matching._body import match_body, match_content
-from pactdsl.matching._content import body_kind, sniff_content_type
+from pactdsl.matching._content import (
+    body_kind,
+    is_body_object,
+    open_body_object,
+    sniff_content_type,
+)
 from pactdsl.matching._form import match_parameters, parse_parameters
 from pactdsl.matching._headers import header_values, match_headers
 from pactdsl.matching._message import match_message
@@ -43,15 +45,6 @@ __all__ = [
 _ABSENT: Final = object()
 
 
-def _is_v4_body(body: Any) -> bool:
-    return (
-        isinstance(body, dict)
-        and "content" in body
-        and bool(set(body) & {"contentType", "encoded"})
-        and set(body) <= {"content", "contentType", "encoded", "contentTypeHint"}
-    )
-
-
 def _infer_version(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> tuple[int, int]:
     rules = expected.get("matchingRules")
     if isinstance(rules, dict) and rules:
@@ -60,7 +53,7 @@ def _infer_version(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> tu
         if "status" in rules and expected.get("status") is not None:
             return (4, 0)
     for side in (expected, actual):
-        if _is_v4_body(side.get("body")):
+        if is_body_object(side.get("body"), v4=False):
             return (4, 0)
         headers = side.get("headers")
         if isinstance(headers, dict) and any(isinstance(v, list) for v in headers.values()):
@@ -87,26 +80,8 @@ def _unwrap_body(part: Mapping[str, Any], version: tuple[int, int]) -> tuple[Any
     if "body" not in part:
         return _ABSENT, declared
     body = part["body"]
-    if (
-        version >= (4, 0)
-        and isinstance(body, dict)
-        and "content" in body
-        and (set(body) <= {"content", "contentType", "encoded", "contentTypeHint"})
-    ):
-        content = body.get("content")
-        content_type = body.get("contentType") or declared
-        encoded = body.get("encoded", False)
-        if isinstance(encoded, str) and encoded.lower() == "base64" and isinstance(content, str):
-            try:
-                content = base64.b64decode(content, validate=False)
-            except (binascii.Error, ValueError):
-                raise MatchingError(
-                    "body content is marked encoded='base64' but is not valid "
-                    "base64; fix the body in the pact."
-                ) from None
-        elif isinstance(encoded, str) and encoded.lower() == "json" and isinstance(content, str):
-            content = json.loads(content)
-        return content, content_type
+    if version >= (4, 0) and is_body_object(body, v4=True):
+        return open_body_object(body, declared, "the body content")
     return body, declared
 
 

@@ -7,10 +7,17 @@ then JSON, XML and text).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Final, Literal
 
-__all__ = ["BodyKind", "body_kind", "sniff_content_type"]
+from pactdsl.matching._mismatch import MatchingError
+
+__all__ = ["BodyKind", "body_kind", "is_body_object", "open_body_object", "sniff_content_type"]
+
+_BODY_OBJECT_KEYS: Final = frozenset({"content", "contentType", "encoded", "contentTypeHint"})
 
 BodyKind = Literal["json", "xml", "text", "form", "multipart", "binary"]
 
@@ -24,6 +31,47 @@ _MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "application/gzip"),
     (b"BM", "image/bmp"),
 )
+
+
+def is_body_object(value: Any, *, v4: bool) -> bool:
+    """Tell whether a body is a V4 body object: ``{"content", "contentType", "encoded"}``.
+
+    Args:
+        value: The body (or message contents) as the pact holds it.
+        v4: Whether the pact is V4; otherwise, from the shape alone, the object
+            must also name its `contentType` or `encoded`.
+    """
+    if not isinstance(value, dict) or "content" not in value or not set(value) <= _BODY_OBJECT_KEYS:
+        return False
+    return v4 or bool(set(value) & {"contentType", "encoded"})
+
+
+def open_body_object(
+    body: Mapping[str, Any], declared: str | None, what: str
+) -> tuple[Any, str | None]:
+    """Return a V4 body object's content, decoded, and its content type.
+
+    Args:
+        body: The body object.
+        declared: The content type the headers or metadata declare, if any.
+        what: The part, for messages (``the body``, ``the message contents``).
+
+    Raises:
+        MatchingError: If content marked ``encoded='base64'`` is not base64.
+    """
+    content = body.get("content")
+    content_type = body.get("contentType") or declared
+    encoded = body.get("encoded", False)
+    if isinstance(encoded, str) and encoded.lower() == "base64" and isinstance(content, str):
+        try:
+            content = base64.b64decode(content, validate=False)
+        except (binascii.Error, ValueError):
+            raise MatchingError(
+                f"{what} is marked encoded='base64' but is not valid base64; fix it in the pact."
+            ) from None
+    elif isinstance(encoded, str) and encoded.lower() == "json" and isinstance(content, str):
+        content = json.loads(content)
+    return content, content_type
 
 
 def sniff_content_type(content: Any) -> str:

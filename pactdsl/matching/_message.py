@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
 from pactdsl.matching._body import match_body
+from pactdsl.matching._content import is_body_object, open_body_object
 from pactdsl.matching._headers import parse_media_type
 from pactdsl.matching._json import JsonComparer
-from pactdsl.matching._mismatch import MatchingError, Mismatch, describe_value
+from pactdsl.matching._mismatch import Mismatch, describe_value
 from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._regex import bounded_match_call
 from pactdsl.matching._rules import RuleCursor
@@ -20,7 +18,6 @@ from pactdsl.matching._spec import parse_spec_version
 __all__ = ["match_message"]
 
 _ABSENT: Final = object()
-_BODY_KEYS: Final = frozenset({"content", "contentType", "encoded", "contentTypeHint"})
 _CONTENT_TYPE_KEYS: Final = frozenset({"contenttype", "content-type", "content_type"})
 
 
@@ -40,34 +37,15 @@ def _declared_type(metadata: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _is_body_object(value: Any, v4: bool) -> bool:
-    if not isinstance(value, dict) or "content" not in value or not set(value) <= _BODY_KEYS:
-        return False
-    return v4 or bool(set(value) & {"contentType", "encoded"})
-
-
 def _unwrap(part: Mapping[str, Any], v4: bool) -> tuple[Any, str | None]:
     """The contents (or `_ABSENT`) and the content type the message declares."""
     declared = _declared_type(_metadata(part))
     if "contents" not in part:
         return _ABSENT, declared
     contents = part["contents"]
-    if not _is_body_object(contents, v4):
+    if not is_body_object(contents, v4=v4):
         return contents, declared
-    content = contents.get("content")
-    content_type = contents.get("contentType") or declared
-    encoded = contents.get("encoded", False)
-    if isinstance(encoded, str) and encoded.lower() == "base64" and isinstance(content, str):
-        try:
-            content = base64.b64decode(content, validate=False)
-        except (binascii.Error, ValueError):
-            raise MatchingError(
-                "message contents are marked encoded='base64' but are not valid base64; "
-                "fix the contents in the pact."
-            ) from None
-    elif isinstance(encoded, str) and encoded.lower() == "json" and isinstance(content, str):
-        content = json.loads(content)
-    return content, content_type
+    return open_body_object(contents, declared, "the message contents")
 
 
 def _is_empty(content: Any) -> bool:
@@ -217,7 +195,7 @@ def match_message(
     if spec_version is None:
         v4 = any(
             isinstance(part.get("contents"), dict)
-            and _is_body_object(part.get("contents"), v4=False)
+            and is_body_object(part.get("contents"), v4=False)
             for part in (expected, actual)
         )
     else:
