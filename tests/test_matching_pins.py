@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from pactdsl._rule import MATCHER_ALIASES, STATUS_CLASSES, parse_rule
+from pactdsl._rule import MATCHER_ALIASES, STATUS_CLASSES, Rule, parse_rule
 from pactdsl.matching import match_body, match_request, match_response
 from pactdsl.matching._parse import parse_rule_list
+from pactdsl.matching._rules import check_leaf, variant_rules
 
 
 def _group(*matchers: dict[str, Any], combine: str = "AND") -> dict[str, Any]:
@@ -186,3 +187,217 @@ def test_an_array_contains_variant_index_must_name_an_example_element(
         allow_unexpected_keys=True,
     )
     assert (mismatches == []) is matches
+
+
+@pytest.mark.parametrize(
+    ("rule", "actual", "matches"),
+    [
+        ({"match": "regex", "regex": "\\d+"}, 123, True),
+        ({"match": "regex", "regex": "\\d+"}, 1.5, False),
+        ({"match": "regex", "regex": "true|false"}, True, True),
+        ({"match": "regex", "regex": "\\d+"}, None, False),
+        ({"match": "include", "value": "2"}, 123, True),
+        ({"match": "include", "value": "4"}, 123, False),
+        ({"match": "include", "value": "ru"}, True, True),
+        ({"match": "include", "value": ""}, None, False),
+    ],
+)
+def test_regex_and_include_read_a_number_or_boolean_as_its_json_text(
+    rule: dict[str, Any], actual: Any, matches: bool
+) -> None:
+    """Regex and include rules test a number or boolean by its JSON text; null never matches."""
+    mismatches = match_body(
+        {"v": "example"},
+        {"v": actual},
+        {"$.v": _group(rule)},
+        content_type="application/json",
+        allow_unexpected_keys=True,
+    )
+    assert (mismatches == []) is matches
+
+
+def _body(expected: Any, actual: Any, rules: dict[str, Any] | None) -> list[str]:
+    groups = None if rules is None else {path: _group(*rule) for path, rule in rules.items()}
+    mismatches = match_body(
+        expected, actual, groups, content_type="application/json", allow_unexpected_keys=True
+    )
+    assert all(mismatch.kind == "body" for mismatch in mismatches)
+    return [str(mismatch) for mismatch in mismatches]
+
+
+@pytest.mark.parametrize(
+    ("rule", "example", "actual", "expectation"),
+    [
+        ({"match": "integer"}, 1, "x", "an integer"),
+        ({"match": "decimal"}, 1.5, "x", "a decimal number"),
+        ({"match": "number"}, 1, "x", "a number"),
+        ({"match": "null"}, None, "x", "null"),
+        ({"match": "boolean"}, True, "x", "a boolean"),
+        ({"match": "semver"}, "1.0.0", "x", "a semantic version (semver.org)"),
+        ({"match": "notEmpty"}, "a", "", "a non-empty value"),
+        ({"match": "regex", "regex": "\\d+"}, "1", "x", "a value matching the regex `\\d+`"),
+        ({"match": "include", "value": "ab"}, "xaby", "x", "a value including 'ab'"),
+        ({"match": "date", "format": "yyyy-MM-dd"}, "2024-01-02", "x", "a date in format"),
+        ({"match": "time", "format": "HH:mm"}, "10:00", "x", "a time in format 'HH:mm'"),
+        ({"match": "datetime", "format": "yyyy"}, "2024", "x", "a datetime in format 'yyyy'"),
+        ({"match": "equality"}, 1, 2, "1"),
+        ({"match": "values"}, 1, 2, "1"),
+        ({"match": "type"}, 1, "x", "a value of the same type as 1 (int)"),
+    ],
+)
+def test_each_matcher_says_what_it_expects(
+    rule: dict[str, Any], example: Any, actual: Any, expectation: str
+) -> None:
+    """A failed value rule's message names what the matcher expects, in its own words."""
+    (message,) = _body({"v": example}, {"v": actual}, {"$.v": [rule]})
+    assert message.startswith(f"expected {expectation}")
+    assert message.endswith(f" at $.body.v, got {actual!r} ({type(actual).__name__})")
+
+
+@pytest.mark.parametrize(
+    ("example", "actual", "message"),
+    [
+        ("1", 1, "expected '1' at $.body.a, got 1 (int)"),
+        (True, 1, "expected True at $.body.a, got 1 (int)"),
+        (1, True, "expected 1 at $.body.a, got True (bool)"),
+        (None, "", "expected None at $.body.a, got '' (str)"),
+        (1, 1.0, None),
+        (0.5, 0.5, None),
+    ],
+)
+def test_without_rules_scalars_of_another_json_type_differ(
+    example: Any, actual: Any, message: str | None
+) -> None:
+    """With no rule, "1" is not 1 and true is not 1, while 1 equals 1.0."""
+    assert _body({"a": example}, {"a": actual}, None) == ([message] if message else [])
+
+
+def test_a_rule_on_the_eachvalue_place_ties_with_its_nested_rules_and_loses() -> None:
+    """An eachValue rule's nested rules weigh as `.*` below it and win the tie with `.*` there."""
+    each_integer = [{"match": "eachValue", "rules": [{"match": "integer"}]}]
+    letters = [{"match": "regex", "regex": "[a-z]+"}]
+    assert _body({"a": {"x": 1}}, {"a": {"x": 5}}, {"$.a": each_integer, "$.a.*": letters}) == []
+    assert _body({"x": 1}, {"x": 5}, {"$": each_integer, "$.*": letters}) == []
+    assert _body({"a": {"x": 1}}, {"a": {"x": "q"}}, {"$.a": each_integer, "$.a.*": letters}) == [
+        "expected an integer at $.body.a.x, got 'q' (str)"
+    ]
+
+
+EACH_VALUE_TYPE = [{"match": "eachValue", "rules": [{"match": "type"}]}]
+
+
+@pytest.mark.parametrize(
+    ("example", "actual", "message"),
+    [
+        ("x", 5, "expected a string at $.body.v, got 5 (int)"),
+        (1, "x", "expected a number at $.body.v, got 'x' (str)"),
+        (True, 5, "expected a boolean at $.body.v, got 5 (int)"),
+        (None, 5, "expected an object at $.body.v, got 5 (int)"),
+    ],
+)
+def test_each_value_on_a_scalar_names_the_example_type(
+    example: Any, actual: Any, message: str
+) -> None:
+    """An eachValue rule wants an object or array; on a scalar it names the example's type."""
+    assert _body({"v": example}, {"v": actual}, {"$.v": EACH_VALUE_TYPE}) == [message]
+
+
+def test_each_value_compares_extra_elements_with_the_first_example_element() -> None:
+    """Elements past the example's end take its first element as their example, by index below."""
+    rules = {"$.v": EACH_VALUE_TYPE}
+    assert _body({"v": [1, "a"]}, {"v": [2, "b", 5]}, rules) == []
+    assert _body({"v": [1, "a"]}, {"v": [2, "b", "c"]}, rules) == [
+        "expected a value of the same type as 1 (int) at $.body.v[2], got 'c' (str)"
+    ]
+
+
+@pytest.mark.parametrize("example", [[], None])
+def test_each_value_without_example_elements_uses_the_rule_value(example: Any) -> None:
+    """An empty (or null) example leaves the rule's own `value` as every element's example."""
+    rules = {"$.v": [{"match": "eachValue", "rules": [{"match": "type"}], "value": 1}]}
+    assert _body({"v": example}, {"v": [1, 2]}, rules) == []
+    assert _body({"v": example}, {"v": ["a"]}, rules) == [
+        "expected a value of the same type as 1 (int) at $.body.v[0], got 'a' (str)"
+    ]
+
+
+def test_each_key_reads_keys_as_text() -> None:
+    """Keys are text: an integer key rule accepts the key "12"."""
+    rules = {"$.m": [{"match": "eachKey", "rules": [{"match": "integer"}]}]}
+    assert _body({"m": {"1": "a"}}, {"m": {"12": "a"}}, rules) == []
+    assert _body({"m": {"1": "a"}}, {"m": {"x": "a"}}, rules) == [
+        "expected each key at $.body.m to be an integer, got key 'x'"
+    ]
+
+
+def test_a_value_rule_on_an_object_is_a_mismatch() -> None:
+    """A regex rule where the actual value is an object fails: an object has no text."""
+    rules = {"$.a": [{"match": "regex", "regex": "[a-z]+"}]}
+    assert _body({"a": {"b": 1}}, {"a": {"b": 1}}, rules) == [
+        "expected a value matching the regex `[a-z]+` at $.body.a, got {'b': 1} (object)"
+    ]
+
+
+def test_not_empty_wants_content_on_its_place_and_below() -> None:
+    """A notEmpty rule fails an empty object on its place, and below it under a full example."""
+    not_empty = {"$.a": [{"match": "notEmpty"}]}
+    assert _body({"a": {}}, {"a": {}}, not_empty) == [
+        "expected a non-empty value at $.body.a, got {} (object)"
+    ]
+    assert _body({"a": {"b": {"c": 1}}}, {"a": {"b": {}}}, not_empty) == [
+        "expected a non-empty value at $.body.a.b, got {} (object)"
+    ]
+
+
+def test_a_list_of_rules_applies_each_as_in_a_json_body() -> None:
+    """Within a list of rules, integer reads JSON (not text), type counts, equality walks keys."""
+    assert _body(
+        {"a": "1"}, {"a": "12"}, {"$.a": [{"match": "integer"}, {"match": "notEmpty"}]}
+    ) == ["expected an integer at $.body.a, got '12' (str)"]
+    two_types = {"$.a": [{"match": "type", "min": 2}, {"match": "type"}]}
+    assert _body({"a": [1]}, {"a": [1]}, two_types) == [
+        "expected a list of at least 2 elements at $.body.a, got 1 element"
+    ]
+    equality_and_type = {"$.a": [{"match": "equality"}, {"match": "type"}]}
+    # Each rule walks the keys, so each reports the missing one.
+    assert (
+        _body({"a": {"b": 1, "c": 2}}, {"a": {"b": 1}}, equality_and_type)
+        == ["missing key 'c' at $.body.a (expected 2 (int))"] * 2
+    )
+
+
+def test_a_header_category_given_as_one_group_names_no_header() -> None:
+    """Header rules without header names apply to no header: values compare by equality."""
+    request = {"method": "GET", "path": "/", "headers": {"X-A": "1"}}
+    expected = {**request, "matchingRules": {"header": {"matchers": [{"match": "type"}]}}}
+    actual = {**request, "headers": {"X-A": "2"}}
+    assert [str(m) for m in match_request(expected, actual, "3.0.0")] == [
+        "expected header 'X-A' with value '1', got '2'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("example", "actual", "matches"),
+    [("5", "abc", True), (5, "abc", True), (None, "abc", False), ("x", 5, False)],
+)
+def test_a_type_rule_on_text_takes_any_text_for_an_example(
+    example: Any, actual: Any, matches: bool
+) -> None:
+    """Where values are text, a type rule accepts text for any example but null."""
+    rule = Rule("type")
+    assert check_leaf(rule, example, actual, text=True, where="header X") is matches
+
+
+def test_variant_rules_name_their_place_in_the_pact() -> None:
+    """Each variant's rule list names the arrayContains rule, the variant and its own path."""
+    rule = parse_rule(
+        {
+            "match": "arrayContains",
+            "variants": [{"index": 0, "rules": {"$.id": _group(*[{"match": "integer"}])}}],
+        },
+        "here",
+    )
+    ((index, rule_set),) = variant_rules(rule, "body $.items")
+    ((_, rule_list),) = rule_set.category("body")
+    assert index == 0
+    assert rule_list.rule_path == "body $.items[0] $.id"

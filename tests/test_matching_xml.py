@@ -100,3 +100,20 @@ def test_missing_child_of_a_counted_element_is_reported() -> None:
     }
     mismatches = match_response(expected, actual, spec_version="3.0.0")
     assert [m.path for m in mismatches] == ["$.body.list.item[0].b[0]"]
+
+
+@pytest.mark.parametrize(
+    ("rules", "missing"),
+    [
+        ({"$.list.item": _type_rule(min=0)}, False),
+        ({"$.list": _type_rule()}, True),
+        ({}, True),
+    ],
+)
+def test_only_a_rule_written_for_a_child_element_makes_it_optional(
+    rules: dict[str, Any], missing: bool
+) -> None:
+    """`$.list.item` with min 0 lets items be absent; a type rule inherited from `$.list` not."""
+    expected = _part("<list><item>1</item></list>", rules)
+    mismatches = [str(m) for m in match_response(expected, _part("<list></list>"))]
+    assert mismatches == (["expected 1 'item' element at $.body.list, got 0"] if missing else [])

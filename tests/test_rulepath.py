@@ -138,3 +138,73 @@ def test_child_paths_for_indices_and_star() -> None:
     assert rule_path_child("$", "*") == "$.*"
     assert rule_path_child("$", "it's") == "$['it\\'s']"
     assert rule_path_tokens(rule_path_child("$", "*")) == (Wildcard.ANY,)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("a.b", "rule path='a.b' must start with '$'; write $, $.name or $['odd name']."),
+        (
+            "$.",
+            "rule path='$.' has an empty name at character 2; write names as $.a.b or $['a b'].",
+        ),
+        (
+            "$a",
+            "rule path='$a' has 'a' at character 1 where a '.' or '[' must come; "
+            "write names as $.a.b or $['a b'].",
+        ),
+        (
+            "$.a[x]",
+            "rule path='$.a[x]' has [x], which is neither an index, [*] nor a quoted name; "
+            "write $.a[0], $.a[*] or $['a b'].",
+        ),
+        (
+            "$.a[1",
+            "rule path='$.a[1' has an unclosed '[' at character 3; "
+            "close it as in $.a[0], $.a[*] or $['a b'].",
+        ),
+        (
+            "$['a]",
+            'rule path="$[\'a]" has a quoted name that never closes at character 1; '
+            "close it as in $.a[0], $.a[*] or $['a b'].",
+        ),
+    ],
+)
+def test_each_grammar_error_says_what_to_write(path: str, message: str) -> None:
+    """Each kind of grammar error reads in full: the path, where it breaks, what to write."""
+    with pytest.raises(RulePathError) as caught:
+        rule_path_tokens(path)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("key", "path"),
+    [
+        ("a", "$.a"),
+        ("a_1", "$.a_1"),
+        ("a-b", "$.a-b"),
+        ("a-", "$.a-"),
+        ("é", "$.é"),
+        ("-a", "$['-a']"),
+        ("1a", "$['1a']"),
+        ("a b", "$['a b']"),
+        ("a.b", "$['a.b']"),
+        ("a[0]", "$['a[0]']"),
+        ("", "$['']"),
+        ("it's", "$['it\\'s']"),
+        ("back\\slash", "$['back\\\\slash']"),
+        ('say "hi"', "$['say \"hi\"']"),
+    ],
+)
+def test_a_key_is_written_dotted_only_when_it_reads_back_so(key: str, path: str) -> None:
+    """Identifiers (dashes allowed inside) take the dotted form; any other key the bracket form."""
+    assert rule_path_child("$", key) == path
+    assert render_path("$", (key,)) == path
+    assert render_path("$", ("*",)) == "$['*']"
+
+
+@pytest.mark.parametrize("mark", ["X", "`", "\u2018", "a"])
+def test_only_single_and_double_quotes_open_a_quoted_name(mark: str) -> None:
+    """A bracket opened with any other character holds no quoted name."""
+    with pytest.raises(RulePathError, match=r"which is neither an index, \[\*\] nor a quoted name"):
+        rule_path_tokens(f"$[{mark}b{mark}]")

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import queue
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,37 +89,97 @@ def _apply(source: str, index: int) -> tuple[str, str]:
     return ast.unparse(tree), f"#{index} line {line}: {what}"
 
 
+_PYTEST = ["-x", "-q", "-p", "no:randomly"]
+
+
+def _serve(timeout: float, pytest_args: list[str]) -> None:
+    """Run pytest once per line read, each time in a fresh fork of this process.
+
+    pytest and the test libraries are imported once, here; the code under test
+    never is (each fork imports it, mutated, from the copy). Answers one line per
+    run: the exit code, or "timeout".
+    """
+    import pytest  # imported before forking: the saving
+
+    for module in ("hypothesis", "hypothesis.strategies", "attrs", "regex"):
+        __import__(module)
+    for _ in sys.stdin:
+        child = os.fork()
+        if child == 0:
+            null = os.open(os.devnull, os.O_RDWR)
+            for stream in (0, 1, 2):
+                os.dup2(null, stream)
+            os._exit(int(pytest.main([*_PYTEST, *pytest_args])))
+        deadline = time.monotonic() + timeout
+        while True:
+            done, status = os.waitpid(child, os.WNOHANG)
+            if done:
+                print(os.waitstatus_to_exitcode(status), flush=True)
+                break
+            if time.monotonic() > deadline:
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+                print("timeout", flush=True)
+                break
+            time.sleep(0.02)
+
+
+def _pytest_args(args: argparse.Namespace) -> list[str]:
+    return [*args.pytest_arg, *args.tests]
+
+
+def _environment(copy: Path, args: argparse.Namespace) -> dict[str, str]:
+    return {
+        "PYTHONPATH": str(copy),
+        "PATH": "/usr/bin:/bin",
+        **({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if args.no_plugins else {}),
+    }
+
+
+def _run_tests(copy: Path, server: subprocess.Popen[str] | None, args: argparse.Namespace) -> str:
+    """The exit code of the tests in `copy` as text, or "timeout"."""
+    if server is not None:
+        assert server.stdin is not None
+        assert server.stdout is not None
+        server.stdin.write("run\n")
+        server.stdin.flush()
+        return server.stdout.readline().strip()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", *_PYTEST, *_pytest_args(args)],
+            cwd=copy,
+            env=_environment(copy, args),
+            capture_output=True,
+            check=False,
+            timeout=args.timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    return str(result.returncode)
+
+
+_Worker = tuple[Path, "subprocess.Popen[str] | None"]
+
+
 def _run_one(
-    copies: queue.Queue[Path], module: str, index: int, tests: list[str], args: argparse.Namespace
+    workers: queue.Queue[_Worker], module: str, index: int, args: argparse.Namespace
 ) -> tuple[bool, str]:
     """Run the tests against one mutant in a free copy: (killed, label)."""
-    copy = copies.get()
+    copy, server = workers.get()
     try:
         # From the copy, made when the run began: edits to the tree meanwhile do not leak in.
         original = (copy / module).read_text()
         mutated, label = _apply(original, index)
         (copy / module).write_text(mutated)
         try:
-            result = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", *tests],
-                cwd=copy,
-                env={
-                    "PYTHONPATH": str(copy),
-                    "PATH": "/usr/bin:/bin",
-                    **({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if args.no_plugins else {}),
-                },
-                capture_output=True,
-                check=False,
-                timeout=args.timeout,
-            )
-            killed = result.returncode != 0
-        except subprocess.TimeoutExpired:
-            killed, label = True, f"{label} (timed out)"
+            outcome = _run_tests(copy, server, args)
         finally:
             (copy / module).write_text(original)
-        return killed, label
+        if outcome == "timeout":
+            return True, f"{label} (timed out)"
+        return outcome != "0", label
     finally:
-        copies.put(copy)
+        workers.put((copy, server))
 
 
 def main() -> int:
@@ -125,6 +187,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="+")
     parser.add_argument("--tests", nargs="+", default=["tests"])
+    parser.add_argument(
+        "--pytest-arg",
+        action="append",
+        default=[],
+        help="one more pytest argument, as --pytest-arg=--deselect=ID (repeatable)",
+    )
     parser.add_argument("--sample", type=int, default=0, help="run N random mutants (0: all)")
     parser.add_argument(
         "--only", nargs="+", default=[], help="run these mutants only, as MODULE#INDEX (rerun)"
@@ -136,6 +204,11 @@ def main() -> int:
         "--no-plugins",
         action="store_true",
         help="load no pytest plugins from entry points (faster, when the tests need none)",
+    )
+    parser.add_argument(
+        "--fork",
+        action="store_true",
+        help="import pytest once per worker and fork it for each mutant (faster start)",
     )
     args = parser.parse_args()
     plan = []
@@ -149,23 +222,38 @@ def main() -> int:
         plan = random.Random(args.seed).sample(plan, min(args.sample, len(plan)))
     started = time.monotonic()
     survivors = []
+    servers: list[subprocess.Popen[str]] = []
     with tempfile.TemporaryDirectory() as scratch:
-        copies: queue.Queue[Path] = queue.Queue()
+        workers: queue.Queue[_Worker] = queue.Queue()
         for n in range(max(1, args.jobs)):
             copy = Path(scratch) / f"repo{n}"
             ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".*cache")
             shutil.copytree(REPO, copy, ignore=ignore)
-            copies.put(copy)
+            server = None
+            if args.fork:
+                server = subprocess.Popen(
+                    [sys.executable, __file__, "--serve", str(args.timeout), *_pytest_args(args)],
+                    cwd=copy,
+                    env=_environment(copy, args),
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                servers.append(server)
+            workers.put((copy, server))
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             futures = [
-                (module, pool.submit(_run_one, copies, module, i, args.tests, args))
-                for module, i in plan
+                (module, pool.submit(_run_one, workers, module, i, args)) for module, i in plan
             ]
             for module, future in futures:
                 killed, label = future.result()
                 print(f"{'killed' if killed else 'SURVIVED'}: {module} {label}", flush=True)
                 if not killed:
                     survivors.append(f"{module} {label}")
+        for server in servers:
+            assert server.stdin is not None
+            server.stdin.close()
+            server.wait()
     for survivor in survivors:
         print("survived:", survivor)
     total = len(plan)
@@ -178,4 +266,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--serve"]:
+        _serve(float(sys.argv[2]), sys.argv[3:])
+        raise SystemExit(0)
     raise SystemExit(main())

@@ -189,10 +189,11 @@ class JsonComparer:
             child_cursor = cursor.child(key)
             rule_list = child_cursor.best
             leaf: _LeafPlan | None = None
+            # A lone equality rule takes this path too: its check and its
+            # message are those of the plain comparison.
             if (
                 rule_list is not None
                 and rule_list.leaf is not None
-                and not rule_list.is_equality
                 and not isinstance(value, dict | list)
             ):
                 rule = rule_list.leaf
@@ -265,7 +266,7 @@ class JsonComparer:
             segments: The place.
             cursor: The rule cursor there (for the children).
         """
-        if rule_list.combine == "OR" and len(rule_list.rules) > 1:
+        if rule_list.combine == "OR":
             first_failure: list[Mismatch] | None = None
             for rule in rule_list.rules:
                 before = len(self.mismatches)
@@ -373,7 +374,7 @@ class JsonComparer:
         if not same_type(expected, actual):
             self._type_mismatch(expected, actual, segments)
             return
-        if isinstance(actual, list) and isinstance(expected, list):
+        if isinstance(expected, list):  # and so is actual, of the same type
             self._check_length(rule, expected, actual, segments)
         self._compare_structure(expected, actual, segments, cursor)
 
