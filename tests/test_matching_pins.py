@@ -195,6 +195,7 @@ def test_an_array_contains_variant_index_must_name_an_example_element(
         ({"match": "regex", "regex": "\\d+"}, 123, True),
         ({"match": "regex", "regex": "\\d+"}, 1.5, False),
         ({"match": "regex", "regex": "true|false"}, True, True),
+        ({"match": "regex", "regex": "false"}, False, True),
         ({"match": "regex", "regex": "\\d+"}, None, False),
         ({"match": "include", "value": "2"}, 123, True),
         ({"match": "include", "value": "4"}, 123, False),
@@ -237,7 +238,12 @@ def _body(expected: Any, actual: Any, rules: dict[str, Any] | None) -> list[str]
         ({"match": "notEmpty"}, "a", "", "a non-empty value"),
         ({"match": "regex", "regex": "\\d+"}, "1", "x", "a value matching the regex `\\d+`"),
         ({"match": "include", "value": "ab"}, "xaby", "x", "a value including 'ab'"),
-        ({"match": "date", "format": "yyyy-MM-dd"}, "2024-01-02", "x", "a date in format"),
+        (
+            {"match": "date", "format": "yyyy-MM-dd"},
+            "2024-01-02",
+            "x",
+            "a date in format 'yyyy-MM-dd'",
+        ),
         ({"match": "time", "format": "HH:mm"}, "10:00", "x", "a time in format 'HH:mm'"),
         ({"match": "datetime", "format": "yyyy"}, "2024", "x", "a datetime in format 'yyyy'"),
         ({"match": "equality"}, 1, 2, "1"),
@@ -249,9 +255,10 @@ def test_each_matcher_says_what_it_expects(
     rule: dict[str, Any], example: Any, actual: Any, expectation: str
 ) -> None:
     """A failed value rule's message names what the matcher expects, in its own words."""
-    (message,) = _body({"v": example}, {"v": actual}, {"$.v": [rule]})
-    assert message.startswith(f"expected {expectation}")
-    assert message.endswith(f" at $.body.v, got {actual!r} ({type(actual).__name__})")
+    got = f"{actual!r} ({type(actual).__name__})"
+    assert _body({"v": example}, {"v": actual}, {"$.v": [rule]}) == [
+        f"expected {expectation} at $.body.v, got {got}"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -401,3 +408,24 @@ def test_variant_rules_name_their_place_in_the_pact() -> None:
     ((_, rule_list),) = rule_set.category("body")
     assert index == 0
     assert rule_list.rule_path == "body $.items[0] $.id"
+
+
+@pytest.mark.parametrize(
+    ("count", "message"),
+    [
+        (1, "expected a list of at least 2 elements at $.body.a, got 1 element"),
+        (2, None),
+        (3, None),
+        (4, "expected a list of at most 3 elements at $.body.a, got 4 elements"),
+    ],
+)
+def test_type_bounds_include_their_ends(count: int, message: str | None) -> None:
+    """A type rule with min 2 and max 3 takes lists of 2 and 3 elements, and no others."""
+    rules = {"$.a": [{"match": "type", "min": 2, "max": 3}]}
+    assert _body({"a": [1]}, {"a": [1] * count}, rules) == ([message] if message else [])
+
+
+def test_a_type_rule_passes_its_type_but_not_its_bounds_below() -> None:
+    """Below a type rule with min 2, an inner list of one element is fine: bounds stay put."""
+    rules = {"$.a": [{"match": "type", "min": 2}]}
+    assert _body({"a": [[1]]}, {"a": [[1], [2]]}, rules) == []

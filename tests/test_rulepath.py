@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -208,3 +210,11 @@ def test_only_single_and_double_quotes_open_a_quoted_name(mark: str) -> None:
     """A bracket opened with any other character holds no quoted name."""
     with pytest.raises(RulePathError, match=r"which is neither an index, \[\*\] nor a quoted name"):
         rule_path_tokens(f"$[{mark}b{mark}]")
+
+
+@pytest.mark.parametrize("mark", ["X", "`", "a"])
+def test_a_bracket_closes_at_the_first_unquoted_bracket(mark: str) -> None:
+    """Only a single or double quote keeps `]` inside a name; any other mark does not."""
+    assert rule_path_tokens("$['a]b']") == ("a]b",)
+    with pytest.raises(RulePathError, match=re.escape(f"has [{mark}], which is neither")):
+        rule_path_tokens(f"$[{mark}]{mark}]")
