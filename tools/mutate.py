@@ -129,9 +129,12 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
 
 
 def _environment(copy: Path, args: argparse.Namespace) -> dict[str, str]:
+    # CI=true: the tests' CI profile (hypothesis derandomized, no health check on
+    # a slow machine; missing shared data fails), so a mutant is never killed by luck.
     return {
         "PYTHONPATH": str(copy),
         "PATH": "/usr/bin:/bin",
+        "CI": "true",
         **({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if args.no_plugins else {}),
     }
 
@@ -225,6 +228,9 @@ def main() -> int:
     servers: list[subprocess.Popen[str]] = []
     with tempfile.TemporaryDirectory() as scratch:
         workers: queue.Queue[_Worker] = queue.Queue()
+        shared = REPO.parent / "shared"
+        if shared.is_dir():  # the tests read their shared data from ../shared
+            (Path(scratch) / "shared").symlink_to(shared)
         for n in range(max(1, args.jobs)):
             copy = Path(scratch) / f"repo{n}"
             ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".*cache")
@@ -241,19 +247,28 @@ def main() -> int:
                 )
                 servers.append(server)
             workers.put((copy, server))
-        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            futures = [
-                (module, pool.submit(_run_one, workers, module, i, args)) for module, i in plan
-            ]
-            for module, future in futures:
-                killed, label = future.result()
-                print(f"{'killed' if killed else 'SURVIVED'}: {module} {label}", flush=True)
-                if not killed:
-                    survivors.append(f"{module} {label}")
-        for server in servers:
-            assert server.stdin is not None
-            server.stdin.close()
-            server.wait()
+        try:
+            # The tests must pass on the unchanged code, or every mutant would count as killed.
+            copy, server = workers.get()
+            baseline = _run_tests(copy, server, args)
+            workers.put((copy, server))
+            if baseline != "0":
+                print(f"the chosen tests fail on the unchanged code ({baseline}); fix that first")
+                return 1
+            with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+                futures = [
+                    (module, pool.submit(_run_one, workers, module, i, args)) for module, i in plan
+                ]
+                for module, future in futures:
+                    killed, label = future.result()
+                    print(f"{'killed' if killed else 'SURVIVED'}: {module} {label}", flush=True)
+                    if not killed:
+                        survivors.append(f"{module} {label}")
+        finally:
+            for server in servers:
+                assert server.stdin is not None
+                server.stdin.close()
+                server.wait()
     for survivor in survivors:
         print("survived:", survivor)
     total = len(plan)
