@@ -131,10 +131,13 @@ def _pytest_args(args: argparse.Namespace) -> list[str]:
 def _environment(copy: Path, args: argparse.Namespace) -> dict[str, str]:
     # CI=true: the tests' CI profile (hypothesis derandomized, no health check on
     # a slow machine; missing shared data fails), so a mutant is never killed by luck.
+    # No bytecode cache: two mutants of one size written within a second would
+    # otherwise share the first one's cached bytecode.
     return {
         "PYTHONPATH": str(copy),
         "PATH": "/usr/bin:/bin",
         "CI": "true",
+        "PYTHONDONTWRITEBYTECODE": "1",
         **({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"} if args.no_plugins else {}),
     }
 
