@@ -15,27 +15,14 @@ text, then the first. pactdsl decides every tie by a fixed rule:
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from pactdsl.matching import match_body
+from tests.test_matching_cascade import _body
 
 INTEGER = [{"match": "integer"}]
 LETTERS = [{"match": "regex", "regex": "[a-z]+"}]
 TYPE = [{"match": "type"}]
 NOT_INTEGER = "expected an integer at $.body.a.b, got 'x' (str)"
-
-
-def _body(expected: Any, actual: Any, rules: dict[str, Any]) -> list[str]:
-    mismatches = match_body(
-        expected,
-        actual,
-        {path: {"matchers": matchers} for path, matchers in rules.items()},
-        content_type=None,
-        allow_unexpected_keys=True,
-    )
-    return [str(mismatch) for mismatch in mismatches]
 
 
 @pytest.mark.parametrize(
