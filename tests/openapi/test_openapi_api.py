@@ -313,8 +313,14 @@ def test_importing_the_module_loads_no_schema_library() -> None:
 
 def test_namespace_holds_only_its_api() -> None:
     """pactdsl.openapi binds exactly its sorted __all__ publicly, no helper."""
+    import types
+
     import pactdsl.openapi as module
 
-    public = {name for name in vars(module) if not name.startswith("_")}
+    public = {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith(("_", "@")) and not isinstance(value, types.ModuleType)
+    }
     assert public == set(module.__all__)
     assert list(module.__all__) == sorted(module.__all__)
