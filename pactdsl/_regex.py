@@ -15,11 +15,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import regex
 
 from pactdsl._limits import current_limits
+
+_R = TypeVar("_R")
 
 __all__ = [
     "PatternLimitError",
@@ -230,8 +233,17 @@ def cached_pattern(pattern: str) -> regex.Pattern[str] | None:
     return None if hit is None else hit[0]
 
 
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "pactdsl_regex_deadline", default=None
+class _Budget:
+    """The regex time one match call has left: only time spent matching counts."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "pactdsl_regex_budget", default=None
 )
 
 
@@ -240,26 +252,31 @@ def regex_budget() -> Iterator[None]:
     """Share one `Limits.regex_seconds` budget among all matches inside the block.
 
     Nested blocks use the outer budget, so one match call costs one budget whatever
-    it calls.
+    it calls. The budget is spent by regex matching only: the rest of a long match
+    call (a large body on a loaded machine) does not use it up.
     """
-    if _DEADLINE.get() is not None:
+    if _BUDGET.get() is not None:
         yield
         return
-    token = _DEADLINE.set(time.monotonic() + regex_seconds())
+    token = _BUDGET.set(_Budget(regex_seconds()))
     try:
         yield
     finally:
-        _DEADLINE.reset(token)
+        _BUDGET.reset(token)
 
 
-def _timeout() -> float:
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return regex_seconds()
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
+def _run_within(match: Callable[[float], _R]) -> _R:
+    """`match(timeout)` with the budget in force as its timeout, charging the time it took."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return match(regex_seconds())
+    if budget.left <= 0:
         raise TimeoutError
-    return remaining
+    started = time.monotonic()
+    try:
+        return match(budget.left)
+    finally:
+        budget.left -= time.monotonic() - started
 
 
 def fullmatch_within_limit(compiled: regex.Pattern[str], text: str) -> bool:
@@ -268,7 +285,7 @@ def fullmatch_within_limit(compiled: regex.Pattern[str], text: str) -> bool:
     Raises:
         TimeoutError: If the call's `Limits.regex_seconds` budget runs out.
     """
-    return compiled.fullmatch(text, timeout=_timeout()) is not None
+    return _run_within(lambda timeout: compiled.fullmatch(text, timeout=timeout)) is not None
 
 
 def search_within_limit(compiled: regex.Pattern[str], text: str) -> regex.Match[str] | None:
@@ -277,4 +294,4 @@ def search_within_limit(compiled: regex.Pattern[str], text: str) -> regex.Match[
     Raises:
         TimeoutError: If the call's `Limits.regex_seconds` budget runs out.
     """
-    return compiled.search(text, timeout=_timeout())
+    return _run_within(lambda timeout: compiled.search(text, timeout=timeout))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import regex
 
@@ -105,3 +107,12 @@ def test_one_budget_covers_every_value_of_a_call() -> None:
             fullmatch_within_limit(compile_cached("a"), "a")
     with limits_in_force(Limits(regex_seconds=5)), regex_budget():
         assert fullmatch_within_limit(compile_cached("a"), "a")  # a new call, a new budget
+
+
+def test_only_regex_matching_spends_the_budget() -> None:
+    """Time a match call spends outside regexes (a large body, a loaded machine) costs nothing."""
+    compiled = compile_cached(r"[A-Z]{3}-\d{4}")
+    with limits_in_force(Limits(regex_seconds=0.2)), regex_budget():
+        for _ in range(3):
+            time.sleep(0.15)  # other work of the same match call, 0.45 s in all
+            assert fullmatch_within_limit(compiled, "ABC-1234")
