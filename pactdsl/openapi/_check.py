@@ -23,7 +23,12 @@ from pactdsl.openapi._operations import (
     find_operation,
     media_matches,
 )
-from pactdsl.openapi._result import OpenAPICheckResult, OpenAPIIssue, Severity
+from pactdsl.openapi._result import (
+    OpenAPICheckResult,
+    OpenAPIDocumentError,
+    OpenAPIIssue,
+    Severity,
+)
 from pactdsl.openapi._schema import Validator, View, coerce, compile_schema
 
 __all__ = ["SEVERITY", "check_pact"]
@@ -396,6 +401,10 @@ class _RequestCheck:
         return names
 
     def _satisfied(self, scheme: Node) -> bool:
+        if scheme.value is None:
+            name = scheme.pointer.rsplit("/", 1)[-1]
+            msg = f"security scheme {name!r} is required here but not defined; define it there"
+            raise OpenAPIDocumentError(scheme.where, msg)
         value = scheme.deref().mapping()
         request = self.interaction.request
         authorization = (any_value(request.headers, "Authorization") or ("",))[0].lower()

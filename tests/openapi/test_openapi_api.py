@@ -324,3 +324,19 @@ def test_namespace_holds_only_its_api() -> None:
     }
     assert public == set(module.__all__)
     assert list(module.__all__) == sorted(module.__all__)
+
+
+def test_an_undefined_security_scheme_is_a_document_error() -> None:
+    """A security requirement naming no defined scheme is refused at the scheme's pointer."""
+    document = _minimal(
+        **{
+            "/pets": {
+                "get": {"security": [{"key": []}], "responses": {"200": {"description": "ok"}}}
+            }
+        }
+    )
+    listed = {**_LIST, "response": {"status": 200}}
+    with pytest.raises(OpenAPIDocumentError) as caught:
+        check_openapi(_pact(listed), document)
+    assert caught.value.where == "<dict>#/components/securitySchemes/key"
+    assert "security scheme 'key' is required here but not defined" in caught.value.problem
