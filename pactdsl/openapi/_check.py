@@ -118,24 +118,12 @@ class _Checker:
         )
 
     def schema_failures(
-        self,
-        code: str,
-        parts: tuple[str | int, ...],
-        node: Node,
-        view: View,
-        instance: Any,
-    ) -> list[str]:
-        """Report each way `instance` fails the schema at `node`; the messages found."""
-        found = []
+        self, code: str, parts: tuple[str | int, ...], node: Node, view: View, instance: Any
+    ) -> None:
+        """Report each way `instance` fails the schema at `node`."""
         for failure in self.validator(node, view).failures(instance):
-            self.report(
-                code,
-                parts + failure.instance_path,
-                failure.where or node.where,
-                failure.message,
-            )
-            found.append(failure.message)
-        return found
+            where = failure.where or node.where
+            self.report(code, parts + failure.instance_path, where, failure.message)
 
     # -- the operation --------------------------------------------------------
 
@@ -291,8 +279,8 @@ class _RequestCheck:
                 )
             if content_type is None:
                 return
-        self._content_type(content_type[0] if content_type else None, declared, where)
-        if body is None:
+        fits = self._content_type(content_type[0] if content_type else None, declared, where)
+        if body is None or not fits:  # a body of the wrong media type: said once is enough
             return
         media = content_type[0] if content_type else infer_content_type({}, body.content)
         if not is_json_content_type(media):
@@ -304,7 +292,7 @@ class _RequestCheck:
                     "request.body.unknown",
                     ("request", "body"),
                     where,
-                    f"the operation has no schema for a {media} request body",
+                    f"the operation has no schema for request bodies of type {media}",
                 )
             return
         self.checker.schema_failures(
@@ -324,7 +312,8 @@ class _RequestCheck:
                 return schema if schema.value is not None else None
         return None
 
-    def _content_type(self, content_type: str | None, declared: list[str], where: str) -> None:
+    def _content_type(self, content_type: str | None, declared: list[str], where: str) -> bool:
+        """Report a Content-Type the operation does not take; False when it takes another."""
         parts = ("request", "headers", "Content-Type")
         if content_type is None:
             self.checker.report(
@@ -347,6 +336,8 @@ class _RequestCheck:
                 where,
                 f"Content-Type {content_type!r} is not one the operation takes: {declared}",
             )
+            return False
+        return True
 
     def accept(self) -> None:
         accept = any_value(self.interaction.request.headers, "Accept")

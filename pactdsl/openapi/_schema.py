@@ -35,7 +35,7 @@ View = Literal["request", "response"]
 _WHERE = "x-pactdsl-where"  # an annotation keyword: where each subschema is in the document
 _SUBSCHEMA = (
     *("additionalProperties", "items", "not", "contains", "propertyNames", "if", "then"),
-    *("else", "unevaluatedItems", "unevaluatedProperties", "additionalItems"),
+    *("else", "unevaluatedItems", "unevaluatedProperties"),
 )
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -131,7 +131,11 @@ class _Compiler:
             if key == "required" and (isinstance(sub, bool) or not self._required(keep_required)):
                 continue
             child = node.child(key)
-            if key in _SUBSCHEMA:
+            if key == "items" and isinstance(sub, list):  # draft-4 tuple form
+                out["prefixItems"] = [self.schema(n) for n in child.elements()]
+            elif key == "additionalItems" and isinstance(value.get("items"), list):
+                out["items"] = self.schema(child)
+            elif key in _SUBSCHEMA:
                 out[key] = self.schema(child)
             elif key in _SUBSCHEMA_MAPS and isinstance(sub, Mapping):
                 out[key] = {str(k): self.schema(n) for k, n in child.items()}
@@ -140,8 +144,6 @@ class _Compiler:
                 out[key] = [
                     self.schema(n, closed=False, keep_required=keep) for n in child.elements()
                 ]
-            elif key == "items" and isinstance(sub, list):  # draft-4 tuple form
-                out["prefixItems"] = [self.schema(n) for n in child.elements()]
             else:
                 out[key] = sub
         if self.legacy:

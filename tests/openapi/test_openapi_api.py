@@ -340,3 +340,15 @@ def test_an_undefined_security_scheme_is_a_document_error() -> None:
         check_openapi(_pact(listed), document)
     assert caught.value.where == "<dict>#/components/securitySchemes/key"
     assert "security scheme 'key' is required here but not defined" in caught.value.problem
+
+
+def test_the_docs_table_lists_every_code_with_its_severity() -> None:
+    """docs/openapi.md's table of codes matches the severities the check gives."""
+    import re
+
+    from pactdsl.openapi._check import SEVERITY
+
+    page = (Path(__file__).parents[2] / "docs" / "openapi.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z.\-]+)` \| .* \| (error|warning) \|$", page, re.MULTILINE)
+    assert dict(rows) == SEVERITY
+    assert len(rows) == len(SEVERITY)
