@@ -17,11 +17,13 @@ from pactdsl.openapi._document import Document, Node
 from pactdsl.openapi._operations import (
     Operation,
     Parameter,
+    Route,
     accept_ranges,
     any_value,
     base_paths,
     find_operation,
     media_matches,
+    routes,
 )
 from pactdsl.openapi._result import (
     OpenAPICheckResult,
@@ -29,7 +31,7 @@ from pactdsl.openapi._result import (
     OpenAPIIssue,
     Severity,
 )
-from pactdsl.openapi._schema import Validator, View, coerce, compile_schema
+from pactdsl.openapi._schema import Schemas, Validator, View, coerce
 
 __all__ = ["SEVERITY", "check_pact"]
 
@@ -94,7 +96,8 @@ class _Checker:
     document: Document
     prefixes: list[str]
     issues: list[OpenAPIIssue] = attrs.Factory(list)
-    validators: dict[tuple[str, str, View], Validator] = attrs.Factory(dict)
+    schemas: dict[View, Schemas] = attrs.Factory(dict)
+    table: list[Route] | None = None
     # The interaction being checked: its description, index and whether its
     # request-side errors count only as warnings (an error response).
     description: str = ""
@@ -102,10 +105,9 @@ class _Checker:
     lenient_request: bool = False
 
     def validator(self, node: Node, view: View) -> Validator:
-        key = (node.base, node.pointer, view)
-        if key not in self.validators:
-            self.validators[key] = compile_schema(node, view)
-        return self.validators[key]
+        if view not in self.schemas:
+            self.schemas[view] = Schemas(view, legacy=not self.document.is_31)
+        return self.schemas[view].validator(node)
 
     def report(self, code: str, parts: tuple[str | int, ...], where: str, message: str) -> None:
         severity = SEVERITY[code]
@@ -146,8 +148,15 @@ class _Checker:
         self.description, self.index = interaction.description, index
         request, response = interaction.request, interaction.response
         self.lenient_request = False
+        if self.table is None:
+            self.table = routes(self.document)
         lookup = find_operation(
-            self.document, self.prefixes, request.method, request.path, self.path_values_misfit
+            self.document,
+            self.table,
+            self.prefixes,
+            request.method,
+            request.path,
+            self.path_values_misfit,
         )
         if lookup.operation is None:
             self.report(

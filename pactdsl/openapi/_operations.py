@@ -25,11 +25,13 @@ __all__ = [
     "Lookup",
     "Operation",
     "Parameter",
+    "Route",
     "accept_ranges",
     "any_value",
     "base_paths",
     "find_operation",
     "media_matches",
+    "routes",
 ]
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -135,26 +137,49 @@ def _segment_pattern(segment: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def _match_template(template: str, segments: list[str]) -> dict[str, str] | None:
-    wanted = template.strip("/").split("/") if template.strip("/") else []
-    if len(wanted) != len(segments):
-        return None
-    values: dict[str, str] = {}
-    for pattern, actual in zip(wanted, segments, strict=True):
-        names = _PARAM.findall(pattern)
-        if not names:
-            if pattern != actual:
-                return None
-            continue
-        found = _segment_pattern(pattern).fullmatch(actual)
-        if found is None:
+@attrs.frozen
+class Route:
+    """A path template split once: literal segments as strings, the others as patterns."""
+
+    template: str
+    item: Node
+    segments: tuple[str | tuple[re.Pattern[str], tuple[str, ...]], ...]
+    literal: int  # how many literal segments: the more, the more concrete
+
+    def match(self, actual: list[str]) -> dict[str, str] | None:
+        if len(actual) != len(self.segments):
             return None
-        values.update((name, unquote(v)) for name, v in zip(names, found.groups(), strict=True))
-    return values
+        values: dict[str, str] = {}
+        for wanted, segment in zip(self.segments, actual, strict=True):
+            if isinstance(wanted, str):
+                if wanted != segment:
+                    return None
+                continue
+            pattern, names = wanted
+            found = pattern.fullmatch(segment)
+            if found is None:
+                return None
+            values.update((n, unquote(v)) for n, v in zip(names, found.groups(), strict=True))
+        return values
+
+
+def routes(document: Document) -> list[Route]:
+    """The document's path templates, ready to match (made once per check)."""
+    found = []
+    for template, item in document.node().child("paths").items():
+        stripped = template.strip("/")
+        segments: list[str | tuple[re.Pattern[str], tuple[str, ...]]] = []
+        for segment in stripped.split("/") if stripped else []:
+            names = tuple(_PARAM.findall(segment))
+            segments.append((_segment_pattern(segment), names) if names else segment)
+        literal = sum(1 for s in segments if isinstance(s, str))
+        found.append(Route(template, item, tuple(segments), literal))
+    return found
 
 
 def find_operation(
     document: Document,
+    table: list[Route],
     prefixes: list[str],
     method: str,
     path: str,
@@ -162,8 +187,9 @@ def find_operation(
 ) -> Lookup:
     """The operation for `method` and `path`, or a lookup saying why none fits.
 
-    `fits` says why an operation's path parameters reject the path's values
-    (where, message), or None when they accept them.
+    `table` is what `routes` made of the document. `fits` says why an
+    operation's path parameters reject the path's values (where, message), or
+    None when they accept them.
     """
     paths = document.node().child("paths")
     candidates: list[tuple[int, str, Node, dict[str, str]]] = []
@@ -172,11 +198,10 @@ def find_operation(
             continue
         rest = path[len(prefix) :].split("?", 1)[0].strip("/")
         segments = rest.split("/") if rest else []
-        for template, item in paths.items():
-            values = _match_template(template, segments)
+        for route in table:
+            values = route.match(segments)
             if values is not None:
-                literal = sum(1 for s in template.split("/") if s and "{" not in s)
-                candidates.append((literal, template, item, values))
+                candidates.append((route.literal, route.template, route.item, values))
         if candidates:
             break
     if not candidates:

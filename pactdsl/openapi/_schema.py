@@ -28,7 +28,7 @@ import jsonschema.exceptions
 from pactdsl.openapi._document import Node, pointer_escape
 from pactdsl.openapi._result import OpenAPIDocumentError
 
-__all__ = ["SchemaFailure", "Validator", "View", "coerce", "compile_schema"]
+__all__ = ["SchemaFailure", "Schemas", "Validator", "View", "coerce"]
 
 View = Literal["request", "response"]
 
@@ -235,21 +235,52 @@ def _message(error: jsonschema.exceptions.ValidationError) -> str:
     return text
 
 
-def compile_schema(node: Node, view: View) -> Validator:
-    """The schema at `node` in JSON Schema 2020-12 for `view`, ready to validate.
-
-    Raises:
-        OpenAPIDocumentError: when the schema is not a valid JSON Schema.
-    """
-    compiler = _Compiler(view, legacy=not node.document.is_31)
-    top = compiler.schema(node)
-    schema = {"$defs": compiler.defs, "allOf": [top]} if compiler.defs else top
+def _check_schema(schema: Any, where: str) -> None:
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.exceptions.SchemaError as exc:
-        raise OpenAPIDocumentError(node.where, f"not a valid schema: {exc.message}") from None
-    validator = jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
-    return Validator(schema, validator)
+        raise OpenAPIDocumentError(where, f"not a valid schema: {exc.message}") from None
+
+
+@attrs.define
+class Schemas:
+    """A document's schemas compiled for one view: each referenced schema once.
+
+    The validators share one `$defs`, so a schema that many operations use is
+    rewritten and checked against the metaschema once, not once per use.
+    """
+
+    view: View
+    legacy: bool  # OpenAPI 3.0 or Swagger 2
+    _compiler: _Compiler = attrs.field(init=False)
+    _checked: set[str] = attrs.field(init=False, factory=set)
+    _validators: dict[tuple[str, str], Validator] = attrs.field(init=False, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        self._compiler = _Compiler(self.view, self.legacy)
+
+    def validator(self, node: Node) -> Validator:
+        """The schema at `node` in JSON Schema 2020-12, ready to validate.
+
+        Raises:
+            OpenAPIDocumentError: when the schema is not a valid JSON Schema.
+        """
+        key = (node.base, node.pointer)
+        if key in self._validators:
+            return self._validators[key]
+        top = self._compiler.schema(node)
+        _check_schema(top, node.where)
+        defs = self._compiler.defs
+        for name in [n for n in defs if n not in self._checked]:
+            self._checked.add(name)
+            sub = defs[name]
+            _check_schema(sub, str(sub.get(_WHERE, node.where)) if isinstance(sub, dict) else "")
+        schema = {"$defs": defs, "allOf": [top]} if defs else top
+        validator = Validator(
+            schema, jsonschema.Draft202012Validator(schema, format_checker=_FORMATS)
+        )
+        self._validators[key] = validator
+        return validator
 
 
 _INTEGER = re.compile(r"[+-]?\d+")
