@@ -41,6 +41,7 @@ _SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SKIPPED = ("$defs", "definitions", "discriminator", "xml", "example", "examples")
 _FORMATS = jsonschema.FormatChecker()
+_COMPOSED = ("anyOf", "oneOf", "allOf")
 
 
 def _int32(value: object) -> bool:
@@ -146,8 +147,7 @@ class _Compiler:
                 ]
             else:
                 out[key] = sub
-        if self.legacy:
-            self._legacy(out)
+        null_too = self.legacy and self._legacy(out)
         open_ended = "additionalProperties" in out or "unevaluatedProperties" in out
         if (
             self.view == "response"
@@ -156,6 +156,8 @@ class _Compiler:
             and (composed or self._is_object(out))
         ):
             out["unevaluatedProperties"] = False
+        if null_too:  # `nullable` beside allOf/oneOf/...: null, or else the schema in full
+            return {_WHERE: node.where, "if": {"type": "null"}, "else": out}
         return out
 
     def _required(self, keep_required: bool) -> bool:
@@ -168,7 +170,8 @@ class _Compiler:
         return "object" in kinds or (kind is None and "properties" in schema)
 
     @staticmethod
-    def _legacy(out: dict[str, Any]) -> None:
+    def _legacy(out: dict[str, Any]) -> bool:
+        """Rewrite OpenAPI 3.0 / Swagger 2 keywords; True when null must be let in around it."""
         if out.get("type") == "file":  # Swagger 2 formData files: any content
             del out["type"]
         for bound, exclusive in (
@@ -180,12 +183,16 @@ class _Compiler:
                 del out[exclusive]
                 if flag and bound in out:
                     out[exclusive] = out.pop(bound)
-        if out.pop("nullable", False) is True or out.pop("x-nullable", False) is True:
-            kind = out.get("type")
-            if isinstance(kind, str):
-                out["type"] = [kind, "null"]
-            if isinstance(out.get("enum"), list) and None not in out["enum"]:
-                out["enum"] = [*out["enum"], None]
+        nullable = out.pop("nullable", False) is True
+        nullable = out.pop("x-nullable", False) is True or nullable
+        if not nullable:
+            return False
+        kind = out.get("type")
+        if isinstance(kind, str):
+            out["type"] = [kind, "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+        return kind is None and any(k in out for k in ("allOf", "anyOf", "oneOf", "not"))
 
 
 @attrs.frozen
@@ -196,26 +203,26 @@ class Validator:
     _validator: jsonschema.Draft202012Validator = attrs.field(repr=False)
 
     def failures(self, instance: Any) -> list[SchemaFailure]:
-        """How `instance` fails the schema (empty when it passes), each with its place."""
+        """How `instance` fails the schema (empty when it passes), each with its place.
+
+        A property the schema does not list is reported at the property itself.
+        """
         found = []
         errors = list(self._validator.iter_errors(instance))
+        paths = [tuple(e.absolute_path) for e in errors]
         # An object that fits no branch of its anyOf/oneOf has all its properties
         # unevaluated: that second error says nothing new.
-        composed = {
-            tuple(e.absolute_path) for e in errors if e.validator in ("anyOf", "oneOf", "allOf")
-        }
-        for error in errors:
-            if (
-                error.validator == "unevaluatedProperties"
-                and tuple(error.absolute_path) in composed
-            ):
-                continue
+        composed = {p for e, p in zip(errors, paths, strict=True) if e.validator in _COMPOSED}
+        for error, path in zip(errors, paths, strict=True):
             schema = error.schema if isinstance(error.schema, Mapping) else {}
             where = str(schema.get(_WHERE, ""))
             keyword = str(error.validator)
-            if where and keyword != "unevaluatedProperties" and keyword in schema:
-                where = f"{where}/{pointer_escape(keyword)}"
-            found.append(SchemaFailure(tuple(error.absolute_path), where, _message(error)))
+            if keyword != "unevaluatedProperties":
+                if where and keyword in schema:
+                    where = f"{where}/{pointer_escape(keyword)}"
+                found.append(SchemaFailure(path, where, str(error.message)))
+            elif path not in composed:
+                found.extend(_unexpected(error, path, where, paths))
         return sorted(found, key=lambda f: (tuple(map(str, f.instance_path)), f.message))
 
     def resolved(self, schema: Any | None = None) -> Mapping[str, Any]:
@@ -228,11 +235,23 @@ class Validator:
         return schema if isinstance(schema, Mapping) else {}
 
 
-def _message(error: jsonschema.exceptions.ValidationError) -> str:
-    text = str(error.message)
-    if error.validator == "unevaluatedProperties":
-        text = text.replace("Unevaluated properties are not allowed", "not in the schema")
-    return text
+def _unexpected(
+    error: jsonschema.exceptions.ValidationError,
+    path: tuple[str | int, ...],
+    where: str,
+    paths: list[tuple[str | int, ...]],
+) -> list[SchemaFailure]:
+    """One failure per property not in the schema, leaving out those with errors of their own.
+
+    A property whose own value fails (inside an allOf branch, say) is not
+    evaluated either, but its own error says what is wrong with it.
+    """
+    instance = error.instance if isinstance(error.instance, Mapping) else {}
+    return [
+        SchemaFailure((*path, key), where, f"{key!r} is not in the schema")
+        for key in instance
+        if repr(key) in error.message and not any(p[: len(path) + 1] == (*path, key) for p in paths)
+    ]
 
 
 def _check_schema(schema: Any, where: str) -> None:
