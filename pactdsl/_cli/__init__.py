@@ -4,15 +4,17 @@ Exit codes, for CI pipelines:
 
 - 0: done, and the check passed;
 - 1: the check failed (verification failed, can-i-deploy said no, the mock
-  saw missing or unexpected requests with ``--check``);
+  saw missing or unexpected requests with ``--check``, the pact does not fit
+  the OpenAPI document);
 - 2: the command could not run (bad option, module, contract or pact file;
   broker unreachable).
 
 Without click installed, ``pactdsl demo`` still runs; every other command says
 how to install the extra. That is why this module imports click only in
 `build_cli`, once `main` has found it; each command's module imports it at the
-top: ``_generate``, ``_verify``, ``_mock``, ``_broker`` (publish, can-i-deploy,
-environments, deployments, releases) and ``_demo``. What they share is in
+top: ``_generate``, ``_verify``, ``_mock``, ``_openapi`` (check-openapi),
+``_broker`` (publish, can-i-deploy, environments, deployments, releases) and
+``_demo``. What they share is in
 ``_common`` (exit codes, one-line errors, the broker flags) and ``_loading``
 (the modules, contracts and pact files named on the command line).
 """
@@ -44,10 +46,17 @@ def build_cli() -> click.Group:
     from pactdsl._cli._demo import demo_command
     from pactdsl._cli._generate import generate_command
     from pactdsl._cli._mock import mock_command
+    from pactdsl._cli._openapi import check_openapi_command
     from pactdsl._cli._verify import verify_command
 
     group = new_group()
-    for command in (demo_command, generate_command, verify_command, mock_command):
+    for command in (
+        demo_command,
+        generate_command,
+        verify_command,
+        mock_command,
+        check_openapi_command,
+    ):
         group.add_command(command)
     for command in BROKER_COMMANDS:
         group.add_command(command)
