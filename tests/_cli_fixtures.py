@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
+import pytest
 
-__all__ = ["CliProject", "make_project"]
+__all__ = ["CliProject", "make_project", "project_in_cwd"]
 
 _MODULE = '''
 """A consumer's contracts and a provider to verify against them (written by the CLI tests)."""
@@ -101,3 +104,17 @@ def make_project(folder: Path) -> CliProject:
     text = textwrap.dedent(_MODULE).format(consumer=consumer, name=name)
     (folder / f"{module}.py").write_text(text, encoding="utf-8")
     return CliProject(folder, module, name, consumer)
+
+
+def project_in_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliProject]:
+    """A project in tmp_path as the current folder, without a broker URL from the environment.
+
+    For a fixture to ``yield from``: sys.path is restored and the module
+    forgotten afterwards.
+    """
+    made = make_project(tmp_path / "src")
+    monkeypatch.chdir(made.folder)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
+    yield made
+    sys.modules.pop(made.module, None)

@@ -17,10 +17,11 @@ from click.testing import CliRunner, Result
 
 from pactdsl._cli import build_cli
 from pactdsl._demo import serve_wsgi
-from tests._cli_fixtures import CliProject, make_project
+from tests._cli_fixtures import CliProject, project_in_cwd
 
 COMMANDS = [
     "can-i-deploy",
+    "check-openapi",
     "create-environment",
     "demo",
     "describe-version",
@@ -39,12 +40,7 @@ def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_registry: None
 ) -> Iterator[CliProject]:
     """A contract module in tmp_path, the current folder, with sys.path restored afterwards."""
-    made = make_project(tmp_path / "src")
-    monkeypatch.chdir(made.folder)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
-    yield made
-    sys.modules.pop(made.module, None)
+    yield from project_in_cwd(tmp_path, monkeypatch)
 
 
 def run(*args: str) -> Result:

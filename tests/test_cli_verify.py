@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from pactdsl._cli import build_cli
 from pactdsl.broker import LocalBroker, can_i_deploy
-from tests._cli_fixtures import CliProject, make_project
+from tests._cli_fixtures import CliProject, project_in_cwd
 
 
 @pytest.fixture
@@ -21,13 +21,8 @@ def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_registry: None
 ) -> Iterator[CliProject]:
     """A contract module in tmp_path, the current folder, with a local broker of its own."""
-    made = make_project(tmp_path / "src")
-    monkeypatch.chdir(made.folder)
-    monkeypatch.setattr(sys, "path", list(sys.path))
-    monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
     monkeypatch.setenv("PACTDSL_BROKER_DB", str(tmp_path / "broker.db"))
-    yield made
-    sys.modules.pop(made.module, None)
+    yield from project_in_cwd(tmp_path, monkeypatch)
 
 
 def run(*args: str) -> Result:
