@@ -173,6 +173,13 @@ class _Checker:
         _ResponseCheck(self, operation, interaction).run()
 
 
+def _swagger2_media_where(operation: Operation, field: str) -> str:
+    """The pointer of a Swagger 2 `field` (consumes, produces): the operation's, else the root's."""
+    if field in operation.node.mapping():
+        return f"{operation.node.where}/{field}"
+    return f"#/{field}"
+
+
 def _declared_media(node: Node, operation: Operation, field: str, swagger2: bool) -> list[str]:
     if swagger2:
         own = operation.node.mapping()
@@ -270,7 +277,7 @@ class _RequestCheck:
                 else []
             )
             required = body_param is not None and body_param.required
-            where = node.where if body_param else f"{self.operation.node.where}/consumes"
+            where = node.where if body_param else _swagger2_media_where(self.operation, "consumes")
         else:
             node = self.operation.node.child("requestBody").deref()
             declared = _declared_media(node, self.operation, "content", swagger2=False)
@@ -356,7 +363,7 @@ class _RequestCheck:
         produced: list[str] = []
         if swagger2:
             produced = _declared_media(self.operation.node, self.operation, "produces", True)
-            where = f"{self.operation.node.where}/produces"
+            where = _swagger2_media_where(self.operation, "produces")
         else:
             where = self.operation.node.child("responses").where
             for _, response in self.operation.node.child("responses").items():
@@ -512,7 +519,11 @@ class _ResponseCheck:
             node, self.operation, "produces" if swagger2 else "content", swagger2
         )
         content_type = any_value(response.headers, "Content-Type")
-        where = f"{self.operation.node.where}/produces" if swagger2 else node.child("content").where
+        where = (
+            _swagger2_media_where(self.operation, "produces")
+            if swagger2
+            else node.child("content").where
+        )
         if content_type is not None:
             parts = ("response", "headers", "Content-Type")
             if not declared:
