@@ -222,8 +222,18 @@ class Validator:
                     where = f"{where}/{pointer_escape(keyword)}"
                 found.append(SchemaFailure(path, where, str(error.message)))
             elif path not in composed:
-                found.extend(_unexpected(error, path, where, paths))
+                found.extend(_unexpected(error, path, where, paths, self._declared(error.schema)))
         return sorted(found, key=lambda f: (tuple(map(str, f.instance_path)), f.message))
+
+    def _declared(self, schema: Any, depth: int = 0) -> frozenset[str]:
+        """The property names `schema` and its allOf/anyOf/oneOf branches list."""
+        schema = self.resolved(schema)
+        names = set(schema.get("properties", {}) or {})
+        if depth < 16:
+            for branch in _COMPOSED:
+                for sub in schema.get(branch, ()) or ():
+                    names |= self._declared(sub, depth + 1)
+        return frozenset(names)
 
     def resolved(self, schema: Any | None = None) -> Mapping[str, Any]:
         """`schema` (default: the top) with its `$ref` to `$defs` followed."""
@@ -240,17 +250,23 @@ def _unexpected(
     path: tuple[str | int, ...],
     where: str,
     paths: list[tuple[str | int, ...]],
+    declared: frozenset[str],
 ) -> list[SchemaFailure]:
     """One failure per property not in the schema, leaving out those with errors of their own.
 
     A property whose own value fails (inside an allOf branch, say) is not
-    evaluated either, but its own error says what is wrong with it.
+    evaluated either, but its own error says what is wrong with it. And when
+    something inside the object fails, its failing branch's other properties
+    go unevaluated too: then only names no branch lists (`declared`) are extra.
     """
     instance = error.instance if isinstance(error.instance, Mapping) else {}
+    inner_failure = any(len(p) > len(path) and p[: len(path)] == path for p in paths)
     return [
         SchemaFailure((*path, key), where, f"{key!r} is not in the schema")
         for key in instance
-        if repr(key) in error.message and not any(p[: len(path) + 1] == (*path, key) for p in paths)
+        if repr(key) in error.message
+        and not any(p[: len(path) + 1] == (*path, key) for p in paths)
+        and not (inner_failure and key in declared)
     ]
 
 
