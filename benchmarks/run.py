@@ -43,6 +43,7 @@ AREAS = {
     "mock": "Mock provider (consumer side)",
     "verify": "Provider verification",
     "pytest": "pytest sessions (separate venvs, fresh processes)",
+    "openapi": "Pact against an OpenAPI document (whole commands)",
 }
 """Table order and headings; a row naming another area gets a table of its own."""
 
@@ -82,6 +83,13 @@ METHOD = {
         "pactdsl[fuzz] or pact-python (linked from the installed distributions, so nothing "
         "is downloaded): a trivial 2-test suite, then consumer suites of 1 and 50 tests with "
         "one mock each and the pact file written. Best of 5 processes each."
+    ),
+    "openapi": (
+        "A V3 pact of 500 interactions (20 drifting) against a generated OpenAPI 3.0 JSON "
+        "document of 200 operations: `python -m pactdsl check-openapi PACT SPEC --json` "
+        "beside swagger-mock-validator's CLI (`@pactflow/swagger-mock-validator`, Node; "
+        "its time is in the pact-python column, n/a when it is not installed). Wall "
+        "clock of each whole process, best of 3; both verdicts must agree."
     ),
 }
 
