@@ -30,6 +30,8 @@ __all__ = [
     "entity_version",
     "environment_of",
     "interaction_results",
+    "link_href",
+    "link_name",
     "matrix_decision",
     "matrix_row",
     "matrix_verifications",
@@ -208,3 +210,21 @@ def matrix_verifications(answer: Mapping[str, Any]) -> tuple[VerificationRecord,
             )
         )
     return tuple(verifications)
+
+
+def _link(data: Mapping[str, Any], relation: str) -> Mapping[str, Any]:
+    links = data.get("_links")
+    link = links.get(relation) if isinstance(links, Mapping) else None
+    return link if isinstance(link, Mapping) else {}
+
+
+def link_href(data: Mapping[str, Any], relation: str) -> str | None:
+    """The ``href`` of the `relation` link in a HAL answer, when it is a string."""
+    href = _link(data, relation).get("href")
+    return href if isinstance(href, str) else None
+
+
+def link_name(data: Mapping[str, Any], relation: str) -> str | None:
+    """The ``name`` of the `relation` link in a HAL answer, when it is a string."""
+    name = _link(data, relation).get("name")
+    return name if isinstance(name, str) else None

@@ -38,6 +38,8 @@ from pactdsl.broker._hal_read import (
     entity_instance,
     entity_version,
     environment_of,
+    link_href,
+    link_name,
     matrix_decision,
     matrix_row,
     matrix_verifications,
@@ -219,8 +221,8 @@ class PactBrokerClient(HalSession):
                 fetched = PactForVerification(
                     unreadable_pact(data, None, provider),
                     url=url,
-                    verification_results_url=_href(data, "pb:publish-verification-results"),
-                    consumer_version=_href_name(data, "pb:consumer-version"),
+                    verification_results_url=link_href(data, "pb:publish-verification-results"),
+                    consumer_version=link_name(data, "pb:consumer-version"),
                     problem=str(exc),
                 )
             found.append(
@@ -241,8 +243,8 @@ class PactBrokerClient(HalSession):
     def _read_pact(self, url: str, data: Mapping[str, Any]) -> PactForVerification:
         from pactdsl._pactfile import pact_from_json
 
-        results = _href(data, "pb:publish-verification-results")
-        consumer_version = _href_name(data, "pb:consumer-version")
+        results = link_href(data, "pb:publish-verification-results")
+        consumer_version = link_name(data, "pb:consumer-version")
         pact = pact_from_json({k: v for k, v in data.items() if k != "_links"}, origin=url)
         # Keep the links on the model too: the verifier hands a bare `Pact` to
         # publish_verification_result, which finds its way back through them.
@@ -610,21 +612,3 @@ class PactBrokerClient(HalSession):
             and row.provider == provider
             for row in (matrix_row(r) for r in answer.get("matrix", []))
         )
-
-
-def _link(data: Mapping[str, Any], relation: str) -> Mapping[str, Any]:
-    links = data.get("_links")
-    link = links.get(relation) if isinstance(links, Mapping) else None
-    return link if isinstance(link, Mapping) else {}
-
-
-def _href(data: Mapping[str, Any], relation: str) -> str | None:
-    """The ``href`` of the `relation` link in a HAL answer, when it is a string."""
-    href = _link(data, relation).get("href")
-    return href if isinstance(href, str) else None
-
-
-def _href_name(data: Mapping[str, Any], relation: str) -> str | None:
-    """The ``name`` of the `relation` link in a HAL answer, when it is a string."""
-    name = _link(data, relation).get("name")
-    return name if isinstance(name, str) else None
