@@ -507,20 +507,13 @@ class PactForVerification:
     problem: str | None = None
 
 
-def unreadable_pact(text: Any, consumer: str | None, provider: str) -> Pact:
+def unreadable_pact(consumer: Any, provider: str) -> Pact:
     """The stand-in for a pact a broker holds that cannot be read: its names, no interactions.
 
-    `consumer` when known, else the name in the pact's JSON (`text`, parsed or not)
-    when it has one.
+    `consumer` is the consumer's name when the pact's JSON gives one as text.
     """
-    if consumer is None:
-        try:
-            data = json.loads(text) if isinstance(text, str | bytes) else text
-            name = data["consumer"]["name"]
-        except (ValueError, TypeError, KeyError, RecursionError):
-            name = None
-        consumer = name if isinstance(name, str) and name else "(unknown consumer)"
-    return Pact(consumer=consumer, provider=provider)
+    known = consumer if isinstance(consumer, str) and consumer else "(unknown consumer)"
+    return Pact(consumer=known, provider=provider)
 
 
 def as_pact_for_verification(pact: Pact) -> PactForVerification | None:

@@ -65,7 +65,7 @@ def select_pacts(
                 provider = conn.execute(
                     "SELECT name FROM pacticipants WHERE id = ?", (provider_id,)
                 ).fetchone()[0]
-                pact, problem = unreadable_pact(None, pub["consumer"], provider), str(exc)
+                pact, problem = unreadable_pact(pub["consumer"], provider), str(exc)
             found[pub["sha"]] = PactForVerification(
                 pact,
                 consumer_version=pub["number"],

@@ -219,7 +219,7 @@ class PactBrokerClient(HalSession):
                 # One unreadable pact (another team's tool, an older pactdsl) is an
                 # error of that pact: the others are still verified.
                 fetched = PactForVerification(
-                    unreadable_pact(data, None, provider),
+                    unreadable_pact(_consumer_name(data), provider),
                     url=url,
                     verification_results_url=link_href(data, "pb:publish-verification-results"),
                     consumer_version=link_name(data, "pb:consumer-version"),
@@ -612,3 +612,9 @@ class PactBrokerClient(HalSession):
             and row.provider == provider
             for row in (matrix_row(r) for r in answer.get("matrix", []))
         )
+
+
+def _consumer_name(data: Mapping[str, Any]) -> Any:
+    """``consumer.name`` of a pact's JSON, whatever it holds (None when absent)."""
+    consumer = data.get("consumer")
+    return consumer.get("name") if isinstance(consumer, Mapping) else None
