@@ -33,6 +33,9 @@ Options: ``--pact-dir`` (default ``pacts``), ``--pact-spec`` (default
 (``merge`` or ``overwrite``), each also an ini key (``pact_dir``,
 ``pact_spec``, ``pact_write_mode``); ini ``pact_port`` is the marker's
 default ``port`` (``0``: a real socket for every mock, as ``requests`` needs).
+With neither, the mock is in-process when httpx is installed (``pactdsl[httpx]``)
+and on a real port otherwise: without httpx no consumer is an httpx client, and
+a real port serves any other.
 
 The provider side, one test item per interaction of a pact, lives in
 ``pactdsl._pytest_provider`` (registered below through ``pytest_plugins``):
@@ -81,7 +84,7 @@ _MARKER_HELP = (
     "pact(contract, *, interactions=None, given=None, port=None, fuzz=False): the contract "
     "the pact_mock fixture serves (a Contract, a registered name or a pact file), and "
     "optionally which interactions (descriptions) or provider states; port=0 for a real "
-    "socket."
+    "socket (the default when httpx is not installed)."
 )
 
 
@@ -192,8 +195,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini(
         "pact_port",
-        "default port= of @pytest.mark.pact: empty for in-process (httpx), 0 for a real "
-        "socket on a free port (requests, urllib), or a port number",
+        "default port= of @pytest.mark.pact: empty for in-process (httpx; a free port "
+        "when httpx is not installed), 0 for a real socket on a free port (requests, "
+        "urllib), or a port number",
         default="",
     )
 
@@ -223,7 +227,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _default_port(config: pytest.Config) -> int | None:
-    """The ini ``pact_port``: None (in-process) when empty, else a port number."""
+    """The ini ``pact_port``: None (not set) when empty, else a port number."""
     raw = str(config.getini("pact_port")).strip()
     if not raw:
         return None
@@ -305,21 +309,26 @@ def pact_mock(request: pytest.FixtureRequest) -> Iterator[MockProvider]:
     """A running mock provider for the contract named by ``@pytest.mark.pact(...)``.
 
     Use ``pact_mock.url`` as the provider's base URL. In-process (httpx, no
-    socket) unless the marker says ``port=0`` or a port number. When the test
+    socket) unless the marker (or ini ``pact_port``) says ``port=0`` or a port
+    number; when httpx is not installed, a real server on a free port unless the
+    marker says ``port=None``, which is then refused (`MissingExtra`). When the test
     passed, leaving it verifies that every served interaction was received and
     nothing unexpected arrived: the test errors at teardown with the mock's
     report otherwise. When the test failed, its own error is the one reported,
     and the mock's report is shown with it (section ``pactdsl mock provider``).
     """
     from pactdsl._errors import PactdslError
-    from pactdsl._mock import create_mock_provider
+    from pactdsl._mock import create_mock_provider, httpx_installed
 
     arguments = _marker_arguments(request)
+    port = arguments.get("port", _default_port(request.config))
+    if port is None and "port" not in arguments and not httpx_installed():
+        port = 0  # in-process serves only httpx clients; a consumer without httpx needs a port
     failure = ""
     try:
         mock = create_mock_provider(
             arguments["contract"],
-            port=arguments.get("port", _default_port(request.config)),
+            port=port,
             interactions=arguments.get("interactions"),
             given=arguments.get("given"),
             fuzz=bool(arguments.get("fuzz", False)),

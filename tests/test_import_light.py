@@ -1,4 +1,4 @@
-"""`import pactdsl` stays light: hypothesis loads only with pactdsl.strategies."""
+"""`import pactdsl` stays light: hypothesis comes with pactdsl.strategies, httpx in-process."""
 
 from __future__ import annotations
 
@@ -49,4 +49,18 @@ def test_fuzz_contract_is_reachable_without_hypothesis() -> None:
 def test_strategies_module_brings_hypothesis() -> None:
     """pactdsl.strategies is where hypothesis comes in (the guard above is meaningful)."""
     result = _run("import sys, pactdsl.strategies; assert 'hypothesis' in sys.modules")
+    assert result.returncode == 0, result.stderr
+
+
+def test_mock_and_pytest_plugin_load_no_httpx() -> None:
+    """The mock provider's package and the pytest plugin import no httpx until in-process use."""
+    code = (
+        "import sys, pactdsl, pactdsl.pytest_plugin, pactdsl._mock, pactdsl._mock._server\n"
+        "pactdsl.mock_provider, pactdsl.MockProvider\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in {'httpx', 'anyio'})\n"
+        "assert not loaded, f'loaded {loaded[:5]}'\n"
+        "import pactdsl._mock._httpx\n"
+        "assert 'httpx' in sys.modules, 'the guard above would pass vacuously'\n"
+    )
+    result = _run(code)
     assert result.returncode == 0, result.stderr

@@ -6,8 +6,10 @@ with mock_provider(payment_service_contract) as mock:
 ```
 
 With ``port=None`` (the default) httpx clients are answered in-process (httpx patched;
-no socket). With ``port=0`` or a port number a real HTTP/1.1 server listens on
-127.0.0.1 (or `host`), for any client. ``tls=True`` serves HTTPS with a
+no socket); that needs httpx, which only the ``httpx`` extra installs
+(``pactdsl[httpx]``). With ``port=0`` or a port number a real HTTP/1.1 server
+listens on 127.0.0.1 (or `host`), for any client, and needs nothing beyond the
+standard library. ``tls=True`` serves HTTPS with a
 certificate from a throwaway CA (`MockProvider.ca_path`, `MockProvider.ssl_context`).
 ``cors=True`` answers browsers' CORS preflights. Leaving the block verifies
 that every served interaction was received and nothing unexpected arrived.
@@ -16,6 +18,7 @@ that every served interaction was received and nothing unexpected arrived.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import inspect
 import itertools
 import os
@@ -27,7 +30,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pactdsl._dsl import Contract, resolve_pact
-from pactdsl._errors import require_extra
+from pactdsl._errors import MissingExtra, require_extra
 from pactdsl._limits import DEFAULT_LIMITS, Limits
 from pactdsl._mock._core import (
     MockCall,
@@ -84,6 +87,21 @@ _NUMBERS_LOCK = threading.Lock()
 def _next_number() -> int:
     with _NUMBERS_LOCK:
         return next(_NUMBERS)
+
+
+def httpx_installed() -> bool:
+    """Whether httpx can be imported (the ``httpx`` extra), without importing it."""
+    try:
+        return importlib.util.find_spec("httpx") is not None
+    except (ImportError, ValueError):  # an import hook refusing it, or a broken entry
+        return False
+
+
+def _require_httpx(why: str, otherwise: str) -> None:
+    """Raise `MissingExtra` saying `why` httpx is needed, unless it is installed."""
+    if not httpx_installed():
+        msg = f"{why}, and httpx is not installed: pip install 'pactdsl[httpx]', or {otherwise}"
+        raise MissingExtra(msg, name="httpx")
 
 
 def _load_source(contract: Contract | Pact | str | os.PathLike[str]) -> Pact:
@@ -148,6 +166,11 @@ class MockProvider:
             require_extra("hypothesis", "fuzz", "mock_provider(fuzz=True)")
         if tls:
             require_extra("trustme", "tls", "mock_provider(tls=True)")
+        if port is None:
+            _require_httpx(
+                "the in-process mock provider (port=None, the default) serves httpx clients",
+                "pass port=0 for a real HTTP server on a free port, which any client reaches",
+            )
         self.pact = _load_source(contract)
         self.interactions = select_interactions(self.pact, interactions, given)
         self.port = port
@@ -446,8 +469,9 @@ def mock_provider(
     Args:
         contract: A `Contract`, a `Pact`, a registered contract's name, or the
             path of a pact file.
-        port: None serves httpx clients in-process (no socket); 0 or a port
-            number starts a real HTTP/1.1 server (any client), on `host`.
+        port: None serves httpx clients in-process (no socket; needs
+            ``pactdsl[httpx]``); 0 or a port number starts a real HTTP/1.1
+            server (any client), on `host`.
         interactions: Serve and expect only these descriptions (one or a list).
         given: Serve and expect only interactions with these provider states.
         fuzz: Answer with random responses that still satisfy the contract
@@ -472,7 +496,8 @@ def mock_provider(
         ValueError: when `interactions` or `given` names something the
             contract lacks, or `port` is out of range.
         KeyError: when `contract` is neither a registered name nor a file.
-        MissingExtra: for `tls` without trustme installed (an ImportError).
+        MissingExtra: for `tls` without trustme installed, or in-process
+            (``port=None``) without httpx installed (an ImportError).
     """
     return MockProvider(
         contract,
@@ -505,6 +530,8 @@ def mock_request(
 ) -> HTTPXResponse:
     """Send one request to a running mock with httpx and return the `httpx.Response`.
 
+    Needs httpx (``pactdsl[httpx]``), in-process or not.
+
     Args:
         mock: A running mock provider.
         method: The HTTP method.
@@ -515,7 +542,12 @@ def mock_request(
 
     Raises:
         RuntimeError: when the mock is not running.
+        MissingExtra: when httpx is not installed.
     """
+    _require_httpx(
+        "mock_request() sends with httpx and returns an httpx.Response",
+        "send with another client to the url of a mock on a real port (port=0)",
+    )
     if not mock.is_running:
         msg = f"{mock!r} is not running; start() it (or use `with`) before mock_request"
         raise RuntimeError(msg)
