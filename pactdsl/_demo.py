@@ -272,14 +272,16 @@ def run_demo(directory: str | Path = DEFAULT_DEMO_DIR, echo: Echo = print) -> in
     )
 
     _heading(echo, 3, "Consumer tests against the mock provider")
-    with mock_provider(payment_contract) as mock:
-        client = CheckoutClient(mock.url)
+    # On a real port: the demo's client is pactdsl's own, not httpx (in-process serves httpx only).
+    with mock_provider(payment_contract, port=0) as mock:
+        mock_url = mock.url  # known while the mock listens
+        client = CheckoutClient(mock_url)
         try:
             payment = client.pay(1000, "USD")
         finally:
             client.close()
     echo(
-        f"checkout-app paid through the mock at {mock.url}: id={payment.id!r}, "
+        f"checkout-app paid through the mock at {mock_url}: id={payment.id!r}, "
         f"status={payment.status!r}"
     )
     echo("every interaction was received and nothing unexpected arrived")
