@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -18,6 +18,7 @@ __all__ = [
     "known_wrong_cases",
     "load_conformance_case",
     "shared_dir",
+    "skip_or_fail",
 ]
 
 _REPO = Path(__file__).resolve().parents[1]
@@ -27,6 +28,17 @@ _CONFORMANCE_NOTES = _REPO / "docs" / "conformance.md"
 _LISTED_CASE = re.compile(r"\s*[-*]\s+`([^`]+\.json)`\s*:?\s*(.*)")
 
 
+def skip_or_fail(message: str) -> NoReturn:
+    """Stop a test whose data or tool is missing: fail under `CI=true`, else skip.
+
+    Args:
+        message: What is missing, where it was looked for, and how to get it.
+    """
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def shared_dir() -> Path:
     """Return the shared data folder, or skip (fail under CI) when it is missing.
 
@@ -34,13 +46,10 @@ def shared_dir() -> Path:
         The path of `shared/` next to the repository root.
     """
     if not _SHARED.is_dir():
-        message = (
+        skip_or_fail(
             f"shared test data not found at {_SHARED}; it must sit beside the "
             "repository (../shared) with conformance/pact-specification inside."
         )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
     return _SHARED
 
 
@@ -52,10 +61,7 @@ def conformance_dir() -> Path:
     """
     path = shared_dir() / "conformance" / "pact-specification"
     if not path.is_dir():
-        message = f"pact-specification test cases not found at {path}."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"pact-specification test cases not found at {path}.")
     return path
 
 

@@ -1,0 +1,225 @@
+"""The OpenAPI corpus through swagger-mock-validator (SMV): same verdicts, or a reason why not.
+
+Every case of ``cases/*.yaml`` is run through `@pactflow/swagger-mock-validator`
+(pinned at `SMV_VERSION`, installed once by npm into a cache folder outside the
+repository) in one Node process, by ``smv_side_by_side.mjs`` beside this file.
+SMV's verdict (pass, fail, or crash: it could not read the document or the
+pact) must be pactdsl's, unless the case says ``smv_disagrees: "<reason>"`` and
+docs/openapi.md's table of disagreements has a row naming the case. A mark on
+a case where the two agree fails too, so marks cannot go stale.
+
+SMV ignores OpenAPI 3 `servers`, so it is given a copy of such a document whose
+paths carry the servers' base paths (`/pets` under `https://host/api` becomes
+`/api/pets`), as pactdsl reads them; Swagger 2's `basePath` it reads itself.
+
+Without `node` (or `npm`), the test skips locally and fails under `CI=true`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from filelock import FileLock
+
+from pactdsl.openapi import check_openapi
+from tests._shared import skip_or_fail
+from tests.openapi.test_openapi_cases import CASES, HERE, _pact
+
+SMV_VERSION = "14.5.0"
+SMV_PACKAGE = "@pactflow/swagger-mock-validator"
+SCRIPT = HERE / "smv_side_by_side.mjs"
+DOCS = HERE.parents[1] / "docs" / "openapi.md"
+TABLE_HEADING = "## Compared with swagger-mock-validator"
+
+
+def _cache_dir() -> Path:
+    """Where installed test tools live: `$XDG_CACHE_HOME/pactdsl-tests`, else ~/.cache."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pactdsl-tests"
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        skip_or_fail(
+            f"{name} not found on PATH: the side-by-side test runs {SMV_PACKAGE} "
+            f"{SMV_VERSION} on the OpenAPI corpus and needs Node.js with npm."
+        )
+    return found
+
+
+def _installed_version(package: Path) -> str | None:
+    try:
+        manifest = json.loads((package / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return str(manifest.get("version"))
+
+
+def smv_package() -> Path:
+    """The installed SMV package folder, installed by npm first if the cache lacks it.
+
+    Two xdist workers may get here at once: a file lock makes one install while
+    the other waits, and the install goes to a fresh folder renamed into place,
+    so a half-finished install is never taken for a finished one.
+    """
+    cache = _cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    home = cache / f"swagger-mock-validator-{SMV_VERSION}"
+    package = home / "node_modules" / SMV_PACKAGE
+    with FileLock(f"{home}.lock", timeout=600):
+        if _installed_version(package) == SMV_VERSION:
+            return package
+        staging = Path(tempfile.mkdtemp(prefix=f"{home.name}-", dir=cache))
+        # --ignore-scripts: SMV's only script patches an ajv that its bundle already contains.
+        command = [_tool("npm"), "install", "--prefix", str(staging), "--no-audit", "--no-fund"]
+        command += ["--ignore-scripts", f"{SMV_PACKAGE}@{SMV_VERSION}"]
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+        installed = staging / "node_modules" / SMV_PACKAGE
+        if done.returncode != 0 or _installed_version(installed) != SMV_VERSION:
+            shutil.rmtree(staging, ignore_errors=True)
+            said = "\n".join((done.stderr or done.stdout).strip().splitlines()[:4])
+            pytest.fail(
+                f"npm could not install {SMV_PACKAGE}@{SMV_VERSION} (exit {done.returncode}) "
+                f"for the side-by-side test; it needs the npm registry once, then reuses "
+                f"{home}. npm said:\n{said}",
+                pytrace=False,
+            )
+        shutil.rmtree(home, ignore_errors=True)
+        staging.rename(home)
+    return package
+
+
+def base_paths(document: dict[str, Any]) -> list[str]:
+    """The path part of each OpenAPI 3 server URL, its variables at their defaults."""
+    found = []
+    for server in document.get("servers") or []:
+        url = server["url"]
+        for name, variable in (server.get("variables") or {}).items():
+            url = url.replace(f"{{{name}}}", str(variable["default"]))
+        found.append(urlsplit(url).path.rstrip("/"))
+    return found
+
+
+def without_servers(document: dict[str, Any]) -> dict[str, Any]:
+    """The document as SMV needs it: `servers` gone, their base paths in front of each path."""
+    folded = {key: value for key, value in document.items() if key != "servers"}
+    folded["paths"] = {
+        base + path: item
+        for base in base_paths(document)
+        for path, item in document["paths"].items()
+    }
+    return folded
+
+
+def _document_for_smv(spec: str, folder: Path) -> Path:
+    source = HERE / "specs" / spec
+    document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    if "openapi" not in document or not any(base_paths(document)):
+        return source
+    # YAML again, so that what YAML reads as a date (`2020-02-29`) stays one for SMV too.
+    copy = folder / spec
+    copy.write_text(yaml.safe_dump(without_servers(document), sort_keys=False), encoding="utf-8")
+    return copy
+
+
+def _case_id(param: Any) -> str:
+    return str(param.id)
+
+
+def run_smv(folder: Path) -> dict[str, dict[str, Any]]:
+    """Every corpus case through SMV in one Node process, by case id."""
+    node, package = _tool("node"), smv_package()
+    documents: dict[str, Path] = {}
+    jobs = []
+    for number, param in enumerate(CASES):
+        spec, case = param.values
+        if spec not in documents:
+            documents[spec] = _document_for_smv(spec, folder)
+        pact = folder / f"pact-{number}.json"
+        pact.write_text(json.dumps(_pact(case["interactions"])), encoding="utf-8")
+        jobs.append({"id": _case_id(param), "spec": str(documents[spec]), "pact": str(pact)})
+    jobs_file = folder / "jobs.json"
+    jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
+    # The working folder is the temporary one, as for a user running SMV elsewhere.
+    done = subprocess.run(
+        [node, str(SCRIPT), str(package), str(jobs_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        cwd=folder,
+    )
+    assert done.returncode == 0, f"{SCRIPT.name} failed:\n{done.stderr}"
+    return {result["id"]: result for result in json.loads(done.stdout)}
+
+
+def _verdict(ok: bool) -> str:
+    return "pass" if ok else "fail"
+
+
+def test_smv_gives_every_case_pactdsl_verdict_or_the_case_says_why(tmp_path: Path) -> None:
+    """Unmarked cases get pactdsl's verdict from SMV; marked ones a different one (or a crash)."""
+    smv = run_smv(tmp_path)
+    unexplained, stale = [], []
+    for param in CASES:
+        spec, case = param.values
+        ours = _verdict(check_openapi(_pact(case["interactions"]), HERE / "specs" / spec).ok)
+        theirs = smv[_case_id(param)]
+        seen = (
+            f"{_case_id(param)}: pactdsl {ours}, SMV {theirs['outcome']} "
+            f"{theirs['crash'] or theirs['errors']}"
+        )
+        if "smv_disagrees" in case and theirs["outcome"] == ours:
+            stale.append(seen)
+        elif "smv_disagrees" not in case and theirs["outcome"] != ours:
+            unexplained.append(seen)
+    assert not unexplained, (
+        "SMV disagrees; fix pactdsl, or mark the case smv_disagrees: '<why pactdsl is right>' "
+        "and add a row to docs/openapi.md:\n" + "\n".join(unexplained)
+    )
+    assert not stale, "SMV now agrees; remove smv_disagrees and the docs' row:\n" + "\n".join(stale)
+
+
+def _disagreement_rows() -> list[str]:
+    text = DOCS.read_text(encoding="utf-8")
+    _, heading, section = text.partition(f"\n{TABLE_HEADING}\n")
+    assert heading, f"docs/openapi.md needs a '{TABLE_HEADING}' section"
+    section = re.split(r"\n## ", section)[0]
+    return [line for line in section.splitlines() if line.startswith("|")]
+
+
+def test_every_case_marked_as_disagreeing_has_a_reason_and_a_row_in_the_docs() -> None:
+    """Each `smv_disagrees` is a non-empty reason, and the docs' table names its case."""
+    rows = _disagreement_rows()
+    marked = [(param, param.values[1]) for param in CASES if "smv_disagrees" in param.values[1]]
+    assert marked, "the corpus marks no case as one SMV disagrees with"
+    unexplained = [
+        _case_id(param)
+        for param, case in marked
+        if not str(case["smv_disagrees"]).strip() or not any(case["name"] in r for r in rows)
+    ]
+    assert not unexplained, (
+        f"cases marked smv_disagrees with no reason, or no row under '{TABLE_HEADING}' "
+        f"in docs/openapi.md naming them: {unexplained}"
+    )
+
+
+def test_servers_are_folded_into_the_paths_for_smv() -> None:
+    """Each server's path part, variables at their defaults, prefixes every path."""
+    document = yaml.safe_load((HERE / "specs" / "servers-3.1.yaml").read_text(encoding="utf-8"))
+    folded = without_servers(document)
+    assert "servers" not in folded
+    assert sorted(folded["paths"]) == sorted(
+        f"{base}{path}" for base in ("/v3/pets-api", "/internal") for path in document["paths"]
+    )
