@@ -99,6 +99,7 @@ if TYPE_CHECKING:
     from pactdsl.broker import can_i_deploy as can_i_deploy
     from pactdsl.broker import describe_version as describe_version
     from pactdsl.broker import publish as publish
+    from pactdsl.broker import publish_provider_contract as publish_provider_contract
     from pactdsl.broker import publish_verification_result as publish_verification_result
     from pactdsl.broker import record_deployment as record_deployment
     from pactdsl.broker import record_release as record_release
@@ -169,6 +170,7 @@ _PUBLIC: Final[dict[str, str]] = {
     "mock_provider": "pactdsl._mock",
     "mock_request": "pactdsl._mock",
     "publish": "pactdsl.broker",
+    "publish_provider_contract": "pactdsl.broker",
     "publish_verification_result": "pactdsl.broker",
     "record_deployment": "pactdsl.broker",
     "record_release": "pactdsl.broker",

@@ -24,7 +24,9 @@ if not decision.ok:
 
 Released versions (``record_release``) count in an environment like deployed
 ones; ``record_undeployment`` ends a deployment; ``describe_version`` shows
-what the broker holds about a version.
+what the broker holds about a version. A provider that publishes its OpenAPI
+document (``publish_provider_contract``, local broker only) has each pact
+checked against it instead of verifying it against the running provider.
 """
 
 from __future__ import annotations
@@ -66,9 +68,11 @@ from pactdsl.broker._errors import (
     BrokerUnavailable,
     InvalidSelector,
     PactConflictError,
+    ProviderContractError,
 )
 from pactdsl.broker._local import LocalBroker
 from pactdsl.broker._protocol import Broker
+from pactdsl.broker._provider_contract import ProviderContractPublication
 from pactdsl.broker._selectors import ConsumerVersionSelector
 from pactdsl.broker._selectors import parse_selectors as _parse_selectors
 
@@ -102,6 +106,8 @@ __all__ = [
     "PactDocument",
     "PactForVerification",
     "PactPublication",
+    "ProviderContractError",
+    "ProviderContractPublication",
     "Release",
     "VerificationRecord",
     "VersionDescription",
@@ -114,6 +120,7 @@ __all__ = [
     "pact_content_sha",
     "pacts_for_verification",
     "publish",
+    "publish_provider_contract",
     "publish_verification_result",
     "record_deployment",
     "record_release",
@@ -292,6 +299,79 @@ def publish_verification_result(
             tags=tuple(tags),
             build_url=build_url,
             interactions=outcomes,
+        )
+
+
+def publish_provider_contract(
+    provider: str,
+    provider_version: str,
+    spec: str | _os.PathLike[str] | Mapping[str, Any],
+    *,
+    self_verified: bool,
+    branch: str | None = None,
+    tags: Sequence[str] = (),
+    verifier: str | None = None,
+    verifier_version: str | None = None,
+    verification_results: str | None = None,
+    content_type: str | None = None,
+    broker: Broker | None = None,
+) -> ProviderContractPublication:
+    """Publish `provider_version`'s OpenAPI document as its provider contract.
+
+    "Bi-directional" contract testing: can-i-deploy then counts a consumer's
+    pact as verified by `provider_version` when the pact passes
+    `pactdsl.openapi.check_openapi` against this document and the provider's
+    own tests passed against it (`self_verified`). Local broker only: the
+    open-source Pact Broker has no place for provider contracts.
+
+    Args:
+        provider: The provider's name.
+        provider_version: The provider version the document describes.
+        spec: The document: a JSON or YAML file's path (OpenAPI 3.0, 3.1 or
+            Swagger 2.0, in one file), or the parsed dict.
+        self_verified: Whether the provider's own tests (schemathesis,
+            dredd, ...) showed that it honours the document. A document whose
+            self-verification failed never counts.
+        branch: The provider version's branch.
+        tags: Tags for the provider version.
+        verifier: The tool that self-verified it.
+        verifier_version: That tool's version.
+        verification_results: That tool's output, kept with the contract.
+        content_type: The document's media type (default from its format).
+        broker: The broker to use (default: `get_broker()`).
+
+    Returns:
+        What was recorded, with notices on how each consumer's latest pact fares.
+
+    Raises:
+        MissingExtra: without the ``openapi`` extra.
+        ProviderContractError: when the document cannot be read, is not an
+            OpenAPI document, or refers to other files (bundle it first).
+        PactConflictError: when `provider_version` published a different document.
+        BrokerError: when the broker is a Pact Broker.
+    """
+    if isinstance(tags, str):
+        tags = (tags,)
+    with _using(broker) as chosen:
+        if not isinstance(chosen, LocalBroker):
+            msg = (
+                f"broker={chosen!r} cannot store provider contracts: the open-source Pact "
+                "Broker has no endpoint for them (PactFlow's /provider-contracts is a "
+                "commercial API pactdsl does not speak); publish to the local broker "
+                "(unset PACT_BROKER_BASE_URL, or pass broker=LocalBroker(path))"
+            )
+            raise BrokerError(msg)
+        return chosen.publish_provider_contract(
+            provider,
+            provider_version,
+            spec,
+            self_verified=self_verified,
+            branch=branch,
+            tags=tuple(tags),
+            verifier=verifier,
+            verifier_version=verifier_version,
+            verification_results=verification_results,
+            content_type=content_type,
         )
 
 

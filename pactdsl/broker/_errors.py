@@ -5,7 +5,8 @@
     │   ├── BrokerHTTPError                  the Pact Broker answered with an error status
     │   ├── BrokerUnavailable(ConnectionError)  no answer, even after retries
     │   ├── BrokerLookupError(LookupError)   no such pacticipant, version, pact or environment
-    │   └── PactConflictError(ValueError)    a version re-published with different content
+    │   ├── PactConflictError(ValueError)    a version re-published with different content
+    │   └── ProviderContractError(ValueError)  a provider contract document that cannot be stored
     └── InvalidSelector(ValueError)          a consumer version selector that cannot work
 
 They live apart from the brokers so that each broker, and the package that
@@ -23,6 +24,7 @@ __all__ = [
     "BrokerUnavailable",
     "InvalidSelector",
     "PactConflictError",
+    "ProviderContractError",
 ]
 
 
@@ -56,6 +58,10 @@ class BrokerLookupError(BrokerError, LookupError):
 
 class PactConflictError(BrokerError, ValueError):
     """A consumer version was published again with a different pact."""
+
+
+class ProviderContractError(BrokerError, ValueError):
+    """A provider contract cannot be published: its document is unreadable or not OpenAPI."""
 
 
 class InvalidSelector(PactdslError, ValueError):

@@ -3,9 +3,11 @@
 Pacticipants, versions (branch, tags), pacts stored once per content hash and
 linked to every consumer version that published them, verification results
 (which provider version verified which content, with what outcome, when),
-environments, deployments and releases. The file itself (schema, connections,
-locking) is `SqliteFile`'s; can-i-deploy's matrix and the selection of pacts
-for verification have modules of their own.
+environments, deployments and releases, and provider contracts (a provider
+version's OpenAPI document) with the OpenAPI checks of pacts against them. The
+file itself (schema, connections, locking) is `SqliteFile`'s; can-i-deploy's
+matrix, the selection of pacts for verification and the provider contracts
+have modules of their own.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pactdsl.broker._config import DEFAULT_LOCAL_BROKER_PATH
 from pactdsl.broker._decision import (
@@ -32,7 +35,13 @@ from pactdsl.broker._decision import (
     nothing_deployed_message,
 )
 from pactdsl.broker._errors import BrokerLookupError, PactConflictError
-from pactdsl.broker._local_matrix import consumer_rows, decide, provider_rows, unknown_decision
+from pactdsl.broker._local_contracts import (
+    CheckPair,
+    SelfVerification,
+    publish_contract,
+    run_checks,
+)
+from pactdsl.broker._local_matrix import decide, matrix_rows
 from pactdsl.broker._local_select import select_pacts
 from pactdsl.broker._local_store import (
     SqliteFile,
@@ -42,6 +51,10 @@ from pactdsl.broker._local_store import (
     now,
     require_pacticipant,
     require_version,
+)
+from pactdsl.broker._provider_contract import (
+    ProviderContractDocument,
+    ProviderContractPublication,
 )
 from pactdsl.broker._selectors import (
     ConsumerVersionSelector,
@@ -230,6 +243,51 @@ class LocalBroker(SqliteFile):
             bool(success),
             sha,
             interactions=tuple(interactions),
+        )
+
+    def publish_provider_contract(
+        self,
+        provider: str,
+        provider_version: str,
+        spec: str | os.PathLike[str] | Mapping[str, Any],
+        *,
+        self_verified: bool,
+        branch: str | None = None,
+        tags: Sequence[str] = (),
+        verifier: str | None = None,
+        verifier_version: str | None = None,
+        verification_results: str | None = None,
+        content_type: str | None = None,
+    ) -> ProviderContractPublication:
+        """Record `spec`, the OpenAPI document of `provider_version`, as its provider contract.
+
+        The document's bytes are stored as given. Each consumer's latest pact
+        is checked against it at once (the notices say how they fare); other
+        pacts are checked when can-i-deploy needs them. A pact then counts as
+        verified by `provider_version` when it passes that check and
+        `self_verified` is True. Publishing the same document again records
+        its latest self-verification.
+
+        Raises:
+            MissingExtra: without the ``openapi`` extra.
+            ProviderContractError: when the document cannot be read, is not an
+                OpenAPI or Swagger 2 document, or refers to other files.
+            PactConflictError: when `provider_version` already published a
+                different document.
+        """
+        _check_version("provider_version", provider_version)
+        if not isinstance(self_verified, bool):
+            msg = (
+                f"self_verified={self_verified!r} must be True or False: whether the "
+                "provider's own tests showed that it honours the document"
+            )
+            raise TypeError(msg)
+        document = ProviderContractDocument.from_source(spec, provider, content_type=content_type)
+        verification = SelfVerification(
+            self_verified, verifier, verifier_version, verification_results
+        )
+        return publish_contract(
+            self, provider, provider_version, document, verification, branch, tuple(tags)
         )
 
     # -- environments and deployments ------------------------------------------------
@@ -488,7 +546,11 @@ class LocalBroker(SqliteFile):
                 "WHERE c.name = ? AND p.name = ? AND cv.number = ? AND r.success = 1 LIMIT 1",
                 (consumer, provider, consumer_version),
             ).fetchone()
-        return row is not None
+        if row is not None:
+            return True
+        # Or the pact passes the OpenAPI check against the provider's contract.
+        decision = self.can_i_deploy(consumer, consumer_version)
+        return any(r.provider == provider and r.verification is True for r in decision.rows)
 
     def can_i_deploy(
         self,
@@ -512,28 +574,20 @@ class LocalBroker(SqliteFile):
         Raises:
             BrokerLookupError: when `to_environment` does not exist.
         """
+        missing: set[CheckPair] = set()
         with self.transaction(write=False) as conn:
-            if to_environment is not None:
-                environment_id: int | None = find_environment(conn, to_environment)
-            else:
-                environment_id = None
-            pacticipant_id = find_pacticipant(conn, pacticipant, create=False)
-            if pacticipant_id is None:
-                return unknown_decision(
-                    pacticipant, version, to_environment, known_pacticipant=False
-                )
-            version_id = find_version(conn, pacticipant_id, version, create=False)
-            if version_id is None:
-                return unknown_decision(
-                    pacticipant, version, to_environment, known_pacticipant=True
-                )
-            rows = [
-                *consumer_rows(conn, pacticipant, version, version_id, environment_id),
-                *provider_rows(
-                    conn, pacticipant, pacticipant_id, version, version_id, environment_id
-                ),
-            ]
-        return decide(pacticipant, version, to_environment, apply_ignore(rows, pacticipant, ignore))
+            found = matrix_rows(conn, pacticipant, version, to_environment, missing)
+        if missing:
+            # Checks against provider contracts never made: make them outside any
+            # transaction, store them, and read the matrix again.
+            run_checks(self, missing)
+            with self.transaction(write=False) as conn:
+                found = matrix_rows(conn, pacticipant, version, to_environment, set())
+        if isinstance(found, CanIDeployDecision):
+            return found
+        return decide(
+            pacticipant, version, to_environment, apply_ignore(found, pacticipant, ignore)
+        )
 
     # -- pacts for verification ------------------------------------------------------
 

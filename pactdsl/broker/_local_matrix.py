@@ -5,6 +5,13 @@ versions that count (those deployed or released to the environment, else
 whichever verified it); as a provider, the pacts of the consumer versions
 that count, each verified or not by this version. The decision is made whole
 from the rows: `ok` when none blocks, and one reason per row and a summary.
+
+A provider version that never verified a pact against the running provider
+may still have published a provider contract (its OpenAPI document): then
+the pact counts as verified when it passes the OpenAPI check against that
+document and the provider's own verification of the document succeeded. A
+failed verification against the running provider outweighs the document.
+Checks not made yet are added to `missing` for the broker to run.
 """
 
 from __future__ import annotations
@@ -12,9 +19,45 @@ from __future__ import annotations
 import sqlite3
 
 from pactdsl.broker._decision import CanIDeployDecision, MatrixRow, verification_reason
-from pactdsl.broker._local_store import LIVE_VERSIONS, latest_verification, not_verified_text
+from pactdsl.broker._local_contracts import CheckPair, ContractVerdict, contract_verdict
+from pactdsl.broker._local_store import (
+    LIVE_VERSIONS,
+    find_environment,
+    find_pacticipant,
+    find_version,
+    latest_pacts,
+    latest_verification,
+    not_verified_text,
+)
 
-__all__ = ["consumer_rows", "decide", "provider_rows", "unknown_decision"]
+__all__ = ["consumer_rows", "decide", "matrix_rows", "provider_rows", "unknown_decision"]
+
+
+def matrix_rows(
+    conn: sqlite3.Connection,
+    pacticipant: str,
+    version: str,
+    to_environment: str | None,
+    missing: set[CheckPair],
+) -> list[MatrixRow] | CanIDeployDecision:
+    """The rows of `version` of `pacticipant`, or the decision when the broker does not know it.
+
+    Raises:
+        BrokerLookupError: when `to_environment` does not exist.
+    """
+    environment_id = None if to_environment is None else find_environment(conn, to_environment)
+    pacticipant_id = find_pacticipant(conn, pacticipant, create=False)
+    if pacticipant_id is None:
+        return unknown_decision(pacticipant, version, to_environment, known_pacticipant=False)
+    version_id = find_version(conn, pacticipant_id, version, create=False)
+    if version_id is None:
+        return unknown_decision(pacticipant, version, to_environment, known_pacticipant=True)
+    return [
+        *consumer_rows(conn, pacticipant, version, version_id, environment_id, missing),
+        *provider_rows(
+            conn, pacticipant, pacticipant_id, version, version_id, environment_id, missing
+        ),
+    ]
 
 
 def consumer_rows(
@@ -23,6 +66,7 @@ def consumer_rows(
     version: str,
     version_id: int,
     environment_id: int | None,
+    missing: set[CheckPair],
 ) -> list[MatrixRow]:
     """The rows of `version` of `consumer` as a consumer: one or more per pact it published."""
     pacts = conn.execute(
@@ -35,16 +79,26 @@ def consumer_rows(
     rows: list[MatrixRow] = []
     for pact in pacts:
         if environment_id is None:
-            rows.append(_best_verification_row(conn, consumer, version, pact))
+            rows.append(_best_verification_row(conn, consumer, version, pact, missing))
         else:
-            rows.extend(_deployed_provider_rows(conn, consumer, version, pact, environment_id))
+            rows.extend(
+                _deployed_provider_rows(conn, consumer, version, pact, environment_id, missing)
+            )
     return rows
 
 
 def _best_verification_row(
-    conn: sqlite3.Connection, consumer: str, version: str, pact: sqlite3.Row
+    conn: sqlite3.Connection,
+    consumer: str,
+    version: str,
+    pact: sqlite3.Row,
+    missing: set[CheckPair],
 ) -> MatrixRow:
-    """A pact's row against whichever provider version verified it (a success first)."""
+    """A pact's row against whichever provider version verified it (a success first).
+
+    Without a successful verification, the provider's latest contract speaks:
+    its row, when the pact passes the check against it or nothing verified it.
+    """
     provider, sha = pact["provider"], pact["sha"]
     verified = conn.execute(
         "SELECT v.number, r.success, r.interactions FROM verification_results r "
@@ -53,6 +107,18 @@ def _best_verification_row(
         "ORDER BY r.success DESC, r.id DESC LIMIT 1",
         (pact["content_id"],),
     ).fetchone()
+    if verified is None or not verified["success"]:
+        contract = conn.execute(
+            "SELECT v.id, v.number FROM provider_contracts c JOIN versions v "
+            "ON v.id = c.provider_version_id WHERE v.pacticipant_id = ? ORDER BY c.id DESC LIMIT 1",
+            (pact["provider_id"],),
+        ).fetchone()
+        if contract is not None:
+            row = _verdict_row(
+                conn, consumer, version, provider, contract["number"], contract["id"], pact, missing
+            )
+            if row.ok or verified is None:
+                return row
     pair = f"the pact of {consumer} {version} with {provider}"
     if verified is None:
         reason = (
@@ -76,6 +142,7 @@ def _deployed_provider_rows(
     version: str,
     pact: sqlite3.Row,
     environment_id: int,
+    missing: set[CheckPair],
 ) -> list[MatrixRow]:
     """A pact's rows against each provider version deployed or released to the environment."""
     provider, sha = pact["provider"], pact["sha"]
@@ -91,13 +158,19 @@ def _deployed_provider_rows(
             "nothing to check against"
         )
         return [MatrixRow(consumer, version, provider, None, None, True, reason, sha)]
-    rows = []
-    for provider_version in deployed:
-        success, detail = latest_verification(conn, pact["content_id"], provider_version["id"])
-        rows.append(
-            _row(consumer, version, provider, provider_version["number"], success, sha, detail)
+    return [
+        _verdict_row(
+            conn,
+            consumer,
+            version,
+            provider,
+            deployed_version["number"],
+            deployed_version["id"],
+            pact,
+            missing,
         )
-    return rows
+        for deployed_version in deployed
+    ]
 
 
 def provider_rows(
@@ -107,6 +180,7 @@ def provider_rows(
     version: str,
     version_id: int,
     environment_id: int | None,
+    missing: set[CheckPair],
 ) -> list[MatrixRow]:
     """The rows of `version` of `provider` as a provider: the pacts it must honour."""
     if environment_id is not None:
@@ -122,31 +196,45 @@ def provider_rows(
         ).fetchall()
     else:
         # The latest pact each consumer published with this provider.
-        candidates = conn.execute(
-            "SELECT cp.name AS consumer, cv.number, c.id AS content_id, c.sha "
-            "FROM pact_publications pub JOIN versions cv ON cv.id = pub.consumer_version_id "
-            "JOIN pacticipants cp ON cp.id = cv.pacticipant_id "
-            "JOIN pact_contents c ON c.id = pub.pact_content_id "
-            "WHERE pub.id IN (SELECT MAX(p2.id) FROM pact_publications p2 "
-            "JOIN versions v2 ON v2.id = p2.consumer_version_id WHERE p2.provider_id = ? "
-            "GROUP BY v2.pacticipant_id) ORDER BY cp.name",
-            (provider_id,),
-        ).fetchall()
-    rows = []
-    for candidate in candidates:
-        success, detail = latest_verification(conn, candidate["content_id"], version_id)
-        rows.append(
-            _row(
-                candidate["consumer"],
-                candidate["number"],
-                provider,
-                version,
-                success,
-                candidate["sha"],
-                detail,
-            )
+        candidates = latest_pacts(conn, provider_id)
+    return [
+        _verdict_row(
+            conn,
+            candidate["consumer"],
+            candidate["number"],
+            provider,
+            version,
+            version_id,
+            candidate,
+            missing,
         )
-    return rows
+        for candidate in candidates
+    ]
+
+
+def _verdict_row(
+    conn: sqlite3.Connection,
+    consumer: str,
+    consumer_version: str,
+    provider: str,
+    provider_version: str,
+    provider_version_id: int,
+    pact: sqlite3.Row,
+    missing: set[CheckPair],
+) -> MatrixRow:
+    """A pact (``content_id``, ``sha``) with a provider version: verified, or by its contract."""
+    success, detail = latest_verification(conn, pact["content_id"], provider_version_id)
+    contract = contract_verdict(conn, pact["content_id"], provider_version_id, missing)
+    return _row(
+        consumer,
+        consumer_version,
+        provider,
+        provider_version,
+        success,
+        pact["sha"],
+        detail,
+        contract,
+    )
 
 
 def _row(
@@ -157,14 +245,32 @@ def _row(
     success: bool | None,
     sha: str,
     detail: str = "",
+    contract: ContractVerdict | None = None,
 ) -> MatrixRow:
     pair = f"the pact of {consumer} {consumer_version} with {provider} {provider_version}"
+    if success is None and contract is not None:
+        # Never verified against the running provider: its contract decides.
+        return MatrixRow(
+            consumer,
+            consumer_version,
+            provider,
+            provider_version,
+            contract.success,
+            bool(contract.success),
+            f"{pair} {contract.text}",
+            sha,
+        )
     reason = verification_reason(
         pair,
         success,
         f"has never been verified; verify it with {provider} {provider_version} "
         "and publish the result",
     ) + ("" if success else detail)
+    if success is False and contract is not None and contract.success:
+        reason += (
+            f"; it {contract.text}, but a failed verification against the running provider "
+            "outweighs the document"
+        )
     return MatrixRow(
         consumer, consumer_version, provider, provider_version, success, bool(success), reason, sha
     )

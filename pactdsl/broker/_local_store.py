@@ -31,6 +31,7 @@ __all__ = [
     "find_environment",
     "find_pacticipant",
     "find_version",
+    "latest_pacts",
     "latest_verification",
     "not_verified_text",
     "now",
@@ -40,7 +41,9 @@ __all__ = [
 
 # 2 added releases; a reader of version 1 would not count them in can-i-deploy.
 # 3 added each verification's interaction outcomes (which were not verified).
-SCHEMA_VERSION = 3
+# 4 added provider contracts and the OpenAPI checks of pacts against them; a reader
+# of version 3 would not count those checks in can-i-deploy.
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pacticipants (
@@ -118,6 +121,31 @@ CREATE TABLE IF NOT EXISTS releases (
 );
 CREATE INDEX IF NOT EXISTS releases_current
     ON releases (environment_id, currently_supported);
+CREATE TABLE IF NOT EXISTS provider_contracts (
+    id INTEGER PRIMARY KEY,
+    provider_version_id INTEGER NOT NULL UNIQUE REFERENCES versions(id),
+    sha TEXT NOT NULL,
+    content BLOB NOT NULL,
+    format TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    filename TEXT,
+    self_verified INTEGER NOT NULL,
+    verifier TEXT,
+    verifier_version TEXT,
+    verification_results TEXT,
+    published_at TEXT NOT NULL,
+    self_verified_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS openapi_checks (
+    id INTEGER PRIMARY KEY,
+    pact_content_id INTEGER NOT NULL REFERENCES pact_contents(id),
+    provider_contract_id INTEGER NOT NULL REFERENCES provider_contracts(id),
+    success INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    checked_with TEXT NOT NULL,
+    checked_at TEXT NOT NULL,
+    UNIQUE (pact_content_id, provider_contract_id)
+);
 """
 
 # What counts as "in" an environment for can-i-deploy and the deployedOrReleased
@@ -331,6 +359,20 @@ def require_version(
         "results are known"
     )
     raise BrokerLookupError(msg)
+
+
+def latest_pacts(conn: sqlite3.Connection, provider_id: int) -> list[sqlite3.Row]:
+    """Each consumer's latest pact with a provider: consumer, number, content_id, sha."""
+    return conn.execute(
+        "SELECT cp.name AS consumer, cv.number, c.id AS content_id, c.sha "
+        "FROM pact_publications pub JOIN versions cv ON cv.id = pub.consumer_version_id "
+        "JOIN pacticipants cp ON cp.id = cv.pacticipant_id "
+        "JOIN pact_contents c ON c.id = pub.pact_content_id "
+        "WHERE pub.id IN (SELECT MAX(p2.id) FROM pact_publications p2 "
+        "JOIN versions v2 ON v2.id = p2.consumer_version_id WHERE p2.provider_id = ? "
+        "GROUP BY v2.pacticipant_id) ORDER BY cp.name",
+        (provider_id,),
+    ).fetchall()
 
 
 def latest_verification(
