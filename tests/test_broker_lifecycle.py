@@ -281,7 +281,7 @@ def test_a_version_1_database_gains_releases(tmp_path: Path) -> None:
     record_release("web", "1.0", "production", later)
     assert [r.environment for r in describe_version("web", "1.0", later).releases] == ["production"]
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
 
 
 # -- the Pact Broker client against the official client's contract ---------------------

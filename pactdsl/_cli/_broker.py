@@ -1,4 +1,7 @@
-"""The broker commands: publish, can-i-deploy, create-environment, record-*, describe-version."""
+"""The broker commands: publish, publish-provider-contract, can-i-deploy, environments, record-*.
+
+Also describe-version.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +64,93 @@ def publish_command(
                 )
                 for notice in done.notices:
                     click.echo(f"  - {notice}")
+
+
+@click.command(name="publish-provider-contract")
+@click.argument("spec", metavar="SPEC")
+@click.option("--provider", required=True, metavar="NAME", help="The provider's name.")
+@click.option(
+    "--provider-app-version",
+    "provider_version",
+    required=True,
+    metavar="VERSION",
+    help="The provider version the document describes.",
+)
+@click.option("--branch", metavar="NAME", help="The provider version's branch.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Tag the version; repeatable.")
+@click.option(
+    "--verification-success/--no-verification-success",
+    "self_verified",
+    default=None,
+    help="Required: whether the provider's own tests showed that it honours the document.",
+)
+@click.option(
+    "--verification-results",
+    "results_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="The output of those tests, kept with the contract.",
+)
+@click.option("--verifier", metavar="NAME", help="The tool that ran them (e.g. schemathesis).")
+@click.option("--verifier-version", metavar="VERSION", help="That tool's version.")
+@click.option(
+    "--content-type",
+    metavar="TYPE",
+    help="The document's media type (default: application/json or application/yaml).",
+)
+@broker_options
+def publish_provider_contract_command(
+    spec: str,
+    provider: str,
+    provider_version: str,
+    branch: str | None,
+    tags: tuple[str, ...],
+    self_verified: bool | None,
+    results_file: str | None,
+    verifier: str | None,
+    verifier_version: str | None,
+    content_type: str | None,
+    broker_choice: BrokerChoice,
+) -> None:
+    """Publish SPEC, the provider's OpenAPI document, as the contract of a provider version.
+
+    SPEC is one OpenAPI 3.0 or 3.1 or Swagger 2.0 file, JSON or YAML.
+    can-i-deploy then counts a consumer's pact as verified by that version
+    when the pact passes check-openapi against SPEC and
+    --verification-success was given. Local broker only (--broker-db): the
+    open-source Pact Broker has no place for provider contracts. Needs
+    pip install 'pactdsl[openapi]'.
+    """
+    from pactdsl.broker import publish_provider_contract
+
+    if self_verified is None:
+        raise click.UsageError(
+            "give --verification-success or --no-verification-success: whether the "
+            "provider's own tests showed that it honours the document"
+        )
+    with errors_as_exit_2():
+        results = Path(results_file).read_text(encoding="utf-8") if results_file else None
+        with open_broker(broker_choice) as broker:
+            done = publish_provider_contract(
+                provider,
+                provider_version,
+                spec,
+                self_verified=self_verified,
+                branch=branch,
+                tags=tags,
+                verifier=verifier,
+                verifier_version=verifier_version,
+                verification_results=results,
+                content_type=content_type,
+                broker=broker,
+            )
+    outcome = "success" if self_verified else "failure"
+    click.echo(
+        f"published {provider} {provider_version}'s provider contract {done.filename} "
+        f"(self-verification: {outcome})"
+    )
+    for notice in done.notices:
+        click.echo(f"  - {notice}")
 
 
 @click.command(name="can-i-deploy")
@@ -353,6 +443,7 @@ def _contract_deploy_report(pact: Pact, label: str, answer: CanIDeployDecision) 
 
 BROKER_COMMANDS = (
     publish_command,
+    publish_provider_contract_command,
     can_i_deploy_command,
     create_environment_command,
     record_deployment_command,

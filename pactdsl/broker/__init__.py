@@ -357,8 +357,8 @@ def publish_provider_contract(
             msg = (
                 f"broker={chosen!r} cannot store provider contracts: the open-source Pact "
                 "Broker has no endpoint for them (PactFlow's /provider-contracts is a "
-                "commercial API pactdsl does not speak); publish to the local broker "
-                "(unset PACT_BROKER_BASE_URL, or pass broker=LocalBroker(path))"
+                "commercial API pactdsl does not speak); publish to a local broker "
+                "(without PACT_BROKER_BASE_URL or --broker-base-url; broker=LocalBroker(path))"
             )
             raise BrokerError(msg)
         return chosen.publish_provider_contract(

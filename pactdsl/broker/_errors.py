@@ -57,7 +57,7 @@ class BrokerLookupError(BrokerError, LookupError):
 
 
 class PactConflictError(BrokerError, ValueError):
-    """A consumer version was published again with a different pact."""
+    """A version was published again with different content: a pact, or a provider contract."""
 
 
 class ProviderContractError(BrokerError, ValueError):

@@ -135,7 +135,7 @@ class ProviderContractDocument:
             check_openapi(Pact(consumer="(publishing)", provider=provider), spec)
         except OpenAPIDocumentError as exc:
             text = " ".join(str(exc).split())  # YAML's marks span lines: keep one
-            msg = f"spec={name!r} cannot be published as {provider}'s provider contract: {text}"
+            msg = f"spec={name!r} cannot be the provider contract of {provider}: {text}"
             raise ProviderContractError(msg) from None
         if parsed is None:
             parsed = _parse(content)
