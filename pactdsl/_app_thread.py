@@ -14,6 +14,8 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from pactdsl._app_request import AppTimeout
+
 __all__ = ["AppThread"]
 
 _T = TypeVar("_T")
@@ -39,7 +41,7 @@ class AppThread:
                     future.set_exception(exc)
 
     def run(self, call: Callable[[], _T], seconds: float) -> _T:
-        """`call()`'s result, or TimeoutError when it takes over `seconds`."""
+        """`call()`'s result, or `AppTimeout` when it takes over `seconds`."""
         future: concurrent.futures.Future[_T] = concurrent.futures.Future()
         context = contextvars.copy_context()
         self._calls.put((lambda: context.run(call), future))
@@ -47,7 +49,7 @@ class AppThread:
             return future.result(seconds)
         except concurrent.futures.TimeoutError:
             msg = f"the app did not return within {seconds}s"
-            raise TimeoutError(msg) from None
+            raise AppTimeout(msg) from None
 
     def stop(self) -> None:
         """Let the thread end once it is free (a hung call keeps it, as a daemon)."""

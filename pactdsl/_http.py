@@ -19,28 +19,25 @@ It holds:
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextvars
 import json
 import ssl
-import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from os import PathLike
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import httpcore
 import httpx
 
-from pactdsl._app_thread import AppThread
+from pactdsl._app_request import AppTimeout
+from pactdsl._asgi import AsgiRunner
 from pactdsl._http_answers import (
     BodyTooLarge,
     FailureReason,
     RawResponse,
     TransportFailure,
     body_inflater,
-    bounded_asgi,
     inflate_within,
     standard_reason,
 )
@@ -57,8 +54,8 @@ from pactdsl._http_target import (
     tls_error,
     tls_verification,
 )
-from pactdsl._lifespan import Lifespan
 from pactdsl._limits import Limits, current_limits
+from pactdsl._wsgi import WsgiRunner
 
 # The verifier and the broker client reach HTTP through this module only, so it
 # hands them the plain-data types and conversions they use from beside it too.
@@ -77,11 +74,6 @@ __all__ = [
     "open_transport",
     "tls_verification",
 ]
-
-_T = TypeVar("_T")
-# How long past `timeout` the verifier waits for an in-process app that blocks its
-# event loop; wait_for ends one that merely awaits too long, inside the timeout.
-_GRACE_SECONDS = 1.0
 
 
 def httpx_request_json(request: httpx.Request) -> dict[str, Any]:
@@ -136,8 +128,13 @@ def _same_origin(url: httpx.URL, base: httpx.URL) -> bool:
     return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
 
-def _provider_failure(exc: Exception, url: str, timeout: float) -> TransportFailure:
-    reason = _failure_reason(exc)
+def _provider_failure(
+    exc: Exception, url: str, timeout: float, *, in_process: bool = False
+) -> TransportFailure:
+    if in_process:  # whatever an app raised is its own failure, even an httpx error
+        reason: FailureReason = "timeout" if isinstance(exc, AppTimeout) else "app"
+    else:
+        reason = _failure_reason(exc)
     detail = f"{type(exc).__name__}: {exc}"
     if reason == "timeout":
         message = (
@@ -311,15 +308,12 @@ class ProviderTransport:
         base_url: str,
         timeout: float,
         client: httpx.Client | None,
-        async_client: httpx.AsyncClient | None = None,
         *,
+        app: AsgiRunner | WsgiRunner | None = None,
         verify_tls: bool | ssl.SSLContext = True,
-        lifespan: Lifespan | None = None,
         limits: Limits | None = None,
-        app_thread: bool = False,
     ) -> None:
         self.base_url = base_url
-        self._lifespan = lifespan
         self.shutdown_problem: str | None = None  # set by `close` when the app's shutdown failed
         self.limits = limits or current_limits()
         self._verify_tls = verify_tls
@@ -327,20 +321,9 @@ class ProviderTransport:
         self.timeout = timeout
         self._base = httpx.URL(base_url)
         self._client = client
-        self._async_client = async_client
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread: threading.Thread | None = None
-        # An in-process app runs on a thread of its own (as Starlette's TestClient
-        # runs an ASGI app), so an app that never returns costs one timeout, not
-        # the whole run: the caller stops waiting, the app's thread is left behind.
-        self._app_thread = AppThread() if app_thread else None
-        self._stuck: str | None = None  # the request an ASGI app's blocked loop never answered
-        if async_client is not None:
-            self._loop = asyncio.new_event_loop()
-            self._loop_thread = threading.Thread(
-                target=self._loop.run_forever, name="pactdsl-asgi", daemon=True
-            )
-            self._loop_thread.start()
+        # An in-process app runs on a thread of its own, so an app that never
+        # returns costs one timeout, not the whole run.
+        self._app = app
 
     def url_for(self, path: str, query: Sequence[tuple[str, str]] = ()) -> str:
         """The absolute URL for a pact path, refusing any that leaves the provider.
@@ -380,25 +363,16 @@ class ProviderTransport:
         deadline = time.monotonic() + seconds
         token = _DEADLINE.set(deadline)
         try:
-            self._refuse_when_stuck(url)
-            if self._client is not None:
-                client = self._client
-                request = client.build_request(method, url, headers=headers, content=body)
-
-                def exchange() -> RawResponse:
-                    response = client.send(request, stream=True)
-                    try:
-                        content = _read_bounded(response, self.limits.max_body_bytes, deadline)
-                    finally:
-                        response.close()
-                    return _raw(response, content)
-
-                if self._app_thread is None:
-                    return exchange()
-                return self._on_app_thread(exchange, seconds, f"{method} {url}")
-            assert self._async_client is not None
-            request = self._async_client.build_request(method, url, headers=headers, content=body)
-            return _raw(self._run(self._async_client.send(request), label=f"{method} {url}"))
+            if self._app is not None:
+                return self._app.send_once(method, url, headers, body)
+            assert self._client is not None
+            request = self._client.build_request(method, url, headers=headers, content=body)
+            response = self._client.send(request, stream=True)
+            try:
+                content = _read_bounded(response, self.limits.max_body_bytes, deadline)
+            finally:
+                response.close()
+            return _raw(response, content)
         except TransportFailure:
             raise
         except BodyTooLarge:
@@ -409,58 +383,19 @@ class ProviderTransport:
             )
             raise TransportFailure("limit", msg) from None
         except Exception as exc:
-            raise _provider_failure(exc, url, seconds) from None
+            in_process = self._app is not None
+            raise _provider_failure(exc, url, seconds, in_process=in_process) from None
         finally:
             _DEADLINE.reset(token)
 
     def start(self) -> None:
-        """Run the app's lifespan startup, when there is one to run.
+        """Run an in-process app's lifespan startup, when there is one to run.
 
         Raises:
             LifespanFailure: when the app's startup fails or does not finish in time.
         """
-        if self._lifespan is not None:
-            self._run(self._lifespan.startup(self.timeout), bound=False)
-
-    def _run(
-        self, coro: Coroutine[Any, Any, _T], *, bound: bool = True, label: str = "the lifespan"
-    ) -> _T:
-        """Run `coro` on the app's loop; wait at most `timeout` (plus a grace)."""
-        assert self._loop is not None
-        self._refuse_when_stuck(label)
-        bounded = asyncio.wait_for(coro, self.timeout) if bound else coro
-        future = asyncio.run_coroutine_threadsafe(bounded, self._loop)
-        try:
-            # wait_for ends an app awaiting too long; this wait ends one that
-            # blocks its loop (a sync sleep in an async endpoint).
-            return future.result(self.timeout + _GRACE_SECONDS)
-        except concurrent.futures.TimeoutError:
-            if future.done():  # wait_for's own timeout, raised inside the loop
-                raise TimeoutError(f"no answer within {self.timeout}s") from None
-            self._stuck = label
-            future.cancel()
-            msg = f"the app blocked its event loop for over {self.timeout}s answering {label}"
-            raise TimeoutError(msg) from None
-
-    def _on_app_thread(self, call: Callable[[], _T], seconds: float, label: str) -> _T:
-        """`call()` on the app's thread, waiting at most `seconds`."""
-        assert self._app_thread is not None
-        try:
-            return self._app_thread.run(call, seconds)
-        except TimeoutError:
-            # The hung call keeps its thread; the next request gets a fresh one.
-            self._app_thread.stop()
-            self._app_thread = AppThread()
-            raise
-
-    def _refuse_when_stuck(self, label: str) -> None:
-        if self._stuck is not None:
-            msg = (
-                f"the in-process app has not returned from {self._stuck} (it ran over "
-                f"timeout={self.timeout}s), so {label} cannot be sent; fix the app's hang "
-                "or verify it on a port (base_url=...)"
-            )
-            raise TransportFailure("timeout", msg)
+        if self._app is not None:
+            self._app.start()
 
     def post_json(self, url: str, payload: Any) -> RawResponse:
         """POST `payload` as JSON (the state-change protocol) and read the answer.
@@ -487,31 +422,13 @@ class ProviderTransport:
             raise _provider_failure(exc, url, self.timeout) from None
 
     def close(self) -> None:
-        """Close the connections (and the event loop of an ASGI app)."""
+        """Close the connections (and an in-process app's thread, after its lifespan shutdown)."""
         if self._state_client is not None:
             self._state_client.close()
         if self._client is not None:
             self._client.close()
-        if self._app_thread is not None:
-            self._app_thread.stop()
-        if self._async_client is not None and self._loop is not None:
-            if self._stuck is not None:
-                # The loop is still blocked by the app: leave its daemon thread behind.
-                self.shutdown_problem = f"the app never returned from {self._stuck}"
-                return
-            if self._lifespan is not None:
-                shutdown = self._lifespan.shutdown(self.timeout)
-                try:
-                    self.shutdown_problem = self._run(shutdown, bound=False)
-                except TimeoutError as exc:
-                    self.shutdown_problem = str(exc)
-                    return
-            aclose = self._async_client.aclose()
-            asyncio.run_coroutine_threadsafe(aclose, self._loop).result()
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            assert self._loop_thread is not None
-            self._loop_thread.join()
-            self._loop.close()
+        if self._app is not None:
+            self.shutdown_problem = self._app.close()
 
 
 def open_transport(
@@ -546,31 +463,14 @@ def open_transport(
             headers=headers,
         )
         return ProviderTransport(base_url, timeout, client, verify_tls=verify, limits=bounds)
+    runner: AsgiRunner | WsgiRunner
     if app_kind(app) == "wsgi":
-        client = httpx.Client(
-            transport=httpx.WSGITransport(app=app),
-            follow_redirects=follow,
-            event_hooks=hooks,
-            headers=headers,
-        )
-        return ProviderTransport(
-            _APP_BASE_URL, timeout, client, verify_tls=verify, limits=bounds, app_thread=True
-        )
-    span = Lifespan(app) if lifespan else None
-    served = span.app if span is not None else app
-    async_client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=bounded_asgi(served, bounds.max_body_bytes)),
-        follow_redirects=follow,
-        headers=headers,
-    )
+        seconds = min(timeout, bounds.response_seconds)
+        runner = WsgiRunner(app, timeout=seconds, cap=bounds.max_body_bytes)
+    else:
+        runner = AsgiRunner(app, timeout=timeout, cap=bounds.max_body_bytes, lifespan=lifespan)
     return ProviderTransport(
-        _APP_BASE_URL,
-        timeout,
-        None,
-        async_client,
-        verify_tls=verify,
-        lifespan=span,
-        limits=bounds,
+        _APP_BASE_URL, timeout, None, app=runner, verify_tls=verify, limits=bounds
     )
 
 

@@ -2,8 +2,7 @@
 
 `RawResponse` (an answer, as plain data) and `TransportFailure` (no answer, and
 why) are what `_http.py` hands its callers, so none of them sees an httpx type.
-The body bounds live here too: the inflater that stops at a byte cap, and the
-ASGI wrapper that stops an in-process app sending more than the cap.
+The body bounds live here too: the inflater that stops at a byte cap.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ __all__ = [
     "RawResponse",
     "TransportFailure",
     "body_inflater",
-    "bounded_asgi",
     "inflate_within",
     "standard_reason",
 ]
@@ -137,26 +135,3 @@ def inflate_within(inflater: Any, data: bytes, room: int) -> bytes:
     if size > room:
         raise BodyTooLarge
     return b"".join(pieces)
-
-
-def bounded_asgi(app: Any, cap: int) -> Any:
-    """Wrap an ASGI app so a response body over `cap` bytes stops it.
-
-    httpx's ASGI transport gathers the whole body before returning, so the cap
-    must hold inside the app's ``send``.
-    """
-
-    async def bounded(scope: Any, receive: Any, send: Any) -> None:
-        sent = 0
-
-        async def counting_send(message: Any) -> None:
-            nonlocal sent
-            if message.get("type") == "http.response.body":
-                sent += len(message.get("body", b""))
-                if sent > cap:
-                    raise BodyTooLarge
-            await send(message)
-
-        await app(scope, receive, counting_send)
-
-    return bounded

@@ -1,0 +1,172 @@
+"""What the in-process drivers (`_asgi.py`, `_wsgi.py`) share, with no HTTP library.
+
+A request to an in-process app starts as the verifier's (method, URL, header
+pairs, body); `app_request` splits the URL and adds the headers an HTTP client
+would (Host, Accept, Accept-Encoding, User-Agent, Content-Length), so an app
+sees what it would see behind a server. `BodyReader` gathers the app's answer
+up to `Limits.max_body_bytes`, inflating gzip or deflate on the way as a client
+does. The errors an app can cause that are not its own exceptions are here too.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from pactdsl._http_answers import BodyTooLarge, body_inflater, inflate_within
+
+__all__ = [
+    "USER_AGENT",
+    "AppProtocolError",
+    "AppRequest",
+    "AppTimeout",
+    "BodyReader",
+    "app_request",
+    "first_header",
+    "header_bytes",
+    "header_text",
+]
+
+USER_AGENT = "pactdsl-verifier"
+
+# What an HTTP client adds to every request (as httpx did for in-process apps);
+# the request's own headers replace them by name. Only the codings BodyReader
+# inflates are offered.
+_DEFAULT_HEADERS = (
+    ("Accept", "*/*"),
+    ("Accept-Encoding", "gzip, deflate"),
+    ("Connection", "keep-alive"),
+    ("User-Agent", USER_AGENT),
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Methods whose request says its (possibly empty) body's length, as clients do.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+class AppProtocolError(Exception):
+    """An in-process app broke the ASGI or WSGI protocol; the message says how."""
+
+
+class AppTimeout(TimeoutError):
+    """An in-process app did not answer in time (not a TimeoutError the app raised)."""
+
+
+@attrs.frozen
+class AppRequest:
+    """One request to an in-process app, as a server would hand it over.
+
+    `raw_path` and `query` are the URL's, still percent-encoded; `headers`
+    holds the sent header pairs, the client's own ones included.
+    """
+
+    method: str
+    scheme: str
+    host: str
+    port: int
+    raw_path: bytes
+    query: bytes
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def app_request(
+    method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes | None
+) -> AppRequest:
+    """The request to send to an app for `url` (absolute, percent-encoded, from `url_for`)."""
+    parts = urlsplit(url)
+    content = body or b""
+    own = {name.lower() for name, _ in headers}
+    sent: list[tuple[str, str]] = []
+    if "host" not in own:
+        sent.append(("Host", parts.netloc))
+    if not own & {"content-length", "transfer-encoding"} and (
+        content or method.upper() in _BODY_METHODS
+    ):
+        sent.append(("Content-Length", str(len(content))))
+    sent.extend((name, value) for name, value in _DEFAULT_HEADERS if name.lower() not in own)
+    sent.extend(headers)
+    scheme = parts.scheme or "http"
+    return AppRequest(
+        method=method.upper(),
+        scheme=scheme,
+        host=parts.hostname or "",
+        port=parts.port or _DEFAULT_PORTS.get(scheme, 80),
+        raw_path=(parts.path or "/").encode("ascii", "replace"),
+        query=parts.query.encode("ascii", "replace"),
+        headers=tuple(sent),
+        body=content,
+    )
+
+
+def header_bytes(text: str) -> bytes:
+    """A header name or value as the bytes a server reads (Latin-1, else UTF-8)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+def header_text(raw: bytes) -> str:
+    """An answered header value as text: UTF-8 when it is valid UTF-8, else Latin-1."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+class BodyReader:
+    """An answer's body gathered chunk by chunk, at most `cap` bytes sent or inflated.
+
+    gzip and deflate bodies are inflated as they arrive (as an HTTP client
+    does); other codings (br, zstd, a list) are kept as sent, still capped.
+    """
+
+    def __init__(self, cap: int, content_encoding: str) -> None:
+        self._cap = cap
+        self._encoding = content_encoding.strip().lower()
+        try:
+            self._inflater: Any = body_inflater(self._encoding)
+        except KeyError:
+            self._inflater = None
+        self._chunks: list[bytes] = []
+        self._sent = 0
+        self._size = 0
+        self.over = False  # set once the body went over the cap, even if the app hid that
+
+    def add(self, chunk: bytes) -> None:
+        """Keep `chunk` (inflated).
+
+        Raises:
+            BodyTooLarge: when the body sent, or inflated, goes over the cap.
+            AppProtocolError: when a gzip or deflate body does not inflate.
+        """
+        self._sent += len(chunk)
+        if self._sent > self._cap:
+            self.over = True
+            raise BodyTooLarge
+        data = chunk
+        if self._inflater is not None:
+            try:
+                data = inflate_within(self._inflater, chunk, self._cap - self._size)
+            except BodyTooLarge:
+                self.over = True
+                raise
+            except zlib.error as exc:
+                msg = f"its body is not valid {self._encoding} (its Content-Encoding): {exc}"
+                raise AppProtocolError(msg) from None
+        self._size += len(data)
+        self._chunks.append(data)
+
+    def body(self) -> bytes:
+        """The body gathered so far."""
+        return b"".join(self._chunks)
+
+
+def first_header(headers: Sequence[tuple[str, str]], name: str) -> str:
+    """The first value of header `name` (case-insensitive), or ''."""
+    wanted = name.lower()
+    return next((value for key, value in headers if key.lower() == wanted), "")
