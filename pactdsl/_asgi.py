@@ -77,7 +77,8 @@ class _Answer:
         self.status: int | None = None
         self.headers: list[tuple[str, str]] = []
         self.body: BodyReader | None = None
-        self.complete = asyncio.Event()
+        self.complete = asyncio.Event()  # set once the body ended, or the app returned
+        self.ended = False  # the app sent its last body message (more_body=False)
         self._request_sent = False
 
     async def receive(self) -> Message:
@@ -105,13 +106,14 @@ class _Answer:
             if self.body is None:
                 msg = "it sent http.response.body before http.response.start"
                 raise AppProtocolError(msg)
-            if self.complete.is_set():
+            if self.ended:
                 msg = "it sent http.response.body after its last one (more_body=False)"
                 raise AppProtocolError(msg)
             chunk = bytes(message.get("body", b""))
             if chunk and self._request.method != "HEAD":
                 self.body.add(chunk)  # over the cap: BodyTooLarge stops the app here
             if not message.get("more_body", False):
+                self.ended = True
                 self.complete.set()
 
     def response(self) -> RawResponse:
@@ -121,7 +123,7 @@ class _Answer:
         if self.status is None or self.body is None:
             msg = "it returned without starting a response (no http.response.start)"
             raise AppProtocolError(msg)
-        if not self.complete.is_set():
+        if not self.ended:
             msg = "it returned before ending its body (its last http.response.body had more_body)"
             raise AppProtocolError(msg)
         return RawResponse(
