@@ -93,8 +93,9 @@ class CheckoutClient:
 
     def __init__(self, base_url: str) -> None:
         # A real consumer uses its own HTTP client (examples/checkout/ uses httpx);
-        # the demo borrows pactdsl's, so httpx stays behind pactdsl/_http.py.
-        # Imported here: `import pactdsl._demo` stays free of the HTTP library.
+        # the demo borrows pactdsl's (the standard library's http.client), so it
+        # runs on the default install. Imported here: `import pactdsl._demo`
+        # stays free of HTTP code.
         from pactdsl._http import JsonHttpClient
 
         self._client = JsonHttpClient(base_url=base_url, timeout=5.0)

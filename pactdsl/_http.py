@@ -1,16 +1,15 @@
-"""The one place (with `_mock/_httpx.py`) where pactdsl touches httpx.
+"""How pactdsl sends HTTP requests: to a provider, to its state endpoint, to a broker.
 
-A move to another HTTP library changes this module (and `_mock/_httpx.py`) only:
-everything it hands out is plain data (`RawResponse`), and every request that
-gets no HTTP answer raises `TransportFailure`, so no caller sees an httpx type.
-What needs no HTTP library lives beside it: the Pact JSON conversions in
-`_http_json.py` (the mock's core uses them without loading httpx), the
-answers, failures and body bounds in `_http_answers.py`, and the checks of the
-provider's address in `_http_target.py`.
+Everything it hands out is plain data (`RawResponse`), and every request that
+gets no HTTP answer raises `TransportFailure`, so no caller sees how it was
+sent. Over the network it uses `_http_client.py` (the standard library's
+`http.client`, with the deadline, byte cap, keep-alive, TLS, redirect and proxy
+handling pactdsl needs). What needs no sending lives beside it: the Pact JSON
+conversions in `_http_json.py`, the answers, failures and body bounds in
+`_http_answers.py`, and the checks of the provider's address in `_http_target.py`.
 
 It holds:
 
-- `httpx_request_json` / `httpx_response_json`: httpx messages as Pact JSON;
 - `ProviderTransport` / `open_transport`: how the verifier reaches a provider,
   over HTTP or in-process through ASGI/WSGI;
 - `JsonHttpClient`: a small synchronous client for JSON APIs, used by the Pact
@@ -19,16 +18,13 @@ It holds:
 
 from __future__ import annotations
 
-import contextvars
 import json
 import ssl
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from os import PathLike
 from typing import Any, Literal
-
-import httpcore
-import httpx
+from urllib.parse import quote, urlencode
 
 from pactdsl._app_request import AppTimeout
 from pactdsl._asgi import AsgiRunner
@@ -37,12 +33,10 @@ from pactdsl._http_answers import (
     FailureReason,
     RawResponse,
     TransportFailure,
-    body_inflater,
-    inflate_within,
-    standard_reason,
 )
+from pactdsl._http_client import HttpClient
+from pactdsl._http_errors import HttpError, InvalidURL, ProxyError, failure_reason
 from pactdsl._http_json import (
-    actual_request_json,
     actual_response_json,
     body_bytes,
     expected_response_json,
@@ -54,6 +48,7 @@ from pactdsl._http_target import (
     tls_error,
     tls_verification,
 )
+from pactdsl._http_urls import Redirects, SendOnce, send_following_redirects, split_url
 from pactdsl._limits import Limits, current_limits
 from pactdsl._wsgi import WsgiRunner
 
@@ -69,52 +64,10 @@ __all__ = [
     "body_bytes",
     "check_base_url",
     "expected_response_json",
-    "httpx_request_json",
-    "httpx_response_json",
     "open_transport",
+    "refuse_transport",
     "tls_verification",
 ]
-
-
-def httpx_request_json(request: httpx.Request) -> dict[str, Any]:
-    """An `httpx.Request` as V4 Pact JSON (reads the body)."""
-    return actual_request_json(
-        request.method,
-        request.url.path,
-        request.url.query.decode("ascii"),
-        request.headers.multi_items(),
-        request.read(),
-    )
-
-
-def httpx_response_json(response: httpx.Response) -> dict[str, Any]:
-    """An `httpx.Response` as V4 Pact JSON (reads the body)."""
-    return actual_response_json(
-        response.status_code, response.headers.multi_items(), response.read()
-    )
-
-
-def _failure_reason(exc: Exception) -> FailureReason:
-    if tls_error(exc) is not None:
-        return "tls"
-    if isinstance(exc, httpx.TimeoutException | TimeoutError):
-        return "timeout"
-    if isinstance(exc, httpx.ConnectError):
-        return "connect"
-    if isinstance(exc, httpx.TransportError):
-        return "network"
-    if isinstance(exc, httpx.HTTPError | httpx.InvalidURL):
-        return "http"
-    return "app"
-
-
-def _raw(response: httpx.Response, content: bytes | None = None) -> RawResponse:
-    return RawResponse(
-        response.status_code,
-        tuple(response.headers.multi_items()),
-        response.content if content is None else content,
-        response.reason_phrase or standard_reason(response.status_code),
-    )
 
 
 # --------------------------------------------------------------------------
@@ -124,17 +77,13 @@ _APP_BASE_URL = "http://provider.pactdsl"
 _USER_AGENT = "pactdsl-verifier"
 
 
-def _same_origin(url: httpx.URL, base: httpx.URL) -> bool:
-    return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
-
-
 def _provider_failure(
     exc: Exception, url: str, timeout: float, *, in_process: bool = False
 ) -> TransportFailure:
     if in_process:  # whatever an app raised is its own failure, even an httpx error
         reason: FailureReason = "timeout" if isinstance(exc, AppTimeout) else "app"
     else:
-        reason = _failure_reason(exc)
+        reason = failure_reason(exc)
     detail = f"{type(exc).__name__}: {exc}"
     if reason == "timeout":
         message = (
@@ -161,145 +110,6 @@ def _provider_failure(
     return TransportFailure(reason, message, detail=detail, error=exc)
 
 
-# --------------------------------------------------------------------------
-# Bounded answers: a provider under test may trickle, never end, or send a gzip
-# bomb. One deadline covers the whole answer (headers and body), every socket read
-# waits at most until then, and the body is read (and inflated) up to a byte cap.
-
-_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "pactdsl_response_deadline", default=None
-)
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A socket stream whose reads and writes end at the response's deadline."""
-
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    @staticmethod
-    def _timeout(timeout: float | None) -> float | None:
-        deadline = _DEADLINE.get()
-        if deadline is None:
-            return timeout
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            msg = "the whole answer did not arrive before its deadline"
-            raise httpcore.ReadTimeout(msg)
-        return remaining if timeout is None else min(timeout, remaining)
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, self._timeout(timeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, self._timeout(timeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        return _DeadlineStream(
-            self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout))
-        )
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    """httpcore's sync sockets, each wrapped in a `_DeadlineStream`."""
-
-    def __init__(self) -> None:
-        self._backend = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_tcp(
-            host, port, _DeadlineStream._timeout(timeout), local_address, socket_options
-        )
-        return _DeadlineStream(stream)
-
-    def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_unix_socket(path, timeout, socket_options)
-        return _DeadlineStream(stream)
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
-
-
-def _deadline_transport(verify_tls: bool | ssl.SSLContext) -> httpx.HTTPTransport:
-    """Httpx's transport for URLs, on sockets bounded by the response deadline."""
-    transport = httpx.HTTPTransport(verify=verify_tls)
-    # httpx does not expose httpcore's network_backend; swap the pool it built for
-    # an equal one on our backend (same TLS context).
-    pool: httpcore.ConnectionPool = transport._pool
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=pool._ssl_context,
-        max_connections=100,
-        max_keepalive_connections=20,
-        keepalive_expiry=5.0,
-        network_backend=_DeadlineBackend(),
-    )
-    return transport
-
-
-def _read_bounded(response: httpx.Response, cap: int, deadline: float) -> bytes:
-    """The (decoded) body of a streamed response, at most `cap` bytes, before `deadline`."""
-    encoding = response.headers.get("Content-Encoding", "").strip().lower()
-    try:
-        inflater = body_inflater(encoding)
-        chunks: Iterator[bytes] = response.iter_raw()
-    except KeyError:  # br, zstd or a list of codings: httpx decodes, the cap still holds
-        inflater, chunks = None, response.iter_bytes()
-    kept: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        if time.monotonic() > deadline:
-            msg = "the body did not end before its deadline"
-            raise TimeoutError(msg)
-        data = inflate_within(inflater, chunk, cap - size) if inflater is not None else chunk
-        size += len(data)
-        if size > cap:
-            raise BodyTooLarge
-        kept.append(data)
-    return b"".join(kept)
-
-
-def _origin_guard(base: httpx.URL) -> Callable[[httpx.Response], None]:
-    """A response hook refusing to follow a redirect away from the provider's origin."""
-
-    def refuse_other_origins(response: httpx.Response) -> None:
-        location = response.headers.get("Location")
-        if not response.is_redirect or location is None:
-            return
-        target = response.url.join(location)
-        if not _same_origin(target, base):
-            msg = (
-                f"{response.url} redirected ({response.status_code}) to {target}, another "
-                f"origin than {base}; pactdsl does not follow it (pass "
-                "follow_redirects='any-origin' to allow it)"
-            )
-            raise TransportFailure("unsafe", msg)
-
-    return refuse_other_origins
-
-
 class ProviderTransport:
     """Sends requests to one provider; create with `open_transport`, then `close`."""
 
@@ -307,9 +117,10 @@ class ProviderTransport:
         self,
         base_url: str,
         timeout: float,
-        client: httpx.Client | None,
+        http: HttpClient | None,
         *,
         app: AsgiRunner | WsgiRunner | None = None,
+        follow_redirects: Redirects = False,
         verify_tls: bool | ssl.SSLContext = True,
         limits: Limits | None = None,
     ) -> None:
@@ -317,10 +128,12 @@ class ProviderTransport:
         self.shutdown_problem: str | None = None  # set by `close` when the app's shutdown failed
         self.limits = limits or current_limits()
         self._verify_tls = verify_tls
-        self._state_client: httpx.Client | None = None
         self.timeout = timeout
-        self._base = httpx.URL(base_url)
-        self._client = client
+        self._origin = split_url(base_url).origin
+        self._follow_redirects = follow_redirects
+        # A provider over the network: `http` sends; it also sends state changes
+        # to absolute URLs (one is made for them when the provider is an app).
+        self._http = http
         # An in-process app runs on a thread of its own, so an app that never
         # returns costs one timeout, not the whole run.
         self._app = app
@@ -333,12 +146,12 @@ class ProviderTransport:
         """
         url = target_url(self.base_url, path, query)
         try:
-            parsed = httpx.URL(url)
-        except httpx.InvalidURL as exc:
+            parsed = split_url(url)
+        except InvalidURL as exc:
             # A path not starting with "/" can turn the base's port into garbage.
             msg = f"path={path!r} makes {url!r}, which is not a URL ({exc}); start it with '/'"
             raise TransportFailure("unsafe", msg, detail=str(exc), error=exc) from None
-        if not _same_origin(parsed, self._base):
+        if parsed.origin != self._origin:
             msg = f"path={path!r} would send the request to {url}, away from {self.base_url}"
             raise TransportFailure("unsafe", msg)
         return url
@@ -361,32 +174,44 @@ class ProviderTransport:
         """
         seconds = min(self.timeout, self.limits.response_seconds)
         deadline = time.monotonic() + seconds
-        token = _DEADLINE.set(deadline)
         try:
-            if self._app is not None:
-                return self._app.send_once(method, url, headers, body)
-            assert self._client is not None
-            request = self._client.build_request(method, url, headers=headers, content=body)
-            response = self._client.send(request, stream=True)
-            try:
-                content = _read_bounded(response, self.limits.max_body_bytes, deadline)
-            finally:
-                response.close()
-            return _raw(response, content)
+            return send_following_redirects(
+                self._app.send_once if self._app is not None else self._bounded(deadline),
+                method,
+                url,
+                headers,
+                body,
+                follow=self._follow_redirects,
+                origin=self.base_url,
+            )
         except TransportFailure:
             raise
         except BodyTooLarge:
-            msg = (
-                f"the answer from {url} has a body over Limits(max_body_bytes="
-                f"{self.limits.max_body_bytes}) (after decompression); make it smaller "
-                "or raise the limit"
-            )
-            raise TransportFailure("limit", msg) from None
+            raise self._too_large(url) from None
         except Exception as exc:
             in_process = self._app is not None
             raise _provider_failure(exc, url, seconds, in_process=in_process) from None
-        finally:
-            _DEADLINE.reset(token)
+
+    def _bounded(self, deadline: float) -> SendOnce:
+        """Sending over the network, each answer due by `deadline` and within the body cap."""
+        http = self._http
+        assert http is not None
+        cap = self.limits.max_body_bytes
+
+        def send_once(
+            method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes | None
+        ) -> RawResponse:
+            return http.send_once(method, url, headers, body, deadline=deadline, max_body_bytes=cap)
+
+        return send_once
+
+    def _too_large(self, url: str) -> TransportFailure:
+        msg = (
+            f"the answer from {url} has a body over Limits(max_body_bytes="
+            f"{self.limits.max_body_bytes}) (after decompression); make it smaller "
+            "or raise the limit"
+        )
+        return TransportFailure("limit", msg)
 
     def start(self) -> None:
         """Run an in-process app's lifespan startup, when there is one to run.
@@ -401,7 +226,8 @@ class ProviderTransport:
         """POST `payload` as JSON (the state-change protocol) and read the answer.
 
         A `url` starting with '/' goes to the provider (or app) itself; an
-        absolute URL goes over the network.
+        absolute URL goes over the network (no redirects followed), its answer
+        bounded as the provider's are.
 
         Raises:
             TransportFailure: when there is no HTTP answer.
@@ -410,23 +236,22 @@ class ProviderTransport:
         headers = [("Content-Type", "application/json")]
         if url.startswith("/"):
             return self.send("POST", self.url_for(url), headers, body)
-        if self._state_client is None:
-            self._state_client = httpx.Client(
-                timeout=httpx.Timeout(self.timeout),
-                verify=self._verify_tls,
-                headers={"User-Agent": _USER_AGENT},
+        if self._http is None:
+            self._http = HttpClient(
+                timeout=self.timeout, verify_tls=self._verify_tls, user_agent=_USER_AGENT
             )
+        seconds = min(self.timeout, self.limits.response_seconds)
         try:
-            return _raw(self._state_client.post(url, content=body, headers=headers))
-        except httpx.HTTPError as exc:
-            raise _provider_failure(exc, url, self.timeout) from None
+            return self._bounded(time.monotonic() + seconds)("POST", url, headers, body)
+        except BodyTooLarge:
+            raise self._too_large(url) from None
+        except HttpError as exc:
+            raise _provider_failure(exc, url, seconds) from None
 
     def close(self) -> None:
         """Close the connections (and an in-process app's thread, after its lifespan shutdown)."""
-        if self._state_client is not None:
-            self._state_client.close()
-        if self._client is not None:
-            self._client.close()
+        if self._http is not None:
+            self._http.close()
         if self._app is not None:
             self.shutdown_problem = self._app.close()
 
@@ -448,21 +273,18 @@ def open_transport(
     ``"any-origin"`` follows them anywhere.
     """
     bounds = current_limits()
-    headers = {"User-Agent": _USER_AGENT}
     verify = tls_verification(verify_tls)
-    base = httpx.URL(base_url if app is None and base_url is not None else _APP_BASE_URL)
-    hooks = {"response": [_origin_guard(base)]} if follow_redirects is True else {}
-    follow = bool(follow_redirects)
     if app is None:
         assert base_url is not None
-        client = httpx.Client(
-            transport=_deadline_transport(verify),
-            timeout=httpx.Timeout(timeout),
-            follow_redirects=follow,
-            event_hooks=hooks,
-            headers=headers,
+        http = HttpClient(timeout=timeout, verify_tls=verify, user_agent=_USER_AGENT)
+        return ProviderTransport(
+            base_url,
+            timeout,
+            http,
+            follow_redirects=follow_redirects,
+            verify_tls=verify,
+            limits=bounds,
         )
-        return ProviderTransport(base_url, timeout, client, verify_tls=verify, limits=bounds)
     runner: AsgiRunner | WsgiRunner
     if app_kind(app) == "wsgi":
         seconds = min(timeout, bounds.response_seconds)
@@ -470,7 +292,13 @@ def open_transport(
     else:
         runner = AsgiRunner(app, timeout=timeout, cap=bounds.max_body_bytes, lifespan=lifespan)
     return ProviderTransport(
-        _APP_BASE_URL, timeout, None, app=runner, verify_tls=verify, limits=bounds
+        _APP_BASE_URL,
+        timeout,
+        None,
+        app=runner,
+        follow_redirects=follow_redirects,
+        verify_tls=verify,
+        limits=bounds,
     )
 
 
@@ -484,13 +312,22 @@ class JsonHttpClient:
     It follows no redirects unless asked, sends no credentials of its own
     (callers put an ``Authorization`` header on the requests that may carry
     one), and turns every request without an HTTP answer into `TransportFailure`.
+    It goes through the proxy the environment names (HTTP_PROXY, HTTPS_PROXY,
+    ALL_PROXY, NO_PROXY) unless given one.
 
     Args:
         base_url: Prepended to relative URLs; empty when every URL is absolute.
-        timeout: Seconds to wait for each answer.
-        follow_redirects: Whether to follow 3xx answers.
-        transport: A transport object of the underlying HTTP library (today an
-            ``httpx.BaseTransport``), for tests and proxies; None for the network.
+        timeout: Seconds any one connect, read or write may wait.
+        follow_redirects: Whether to follow 3xx answers (to any origin; an
+            Authorization header is not carried to another origin).
+        proxy: A proxy URL (``http://[user:password@]host:port``) for every
+            request; None for the environment's.
+        transport: No longer accepted (it took an httpx transport): raises
+            TypeError saying to pass `proxy`.
+
+    Raises:
+        TypeError: when `transport` is given.
+        ValueError: when `proxy` is not an http:// proxy URL.
 
     It is a context manager; `close` releases its connections.
     """
@@ -501,20 +338,16 @@ class JsonHttpClient:
         base_url: str = "",
         timeout: float = 30.0,
         follow_redirects: bool = False,
+        proxy: str | None = None,
         transport: object | None = None,
     ) -> None:
-        if transport is not None and not isinstance(transport, httpx.BaseTransport):
-            msg = (
-                f"transport={transport!r} is not an httpx.BaseTransport; pass one "
-                "(e.g. httpx.HTTPTransport(proxy=...)) or None"
-            )
-            raise TypeError(msg)
-        self._client = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            follow_redirects=follow_redirects,
-            transport=transport,
-        )
+        refuse_transport(transport)
+        self._base_url = base_url
+        self._follow: Redirects = "any-origin" if follow_redirects else False
+        try:
+            self._http = HttpClient(timeout=timeout, proxy=proxy)
+        except ProxyError as exc:
+            raise ValueError(str(exc)) from None
 
     def __enter__(self) -> JsonHttpClient:
         return self
@@ -556,23 +389,43 @@ class JsonHttpClient:
             content = _json_bytes(json)
             if not any(name.lower() == "content-type" for name in sent_headers):
                 sent_headers["Content-Type"] = "application/json"
+        absolute = url if "://" in url else self._base_url.rstrip("/") + "/" + url.lstrip("/")
+        if params:
+            query = urlencode(list(params), quote_via=quote)
+            absolute += ("&" if "?" in absolute else "?") + query
         try:
-            response = self._client.request(
+            return send_following_redirects(
+                self._http.send_once,
                 method,
-                url,
-                content=content,
-                headers=sent_headers,
-                params=list(params) if params else None,
+                absolute,
+                list(sent_headers.items()),
+                content,
+                follow=self._follow,
             )
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        except HttpError as exc:
             detail = f"{type(exc).__name__}: {exc}"
             msg = f"{method} {url} got no answer ({detail})"
-            raise TransportFailure(_failure_reason(exc), msg, detail=detail, error=exc) from None
-        return _raw(response)
+            raise TransportFailure(failure_reason(exc), msg, detail=detail, error=exc) from None
 
     def close(self) -> None:
         """Release the client's connections."""
-        self._client.close()
+        self._http.close()
+
+
+def refuse_transport(transport: object | None) -> None:
+    """Refuse the ``transport=`` argument pactdsl took while it sent through httpx.
+
+    Raises:
+        TypeError: when `transport` is not None, saying what to pass instead.
+    """
+    if transport is not None:
+        msg = (
+            f"transport={transport!r} is no longer accepted: pactdsl sends HTTP with the "
+            "standard library, not through an httpx transport; pass proxy='http://host:port' "
+            "to go through a proxy (HTTP_PROXY, HTTPS_PROXY and NO_PROXY are honoured "
+            "without it)"
+        )
+        raise TypeError(msg)
 
 
 def _json_bytes(value: Any) -> bytes:

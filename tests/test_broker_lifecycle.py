@@ -315,7 +315,7 @@ def test_record_release_follows_the_version_resource_as_the_official_client_does
     ]
     assert len(served) == 3
     with (
-        mock_provider(attrs.evolve(pact, interactions=tuple(served))) as mock,
+        mock_provider(attrs.evolve(pact, interactions=tuple(served)), port=0) as mock,
         PactBrokerClient(mock.url, retries=0) as client,
     ):
         release = record_release("Foo", VERSION, "test", client)

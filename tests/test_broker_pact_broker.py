@@ -1,8 +1,9 @@
 """The Pact Broker client against the contract the official client holds with the Pact Broker.
 
 Each test serves a few interactions of ``Pact Broker Client V2-Pact Broker.json``
-with pactdsl's own mock provider; leaving the mock block fails the test unless
-every served interaction was received and every request matched one.
+with pactdsl's own mock provider, on a port (the client is not an httpx one);
+leaving the mock block fails the test unless every served interaction was
+received and every request matched one.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def _interactions(*wanted: tuple[str, str | None]) -> Pact:
 
 def test_index_resource_is_fetched_with_hal_accept_header() -> None:
     """The client reads the index with ``Accept: application/hal+json`` and keeps its links."""
-    with mock_provider(_interactions((INDEX, None))) as mock, PactBrokerClient(mock.url) as client:
+    with (
+        mock_provider(_interactions((INDEX, None)), port=0) as mock,
+        PactBrokerClient(mock.url) as client,
+    ):
         index = client.index()
         assert index == client.index()  # fetched once, then kept
     assert set(index["_links"]) == {"pb:pacticipant", "pb:pacticipants", "pb:webhooks"}
@@ -75,7 +79,7 @@ def test_publish_contracts_sends_the_pact_file_base64_encoded(tmp_path: Path) ->
         (INDEX, "the pb:publish-contracts relations exists in the index resource"),
         ("a request to publish contracts", None),
     )
-    with mock_provider(served) as mock, PactBrokerClient(mock.url, retries=0) as client:
+    with mock_provider(served, port=0) as mock, PactBrokerClient(mock.url, retries=0) as client:
         answer = client.publish_contracts(
             [document],
             "Foo",
@@ -98,7 +102,7 @@ def test_can_i_deploy_asks_the_matrix_for_the_latest_versions() -> None:
             "5.6.7",
         )
     )
-    with mock_provider(served) as mock, PactBrokerClient(mock.url, retries=0) as client:
+    with mock_provider(served, port=0) as mock, PactBrokerClient(mock.url, retries=0) as client:
         decision = can_i_deploy(pacticipant="Foo", version="1.2.3", broker=client)
     assert decision.ok is True
     assert decision.reasons[0] == "some text"
@@ -115,7 +119,7 @@ def test_matrix_for_two_pacticipant_versions() -> None:
             "the pact for Foo version 1.2.3 has been verified by Bar version 4.5.6",
         )
     )
-    with mock_provider(served) as mock, PactBrokerClient(mock.url, retries=0) as client:
+    with mock_provider(served, port=0) as mock, PactBrokerClient(mock.url, retries=0) as client:
         answer = client.matrix([("Foo", "1.2.3"), ("Bar", "4.5.6")])
     assert answer["summary"]["deployable"] is True
 
@@ -126,7 +130,7 @@ def test_matrix_error_for_unknown_pacticipants_is_reported() -> None:
         ("a request for the compatibility matrix for a pacticipant that does not exist", None)
     )
     with (
-        mock_provider(served) as mock,
+        mock_provider(served, port=0) as mock,
         PactBrokerClient(mock.url, retries=0) as client,
         pytest.raises(BrokerHTTPError) as caught,
     ):
@@ -142,7 +146,7 @@ def test_environments_are_listed_through_the_index() -> None:
         (INDEX, "the pb:environments relation exists in the index resource"),
         ("a request to list the environments", "an environment exists"),
     )
-    with mock_provider(served) as mock, PactBrokerClient(mock.url, retries=0) as client:
+    with mock_provider(served, port=0) as mock, PactBrokerClient(mock.url, retries=0) as client:
         found = environments(broker=client)
     assert found == [Environment("test", "Test", False, "78e85fb2-9df1-48da-817e-c9bea6294e01")]
 
@@ -154,7 +158,7 @@ def test_create_environment_posts_the_official_body() -> None:
         ("a request to create an environment", None),
     )
     contacts = [{"name": "Foo team", "details": {"emailAddress": "foo@bar.com"}}]
-    with mock_provider(served) as mock, PactBrokerClient(mock.url, retries=0) as client:
+    with mock_provider(served, port=0) as mock, PactBrokerClient(mock.url, retries=0) as client:
         created = client.create_environment(
             "test", display_name="Test", production=False, contacts=contacts
         )
@@ -176,7 +180,7 @@ def test_record_deployment_follows_the_version_resource() -> None:
         ("a request for a pacticipant version", state),
         ("a request to record a deployment", state),
     )
-    with mock_provider(served) as mock, PactBrokerClient(mock.url, retries=0) as client:
+    with mock_provider(served, port=0) as mock, PactBrokerClient(mock.url, retries=0) as client:
         deployment = record_deployment(
             "Foo", VERSION, "test", broker=client, application_instance="blue"
         )
@@ -198,7 +202,7 @@ def test_record_deployment_to_an_environment_not_offered_names_the_offered_ones(
         ),
     )
     with (
-        mock_provider(served) as mock,
+        mock_provider(served, port=0) as mock,
         PactBrokerClient(mock.url, retries=0) as client,
         pytest.raises(BrokerLookupError, match="environment='test' is not offered") as caught,
     ):

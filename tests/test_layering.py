@@ -3,8 +3,8 @@
 A static scan of every ``pactdsl/**/*.py`` with `ast`: imports anywhere in a
 module count (top level, inside functions, under ``TYPE_CHECKING``, relative
 ones, and ``importlib.import_module`` / ``__import__`` with a literal name), so
-a lazy import cannot slip past. Keeping httpx behind two private modules is
-what lets a change of HTTP library touch only those.
+a lazy import cannot slip past. httpx is an optional library of the in-process
+mock's door only: pactdsl sends its own requests with the standard library.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent / "pactdsl"
 
-HTTPX_MODULES = {"pactdsl/_http.py", "pactdsl/_mock/_httpx.py"}
+HTTPX_MODULES = {"pactdsl/_mock/_httpx.py"}
 HYPOTHESIS_MODULES = {
     "pactdsl/_strategies.py",
     "pactdsl/_rule_strategies.py",
@@ -160,13 +160,10 @@ def test_scan_covers_the_whole_package() -> None:
         assert expected in paths
 
 
-def test_only_the_http_module_and_the_mock_door_import_httpx() -> None:
-    """Only pactdsl/_http.py and pactdsl/_mock/_httpx.py import httpx, in any form.
-
-    httpcore, httpx's engine, only in pactdsl/_http.py (its bounded sockets).
-    """
+def test_only_the_mock_door_imports_httpx() -> None:
+    """Only pactdsl/_mock/_httpx.py imports httpx, in any form; none imports httpcore."""
     assert _importers("httpx") == HTTPX_MODULES
-    assert _importers("httpcore") == {"pactdsl/_http.py"}
+    assert _importers("httpcore") == set()
 
 
 def test_no_module_imports_respx() -> None:
@@ -245,14 +242,15 @@ def _passes_in_a_fresh_interpreter(code: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_broker_and_demo_modules_load_httpx_only_when_a_client_is_made() -> None:
-    """Importing pactdsl.broker and the demo loads no httpx; asking for PactBrokerClient does."""
+def test_broker_and_demo_load_their_http_client_only_when_asked_and_never_httpx() -> None:
+    """The broker and demo modules load no HTTP client; a PactBrokerClient loads ours, no httpx."""
     code = (
         "import sys, pactdsl, pactdsl.broker, pactdsl._demo\n"
-        "early = sorted(m for m in sys.modules if m.split('.')[0] == 'httpx')\n"
-        "assert not early, f'imports loaded {early[:3]}'\n"
-        "pactdsl.broker.PactBrokerClient\n"
-        "assert 'httpx' in sys.modules, 'the guard above would pass vacuously'\n"
+        "assert 'pactdsl._http_client' not in sys.modules, 'imports loaded the client'\n"
+        "pactdsl.broker.PactBrokerClient('http://127.0.0.1:1').close()\n"
+        "assert 'pactdsl._http_client' in sys.modules, 'the guard above would pass vacuously'\n"
+        "httpx = sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'httpcore'))\n"
+        "assert not httpx, f'the broker client loaded {httpx[:3]}'\n"
     )
     _passes_in_a_fresh_interpreter(code)
 

@@ -9,9 +9,9 @@ Failures with 5xx, 408 or 429, and failed connections, are retried with
 exponential back-off (honouring ``Retry-After``). Credentials travel only to
 the broker's own origin and are cut out of every log line and message.
 
-Requests go through `pactdsl._http.JsonHttpClient`, so this module never sees
-the HTTP library itself (httpx today); it decides what to send, to whom, and
-how often.
+Requests go through `pactdsl._http.JsonHttpClient` (through a proxy when one
+is given or the environment names one), so this module never sees how they
+are sent; it decides what to send, to whom, and how often.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from pactdsl._http import JsonHttpClient, RawResponse, TransportFailure
+from pactdsl._http import JsonHttpClient, RawResponse, TransportFailure, refuse_transport
 from pactdsl.broker._config import BrokerAuth, split_credentials
 from pactdsl.broker._errors import (
     BrokerError,
@@ -87,9 +87,11 @@ class HalSession:
         backoff: float = 0.5,
         max_delay: float = 30.0,
         timeout: float = 30.0,
+        proxy: str | None = None,
         transport: object | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        refuse_transport(transport)
         clean, user, password = split_credentials(base_url.strip())
         if not clean.startswith(("http://", "https://")):
             msg = f"base_url={clean!r} must be an http:// or https:// URL of a Pact Broker"
@@ -108,7 +110,7 @@ class HalSession:
         self.max_delay = max_delay
         self._sleep = sleep
         self._origin = _origin(clean)
-        self._http = JsonHttpClient(timeout=timeout, transport=transport, follow_redirects=False)
+        self._http = JsonHttpClient(timeout=timeout, proxy=proxy, follow_redirects=False)
         self._index: dict[str, Any] | None = None
 
     def close(self) -> None:

@@ -62,8 +62,11 @@ class PactBrokerClient(HalSession):
         backoff: The first retry's delay in seconds; each retry doubles it.
         max_delay: The longest delay between two attempts, ``Retry-After`` included.
         timeout: Seconds to wait for each answer.
-        transport: A transport of the underlying HTTP library to send requests
-            through (tests, proxies); today an ``httpx.BaseTransport``.
+        proxy: A proxy URL (``http://[user:password@]host:port``) to reach the
+            broker through; None for the environment's (HTTP_PROXY, HTTPS_PROXY,
+            ALL_PROXY, NO_PROXY).
+        transport: No longer accepted (it took an httpx transport): raises
+            TypeError saying to pass `proxy`.
         sleep: The function that waits between attempts.
 
     It is a context manager; `close` releases its connections.
