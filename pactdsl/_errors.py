@@ -89,18 +89,16 @@ class PactCompatibilityWarning(UserWarning):
     """
 
 
-# Frames of these packages are the machinery between pactdsl and the user's code.
-_MACHINERY = frozenset(
-    {"pactdsl", "httpx", "httpcore", "anyio", "sniffio", "asyncio", "concurrent", "threading"}
-    | {"contextlib", "selectors"}
-)
+# Frames of these packages are the machinery between pactdsl and the user's code: our
+# own ASGI/WSGI drivers call apps through the event loop or a worker thread, no HTTP library.
+_MACHINERY = frozenset({"pactdsl", "asyncio", "concurrent", "threading", "contextlib", "selectors"})
 
 
 def user_traceback(raised: BaseException) -> str:
     """The traceback of an exception the user's code raised, from its first own frame.
 
     An app, a message producer or a consumer's handler is called through
-    pactdsl (and the HTTP library, the event loop): those leading frames say
+    pactdsl (and the event loop or a worker thread): those leading frames say
     nothing about the user's code, so they are cut. Empty when no frame is
     the user's (pactdsl's own stand-ins).
     """
