@@ -494,7 +494,7 @@ class JsonComparer:
         key = (id(rule), id(child))
         cached = self._each_value_cursors.get(key)
         if cached is None:
-            cached = RuleCursor((), ((rules, weight, True),)).merged(child)
+            cached = child.with_rules(rules, weight)
             self._each_value_cursors[key] = cached
         return cached
 

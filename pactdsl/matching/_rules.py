@@ -277,6 +277,21 @@ class RuleCursor:
         """
         return RuleCursor(self._partial + other._partial, self._ended + other._ended)
 
+    def with_rules(self, rules: RuleList, weight: int) -> RuleCursor:
+        """This cursor with `rules` also written for its place, at `weight`.
+
+        How an `eachValue` rule's nested rules act on every value: as a rule
+        at ``<path>.*`` that wins a tie with a rule written for the same place.
+
+        Args:
+            rules: The rules to add.
+            weight: What they weigh (the eachValue rule's weight).
+
+        Returns:
+            A new cursor.
+        """
+        return RuleCursor((), ((rules, weight, True),)).merged(self)
+
     def child(self, segment: Segment) -> RuleCursor:
         """Step to a child place.
 

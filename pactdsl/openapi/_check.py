@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from pactdsl._model import Interaction, Pact, infer_content_type, is_json_content_type
+from pactdsl.matching._rules import RuleSet
 from pactdsl.openapi._document import Document, Node
 from pactdsl.openapi._operations import (
     Operation,
@@ -30,6 +31,13 @@ from pactdsl.openapi._result import (
     OpenAPIDocumentError,
     OpenAPIIssue,
     Severity,
+)
+from pactdsl.openapi._rule_check import (
+    RuleFinding,
+    body_findings,
+    path_findings,
+    request_rules,
+    text_findings,
 )
 from pactdsl.openapi._schema import Schemas, Validator, View, coerce
 
@@ -53,6 +61,11 @@ _STANDARD_RESPONSE_HEADERS = _words(
     "content-range date etag expires last-modified link location pragma retry-after server "
     "set-cookie strict-transport-security transfer-encoding vary www-authenticate"
 )
+_RULE_SEVERITIES: tuple[tuple[str, Severity], ...] = (
+    ("incompatible", "error"),
+    ("wider", "warning"),
+    ("undecided", "warning"),
+)
 # swagger-mock-validator's codes and their severities.
 SEVERITY: dict[str, Severity] = {
     "request.path-or-method.unknown": "error",
@@ -68,6 +81,12 @@ SEVERITY: dict[str, Severity] = {
     "request.accept.incompatible": "error",
     "request.accept.unknown": "warning",
     "request.authorization.missing": "error",
+    # pactdsl's own: what a matching rule admits beyond the example (docs/openapi.md).
+    **{
+        f"request.{part}.rule-{kind}": severity
+        for part in ("path", "query", "header", "body")
+        for kind, severity in _RULE_SEVERITIES
+    },
     "response.status.unknown": "error",
     "response.status.default": "warning",
     "response.header.incompatible": "error",
@@ -198,9 +217,65 @@ class _RequestCheck:
         params = self.operation.parameters()
         self.query(params)
         self.headers(params)
-        self.body(params)
+        body_schema = self.body(params)
         self.accept()
         self.security()
+        rules = request_rules(self.interaction)
+        if rules is not None:
+            self.rules(rules, params, body_schema)
+
+    def rules(self, rules: RuleSet, params: list[Parameter], body_schema: Node | None) -> None:
+        """Report what the request's matching rules admit that the operation refuses."""
+        request = self.interaction.request
+        found: list[tuple[str, tuple[str | int, ...], RuleFinding]] = []
+        parts: tuple[str | int, ...]
+        path_rules = rules.whole("path")
+        if path_rules is not None:
+            found.extend(
+                ("path", ("request", "path"), f)
+                for f in path_findings(
+                    path_rules,
+                    self.operation.template,
+                    self.checker.prefixes,
+                    self.operation.path_item.where,
+                    self._path_parameter,
+                )
+            )
+        query_rules, header_rules = rules.by_name("query"), rules.by_name("header")
+        headers = {name.lower(): rule_list for name, rule_list in header_rules.items()}
+        for param in params:
+            if param.location == "query":
+                rule_list, values = query_rules.get(param.name), request.query.get(param.name)
+                part, parts = "query", ("request", "query", param.name)
+            elif param.location == "header" and param.name.lower() not in _IGNORED_HEADER_PARAMS:
+                rule_list = headers.get(param.name.lower())
+                values = any_value(request.headers, param.name)
+                part, parts = "header", ("request", "headers", param.name)
+            else:
+                continue
+            if rule_list is not None and values:
+                validator = self.checker.validator(param.schema, "request")
+                found.extend(
+                    (part, parts, f) for f in text_findings(validator, rule_list, values[0])
+                )
+        if body_schema is not None and request.body is not None:
+            validator = self.checker.validator(body_schema, "request")
+            found.extend(
+                ("body", ("request", "body", *f.segments), f)
+                for f in body_findings(validator, request.body.content, rules)
+            )
+        for part, parts, finding in found:
+            code = f"request.{part}.rule-{finding.kind}"
+            self.checker.report(code, parts, finding.where, finding.message)
+
+    def _path_parameter(self, name: str) -> tuple[Validator, str] | None:
+        for param in self.operation.parameters():
+            if param.location == "path" and param.name == name:
+                value = self.operation.path_values.get(name)
+                if value is None:
+                    return None
+                return self.checker.validator(param.schema, "request"), value
+        return None
 
     def query(self, params: list[Parameter]) -> None:
         query = self.interaction.request.query
@@ -264,7 +339,8 @@ class _RequestCheck:
                 f"{param.location} parameter {param.name}={','.join(values)!r}: {failure.message}",
             )
 
-    def body(self, params: list[Parameter]) -> None:
+    def body(self, params: list[Parameter]) -> Node | None:
+        """Check the request body; return its JSON schema's node when there is one."""
         request = self.interaction.request
         swagger2 = self.checker.document.is_swagger2
         body_param = next((p for p in params if p.location == "body"), None)
@@ -294,13 +370,13 @@ class _RequestCheck:
                     "the operation requires a request body, and the pact sends none",
                 )
             if content_type is None:
-                return
+                return None
         fits = self._content_type(content_type[0] if content_type else None, declared, where)
         if body is None or not fits:  # a body of the wrong media type: said once is enough
-            return
+            return None
         media = content_type[0] if content_type else infer_content_type({}, body.content)
         if not is_json_content_type(media):
-            return
+            return None
         schema = self._request_schema(node, declared, media, body_param)
         if schema is None:
             if declared:
@@ -310,10 +386,11 @@ class _RequestCheck:
                     where,
                     f"the operation has no schema for request bodies of type {media}",
                 )
-            return
+            return None
         self.checker.schema_failures(
             "request.body.incompatible", ("request", "body"), schema, "request", body.content
         )
+        return schema
 
     def _request_schema(
         self, node: Node, declared: list[str], media: str, body_param: Parameter | None

@@ -28,11 +28,22 @@ import jsonschema.exceptions
 from pactdsl.openapi._document import Node, pointer_escape
 from pactdsl.openapi._result import OpenAPIDocumentError
 
-__all__ = ["SchemaFailure", "Schemas", "Validator", "View", "coerce"]
+__all__ = [
+    "WHERE",
+    "SchemaFailure",
+    "Schemas",
+    "Validator",
+    "View",
+    "checks_format",
+    "coerce",
+    "where_of",
+]
 
 View = Literal["request", "response"]
 
-_WHERE = "x-pactdsl-where"  # an annotation keyword: where each subschema is in the document
+WHERE = "x-pactdsl-where"
+"""An annotation keyword of the compiled schemas: where each subschema is in the document."""
+_WHERE = WHERE
 _SUBSCHEMA = (
     *("additionalProperties", "items", "not", "contains", "propertyNames", "if", "then"),
     *("else", "unevaluatedItems", "unevaluatedProperties"),
@@ -77,6 +88,16 @@ _FORMATS.checks("int32")(_int32)
 _FORMATS.checks("int64")(_int64)
 _FORMATS.checks("date-time")(_date_time)
 _FORMATS.checks("byte")(_byte)
+
+
+def checks_format(name: object) -> bool:
+    """True when the check enforces `format: name` (others are annotations only)."""
+    return isinstance(name, str) and name in _FORMATS.checkers
+
+
+def where_of(schema: Any) -> str:
+    """Where a compiled (sub)schema sits in the document, or "" when unknown."""
+    return str(schema.get(_WHERE, "")) if isinstance(schema, Mapping) else ""
 
 
 @attrs.frozen
@@ -234,6 +255,23 @@ class Validator:
                 for sub in schema.get(branch, ()) or ():
                     names |= self._declared(sub, depth + 1)
         return frozenset(names)
+
+    def accepts(self, schema: Any, instance: Any) -> bool:
+        """True when `instance` fits `schema`, a part of this validator's schema."""
+        return bool(self._validator.evolve(schema=schema).is_valid(instance))
+
+    def refusal(self, schema: Any, instance: Any) -> tuple[str, str] | None:
+        """The keyword of `schema` (a part of this validator's) that refuses `instance`.
+
+        Returns:
+            None when `instance` fits; else the keyword and its document pointer.
+        """
+        for error in self._validator.evolve(schema=schema).iter_errors(instance):
+            sub = error.schema if isinstance(error.schema, Mapping) else {}
+            keyword = str(error.validator)
+            where = where_of(sub)
+            return keyword, f"{where}/{pointer_escape(keyword)}" if where else ""
+        return None
 
     def resolved(self, schema: Any | None = None) -> Mapping[str, Any]:
         """`schema` (default: the top) with its `$ref` to `$defs` followed."""
