@@ -473,11 +473,11 @@ def array_findings(rule: Rule, value: list[Any], place: Place) -> list[Finding]:
         low, high = 0, None
     else:
         return []
-    says = (
-        f"the rule admits arrays of {low}"
-        + (f" to {high}" if high is not None else " or more")
-        + " elements"
-    )
+    if high is None:
+        counted = f"{low} or more"
+    else:
+        counted = f"exactly {low}" if low == high else f"{low} to {high}"
+    says = f"the rule admits arrays of {counted} elements"
     found: list[Finding] = []
     for part in place.parts:
         least, most = part.get("minItems"), part.get("maxItems")
