@@ -240,18 +240,36 @@ def admitted_findings(
     if text and types is not None and "string" not in types:
         return _text_typed(admitted, place, types, typed)
     if admitted.json_type == "any":
-        if types is not None and typed is not None:
-            return [
-                (
-                    "wider",
-                    _at(typed, "type"),
-                    f"the rule admits {admitted.words}; the schema only {_kinds(types)}",
-                )
-            ]
-        return []
+        return _any_value(admitted, place, types, typed)
     if admitted.json_type == "string":
         return _strings(admitted, place)
     return _numbers(admitted, place, types, typed)
+
+
+def _any_value(
+    admitted: _Admitted,
+    place: Place,
+    types: frozenset[str] | None,
+    typed: Mapping[str, Any] | None,
+) -> list[Finding]:
+    """A rule that admits values of every JSON type (notEmpty, eachKey on a scalar)."""
+    says = f"the rule admits {admitted.words}"
+    found: list[Finding] = []
+    if types is not None and typed is not None:
+        found.append(("wider", _at(typed, "type"), f"{says}; the schema only {_kinds(types)}"))
+    for part in place.parts:
+        found.extend(_listed(part, says))
+    return found
+
+
+def _listed(part: Mapping[str, Any], says: str) -> list[Finding]:
+    """An infinite set of values against `enum` or `const`: surely wider."""
+    found: list[Finding] = []
+    for keyword in ("enum", "const"):
+        if keyword in part:
+            allowed = part[keyword] if keyword == "enum" else [part[keyword]]
+            found.append(("wider", _at(part, keyword), f"{says}; the schema only {_show(allowed)}"))
+    return found
 
 
 def _first_where(place: Place) -> str:
@@ -303,12 +321,7 @@ def _strings(admitted: _Admitted, place: Place) -> list[Finding]:
     plain = admitted.regex is None and admitted.include is None and admitted.java is None
     says = f"the rule admits {admitted.words}"
     for part in place.parts:
-        for keyword in ("enum", "const"):
-            if keyword in part:
-                allowed = part[keyword] if keyword == "enum" else [part[keyword]]
-                found.append(
-                    ("wider", _at(part, keyword), f"{says}; the schema only {_show(allowed)}")
-                )
+        found.extend(_listed(part, says))
         pattern = part.get("pattern")
         if isinstance(pattern, str):
             if admitted.regex is not None and same_language(admitted.regex, pattern):
@@ -397,12 +410,7 @@ def _numbers(
         kind: Kind = "incompatible" if admitted.explicit else "wider"
         found.append((kind, _at(typed, "type"), f"{says}; the schema only integers"))
     for part in place.parts:
-        for keyword in ("enum", "const"):
-            if keyword in part:
-                allowed = part[keyword] if keyword == "enum" else [part[keyword]]
-                found.append(
-                    ("wider", _at(part, keyword), f"{says}; the schema only {_show(allowed)}")
-                )
+        found.extend(_listed(part, says))
         for keyword in _NUMBER_BOUNDS:
             bound = part.get(keyword)
             if isinstance(bound, int | float) and not isinstance(bound, bool):

@@ -1,0 +1,159 @@
+"""Matching rules in check_openapi beyond the V3 corpus: V4 matchers, DSL contracts, regexes.
+
+The corpus (cases/rules*.yaml) holds V3 pacts; the V4-only matchers
+(`notEmpty`, `semver`, `arrayContains`) come here from DSL contracts, which
+also show that rules written with `pactdsl.match` are read as a pact file's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pactdsl import define_contract, interaction, match
+from pactdsl.openapi import check_openapi
+from pactdsl.openapi._regex_language import (
+    alphabet,
+    finite_strings,
+    length_range,
+    path_pieces,
+    same_language,
+)
+
+SPEC = Path(__file__).parent / "specs" / "rules-3.1.yaml"
+_READING = {"sensor": "s-1", "value": 21.5}
+
+
+def _issues(name: str, body: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    contract = define_contract(
+        name,
+        consumer="shop",
+        provider="readings",
+        interactions=[
+            interaction("store reading")
+            .request(
+                method="POST",
+                path="/readings",
+                headers={"Content-Type": "application/json"},
+                body=body,
+            )
+            .responds(status=201)
+        ],
+    )
+    result = check_openapi(contract, SPEC)
+    return [(i.severity, i.code, i.pact_path, i.spec_pointer) for i in result.issues]
+
+
+_PROPERTIES = "#/components/schemas/Reading/properties"
+
+
+def test_each_like_from_the_dsl_is_read_as_in_a_pact_file() -> None:
+    """`each_like(..., min=0)` from pactdsl.match fails against maxItems as the file form does."""
+    issues = _issues("openapi_rules_each_like", {**_READING, "tags": match.each_like("a", max=5)})
+    assert issues == [
+        (
+            "error",
+            "request.body.rule-incompatible",
+            "$.interactions[0].request.body.tags",
+            f"{_PROPERTIES}/tags/maxItems",
+        ),
+        (
+            "warning",
+            "request.body.rule-wider",
+            "$.interactions[0].request.body.tags",
+            f"{_PROPERTIES}/tags/uniqueItems",
+        ),
+    ]
+
+
+def test_not_empty_on_a_string_admits_values_of_any_type() -> None:
+    """V4 `notEmpty` checks presence, not type: against `const` it admits other values."""
+    issues = _issues(
+        "openapi_rules_not_empty", {**_READING, "kind": match.not_empty("temperature")}
+    )
+    assert issues == [
+        (
+            "warning",
+            "request.body.rule-wider",
+            "$.interactions[0].request.body.kind",
+            f"{_PROPERTIES}/kind/const",
+        )
+    ]
+
+
+def test_semver_is_judged_as_its_regex_against_max_length() -> None:
+    """A `semver` rule admits versions longer than maxLength 8: a warning at maxLength."""
+    issues = _issues("openapi_rules_semver", {**_READING, "version": match.semver("1.2.3")})
+    assert issues == [
+        (
+            "warning",
+            "request.body.rule-wider",
+            "$.interactions[0].request.body.version",
+            f"{_PROPERTIES}/version/maxLength",
+        )
+    ]
+
+
+def test_array_contains_cannot_be_judged_against_items() -> None:
+    """`arrayContains` admits other elements of any shape: a cannot-judge warning."""
+    issues = _issues(
+        "openapi_rules_array_contains", {**_READING, "tags": match.array_contains("room")}
+    )
+    assert issues == [
+        (
+            "warning",
+            "request.body.rule-undecided",
+            "$.interactions[0].request.body.tags",
+            "#/components/schemas/Reading/properties/tags",
+        )
+    ]
+
+
+def test_rules_without_a_schema_keyword_to_break_pass() -> None:
+    """Rules whose values all fit (an integer-free number, an anchored copy of a pattern) pass."""
+    body = {"sensor": match.regex(r"^s-[0-9]+$", "s-1"), "value": 21.5}
+    assert _issues("openapi_rules_clean", body) == []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "strings"),
+    [
+        ("cat|dog", {"cat", "dog"}),
+        ("^(GET|PUT)$", {"GET", "PUT"}),
+        ("v[12]", {"v1", "v2"}),
+        (r"\d+", None),
+        ("(?i)cat", None),
+        (r"\p{L}", None),
+    ],
+)
+def test_finite_strings_lists_a_plain_alternation_only(
+    pattern: str, strings: set[str] | None
+) -> None:
+    """Only regexes of few whole strings are listed; flags and unknown syntax answer None."""
+    found = finite_strings(pattern)
+    assert (set(found) if found is not None else None) == strings
+
+
+def test_length_range_and_alphabet_are_exact_for_plain_regexes() -> None:
+    """Shortest and longest strings and the characters used, None when unbounded or unknown."""
+    assert length_range(r"\d{2,4}-x?") == (3, 6)
+    assert length_range(r"\d+") == (1, None)
+    assert length_range(r"a(?=b)") is None
+    assert alphabet(r"[0-9]+") == frozenset("0123456789")
+    assert alphabet(r".+") is None
+
+
+def test_path_pieces_split_at_top_level_slashes_only() -> None:
+    """A path regex splits into segment regexes unless a slash may come from elsewhere."""
+    assert path_pieces(r"^/pets/\d+$") == ["", "pets", r"\d+"]
+    assert path_pieces(r"\/pets\/[0-9]+") == ["", "pets", "[0-9]+"]
+    assert path_pieces(r"/pets/.+") is None
+    assert path_pieces("/a|/b") is None
+
+
+def test_same_language_ignores_anchors_only() -> None:
+    """A regex and a pattern are the same language when they differ by their anchors alone."""
+    assert same_language("s-[0-9]+", "^s-[0-9]+$")
+    assert not same_language("s-[0-9]+", "^s-[0-9]{2}$")
