@@ -93,8 +93,8 @@ def test_xml_text_and_attribute_rules() -> None:
     bad = {"headers": {"Content-Type": "application/xml"}, "body": '<a id="q"><b>1</b></a>'}
     assert match_request(expected, good) == []
     assert [str(m) for m in match_request(expected, bad)] == [
-        "expected an integer at $.body.a['@id'], got 'q' (str)",
-        "expected a value matching the regex `[a-z]+` at $.body.a.b[0]['#text'], got '1' (str)",
+        "expected an integer at $.body.a['@id'], got 'q' (string)",
+        "expected a value matching the regex `[a-z]+` at $.body.a.b[0]['#text'], got '1' (string)",
     ]
 
 

@@ -42,10 +42,10 @@ def test_type_inside_each_value_reaches_the_children(expected: Any, actual: Any)
 def test_type_inside_each_value_still_checks_types_below() -> None:
     """Below eachValue(type) a child of another type is a mismatch, at its own path."""
     assert _body({"a": {"n": 1}}, {"b": {"n": "0"}}, EACH_VALUE_TYPE) == [
-        "expected a value of the same type as 1 (int) at $.body.b.n, got '0' (str)"
+        "expected a value of the same type as 1 (integer) at $.body.b.n, got '0' (string)"
     ]
     assert _body({"a": [1]}, {"b": [5, "x"]}, EACH_VALUE_TYPE) == [
-        "expected a value of the same type as 1 (int) at $.body.b[1], got 'x' (str)"
+        "expected a value of the same type as 1 (integer) at $.body.b[1], got 'x' (string)"
     ]
 
 
@@ -54,7 +54,7 @@ def test_each_value_keeps_rules_written_below_it() -> None:
     rules = {**EACH_VALUE_TYPE, "$.*.n": [{"match": "regex", "regex": "\\d+"}]}
     assert _body({"a": {"n": "1"}}, {"b": {"n": "22"}}, rules) == []
     assert _body({"a": {"n": "1"}}, {"b": {"n": "x"}}, rules) == [
-        "expected a value matching the regex `\\d+` at $.body.b.n, got 'x' (str)"
+        "expected a value matching the regex `\\d+` at $.body.b.n, got 'x' (string)"
     ]
 
 
@@ -63,7 +63,7 @@ def test_each_value_compares_a_known_key_with_its_own_example() -> None:
     rules = {"$": [{"match": "eachValue", "rules": [{"match": "type"}]}]}
     assert _body({"a": 1, "s": "x"}, {"s": "y", "z": 2}, rules) == []
     assert _body({"a": 1, "s": "x"}, {"s": 5}, rules) == [
-        "expected a value of the same type as 'x' (str) at $.body.s, got 5 (int)"
+        "expected a value of the same type as 'x' (string) at $.body.s, got 5 (integer)"
     ]
 
 
@@ -73,9 +73,9 @@ VALUES = {"$": [{"match": "values"}]}
 def test_values_compares_scalars_below_by_equality() -> None:
     """Under values, the keys are free but each value equals the example's value."""
     assert _body({"a": 1}, {"x": 1, "y": 1}, VALUES) == []
-    assert _body({"a": 1}, {"x": 1, "y": 2}, VALUES) == ["expected 1 at $.body.y, got 2 (int)"]
+    assert _body({"a": 1}, {"x": 1, "y": 2}, VALUES) == ["expected 1 at $.body.y, got 2 (integer)"]
     assert _body({"a": {"n": 1}}, {"x": {"n": 2}}, VALUES) == [
-        "expected 1 at $.body.x.n, got 2 (int)"
+        "expected 1 at $.body.x.n, got 2 (integer)"
     ]
 
 
@@ -84,8 +84,8 @@ def test_values_on_an_array_compares_element_by_element() -> None:
     assert _body([1, 2], [1, 2, 1], VALUES) == []
     assert _body([1, 2], [1], VALUES) == []
     assert _body([1, 2], [2, 1], VALUES) == [
-        "expected 1 at $.body[0], got 2 (int)",
-        "expected 2 at $.body[1], got 1 (int)",
+        "expected 1 at $.body[0], got 2 (integer)",
+        "expected 2 at $.body[1], got 1 (integer)",
     ]
     assert _body({"a": {"n": [1]}}, {"x": {"n": [1, 1]}}, VALUES) == []
 
@@ -94,7 +94,7 @@ def test_values_on_a_scalar_is_equality() -> None:
     """A values rule on a scalar accepts only the example value."""
     rules = {"$.v": [{"match": "values"}]}
     assert _body({"v": "a"}, {"v": "a"}, rules) == []
-    assert _body({"v": "a"}, {"v": "b"}, rules) == ["expected 'a' at $.body.v, got 'b' (str)"]
+    assert _body({"v": "a"}, {"v": "b"}, rules) == ["expected 'a' at $.body.v, got 'b' (string)"]
 
 
 EACH_KEY = {"$": [{"match": "eachKey", "rules": [{"match": "regex", "regex": "[a-z]+"}]}]}
@@ -112,11 +112,11 @@ def test_each_key_checks_the_structure_of_known_keys() -> None:
     """Under eachKey a known key's scalar is free, but its object keeps its keys."""
     assert _body({"a": 1}, {"a": "x"}, EACH_KEY) == []
     assert _body({"a": {"n": 1}}, {"a": {"m": 2}}, EACH_KEY, unexpected=False) == [
-        "missing key 'n' at $.body.a (expected 1 (int))",
+        "missing key 'n' at $.body.a (expected 1 (integer))",
         "unexpected key 'm' at $.body.a",
     ]
     assert _body({"a": {"n": 1}}, {"a": 5}, EACH_KEY) == [
-        "expected an object at $.body.a, got 5 (int)"
+        "expected an object at $.body.a, got 5 (integer)"
     ]
 
 
@@ -127,7 +127,7 @@ def test_not_empty_below_asks_for_content_not_type() -> None:
     """Below notEmpty each value must be present and not empty, of any type."""
     assert _body({"t": ["b"]}, {"t": ["rat", 5]}, NOT_EMPTY) == []
     assert _body({"t": ["b"]}, {"t": ["rat", ""]}, NOT_EMPTY) == [
-        "expected a non-empty value at $.body.t[1], got '' (str)"
+        "expected a non-empty value at $.body.t[1], got '' (string)"
     ]
     assert _body({"t": {"k": "v"}}, {"t": {"k": None}}, NOT_EMPTY) == [
         "expected a non-empty value at $.body.t.k, got null"
@@ -141,7 +141,7 @@ def test_not_empty_on_its_place() -> None:
         "expected a non-empty value at $.body.t, got [] (array)"
     ]
     assert _body({"t": ["b"]}, {"t": "b"}, NOT_EMPTY) == [
-        "expected an array at $.body.t, got 'b' (str)"
+        "expected an array at $.body.t, got 'b' (string)"
     ]
 
 
@@ -149,7 +149,9 @@ def test_equality_below_resets_a_cascading_rule() -> None:
     """An equality rule under values, eachKey or notEmpty governs its own place."""
     for rule in ({"match": "values"}, {"match": "notEmpty"}, {"match": "eachKey", "rules": []}):
         rules = {"$": [rule], "$.a": [{"match": "equality"}]}
-        assert _body({"a": "x"}, {"a": "y"}, rules) == ["expected 'x' at $.body.a, got 'y' (str)"]
+        assert _body({"a": "x"}, {"a": "y"}, rules) == [
+            "expected 'x' at $.body.a, got 'y' (string)"
+        ]
 
 
 ACTIONS = [
@@ -173,7 +175,7 @@ def test_array_contains_variant_rules_are_relative_to_the_element() -> None:
     assert _body({"actions": ACTIONS}, {"actions": actual}, rules) == []
     wrong = [{"name": "add", "href": "http://x/items/9"}, {"name": "delete", "href": "x"}]
     assert _body({"actions": ACTIONS}, {"actions": wrong}, rules) == [
-        "expected an element matching variant 1 ({'name': 'delete', 'href': 'http://x/items/2'} "
+        'expected an element matching variant 1 ({"name": "delete", "href": "http://x/items/2"} '
         "(object)) at $.body.actions, found none"
     ]
 
@@ -235,5 +237,5 @@ def test_rule_path_with_escaped_quote_names_the_key() -> None:
     rules = {"$['it\\'s']": [{"match": "integer"}]}
     assert _body({"it's": 1}, {"it's": 2}, rules) == []
     assert _body({"it's": 1}, {"it's": "2"}, rules) == [
-        "expected an integer at $.body['it\\'s'], got '2' (str)"
+        "expected an integer at $.body['it\\'s'], got '2' (string)"
     ]

@@ -64,8 +64,8 @@ def test_body_messages() -> None:
         {"body": {"id": "1", "tags": [1], "child": [], "extra": True}},
     )
     assert _messages(mismatches) == [
-        "expected 1 at $.body.id, got '1' (str)",
-        "missing key 'name' at $.body (expected 'a' (str))",
+        "expected 1 at $.body.id, got '1' (string)",
+        "missing key 'name' at $.body (expected 'a' (string))",
         "expected an array of 2 elements at $.body.tags, got 1 element",
         "expected an object at $.body.child, got [] (array)",
         "unexpected key 'extra' at $.body",
@@ -92,7 +92,7 @@ def test_integer_rule_message() -> None:
     }
     actual = {"body": {"items": [{"id": 1}, {"id": 2}, {"id": "42"}]}}
     mismatches = match_response(expected, actual)
-    assert _messages(mismatches) == ["expected an integer at $.body.items[2].id, got '42' (str)"]
+    assert _messages(mismatches) == ["expected an integer at $.body.items[2].id, got '42' (string)"]
     assert mismatches[0].path == "$.body.items[2].id"
     assert mismatches[0].actual == "42"
 

@@ -248,14 +248,15 @@ def _body(expected: Any, actual: Any, rules: dict[str, Any] | None) -> list[str]
         ({"match": "datetime", "format": "yyyy"}, "2024", "x", "a datetime in format 'yyyy'"),
         ({"match": "equality"}, 1, 2, "1"),
         ({"match": "values"}, 1, 2, "1"),
-        ({"match": "type"}, 1, "x", "a value of the same type as 1 (int)"),
+        ({"match": "type"}, 1, "x", "a value of the same type as 1 (integer)"),
     ],
 )
 def test_each_matcher_says_what_it_expects(
     rule: dict[str, Any], example: Any, actual: Any, expectation: str
 ) -> None:
     """A failed value rule's message names what the matcher expects, in its own words."""
-    got = f"{actual!r} ({type(actual).__name__})"
+    json_type = {str: "string", int: "integer"}[type(actual)]
+    got = f"{actual!r} ({json_type})"
     assert _body({"v": example}, {"v": actual}, {"$.v": [rule]}) == [
         f"expected {expectation} at $.body.v, got {got}"
     ]
@@ -264,10 +265,10 @@ def test_each_matcher_says_what_it_expects(
 @pytest.mark.parametrize(
     ("example", "actual", "message"),
     [
-        ("1", 1, "expected '1' at $.body.a, got 1 (int)"),
-        (True, 1, "expected True at $.body.a, got 1 (int)"),
-        (1, True, "expected 1 at $.body.a, got True (bool)"),
-        (None, "", "expected None at $.body.a, got '' (str)"),
+        ("1", 1, "expected '1' at $.body.a, got 1 (integer)"),
+        (True, 1, "expected true at $.body.a, got 1 (integer)"),
+        (1, True, "expected 1 at $.body.a, got true (boolean)"),
+        (None, "", "expected null at $.body.a, got '' (string)"),
         (1, 1.0, None),
         (0.5, 0.5, None),
     ],
@@ -286,7 +287,7 @@ def test_a_rule_on_the_eachvalue_place_ties_with_its_nested_rules_and_loses() ->
     assert _body({"a": {"x": 1}}, {"a": {"x": 5}}, {"$.a": each_integer, "$.a.*": letters}) == []
     assert _body({"x": 1}, {"x": 5}, {"$": each_integer, "$.*": letters}) == []
     assert _body({"a": {"x": 1}}, {"a": {"x": "q"}}, {"$.a": each_integer, "$.a.*": letters}) == [
-        "expected an integer at $.body.a.x, got 'q' (str)"
+        "expected an integer at $.body.a.x, got 'q' (string)"
     ]
 
 
@@ -296,10 +297,10 @@ EACH_VALUE_TYPE = [{"match": "eachValue", "rules": [{"match": "type"}]}]
 @pytest.mark.parametrize(
     ("example", "actual", "message"),
     [
-        ("x", 5, "expected a string at $.body.v, got 5 (int)"),
-        (1, "x", "expected a number at $.body.v, got 'x' (str)"),
-        (True, 5, "expected a boolean at $.body.v, got 5 (int)"),
-        (None, 5, "expected an object at $.body.v, got 5 (int)"),
+        ("x", 5, "expected a string at $.body.v, got 5 (integer)"),
+        (1, "x", "expected a number at $.body.v, got 'x' (string)"),
+        (True, 5, "expected a boolean at $.body.v, got 5 (integer)"),
+        (None, 5, "expected an object at $.body.v, got 5 (integer)"),
     ],
 )
 def test_each_value_on_a_scalar_names_the_example_type(
@@ -314,7 +315,7 @@ def test_each_value_compares_extra_elements_with_the_first_example_element() -> 
     rules = {"$.v": EACH_VALUE_TYPE}
     assert _body({"v": [1, "a"]}, {"v": [2, "b", 5]}, rules) == []
     assert _body({"v": [1, "a"]}, {"v": [2, "b", "c"]}, rules) == [
-        "expected a value of the same type as 1 (int) at $.body.v[2], got 'c' (str)"
+        "expected a value of the same type as 1 (integer) at $.body.v[2], got 'c' (string)"
     ]
 
 
@@ -324,7 +325,7 @@ def test_each_value_without_example_elements_uses_the_rule_value(example: Any) -
     rules = {"$.v": [{"match": "eachValue", "rules": [{"match": "type"}], "value": 1}]}
     assert _body({"v": example}, {"v": [1, 2]}, rules) == []
     assert _body({"v": example}, {"v": ["a"]}, rules) == [
-        "expected a value of the same type as 1 (int) at $.body.v[0], got 'a' (str)"
+        "expected a value of the same type as 1 (integer) at $.body.v[0], got 'a' (string)"
     ]
 
 
@@ -341,7 +342,7 @@ def test_a_value_rule_on_an_object_is_a_mismatch() -> None:
     """A regex rule where the actual value is an object fails: an object has no text."""
     rules = {"$.a": [{"match": "regex", "regex": "[a-z]+"}]}
     assert _body({"a": {"b": 1}}, {"a": {"b": 1}}, rules) == [
-        "expected a value matching the regex `[a-z]+` at $.body.a, got {'b': 1} (object)"
+        'expected a value matching the regex `[a-z]+` at $.body.a, got {"b": 1} (object)'
     ]
 
 
@@ -360,7 +361,7 @@ def test_a_list_of_rules_applies_each_as_in_a_json_body() -> None:
     """Within a list of rules, integer reads JSON (not text), type counts, equality walks keys."""
     assert _body(
         {"a": "1"}, {"a": "12"}, {"$.a": [{"match": "integer"}, {"match": "notEmpty"}]}
-    ) == ["expected an integer at $.body.a, got '12' (str)"]
+    ) == ["expected an integer at $.body.a, got '12' (string)"]
     two_types = {"$.a": [{"match": "type", "min": 2}, {"match": "type"}]}
     assert _body({"a": [1]}, {"a": [1]}, two_types) == [
         "expected a list of at least 2 elements at $.body.a, got 1 element"
@@ -369,7 +370,7 @@ def test_a_list_of_rules_applies_each_as_in_a_json_body() -> None:
     # Each rule walks the keys, so each reports the missing one.
     assert (
         _body({"a": {"b": 1, "c": 2}}, {"a": {"b": 1}}, equality_and_type)
-        == ["missing key 'c' at $.body.a (expected 2 (int))"] * 2
+        == ["missing key 'c' at $.body.a (expected 2 (integer))"] * 2
     )
 
 

@@ -68,7 +68,7 @@ def test_most_specific_rule_wins() -> None:
     }
     assert _body({"id": 1, "b": "x"}, {"id": 7, "b": "xxx"}, rules) == []
     assert _body({"id": 1, "b": "x"}, {"id": 7, "b": "y"}, rules) == [
-        "expected a value matching the regex `x+` at $.body.b, got 'y' (str)"
+        "expected a value matching the regex `x+` at $.body.b, got 'y' (string)"
     ]
 
 
@@ -77,7 +77,7 @@ def test_type_rule_cascades_and_equality_resets() -> None:
     rules = {"$": _rule({"match": "type"}), "$.fixed": _rule({"match": "equality"})}
     assert _body({"a": 1, "fixed": "v"}, {"a": 2, "fixed": "v"}, rules) == []
     assert _body({"a": 1, "fixed": "v"}, {"a": 2, "fixed": "w"}, rules) == [
-        "expected 'v' at $.body.fixed, got 'w' (str)"
+        "expected 'v' at $.body.fixed, got 'w' (string)"
     ]
 
 
@@ -85,7 +85,7 @@ def test_index_rule_applies_to_one_element() -> None:
     """A rule with an index applies to that element only."""
     rules = {"$[1]": _rule({"match": "type"})}
     assert _body([1, 2], [1, 5], rules) == []
-    assert _body([1, 2], [3, 2], rules) == ["expected 1 at $.body[0], got 3 (int)"]
+    assert _body([1, 2], [3, 2], rules) == ["expected 1 at $.body[0], got 3 (integer)"]
 
 
 def test_bracket_key_rule() -> None:
@@ -93,7 +93,7 @@ def test_bracket_key_rule() -> None:
     rules = {"$['odd key']": _rule({"match": "integer"})}
     assert _body({"odd key": 1}, {"odd key": 2}, rules) == []
     assert _body({"odd key": 1}, {"odd key": 2.5}, rules) == [
-        "expected an integer at $.body['odd key'], got 2.5 (float)"
+        "expected an integer at $.body['odd key'], got 2.5 (decimal)"
     ]
 
 
@@ -181,7 +181,7 @@ def test_array_contains() -> None:
     expected = [{"id": 1}, {"kind": "b"}]
     assert _body(expected, [{"kind": "b"}, {"x": 0}, {"id": 77}], rules) == []
     assert _body(expected, [{"id": 77}], rules) == [
-        "expected an element matching variant 1 ({'kind': 'b'} (object)) at $.body, found none"
+        'expected an element matching variant 1 ({"kind": "b"} (object)) at $.body, found none'
     ]
 
 
@@ -223,8 +223,8 @@ def test_header_query_and_path_rules() -> None:
     assert match_request(expected, good) == []
     assert [str(m) for m in match_request(expected, bad)] == [
         r"expected the path to match the regex `/items/\d+`, got '/items/x'",
-        "expected query parameter 'page' to be an integer, got 'a' (str)",
-        r"expected header 'X-Id' to be a value matching the regex `\d+`, got 'z' (str)",
+        "expected query parameter 'page' to be an integer, got 'a' (string)",
+        r"expected header 'X-Id' to be a value matching the regex `\d+`, got 'z' (string)",
     ]
 
 

@@ -22,7 +22,7 @@ from tests.test_matching_cascade import _body
 INTEGER = [{"match": "integer"}]
 LETTERS = [{"match": "regex", "regex": "[a-z]+"}]
 TYPE = [{"match": "type"}]
-NOT_INTEGER = "expected an integer at $.body.a.b, got 'x' (str)"
+NOT_INTEGER = "expected an integer at $.body.a.b, got 'x' (string)"
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_the_first_written_of_equal_paths_wins(first: str, second: str) -> None:
 def test_index_and_name_spellings_of_one_element_tie() -> None:
     """`$.a[0]` and `$.a.0` weigh the same for element 0; the first written applies."""
     expected, actual = {"a": [1, 2]}, {"a": ["x", 2]}
-    message = "expected an integer at $.body.a[0], got 'x' (str)"
+    message = "expected an integer at $.body.a[0], got 'x' (string)"
     assert _body(expected, actual, {"$.a[0]": INTEGER, "$.a.0": LETTERS}) == [message]
     assert _body(expected, actual, {"$.a.0": INTEGER, "$.a[0]": LETTERS}) == [message]
     assert _body(expected, actual, {"$.a[0]": LETTERS, "$.a.0": INTEGER}) == []
@@ -52,7 +52,7 @@ def test_index_and_name_spellings_of_one_element_tie() -> None:
 def test_any_index_and_any_name_tie_on_an_element() -> None:
     """`$.a[*]` and `$.a.*` weigh the same for an element; the first written applies."""
     expected, actual = {"a": [1]}, {"a": ["x"]}
-    message = "expected an integer at $.body.a[0], got 'x' (str)"
+    message = "expected an integer at $.body.a[0], got 'x' (string)"
     assert _body(expected, actual, {"$.a[*]": INTEGER, "$.a.*": LETTERS}) == [message]
     assert _body(expected, actual, {"$.a.*": INTEGER, "$.a[*]": LETTERS}) == [message]
 
@@ -83,7 +83,7 @@ def test_a_heavier_inherited_rule_beats_a_lighter_rule_for_the_place() -> None:
     letters_only = {"$.a": TYPE, "$.*.*": INTEGER}
     assert _body(expected, actual, letters_only) == []
     assert _body(expected, {"a": {"b": 5}}, letters_only) == [
-        "expected a value of the same type as 'y' (str) at $.body.a.b, got 5 (int)"
+        "expected a value of the same type as 'y' (string) at $.body.a.b, got 5 (integer)"
     ]
 
 
@@ -100,7 +100,7 @@ def test_equal_ancestors_cascade_the_first_written() -> None:
     """Two ancestors' rules of equal weight: the first written cascades to the places below."""
     expected, actual = {"a": {"b": 1}}, {"a": {"b": 2}}
     equality_first = {"$.a": [{"match": "equality"}], "$['a']": TYPE}
-    assert _body(expected, actual, equality_first) == ["expected 1 at $.body.a.b, got 2 (int)"]
+    assert _body(expected, actual, equality_first) == ["expected 1 at $.body.a.b, got 2 (integer)"]
     type_first = {"$['a']": TYPE, "$.a": [{"match": "equality"}]}
     assert _body(expected, actual, type_first) == []
 
@@ -109,5 +109,5 @@ def test_a_wildcard_under_the_root_beats_the_root_rule_it_ties() -> None:
     """`$.*` (weight 2) on a key beats the type rule cascading from `$` (weight 2)."""
     for rules in ({"$": TYPE, "$.*": INTEGER}, {"$.*": INTEGER, "$": TYPE}):
         assert _body({"a": 1}, {"a": "x"}, rules) == [
-            "expected an integer at $.body.a, got 'x' (str)"
+            "expected an integer at $.body.a, got 'x' (string)"
         ]

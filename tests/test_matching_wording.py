@@ -103,7 +103,7 @@ def test_xml_element_counts_read_as_counts() -> None:
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(None, "null"), ("x", "'x' (str)"), (1, "1 (int)"), ([], "[] (array)")],
+    [(None, "null"), ("x", "'x' (string)"), (1, "1 (integer)"), ([], "[] (array)")],
 )
 def test_values_are_described_once(value: Any, shown: str) -> None:
     """Null reads as null, not "None (null)"; other values keep their repr and JSON type."""
@@ -157,9 +157,9 @@ def test_body_header_and_key_regexes_are_shown_the_same_way() -> None:
         "body": _json_body({"id": "y", "m": {"B": 1}}),
     }
     assert sorted(m.message for m in match_response(expected, got, "4.0")) == [
-        r"expected a value matching the regex `\d+` at $.body.id, got 'y' (str)",
+        r"expected a value matching the regex `\d+` at $.body.id, got 'y' (string)",
         "expected each key at $.body.m to be a value matching the regex `[a-z]+`, got key 'B'",
-        r"expected header 'X-Id' to be a value matching the regex `\d+`, got 'z' (str)",
+        r"expected header 'X-Id' to be a value matching the regex `\d+`, got 'z' (string)",
     ]
 
 

@@ -245,7 +245,7 @@ def test_failed_test_shows_the_mock_report(pytester: pytest.Pytester) -> None:
             "*- pactdsl mock provider -*",
             "Mock provider for plugin-report -> plugin-report-provider at *: 2 problems",
             "  - No interaction matches POST /orders amongst:",
-            "    - 'order three': expected an integer at $.body.qty, got 'three' (str)",
+            "    - 'order three': expected an integer at $.body.qty, got 'three' (string)",
             "  - Interaction 'order three' was never received: expected POST /orders",
         ]
     )

@@ -171,10 +171,10 @@ def test_errors_type_rules_missing_fields_and_pending_are_reported() -> None:
         '1. "typed"\n'
         "   Expected body.count: 1\n"
         '   Actual body.count: "one"\n'
-        "   Reason: expected an integer at $.body.count, got 'one' (str)\n"
+        "   Reason: expected an integer at $.body.count, got 'one' (string)\n"
         '   Expected body.name: "x"\n'
         "   Actual body.name: (missing)\n"
-        "   Reason: missing key 'name' at $.body (expected 'x' (str))\n"
+        "   Reason: missing key 'name' at $.body (expected 'x' (string))\n"
         "   Request: GET /typed\n"
         "   Body at body:\n"
         '   - {"count": 1, "name": "x"}\n'
@@ -287,7 +287,7 @@ PRICE_LIST_FAILURE = (
     '1. "list prices"\n'
     "   Expected body.items[0..9].price: 9.99\n"
     '   Actual body.items[0..9].price: "0.00", "1.00", "2.00", … (10 items)\n'
-    "   Reason: expected a decimal number at $.body.items[0].price, got '0.00' (str) "
+    "   Reason: expected a decimal number at $.body.items[0].price, got '0.00' (string) "
     "(the same in 10 items)\n"
     '   Given: "prices exist" (currency="EUR")\n'
     "   Request: GET /prices?page=2\n"
@@ -313,7 +313,7 @@ def test_json_and_junit_carry_the_same_failure_facts() -> None:
         {
             "path": "$.body.items[0..9].price",
             "count": 10,
-            "message": "expected a decimal number at $.body.items[0].price, got '0.00' (str)",
+            "message": "expected a decimal number at $.body.items[0].price, got '0.00' (string)",
         }
     ]
     assert len(entry["mismatches"]) == 10

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from pactdsl._rule import Rule
-from pactdsl.matching._mismatch import Mismatch, MismatchKind, count_of, describe_value
+from pactdsl.matching._mismatch import (
+    Mismatch,
+    MismatchKind,
+    count_of,
+    describe_value,
+    json_text,
+)
 from pactdsl.matching._paths import Segment, render_path
 from pactdsl.matching._rules import (
     EMPTY_RULES,
@@ -165,7 +171,8 @@ class JsonComparer:
                 segments,
                 expected,
                 actual,
-                f"expected {expected!r} at {self.path(segments)}, got {describe_value(actual)}",
+                f"expected {json_text(expected)} at {self.path(segments)}, "
+                f"got {describe_value(actual)}",
             )
 
     def _type_mismatch(self, expected: Any, actual: Any, segments: tuple[Segment, ...]) -> None:

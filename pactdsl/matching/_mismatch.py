@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 import attrs
@@ -54,11 +55,12 @@ class MatchingError(ValueError):
     """
 
 
+# JSON's names for JSON's values (a pact is JSON, whatever language checks it).
 _TYPE_NAMES: dict[type, str] = {
-    str: "str",
-    int: "int",
-    float: "float",
-    bool: "bool",
+    str: "string",
+    int: "integer",
+    float: "decimal",
+    bool: "boolean",
     type(None): "null",
     dict: "object",
     list: "array",
@@ -66,21 +68,38 @@ _TYPE_NAMES: dict[type, str] = {
 }
 
 
+def json_text(value: Any, limit: int = 60) -> str:
+    """A value as it reads in the pact (shortened): ``true`` not ``True``, ``null`` not ``None``.
+
+    Args:
+        value: Any value met while matching; one JSON cannot write shows as its repr.
+        limit: The most characters kept.
+    """
+    # A lone string keeps its quotes as 'text', as pact-reference's messages write it.
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = repr(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
+
+
 def describe_value(value: Any) -> str:
-    """Render a value for a message: its repr (shortened) and its JSON-ish type.
+    """Render a value for a message: its JSON text (shortened) and its JSON type.
 
     Args:
         value: Any value met while matching.
 
     Returns:
-        Text such as `'42' (str)`, or `null` for None.
+        Text such as `'42' (string)`, `true (boolean)`, or `null` for None.
     """
     if value is None:
-        return "null"  # JSON's word; "None (null)" said it twice
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{text} ({_TYPE_NAMES.get(type(value), type(value).__name__)})"
+        return "null"  # JSON's word; "null (null)" would say it twice
+    return f"{json_text(value)} ({_TYPE_NAMES.get(type(value), type(value).__name__)})"
 
 
 def count_of(number: int, noun: str, plural: str | None = None) -> str:

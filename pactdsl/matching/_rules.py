@@ -21,7 +21,7 @@ import attrs
 
 from pactdsl._javatime import java_format_matches
 from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES, Combine, Rule
-from pactdsl.matching._mismatch import count_of, describe_value, show_pattern
+from pactdsl.matching._mismatch import count_of, describe_value, json_text, show_pattern
 from pactdsl.matching._paths import (
     ROOT,
     Field,
@@ -567,13 +567,13 @@ def leaf_expectation(rule: Rule, expected: Any) -> str:
     if name == "regex":
         return f"a value matching {show_pattern(rule.regex)}"
     if name == "include":
-        return f"a value including {rule.value!r}"
+        return f"a value including {json_text(rule.value)}"
     if name in ("date", "time", "datetime"):
         return f"a {name} in format {rule.format!r}"
     if name == "statusCode":
         return status_expectation(rule.status)
     if name in ("equality", "values"):
-        return repr(expected)
+        return json_text(expected)
     return f"a value of the same type as {describe_value(expected)}"
 
 

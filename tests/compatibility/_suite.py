@@ -389,14 +389,14 @@ FACTS: dict[str, tuple[str, ...]] = {
     # V2/http_consumer
     r"Expected 'a' to match '\w{3}\d{3}'": ("'a'", r"matching the regex `\w{3}\d{3}`"),
     "Expected 100 (Integer) to be the same type as 'a' (String)": (
-        "100 (int)",
+        "100 (integer)",
         "same type",
-        "'a' (str)",
+        "'a' (string)",
     ),
     "Expected '100' (String) to be the same type as 1 (Integer)": (
-        "'100' (str)",
+        "'100' (string)",
         "same type",
-        "1 (int)",
+        "1 (integer)",
     ),
     r"Expected '9999X' to match '\d{1,4}'": ("'9999X'", r"matching the regex `\d{1,4}`"),
     r"Expected '9999ABC' to match '\d{1,4}'": ("'9999ABC'", r"matching the regex `\d{1,4}`"),
@@ -414,7 +414,7 @@ FACTS: dict[str, tuple[str, ...]] = {
         r"'application/json;\s*charset=UTF-8'",
     ),
     # V3/matching_rules
-    "Expected 'Lovely' (String) to be equal to 'OK' (String)": ("'OK'", "'Lovely' (str)"),
+    "Expected 'Lovely' (String) to be equal to 'OK' (String)": ("'OK'", "'Lovely' (string)"),
     "Expected 'dog' to include 'a'": ("including 'a'", "'dog'"),
     "Expected [] (size 0) to have minimum size of 1": (
         "a list of at least 1 element",
@@ -424,27 +424,27 @@ FACTS: dict[str, tuple[str, ...]] = {
         "a list of at most 4 elements",
         "got 5 elements",
     ),
-    "Expected true (Boolean) to be a number": ("a number", "True (bool)"),
-    "Expected '100X01' (String) to be a number": ("a number", "'100X01' (str)"),
-    "Expected '100' (String) to be a number": ("a number", "'100' (str)"),
+    "Expected true (Boolean) to be a number": ("a number", "true (boolean)"),
+    "Expected '100X01' (String) to be a number": ("a number", "'100X01' (string)"),
+    "Expected '100' (String) to be a number": ("a number", "'100' (string)"),
     "Expected [] (Array) to be an integer": ("an integer", "[] (array)"),
-    "Expected 100.1 (Decimal) to be an integer": ("an integer", "100.1 (float)"),
-    "Expected '100X01' (String) to be an integer": ("an integer", "'100X01' (str)"),
-    "Expected '100' (String) to be an integer": ("an integer", "'100' (str)"),
+    "Expected 100.1 (Decimal) to be an integer": ("an integer", "100.1 (decimal)"),
+    "Expected '100X01' (String) to be an integer": ("an integer", "'100X01' (string)"),
+    "Expected '100' (String) to be an integer": ("an integer", "'100' (string)"),
     "Expected null (Null) to be a decimal number": ("a decimal number", "got null"),
-    "Expected 100 (Integer) to be a decimal number": ("a decimal number", "100 (int)"),
-    "Expected '100X01' (String) to be a decimal number": ("a decimal number", "'100X01' (str)"),
+    "Expected 100 (Integer) to be a decimal number": ("a decimal number", "100 (integer)"),
+    "Expected '100X01' (String) to be a decimal number": ("a decimal number", "'100X01' (string)"),
     "Expected '100.1234' (String) to be a decimal number": (
         "a decimal number",
-        "'100.1234' (str)",
+        "'100.1234' (string)",
     ),
-    "Expected '' (String) to be a null value": ("expected null", "'' (str)"),
+    "Expected '' (String) to be a null value": ("expected null", "'' (string)"),
     "Expected '23/07/19' to match a date pattern of 'yyyy-MM-dd'": (
         "a date",
         "'yyyy-MM-dd'",
         "'23/07/19'",
     ),
-    "Expected '' (String) to match a boolean": ("a boolean", "'' (str)"),
+    "Expected '' (String) to match a boolean": ("a boolean", "'' (string)"),
     "Expected binary contents to have content type 'image/jpeg' but detected contents was "
     "'application/pdf'": ("content type 'image/jpeg'", "'application/pdf'"),
     # V4/matching_rules
@@ -453,11 +453,11 @@ FACTS: dict[str, tuple[str, ...]] = {
         "200-299",
         "400",
     ),
-    "Expected '' (String) to not be empty": ("non-empty", "'' (str)"),
+    "Expected '' (String) to not be empty": ("non-empty", "'' (string)"),
     "Expected [] (Array) to not be empty": ("non-empty", "[] (array)"),
     "Type mismatch: Expected 'b' (String) to be the same type as [\"b\"] (Array)": (
         "an array",
-        "'b' (str)",
+        "'b' (string)",
     ),
     "Expected [] (0 bytes) to not be empty": ("non-empty", "no body"),
     "'1.0' is not a valid semantic version": ("semantic version", "'1.0'"),
@@ -467,7 +467,7 @@ FACTS: dict[str, tuple[str, ...]] = {
     'Variant at index 1 ({"href":"http://api.x.io/orders/42/items","method":"DELETE",'
     '"name":"delete-item","title":"Delete Item"}) was not found in the actual list': (
         "variant 1",
-        "'delete-item'",
+        '"delete-item"',
         "found none",
     ),
 }
