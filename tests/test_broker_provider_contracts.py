@@ -338,9 +338,19 @@ def test_a_version_3_database_gains_provider_contracts(tmp_path: Path) -> None:
     assert new.ok, new.report()
 
 
-_WITHOUT_JSONSCHEMA = """
-import sys
-sys.modules["jsonschema"] = None
+def _without_jsonschema(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` (with `args` as sys.argv[1:]) as if jsonschema were not installed."""
+    return subprocess.run(
+        [sys.executable, "-c", 'import sys\nsys.modules["jsonschema"] = None\n' + code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )
+
+
+_PUBLISH = """
 from pactdsl import MissingExtra
 from pactdsl.broker import LocalBroker, publish_provider_contract
 try:
@@ -355,19 +365,38 @@ except MissingExtra as exc:
 def test_without_the_openapi_extra_publishing_names_it(tmp_path: Path) -> None:
     """Without jsonschema, publishing a contract raises MissingExtra and stores nothing."""
     database = tmp_path / "broker.db"
-    done = subprocess.run(
-        [sys.executable, "-c", _WITHOUT_JSONSCHEMA, str(database), str(_document(tmp_path))],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-    )
+    done = _without_jsonschema(_PUBLISH, str(database), str(_document(tmp_path)))
     assert done.returncode == 0, done.stderr
     assert "pip install 'pactdsl[openapi]'" in done.stdout
     assert "publish_provider_contract()" in done.stdout
     assert not database.exists() or _counts(database).get("provider_contracts", 0) == 0
     assert issubclass(MissingExtra, ImportError)
+
+
+_CAN_I_DEPLOY = """
+from pactdsl import MissingExtra
+from pactdsl.broker import LocalBroker, can_i_deploy
+try:
+    decision = can_i_deploy(pacticipant="shop", version="1.0.1", broker=LocalBroker(sys.argv[1]))
+    print("decided", decision.ok)
+except MissingExtra as exc:
+    print(exc)
+"""
+
+
+def test_without_the_openapi_extra_an_unchecked_pair_is_never_a_pass(
+    broker: LocalBroker, tmp_path: Path
+) -> None:
+    """can-i-deploy that needs a check it cannot make raises MissingExtra, not a verdict."""
+    publish_provider_contract(
+        "pets", "2.0.0", _document(tmp_path), self_verified=True, broker=broker
+    )
+    publish(_pact(tmp_path, 1), "1.0.1", broker=broker)  # never checked against the contract
+    done = _without_jsonschema(_CAN_I_DEPLOY, str(broker.path))
+    assert done.returncode == 0, done.stderr
+    assert "decided" not in done.stdout
+    assert "can-i-deploy against a provider contract needs jsonschema" in done.stdout
+    assert "pip install 'pactdsl[openapi]'" in done.stdout
 
 
 def _pactdsl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -571,8 +571,14 @@ class LocalBroker(SqliteFile):
         the latest pact of each of its consumers. Integrations with the
         pacticipants named in `ignore` do not block the deployment.
 
+        A provider version that never verified a pact but published a
+        provider contract counts as verifying it when the pact passes the
+        OpenAPI check against it and the contract's self-verification
+        succeeded; checks never made are made here, and stored.
+
         Raises:
             BrokerLookupError: when `to_environment` does not exist.
+            MissingExtra: when a check must be made without the ``openapi`` extra.
         """
         missing: set[CheckPair] = set()
         with self.transaction(write=False) as conn:
