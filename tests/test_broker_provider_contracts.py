@@ -492,3 +492,27 @@ def test_the_command_is_listed_and_every_option_explained() -> None:
             assert flag in shown or not flag.startswith("--")
         assert param.param_type_name != "option" or getattr(param, "help", None)
     assert "--no-verification-success" in shown
+
+
+def test_a_pact_with_messages_is_not_vouched_for_by_a_document(
+    broker: LocalBroker, tmp_path: Path
+) -> None:
+    """Messages cannot be checked against OpenAPI: a pact holding one never passes on a document."""
+    document = json.loads(_pact(tmp_path, 1).read_text(encoding="utf-8"))
+    http = {**document["interactions"][0], "type": "Synchronous/HTTP"}
+    event = {
+        "type": "Asynchronous/Messages",
+        "description": "a pet was adopted",
+        "contents": {"content": {"id": 1}, "contentType": "application/json"},
+    }
+    document["interactions"] = [http, event]
+    document["metadata"] = {"pactSpecification": {"version": "4.0"}}
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps(document), encoding="utf-8")
+    publish(mixed, "1.0.0", broker=broker)
+    publish_provider_contract(
+        "pets", "2.0.0", _document(tmp_path), self_verified=True, broker=broker
+    )
+    decision = can_i_deploy(pacticipant="shop", version="1.0.0", broker=broker)
+    assert not decision.ok
+    assert "1 interaction(s) are not HTTP ('a pet was adopted')" in decision.reasons[0]

@@ -197,7 +197,9 @@ def check_against_contract(
     """Check a stored pact against a stored document: (passed, the result as JSON).
 
     A document or pact that cannot be read fails the check, with the problem
-    as the result's ``problem``: never a pass.
+    as the result's ``problem``: never a pass. So does a pact with interactions
+    an OpenAPI document cannot speak for (messages), or with none at all: a
+    document vouches only for the HTTP interactions it was checked against.
 
     Raises:
         MissingExtra: without the ``openapi`` extra.
@@ -217,7 +219,7 @@ def check_against_contract(
         except (OpenAPIDocumentError, PactFileError) as exc:
             problem = " ".join(str(exc).replace(str(path), name).split())
             return False, {"ok": False, "problem": problem}
-    return result.ok, result.to_json()
+    return result.ok and result.checked > 0 and not result.skipped, result.to_json()
 
 
 def check_summary(stored: Mapping[str, Any], limit: int = 3) -> str:
@@ -228,11 +230,24 @@ def check_summary(stored: Mapping[str, Any], limit: int = 3) -> str:
     errors = [e for e in stored.get("errors", ()) if isinstance(e, Mapping)]
     warnings = len(stored.get("warnings", ()))
     noted = f", {warnings} warning(s)" if warnings else ""
-    if not errors:
-        return f"{stored.get('checked', 0)} interaction(s) checked, no errors{noted}"
-    shown = [
-        f"{e.get('interaction')!r} at {e.get('pactPath')}: {e.get('message')} ({e.get('code')})"
-        for e in errors[:limit]
-    ]
-    more = f"; and {len(errors) - limit} more" if len(errors) > limit else ""
-    return f"{len(errors)} error(s){noted}: " + "; ".join(shown) + more
+    skipped = [str(s) for s in stored.get("skipped", ())]
+    parts = []
+    if errors:
+        shown = [
+            f"{e.get('interaction')!r} at {e.get('pactPath')}: {e.get('message')} ({e.get('code')})"
+            for e in errors[:limit]
+        ]
+        more = f"; and {len(errors) - limit} more" if len(errors) > limit else ""
+        parts.append(f"{len(errors)} error(s){noted}: " + "; ".join(shown) + more)
+    if skipped:
+        names = ", ".join(repr(s) for s in skipped[:limit])
+        more = f" and {len(skipped) - limit} more" if len(skipped) > limit else ""
+        parts.append(
+            f"{len(skipped)} interaction(s) are not HTTP ({names}{more}) and an OpenAPI "
+            "document cannot check them: verify them against the provider"
+        )
+    if parts:
+        return "; ".join(parts)
+    if not stored.get("checked"):
+        return "the pact has no interaction to check"
+    return f"{stored['checked']} interaction(s) checked, no errors{noted}"
