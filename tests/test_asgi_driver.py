@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -331,3 +333,34 @@ def test_repeated_answer_headers_and_a_head_request_keep_their_shape() -> None:
     assert [v for k, v in answer.headers if k == "set-cookie"] == ["a=1", "b=2"]
     assert answer.header("x-name") == "\u00e9"
     assert exchange(app, "HEAD", "/").body == b""
+
+
+def test_the_in_process_drivers_load_no_http_library() -> None:
+    """Serving an ASGI and a WSGI app loads neither httpx, httpcore nor anyio (a real process)."""
+    code = """
+import sys
+from pactdsl._asgi import AsgiRunner
+from pactdsl._wsgi import WsgiRunner
+
+async def asgi(scope, receive, send):
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"asgi"})
+
+def wsgi(environ, start_response):
+    start_response("200 OK", [])
+    return [b"wsgi"]
+
+answers = []
+runners = [AsgiRunner(asgi, timeout=5, cap=9, lifespan=True), WsgiRunner(wsgi, timeout=5, cap=9)]
+for runner in runners:
+    runner.start()
+    answers.append(runner.send_once("GET", "http://provider.pactdsl/x", [], None).body.decode())
+    runner.close()
+print(answers, sorted(m for m in ("httpx", "httpcore", "anyio") if m in sys.modules))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['asgi', 'wsgi'] []"
