@@ -80,7 +80,9 @@ _USER_AGENT = "pactdsl-verifier"
 def _provider_failure(
     exc: Exception, url: str, timeout: float, *, in_process: bool = False
 ) -> TransportFailure:
-    if in_process:  # whatever an app raised is its own failure, even an httpx error
+    if in_process and not isinstance(exc, HttpError):
+        # Whatever an app raised is its own failure (a TimeoutError or an HTTP
+        # library's error included); only our own bound on it is a timeout.
         reason: FailureReason = "timeout" if isinstance(exc, AppTimeout) else "app"
     else:
         reason = failure_reason(exc)

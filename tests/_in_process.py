@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -25,11 +25,16 @@ def exchange(
     headers: Sequence[tuple[str, str]] = (),
     body: bytes | None = None,
     timeout: float = 5.0,
+    follow_redirects: bool | Literal["any-origin"] = False,
 ) -> RawResponse:
     """Send one request to `app` as the verifier does (lifespan included), body cap `CAP`."""
     with limits_in_force(Limits(max_body_bytes=CAP)):
         transport = open_transport(
-            base_url=None, app=app, timeout=timeout, follow_redirects=False, verify_tls=True
+            base_url=None,
+            app=app,
+            timeout=timeout,
+            follow_redirects=follow_redirects,
+            verify_tls=True,
         )
     try:
         transport.start()

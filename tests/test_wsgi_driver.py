@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from flask import Flask, request
+from flask import Flask, redirect, request
 
 from pactdsl import verify_provider
 from tests._in_process import CAP, exchange, failure, item_contract
@@ -291,3 +291,53 @@ def test_an_app_that_never_returns_costs_one_timeout() -> None:
     problem = failure(app, timeout=0.2)
     assert problem.reason == "timeout"
     assert "within timeout=0.2s" in str(problem)
+
+
+def redirecting_flask_app() -> Flask:
+    """A Flask app: /old redirects to /new, /away to another origin, /loop to itself."""
+    app = Flask("moved")
+
+    @app.route("/old", methods=["GET", "POST"])
+    def old() -> Any:
+        return redirect("/new", code=303 if request.method == "POST" else 302)
+
+    @app.route("/new", methods=["GET", "POST"])
+    def new() -> Any:
+        return {"method": request.method, "host": request.host}
+
+    @app.get("/away")
+    def away() -> Any:
+        return redirect("http://elsewhere.example/new")
+
+    @app.get("/loop")
+    def loop() -> Any:
+        return redirect("/loop")
+
+    return app
+
+
+def test_redirects_from_an_app_are_followed_only_when_asked() -> None:
+    """False keeps the 302; True follows it inside the app, a 303 turning the POST into a GET."""
+    app = redirecting_flask_app()
+    assert exchange(app, "GET", "/old").status == 302
+    followed = exchange(app, "GET", "/old", follow_redirects=True)
+    assert followed.json() == {"method": "GET", "host": "provider.pactdsl"}
+    posted = exchange(app, "POST", "/old", body=b"x", follow_redirects=True)
+    assert posted.json()["method"] == "GET"
+
+
+def test_an_app_redirect_to_another_origin_needs_any_origin() -> None:
+    """True refuses a redirect to another origin ('unsafe'); 'any-origin' sends it to the app."""
+    app = redirecting_flask_app()
+    refused = failure(app, "/away", follow_redirects=True)
+    assert refused.reason == "unsafe"
+    assert "another origin" in str(refused)
+    followed = exchange(app, "GET", "/away", follow_redirects="any-origin")
+    assert followed.json() == {"method": "GET", "host": "elsewhere.example"}
+
+
+def test_an_app_redirecting_forever_is_an_http_failure_not_the_apps() -> None:
+    """Too many redirects from an app is reason 'http' naming them, not an error the app raised."""
+    problem = failure(redirecting_flask_app(), "/loop", follow_redirects=True)
+    assert problem.reason == "http"
+    assert "redirects" in str(problem)
