@@ -26,7 +26,7 @@ from os import PathLike
 from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
-from pactdsl._app_request import AppTimeout
+from pactdsl._app_request import USER_AGENT, AppTimeout
 from pactdsl._asgi import AsgiRunner
 from pactdsl._http_answers import (
     BodyTooLarge,
@@ -74,7 +74,6 @@ __all__ = [
 # The verifier's transport: a provider over HTTP, or an ASGI/WSGI app in-process.
 
 _APP_BASE_URL = "http://provider.pactdsl"
-_USER_AGENT = "pactdsl-verifier"
 
 
 def _provider_failure(
@@ -240,7 +239,7 @@ class ProviderTransport:
             return self.send("POST", self.url_for(url), headers, body)
         if self._http is None:
             self._http = HttpClient(
-                timeout=self.timeout, verify_tls=self._verify_tls, user_agent=_USER_AGENT
+                timeout=self.timeout, verify_tls=self._verify_tls, user_agent=USER_AGENT
             )
         seconds = min(self.timeout, self.limits.response_seconds)
         try:
@@ -278,7 +277,7 @@ def open_transport(
     verify = tls_verification(verify_tls)
     if app is None:
         assert base_url is not None
-        http = HttpClient(timeout=timeout, verify_tls=verify, user_agent=_USER_AGENT)
+        http = HttpClient(timeout=timeout, verify_tls=verify, user_agent=USER_AGENT)
         return ProviderTransport(
             base_url,
             timeout,
