@@ -13,11 +13,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import attrs
 
 from pactdsl._http_answers import BodyTooLarge, body_inflater, inflate_within
+from pactdsl._http_urls import split_url
 
 __all__ = [
     "USER_AGENT",
@@ -42,7 +42,6 @@ _DEFAULT_HEADERS = (
     ("Connection", "keep-alive"),
     ("User-Agent", USER_AGENT),
 )
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 # Methods whose request says its (possibly empty) body's length, as clients do.
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -76,27 +75,33 @@ class AppRequest:
 def app_request(
     method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes | None
 ) -> AppRequest:
-    """The request to send to an app for `url` (absolute, percent-encoded, from `url_for`)."""
-    parts = urlsplit(url)
+    """The request to send to an app for the absolute `url` (from `url_for`, or a redirect).
+
+    Raises:
+        InvalidURL: when `url` is not an absolute http(s) URL.
+    """
+    where = split_url(url)  # percent-encodes what a redirect's Location left raw
     content = body or b""
     own = {name.lower() for name, _ in headers}
     sent: list[tuple[str, str]] = []
     if "host" not in own:
-        sent.append(("Host", parts.netloc))
+        sent.append(("Host", where.authority))
     if not own & {"content-length", "transfer-encoding"} and (
         content or method.upper() in _BODY_METHODS
     ):
         sent.append(("Content-Length", str(len(content))))
     sent.extend((name, value) for name, value in _DEFAULT_HEADERS if name.lower() not in own)
     sent.extend(headers)
-    scheme = parts.scheme or "http"
+    if where.authorization is not None and "authorization" not in own:
+        sent.append(("Authorization", where.authorization))
+    path, _, query = where.target.partition("?")
     return AppRequest(
         method=method.upper(),
-        scheme=scheme,
-        host=parts.hostname or "",
-        port=parts.port or _DEFAULT_PORTS.get(scheme, 80),
-        raw_path=(parts.path or "/").encode("ascii", "replace"),
-        query=parts.query.encode("ascii", "replace"),
+        scheme=where.scheme,
+        host=where.host,
+        port=where.port,
+        raw_path=path.encode("ascii"),
+        query=query.encode("ascii"),
         headers=tuple(sent),
         body=content,
     )

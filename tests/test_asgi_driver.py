@@ -364,3 +364,22 @@ print(answers, sorted(m for m in ("httpx", "httpcore", "anyio") if m in sys.modu
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['asgi', 'wsgi'] []"
+
+
+def test_a_redirect_to_a_raw_non_ascii_location_reaches_the_app_encoded() -> None:
+    """A Location with raw UTF-8 is followed percent-encoded; the app sees the decoded path."""
+
+    @http_only
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["path"] == "/old":
+            location = "/caf\u00e9?q=\u00fc".encode()
+            headers = [(b"location", location)]
+            await send({"type": "http.response.start", "status": 302, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        seen = [scope["path"], scope["raw_path"].decode(), scope["query_string"].decode()]
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": json.dumps(seen).encode()})
+
+    answer = exchange(app, "GET", "/old", follow_redirects=True)
+    assert answer.json() == ["/caf\u00e9", "/caf%C3%A9", "q=%C3%BC"]
