@@ -13,7 +13,6 @@ from typing import Any
 import attrs
 
 from pactdsl._model import Interaction, Pact, infer_content_type, is_json_content_type
-from pactdsl.matching._rules import RuleSet
 from pactdsl.openapi._document import Document, Node
 from pactdsl.openapi._operations import (
     Operation,
@@ -31,13 +30,6 @@ from pactdsl.openapi._result import (
     OpenAPIDocumentError,
     OpenAPIIssue,
     Severity,
-)
-from pactdsl.openapi._rule_check import (
-    RuleFinding,
-    body_findings,
-    path_findings,
-    request_rules,
-    text_findings,
 )
 from pactdsl.openapi._schema import Schemas, Validator, View, coerce
 
@@ -220,62 +212,24 @@ class _RequestCheck:
         body_schema = self.body(params)
         self.accept()
         self.security()
-        rules = request_rules(self.interaction)
-        if rules is not None:
-            self.rules(rules, params, body_schema)
+        if any(self.interaction.request.matching_rules.values()):
+            self.rules(params, body_schema)
 
-    def rules(self, rules: RuleSet, params: list[Parameter], body_schema: Node | None) -> None:
+    def rules(self, params: list[Parameter], body_schema: Node | None) -> None:
         """Report what the request's matching rules admit that the operation refuses."""
-        request = self.interaction.request
-        found: list[tuple[str, tuple[str | int, ...], RuleFinding]] = []
-        parts: tuple[str | int, ...]
-        path_rules = rules.whole("path")
-        if path_rules is not None:
-            found.extend(
-                ("path", ("request", "path"), f)
-                for f in path_findings(
-                    path_rules,
-                    self.operation.template,
-                    self.checker.prefixes,
-                    self.operation.path_item.where,
-                    self._path_parameter,
-                )
-            )
-        query_rules, header_rules = rules.by_name("query"), rules.by_name("header")
-        headers = {name.lower(): rule_list for name, rule_list in header_rules.items()}
-        for param in params:
-            if param.location == "query":
-                rule_list, values = query_rules.get(param.name), request.query.get(param.name)
-                part, parts = "query", ("request", "query", param.name)
-            elif param.location == "header" and param.name.lower() not in _IGNORED_HEADER_PARAMS:
-                rule_list = headers.get(param.name.lower())
-                values = any_value(request.headers, param.name)
-                part, parts = "header", ("request", "headers", param.name)
-            else:
-                continue
-            if rule_list is not None and values:
-                validator = self.checker.validator(param.schema, "request")
-                found.extend(
-                    (part, parts, f) for f in text_findings(validator, rule_list, values[0])
-                )
-        if body_schema is not None and request.body is not None:
-            validator = self.checker.validator(body_schema, "request")
-            found.extend(
-                ("body", ("request", "body", *f.segments), f)
-                for f in body_findings(validator, request.body.content, rules)
-            )
-        for part, parts, finding in found:
+        # Loaded here: the matching engine is needed only by pacts with request rules.
+        from pactdsl.openapi._rule_check import RequestRules
+
+        judge = RequestRules(
+            self.interaction,
+            self.operation,
+            self.checker.prefixes,
+            lambda node: self.checker.validator(node, "request"),
+            _IGNORED_HEADER_PARAMS,
+        )
+        for part, parts, finding in judge.findings(params, body_schema):
             code = f"request.{part}.rule-{finding.kind}"
             self.checker.report(code, parts, finding.where, finding.message)
-
-    def _path_parameter(self, name: str) -> tuple[Validator, str] | None:
-        for param in self.operation.parameters():
-            if param.location == "path" and param.name == name:
-                value = self.operation.path_values.get(name)
-                if value is None:
-                    return None
-                return self.checker.validator(param.schema, "request"), value
-        return None
 
     def query(self, params: list[Parameter]) -> None:
         query = self.interaction.request.query

@@ -11,7 +11,7 @@ schema promises only makes the consumer accept more (docs/openapi.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -30,11 +30,20 @@ from pactdsl.openapi._admits import (
     pattern_search,
     place_of,
 )
+from pactdsl.openapi._document import Node
+from pactdsl.openapi._operations import Operation, Parameter, any_value
 from pactdsl.openapi._regex_language import finite_strings, path_pieces
 from pactdsl.openapi._schema import WHERE as _WHERE
 from pactdsl.openapi._schema import Validator, coerce, where_of
 
-__all__ = ["RuleFinding", "body_findings", "path_findings", "request_rules", "text_findings"]
+__all__ = [
+    "RequestRules",
+    "RuleFinding",
+    "body_findings",
+    "path_findings",
+    "request_rules",
+    "text_findings",
+]
 
 
 @attrs.frozen
@@ -422,3 +431,71 @@ def _path_words(rule: Rule) -> str:
     return (
         "any path" if rule.name in ("type", "values", "contentType") else f"paths by `{rule.name}`"
     )
+
+
+# A finding with the part it is about (path, query, header, body) and its pact path parts.
+_Placed = tuple[str, tuple[str | int, ...], RuleFinding]
+
+
+@attrs.frozen
+class RequestRules:
+    """The rules of one interaction's request, judged against the operation it calls.
+
+    Attributes:
+        interaction: The interaction.
+        operation: The operation its request reaches.
+        prefixes: The document's base paths.
+        validator: A schema node's compiled request view.
+        ignored_headers: Header parameters OpenAPI describes elsewhere (lower case).
+    """
+
+    interaction: Interaction
+    operation: Operation
+    prefixes: list[str]
+    validator: Callable[[Node], Validator]
+    ignored_headers: frozenset[str]
+
+    def findings(self, params: list[Parameter], body_schema: Node | None) -> Iterator[_Placed]:
+        """Each finding, with its part and pact path parts, in report order."""
+        rules = request_rules(self.interaction)
+        if rules is None:
+            return
+        request = self.interaction.request
+        path_rules = rules.whole("path")
+        if path_rules is not None:
+            for finding in path_findings(
+                path_rules,
+                self.operation.template,
+                self.prefixes,
+                self.operation.path_item.where,
+                self._path_parameter,
+            ):
+                yield "path", ("request", "path"), finding
+        query_rules = rules.by_name("query")
+        headers = {name.lower(): rule_list for name, rule_list in rules.by_name("header").items()}
+        for param in params:
+            parts: tuple[str | int, ...]
+            if param.location == "query":
+                rule_list, values = query_rules.get(param.name), request.query.get(param.name)
+                part, parts = "query", ("request", "query", param.name)
+            elif param.location == "header" and param.name.lower() not in self.ignored_headers:
+                rule_list = headers.get(param.name.lower())
+                values = any_value(request.headers, param.name)
+                part, parts = "header", ("request", "headers", param.name)
+            else:
+                continue
+            if rule_list is not None and values:
+                validator = self.validator(param.schema)
+                for finding in text_findings(validator, rule_list, values[0]):
+                    yield part, parts, finding
+        if body_schema is not None and request.body is not None:
+            validator = self.validator(body_schema)
+            for finding in body_findings(validator, request.body.content, rules):
+                yield "body", ("request", "body", *finding.segments), finding
+
+    def _path_parameter(self, name: str) -> tuple[Validator, str] | None:
+        for param in self.operation.parameters():
+            if param.location == "path" and param.name == name:
+                value = self.operation.path_values.get(name)
+                return None if value is None else (self.validator(param.schema), value)
+        return None
