@@ -201,14 +201,40 @@ def _strip_anchors(pattern: str) -> str:
     return text.removesuffix("\\Z").removesuffix("\\z")
 
 
+def _canonical(items: tuple[_Item, ...] | list[_Item]) -> tuple[Any, ...]:
+    r"""A parse tree with equal spellings made equal.
+
+    A literal is a one-character class, ``\d`` is ``[0-9]`` (as `_class_chars`
+    reads it), and plain groups vanish into their sequence.
+    """
+    out: list[Any] = []
+    for op, av in items:
+        if op is _c.LITERAL or op is _c.IN:
+            chars = _class_chars([(op, av)] if op is _c.LITERAL else av)
+            out.append(("in", chars if chars is not None else repr(av)))
+        elif op is _c.SUBPATTERN and not (av[1] or av[2]):
+            out.extend(_canonical(av[3].data))
+        elif op is _c.BRANCH:
+            out.append(("or", tuple(_canonical(b.data) for b in av[1])))
+        elif op in _REPEATS:
+            out.append((str(op), av[0], av[1], _canonical(av[2].data)))
+        else:
+            out.append((str(op), repr(av)))
+    return tuple(out)
+
+
 def same_language(rule_regex: str, schema_pattern: str) -> bool:
     r"""True when every whole-string match of `rule_regex` is found by `schema_pattern`.
 
     Told only when the two are the same expression apart from their anchors
-    (a JSON Schema `pattern` searches, so ``\d+`` and ``^\d+$`` both hold
-    every string ``\d+`` matches whole).
+    and spelling (``\d`` or ``[0-9]``, a group or none): a JSON Schema
+    `pattern` searches, so ``\d+`` and ``^[0-9]+$`` both hold every string
+    ``\d+`` matches whole.
     """
-    return _strip_anchors(rule_regex) == _strip_anchors(schema_pattern)
+    if _strip_anchors(rule_regex) == _strip_anchors(schema_pattern):
+        return True
+    ours, theirs = _items(rule_regex), _items(schema_pattern)
+    return ours is not None and theirs is not None and _canonical(ours) == _canonical(theirs)
 
 
 def path_pieces(pattern: str) -> list[str] | None:

@@ -153,7 +153,10 @@ def test_path_pieces_split_at_top_level_slashes_only() -> None:
     assert path_pieces("/a|/b") is None
 
 
-def test_same_language_ignores_anchors_only() -> None:
-    """A regex and a pattern are the same language when they differ by their anchors alone."""
+def test_same_language_ignores_anchors_and_spelling_only() -> None:
+    """A regex and a pattern are one language when only anchors, groups or digit classes differ."""
     assert same_language("s-[0-9]+", "^s-[0-9]+$")
+    assert same_language(r"^SKU-\d{6}$", "^SKU-[0-9]{6}$")
+    assert same_language("(a|b)c", "^(?:a|b)c")
     assert not same_language("s-[0-9]+", "^s-[0-9]{2}$")
+    assert not same_language(r"\w+", "[a-z]+")
