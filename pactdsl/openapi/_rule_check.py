@@ -277,7 +277,7 @@ class _BodyWalk:
                 self.validator, key_rule, example, Place(tuple(parts)), text=True
             )
             for kind, where, message in judged:
-                if closed_where and where.startswith(closed_where):
+                if kind == "wider" and closed_where and where.startswith(closed_where):
                     # The keys of a closed object are its structure: more keys is a clash.
                     found.append(("incompatible", closed_where, f"its keys: {message}"))
                 else:
