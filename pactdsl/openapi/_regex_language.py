@@ -44,7 +44,7 @@ def _items(pattern: str) -> tuple[_Item, ...] | None:
     """The top-level items of `pattern` without its end anchors, or None when unparsable."""
     try:
         parsed = _parser.parse(pattern)
-    except (re.error, OverflowError, RecursionError):
+    except (re.error, ValueError, OverflowError, RecursionError):
         return None
     if parsed.state.flags & ~(re.UNICODE | re.NOFLAG):
         return None  # (?i) and friends change what the literals admit
@@ -100,7 +100,7 @@ def _options(op: Any, av: Any) -> frozenset[str] | None:
         return None if av[1] or av[2] else _strings(av[3].data)
     if op in _REPEATS:
         low, high, sub = av
-        if high is _c.MAXREPEAT or high > _LIMIT:
+        if high == _c.MAXREPEAT or high > _LIMIT:
             return None
         union: set[str] = set()
         for count in range(low, high + 1):
@@ -146,7 +146,7 @@ def _item_width(op: Any, av: Any) -> tuple[int, int | None] | None:
         width = _width(sub.data)
         if width is None:
             return None
-        top = None if high is _c.MAXREPEAT or width[1] is None else high * width[1]
+        top = None if high == _c.MAXREPEAT or width[1] is None else high * width[1]
         return low * width[0], top
     return None
 
