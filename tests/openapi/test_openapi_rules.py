@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 
 from pactdsl import define_contract, interaction, match
@@ -160,3 +162,35 @@ def test_same_language_ignores_anchors_and_spelling_only() -> None:
     assert same_language("(a|b)c", "^(?:a|b)c")
     assert not same_language("s-[0-9]+", "^s-[0-9]{2}$")
     assert not same_language(r"\w+", "[a-z]+")
+
+
+_PATTERNS = [
+    "cat|dog",
+    "v[12]",
+    r"\d{2,4}-x?",
+    "[a-c]{1,3}",
+    "(ab|c)+d",
+    r"[A-Z]{3}-[0-9]{4}",
+    "x?y",
+    r"T\d+",
+]
+
+
+@pytest.mark.parametrize("pattern", _PATTERNS)
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(data=st.data())
+def test_the_regex_answers_hold_for_every_string_the_regex_matches(
+    pattern: str, data: st.DataObject
+) -> None:
+    r"""Any whole match lies in finite_strings, within length_range, of alphabet's characters.
+
+    ASCII only: `\d` is read as [0-9], as the schema side reads numbers.
+    """
+    ascii_only = st.characters(codec="ascii")
+    text = data.draw(st.from_regex(pattern, fullmatch=True, alphabet=ascii_only))
+    strings, lengths, chars = finite_strings(pattern), length_range(pattern), alphabet(pattern)
+    assert strings is None or text in strings
+    assert lengths is not None
+    assert lengths[0] <= len(text)
+    assert lengths[1] is None or len(text) <= lengths[1]
+    assert chars is None or set(text) <= chars
