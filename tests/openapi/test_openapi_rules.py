@@ -13,8 +13,10 @@ from typing import Any
 import hypothesis
 import hypothesis.strategies as st
 import pytest
+import yaml
 
 from pactdsl import define_contract, interaction, match
+from pactdsl.matching import match_request
 from pactdsl.openapi import check_openapi
 from pactdsl.openapi._regex_language import (
     alphabet,
@@ -194,3 +196,134 @@ def test_the_regex_answers_hold_for_every_string_the_regex_matches(
     assert lengths[0] <= len(text)
     assert lengths[1] is None or len(text) <= lengths[1]
     assert chars is None or set(text) <= chars
+
+
+_CASES = Path(__file__).parent / "cases"
+
+
+def _corpus_interaction(file: str, name: str, index: int) -> tuple[str, dict[str, Any]]:
+    data = yaml.safe_load((_CASES / file).read_text(encoding="utf-8"))
+    case = next(c for c in data["cases"] if c["name"] == name)
+    return data["spec"], case["interactions"][index]
+
+
+# (cases file, case name, interaction index, the witness's changes to the request).
+_WITNESSES = [
+    (
+        "rules30.yaml",
+        "each_like with min 0 in a request body fails against minItems 1",
+        0,
+        {"body": {"id": 1, "status": "open", "lines": []}},
+    ),
+    (
+        "rules30.yaml",
+        "a number rule on an integer property fails and its bounds warn; "
+        "decimal against multipleOf warns",
+        0,
+        {
+            "body": {
+                "id": 1,
+                "status": "open",
+                "quantity": 2.5,
+                "price": 9.99,
+                "lines": [{"sku": "abc"}],
+            }
+        },
+    ),
+    (
+        "rules30.yaml",
+        "values on an object with additionalProperties false fails",
+        0,
+        {
+            "body": {
+                "id": 1,
+                "status": "open",
+                "flags": {"gift": True, "wrap": True},
+                "lines": [{"sku": "abc"}],
+            }
+        },
+    ),
+    (
+        "rules30.yaml",
+        "eachKey within the listed names passes; eachKey admitting other names fails",
+        1,
+        {
+            "body": {
+                "id": 2,
+                "status": "open",
+                "flags": {"gift": True, "wrap": False},
+                "lines": [{"sku": "abc"}],
+            }
+        },
+    ),
+    (
+        "rules30.yaml",
+        "a number rule on an integer query parameter fails",
+        0,
+        {"query": {"limit": ["1.5"]}},
+    ),
+    (
+        "rules31.yaml",
+        "each_like with a max above maxItems fails; alike elements warn against uniqueItems",
+        0,
+        {"body": {"sensor": "s-1", "value": 21.5, "tags": ["a", "b", "c", "d"]}},
+    ),
+    (
+        "rules20.yaml",
+        "values on a closed object fails",
+        0,
+        {"body": {"title": "Broken", "watchers": ["ana"], "meta": {"source": "web", "x": "web"}}},
+    ),
+    (
+        "rules20.yaml",
+        "each_like with min 0 in a body parameter fails against minItems 1",
+        0,
+        {"body": {"title": "Broken", "watchers": []}},
+    ),
+    (
+        "rules20.yaml",
+        "a decimal rule on an integer query parameter fails",
+        0,
+        {"query": {"page": ["1.5"]}},
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "name", "index", "changes"), _WITNESSES)
+def test_each_rule_error_of_the_corpus_has_a_witness(
+    file: str, name: str, index: int, changes: dict[str, Any]
+) -> None:
+    """A request the rules admit (the matching engine says so) that the document refuses."""
+    spec, original = _corpus_interaction(file, name, index)
+    expected = original["request"]
+    witness = {k: v for k, v in expected.items() if k != "matchingRules"} | changes
+    assert match_request(expected, witness, "3.0.0") == []
+    as_example = {**original, "request": witness}
+    result = check_openapi(_pact_of(as_example), Path(__file__).parent / "specs" / spec)
+    assert not result.ok, result.report()
+    assert all(issue.code.endswith(".incompatible") for issue in result.errors)
+
+
+def test_every_rule_error_of_the_corpus_is_given_a_witness() -> None:
+    """Each rule-incompatible error of the corpus's interactions is one of the witnessed above."""
+    erring = set()
+    for file in sorted(_CASES.glob("*.yaml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        for case in data["cases"]:
+            result = check_openapi(
+                _pact_of(*case["interactions"]), Path(__file__).parent / "specs" / data["spec"]
+            )
+            for issue in result.errors:
+                if issue.code.endswith(".rule-incompatible"):
+                    index = int(issue.pact_path.split("[", 2)[1].split("]")[0])
+                    erring.add((file.name, case["name"], index))
+    assert erring == {(file, name, index) for file, name, index, _ in _WITNESSES}
+
+
+def _pact_of(*interactions: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "consumer": {"name": "shop"},
+        "provider": {"name": "pets"},
+        "interactions": list(interactions),
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
