@@ -25,6 +25,7 @@ from pactdsl.openapi._regex_language import (
     path_pieces,
     same_language,
 )
+from tests.openapi.test_openapi_cases import _pact
 
 SPEC = Path(__file__).parent / "specs" / "rules-3.1.yaml"
 _READING = {"sensor": "s-1", "value": 21.5}
@@ -299,7 +300,7 @@ def test_each_rule_error_of_the_corpus_has_a_witness(
     witness = {k: v for k, v in expected.items() if k != "matchingRules"} | changes
     assert match_request(expected, witness, "3.0.0") == []
     as_example = {**original, "request": witness}
-    result = check_openapi(_pact_of(as_example), Path(__file__).parent / "specs" / spec)
+    result = check_openapi(_pact([as_example]), Path(__file__).parent / "specs" / spec)
     assert not result.ok, result.report()
     assert all(issue.code.endswith(".incompatible") for issue in result.errors)
 
@@ -311,19 +312,10 @@ def test_every_rule_error_of_the_corpus_is_given_a_witness() -> None:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
         for case in data["cases"]:
             result = check_openapi(
-                _pact_of(*case["interactions"]), Path(__file__).parent / "specs" / data["spec"]
+                _pact(case["interactions"]), Path(__file__).parent / "specs" / data["spec"]
             )
             for issue in result.errors:
                 if issue.code.endswith(".rule-incompatible"):
                     index = int(issue.pact_path.split("[", 2)[1].split("]")[0])
                     erring.add((file.name, case["name"], index))
     assert erring == {(file, name, index) for file, name, index, _ in _WITNESSES}
-
-
-def _pact_of(*interactions: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "consumer": {"name": "shop"},
-        "provider": {"name": "pets"},
-        "interactions": list(interactions),
-        "metadata": {"pactSpecification": {"version": "3.0.0"}},
-    }
