@@ -30,7 +30,7 @@ import attrs
 
 from pactdsl._rule import SEMVER_PATTERN, Rule
 from pactdsl.openapi._regex_language import alphabet, finite_strings, length_range, same_language
-from pactdsl.openapi._schema import Validator, checks_format, where_of
+from pactdsl.openapi._schema import WHERE, Validator, checks_format, where_of
 
 __all__ = ["Finding", "Kind", "Place", "admitted_findings", "array_findings", "place_of"]
 
@@ -225,6 +225,8 @@ def admitted_findings(
         text: Whether the value is text (as the engine reads parameters and keys).
         read: How a text value reads for the schema (a parameter's coercion).
     """
+    if not any(set(part) - {WHERE} for part in place.parts):
+        return []  # no schema here: nothing a rule could go beyond
     admitted = _admitted(rule, example, text=text)
     if admitted is None:
         return [
