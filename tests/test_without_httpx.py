@@ -9,13 +9,16 @@ the mock on a real port) and to ASGI/WSGI apps in-process.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 BLOCKED = ("httpx", "httpcore", "anyio", "respx")
@@ -63,6 +66,33 @@ items = define_contract(
     ],
 )
 """
+
+
+def _names(requirements: list[str]) -> set[str]:
+    return {Requirement(text).name.lower() for text in requirements}
+
+
+def test_httpx_is_an_extra_and_the_default_install_brings_no_anyio() -> None:
+    """The httpx and dev extras alone hold httpx; nothing the default install pulls brings anyio."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    assert "httpx" not in _names(project["dependencies"])
+    assert _names(extras["httpx"]) == {"httpx"}
+    assert "httpx" in _names(extras["dev"])
+    # The closure of the default dependencies, as installed beside the tests.
+    pending = [Requirement(text) for text in project["dependencies"]]
+    closure: set[str] = set()
+    while pending:
+        wanted = pending.pop()
+        if wanted.name.lower() in closure:
+            continue
+        closure.add(wanted.name.lower())
+        for text in importlib.metadata.distribution(wanted.name).requires or []:
+            need = Requirement(text)
+            if need.marker is None or need.marker.evaluate({"extra": ""}):
+                pending.append(need)
+    assert closure >= {"attrs", "filelock", "regex"}, closure
+    assert not closure & {*BLOCKED, "sniffio", "h11"}, closure
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +155,180 @@ def test_the_interpreter_cannot_import_httpx_or_its_dependencies(
     _run_script(code, no_httpx_env, tmp_path)
     found = _run([sys.executable, "-c", "import httpx"], {**os.environ}, tmp_path)
     assert found.returncode == 0, "httpx must be installed beside the tests for this to mean much"
+
+
+def test_demo_runs_without_httpx(no_httpx_env: dict[str, str], tmp_path: Path) -> None:
+    """`pactdsl demo` runs the whole workflow and exits 0 with no httpx installed."""
+    script = Path(sys.executable).with_name("pactdsl")
+    command = [str(script)] if script.is_file() else [sys.executable, "-m", "pactdsl"]
+    done = _run([*command, "demo", "--dir", str(tmp_path / "demo")], no_httpx_env, tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Demo complete." in done.stdout
+    assert (tmp_path / "demo" / "pacts" / "checkout-app-payment-service.json").is_file()
+
+
+def test_verifies_a_provider_over_http_without_httpx(
+    no_httpx_env: dict[str, str], tmp_path: Path
+) -> None:
+    """verify_provider passes a right provider and fails a wrong one on 127.0.0.1, no httpx."""
+    code = """
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from pactdsl import verify_provider
+
+
+    def serve(body):
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                data = json.dumps(body).encode()
+                self.send_response(200 if self.path == "/items/1" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+    right, right_url = serve({"id": 7, "name": "chair"})
+    wrong, wrong_url = serve({"id": "seven", "name": "chair"})
+    try:
+        passed = verify_provider(items, base_url=right_url)
+        assert passed.success, passed
+        failed = verify_provider(items, base_url=wrong_url)
+        assert not failed.success, failed
+    finally:
+        right.shutdown()
+        wrong.shutdown()
+    """
+    _run_script(code, no_httpx_env, tmp_path)
+
+
+def test_verifies_asgi_and_wsgi_apps_in_process_without_httpx(
+    no_httpx_env: dict[str, str], tmp_path: Path
+) -> None:
+    """verify_provider(app=...) drives a plain ASGI app and a WSGI app with no httpx."""
+    code = """
+    import json
+
+    from pactdsl import verify_provider
+
+
+    def body_for(path):
+        return {"id": 1, "name": "lamp"} if path == "/items/1" else {"id": "?"}
+
+
+    async def asgi_app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                else:
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        data = json.dumps(body_for(scope["path"])).encode()
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": data})
+
+
+    def wsgi_app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps(body_for(environ["PATH_INFO"])).encode()]
+
+
+    def broken_wsgi_app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b'{"id": "one"}']
+
+
+    for app in (asgi_app, wsgi_app):
+        result = verify_provider(items, app=app)
+        assert result.success, (app, result)
+    assert not verify_provider(items, app=broken_wsgi_app).success
+    """
+    _run_script(code, no_httpx_env, tmp_path)
+
+
+def test_pact_broker_client_without_httpx(no_httpx_env: dict[str, str], tmp_path: Path) -> None:
+    """Publish, pacts for verification and the verifier's results reach a real broker, no httpx."""
+    code = """
+    import json
+
+    from pactdsl import PactSpec, generate_pact, verify_provider
+    from pactdsl._pactfile import pact_to_json
+    from pactdsl.broker import PactBrokerClient, pacts_for_verification, publish
+    from tests._broker_server import Answer, ScriptedBroker
+
+    broker = ScriptedBroker()
+    results = "/pacts/provider/items/consumer/shop/pact-version/abc/verification-results"
+    broker.on(
+        "GET",
+        "/",
+        Answer(
+            200,
+            {
+                "_links": {
+                    "pb:publish-contracts": {"href": "/contracts/publish"},
+                    "pb:provider-pacts-for-verification": {
+                        "href": broker.url + "/pacts/provider/{provider}/for-verification",
+                        "templated": True,
+                    },
+                }
+            },
+        ),
+    )
+    broker.on("POST", "/contracts/publish", Answer(200, {"notices": []}))
+    broker.on(
+        "POST",
+        "/pacts/provider/items/for-verification",
+        Answer(200, {"_embedded": {"pacts": [{"_links": {"self": {"href": "/pacts/abc"}}}]}}),
+    )
+    document = pact_to_json(items.pact, PactSpec.V3, {})
+    document["_links"] = {
+        "pb:publish-verification-results": {"href": broker.url + results},
+        "pb:consumer-version": {"name": "1.0.0"},
+    }
+    broker.on("GET", "/pacts/abc", Answer(200, document))
+    broker.on("POST", results, Answer(201, {"_links": {"self": {"href": "http://r/1"}}}))
+    try:
+        with PactBrokerClient(broker.url) as client:
+            publish(generate_pact(items, output="pacts"), "1.0.0", broker=client)
+            sent = [seen for seen in broker.seen if seen.path == "/contracts/publish"]
+            assert sent and sent[0].body["pacticipantName"] == "shop", broker.seen
+            [selected] = pacts_for_verification(
+                "items", consumer_version_selectors=[{"mainBranch": True}], broker=client
+            )
+        assert selected.pact == items.pact
+
+
+        def app(environ, start_response):
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [json.dumps({"id": 1, "name": "lamp"}).encode()]
+
+
+        import os
+
+        os.environ["PACT_BROKER_BASE_URL"] = broker.url
+        result = verify_provider(
+            selected.pact, app=app, provider_version="2.0.0", publish_results=True
+        )
+        assert result.success, result
+        posted = broker.seen[-1]
+        assert (posted.method, posted.path) == ("POST", results), broker.seen
+        assert posted.body["success"] is True
+    finally:
+        broker.close()
+    """
+    _run_script(code, no_httpx_env, tmp_path)
 
 
 def test_mock_on_a_real_port_serves_urllib_without_httpx(
