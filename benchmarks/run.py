@@ -79,10 +79,12 @@ METHOD = {
     ),
     "pytest": (
         "Whole `python -m pytest` processes, wall clock, in separate venvs (`python -m venv "
-        "--without-pip`) holding exactly the dependency closure of pytest alone, pactdsl, "
-        "pactdsl[fuzz] or pact-python (linked from the installed distributions, so nothing "
-        "is downloaded): a trivial 2-test suite, then consumer suites of 1 and 50 tests with "
-        "one mock each and the pact file written. Best of 5 processes each."
+        "--without-pip`) holding exactly the dependency closure of pytest alone, pactdsl "
+        "(its default install, without httpx), pactdsl[httpx], pactdsl[fuzz] or pact-python "
+        "(linked from the installed distributions, so nothing is downloaded): a trivial "
+        "2-test suite, then consumer suites of 1 and 50 tests (an httpx client, so "
+        "pactdsl[httpx] beside pact-python plus httpx) with one mock each and the pact file "
+        "written. Best of 5 processes each."
     ),
     "openapi": (
         "A V3 pact of 500 interactions (20 drifting) against a generated OpenAPI 3.0 JSON "
