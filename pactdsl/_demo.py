@@ -73,7 +73,7 @@ def demo_contract() -> Contract:
 
 
 # --------------------------------------------------------------------------
-# The consumer: checkout-app's payment client (httpx).
+# The consumer: checkout-app's payment client (pactdsl's own, on the standard library).
 
 
 @attrs.frozen

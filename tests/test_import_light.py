@@ -52,11 +52,14 @@ def test_strategies_module_brings_hypothesis() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_mock_and_pytest_plugin_load_no_httpx() -> None:
-    """The mock provider's package and the pytest plugin import no httpx until in-process use."""
+def test_only_the_in_process_mock_loads_httpx() -> None:
+    """The verifier, broker clients, mock and pytest plugins import no httpx or anyio."""
     code = (
         "import sys, pactdsl, pactdsl.pytest_plugin, pactdsl._mock, pactdsl._mock._server\n"
-        "pactdsl.mock_provider, pactdsl.MockProvider\n"
+        "import pactdsl._http, pactdsl._verify, pactdsl._pytest_provider, pactdsl._cli\n"
+        "pactdsl.mock_provider, pactdsl.MockProvider, pactdsl.verify_provider\n"
+        "import pactdsl.broker\n"
+        "pactdsl.broker.PactBrokerClient, pactdsl.broker.LocalBroker\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in {'httpx', 'anyio'})\n"
         "assert not loaded, f'loaded {loaded[:5]}'\n"
         "import pactdsl._mock._httpx\n"
