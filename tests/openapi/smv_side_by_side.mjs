@@ -2,7 +2,10 @@
 //
 // Usage: node smv_side_by_side.mjs PACKAGE_DIR JOBS_JSON
 // PACKAGE_DIR is the installed @pactflow/swagger-mock-validator; JOBS_JSON is a
-// file holding [{"id", "spec", "pact"}, ...] (file paths). Prints one JSON array
+// file holding [{"id", "spec", "pact", "folder"}, ...] (paths): each job runs in
+// its folder, the original document's, because SMV hands the parsed document to
+// swagger-parser without its path, so a relative file $ref is read from the
+// working folder (SMV's spec-parser/validate-and-dereference-spec.ts). Prints one JSON array
 // to stdout: per job {"id", "outcome", "errors", "warnings", "crash"}, where
 // outcome is "pass", "fail", or "crash" (validate threw: SMV could not read the
 // document or the pact), errors/warnings are SMV's issue codes and crash its message.
@@ -18,6 +21,7 @@ const validator = SwaggerMockValidatorFactory.create();
 
 const results = [];
 for (const job of JSON.parse(await readFile(jobsFile, "utf8"))) {
+  process.chdir(job.folder);
   try {
     const outcome = await validator.validate({
       mockPathOrUrl: job.pact,

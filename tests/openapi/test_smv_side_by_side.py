@@ -148,10 +148,18 @@ def run_smv(folder: Path) -> dict[str, dict[str, Any]]:
             documents[spec] = _document_for_smv(spec, folder)
         pact = folder / f"pact-{number}.json"
         pact.write_text(json.dumps(_pact(case["interactions"])), encoding="utf-8")
-        jobs.append({"id": _case_id(param), "spec": str(documents[spec]), "pact": str(pact)})
+        # SMV reads a relative file $ref from its working folder: the document's own.
+        folder_of_spec = str((HERE / "specs" / spec).parent)
+        jobs.append(
+            {
+                "id": _case_id(param),
+                "spec": str(documents[spec]),
+                "pact": str(pact),
+                "folder": folder_of_spec,
+            }
+        )
     jobs_file = folder / "jobs.json"
     jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
-    # The working folder is the temporary one, as for a user running SMV elsewhere.
     done = subprocess.run(
         [node, str(SCRIPT), str(package), str(jobs_file)],
         capture_output=True,
