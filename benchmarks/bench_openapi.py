@@ -14,8 +14,10 @@ Each figure is the wall clock of the whole command in a fresh process, best of
 * `python -m pactdsl check-openapi PACT SPEC --json` (this script's Python);
 * `swagger-mock-validator SPEC PACT`, the Node tool (`@pactflow/swagger-mock-validator`),
   found through the `SMV` environment variable (the executable's path), else on
-  PATH, else in `benchmarks/node_modules/.bin`. Without it, the row has no
-  figure for it and the script says how to install it.
+  PATH, else in `benchmarks/node_modules/.bin`, else where the side-by-side test
+  (tests/openapi/test_smv_side_by_side.py) installed it, under
+  `$XDG_CACHE_HOME/pactdsl-tests` (~/.cache). Without it, the row has no figure
+  for it and the script says how to install it.
 
 Both tools exit 1 when the pact is not compatible, so exit 0 or 1 is accepted
 from each; the two verdicts must agree. Target: pactdsl at least 5x faster.
@@ -50,7 +52,8 @@ DRIFT_EVERY = 25
 SMV_RATIO = "swagger-mock-validator / pactdsl"
 INSTALL_HINT = (
     "swagger-mock-validator not found (set SMV to its path, or put it on PATH): "
-    "cd benchmarks && npm install @pactflow/swagger-mock-validator (needs node)"
+    "cd benchmarks && npm install @pactflow/swagger-mock-validator (needs node), "
+    "or run tests/openapi/test_smv_side_by_side.py once, which installs it in its cache"
 )
 
 
@@ -261,16 +264,34 @@ def pact() -> dict[str, Any]:
     }
 
 
+def cached_installs() -> list[Path]:
+    """swagger-mock-validator as the side-by-side test installs it, newest version first."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pactdsl-tests"
+    found = []
+    for home in cache.glob("swagger-mock-validator-*"):
+        # Only a finished install: a half-done one is in a folder with a suffix after the version.
+        version = re.fullmatch(r"swagger-mock-validator-(\d+)\.(\d+)\.(\d+)", home.name)
+        executable = home / "node_modules" / ".bin" / "swagger-mock-validator"
+        if version and executable.is_file():
+            found.append((tuple(map(int, version.groups())), executable))
+    return [executable for _, executable in sorted(found, reverse=True)]
+
+
 def find_smv() -> str | None:
-    """swagger-mock-validator's executable: $SMV, else on PATH, else benchmarks/node_modules."""
+    """swagger-mock-validator: $SMV, PATH, benchmarks/node_modules, the tests' cache."""
     named = os.environ.get("SMV")
     if named:
         if not Path(named).is_file():
             msg = f"SMV={named!r} is not a file; set SMV to swagger-mock-validator's path"
             raise SystemExit(msg)
         return named
+    on_path = shutil.which("swagger-mock-validator")
     local = HERE / "node_modules" / ".bin" / "swagger-mock-validator"
-    return shutil.which("swagger-mock-validator") or (str(local) if local.is_file() else None)
+    candidates = [Path(on_path)] if on_path else []
+    for executable in [*candidates, local, *cached_installs()]:
+        if executable.is_file():
+            return str(executable)
+    return None
 
 
 def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:

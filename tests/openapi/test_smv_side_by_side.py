@@ -11,8 +11,11 @@ a case where the two agree fails too, so marks cannot go stale.
 SMV ignores OpenAPI 3 `servers`, so it is given a copy of such a document whose
 paths carry the servers' base paths (`/pets` under `https://host/api` becomes
 `/api/pets`), as pactdsl reads them; Swagger 2's `basePath` it reads itself.
+It runs in the folder of the case's document, where it reads relative `$ref`s.
 
 Without `node` (or `npm`), the test skips locally and fails under `CI=true`.
+Without the npm registry (and nothing in npm's cache), the install fails in
+seconds with npm's reason.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -66,6 +71,31 @@ def _installed_version(package: Path) -> str | None:
     return str(manifest.get("version"))
 
 
+# Without the registry npm fails within seconds, not after a minute of retries
+# (its default: 2 retries, 10 to 60 s apart): one retry a second later, 30 s for
+# a response, and a package already in npm's cache used as it is, unrevalidated.
+NPM_FAIL_FAST = [
+    "--fetch-retries=1",
+    "--fetch-retry-mintimeout=1000",
+    "--fetch-retry-maxtimeout=2000",
+    "--fetch-timeout=30000",
+    "--prefer-offline",
+]
+
+
+def npm_failure(done: subprocess.CompletedProcess[str], home: Path) -> str:
+    """One message for a failed install: npm's reason (its error code and failed request)."""
+    said = [line.removeprefix("npm error").strip() for line in done.stderr.splitlines()]
+    said = [line for line in said if line.startswith("code ") or "request to " in line]
+    if not said:  # not a network failure: npm's own first lines say what it was
+        said = (done.stderr or done.stdout).strip().splitlines()[:4]
+    return (
+        f"npm could not install {SMV_PACKAGE}@{SMV_VERSION} for the side-by-side test "
+        f"(exit {done.returncode}): {'; '.join(said[:2])}. It needs the npm registry once "
+        f"(or npm's cache holding the package), then reuses {home}."
+    )
+
+
 def smv_package() -> Path:
     """The installed SMV package folder, installed by npm first if the cache lacks it.
 
@@ -83,18 +113,12 @@ def smv_package() -> Path:
         staging = Path(tempfile.mkdtemp(prefix=f"{home.name}-", dir=cache))
         # --ignore-scripts: SMV's only script patches an ajv that its bundle already contains.
         command = [_tool("npm"), "install", "--prefix", str(staging), "--no-audit", "--no-fund"]
-        command += ["--ignore-scripts", f"{SMV_PACKAGE}@{SMV_VERSION}"]
+        command += [*NPM_FAIL_FAST, "--ignore-scripts", f"{SMV_PACKAGE}@{SMV_VERSION}"]
         done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
         installed = staging / "node_modules" / SMV_PACKAGE
         if done.returncode != 0 or _installed_version(installed) != SMV_VERSION:
             shutil.rmtree(staging, ignore_errors=True)
-            said = "\n".join((done.stderr or done.stdout).strip().splitlines()[:4])
-            pytest.fail(
-                f"npm could not install {SMV_PACKAGE}@{SMV_VERSION} (exit {done.returncode}) "
-                f"for the side-by-side test; it needs the npm registry once, then reuses "
-                f"{home}. npm said:\n{said}",
-                pytrace=False,
-            )
+            pytest.fail(npm_failure(done, home), pytrace=False)
         shutil.rmtree(home, ignore_errors=True)
         staging.rename(home)
     return package
@@ -197,6 +221,69 @@ def test_smv_gives_every_case_pactdsl_verdict_or_the_case_says_why(tmp_path: Pat
         "and add a row to docs/openapi.md:\n" + "\n".join(unexplained)
     )
     assert not stale, "SMV now agrees; remove smv_disagrees and the docs' row:\n" + "\n".join(stale)
+
+
+def test_an_unreachable_registry_fails_the_install_at_once_with_one_clear_message(
+    tmp_path: Path,
+) -> None:
+    """With no registry and nothing cached, installing SMV fails in seconds, saying why."""
+    _tool("npm")
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "npm_config_cache": str(tmp_path / "npm-cache"),
+        "npm_config_registry": "http://127.0.0.1:9/",
+    }
+    code = "from tests.openapi.test_smv_side_by_side import smv_package; smv_package()"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=HERE.parents[1],
+        env=env,
+    )
+    took = time.monotonic() - started
+    expected = f"npm could not install {SMV_PACKAGE}@{SMV_VERSION} for the side-by-side test"
+    assert done.returncode != 0
+    assert expected in done.stderr, done.stderr
+    assert "code ECONNREFUSED" in done.stderr, done.stderr
+    assert "request to http://127.0.0.1:9/" in done.stderr, done.stderr
+    assert took < 20, f"the failed install took {took:.1f} s"
+    assert not list((tmp_path / "cache" / "pactdsl-tests").glob("swagger-mock-validator-*/"))
+
+
+def test_the_benchmark_finds_smv_where_this_test_installs_it(tmp_path: Path) -> None:
+    """bench_openapi.py looks in this test's cache: finished installs, newest first."""
+    cache = tmp_path / "pactdsl-tests"
+    executables = {}
+    for version in ("14.5.0", "14.10.0", "14.5.0-k2j3x_"):  # the last is a half-done install
+        bin_folder = cache / f"swagger-mock-validator-{version}" / "node_modules" / ".bin"
+        bin_folder.mkdir(parents=True)
+        executables[version] = bin_folder / "swagger-mock-validator"
+        executables[version].touch()
+    code = "import bench_openapi as b; print(*b.cached_installs(), b.find_smv(), sep='\\n')"
+    env = {key: value for key, value in os.environ.items() if key != "SMV"}
+    env |= {"XDG_CACHE_HOME": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
+    benchmarks = HERE.parents[1] / "benchmarks"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd=benchmarks,
+        env=env,
+    )
+    local = benchmarks / "node_modules" / ".bin" / "swagger-mock-validator"
+    first = local if local.is_file() else executables["14.10.0"]
+    assert done.stdout.splitlines() == [
+        str(executables["14.10.0"]),
+        str(executables["14.5.0"]),
+        str(first),
+    ]
 
 
 def _disagreement_rows() -> list[str]:
