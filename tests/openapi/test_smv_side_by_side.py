@@ -223,6 +223,13 @@ def test_smv_gives_every_case_pactdsl_verdict_or_the_case_says_why(tmp_path: Pat
     assert not stale, "SMV now agrees; remove smv_disagrees and the docs' row:\n" + "\n".join(stale)
 
 
+def _python(code: str, folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", code]
+    return subprocess.run(
+        command, capture_output=True, text=True, check=False, timeout=120, cwd=folder, env=env
+    )
+
+
 def test_an_unreachable_registry_fails_the_install_at_once_with_one_clear_message(
     tmp_path: Path,
 ) -> None:
@@ -236,15 +243,7 @@ def test_an_unreachable_registry_fails_the_install_at_once_with_one_clear_messag
     }
     code = "from tests.openapi.test_smv_side_by_side import smv_package; smv_package()"
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        cwd=HERE.parents[1],
-        env=env,
-    )
+    done = _python(code, HERE.parents[1], env)
     took = time.monotonic() - started
     expected = f"npm could not install {SMV_PACKAGE}@{SMV_VERSION} for the side-by-side test"
     assert done.returncode != 0
@@ -268,15 +267,8 @@ def test_the_benchmark_finds_smv_where_this_test_installs_it(tmp_path: Path) -> 
     env = {key: value for key, value in os.environ.items() if key != "SMV"}
     env |= {"XDG_CACHE_HOME": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
     benchmarks = HERE.parents[1] / "benchmarks"
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-        cwd=benchmarks,
-        env=env,
-    )
+    done = _python(code, benchmarks, env)
+    assert done.returncode == 0, done.stderr
     local = benchmarks / "node_modules" / ".bin" / "swagger-mock-validator"
     first = local if local.is_file() else executables["14.10.0"]
     assert done.stdout.splitlines() == [
