@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs
 
 import attrs
@@ -30,12 +31,11 @@ from pactdsl._model import (
     Request,
     Response,
 )
-from pactdsl._pactfile import write_pact_file
 from pactdsl._steps import BuilderSteps
-from pactdsl.match import regex
-from pactdsl.multipart import CONTENT_TYPE_PATTERN as MULTIPART_CONTENT_TYPE
-from pactdsl.multipart import MultipartBody
-from pactdsl.xml import XmlBody
+
+if TYPE_CHECKING:
+    from pactdsl.multipart import MultipartBody
+    from pactdsl.xml import XmlBody
 
 __all__ = [
     "AnyBuilder",
@@ -222,9 +222,9 @@ def _body(raw: Any, where: str, parts: _Parts, headers: dict[str, tuple[str, ...
             declared_binary = "application/octet-stream"
             headers["Content-Type"] = (declared_binary,)
         return Body(raw, declared_binary)
-    if isinstance(raw, XmlBody):
+    if _built_by(raw, "pactdsl.xml", "XmlBody"):
         return _xml_body(raw, where, parts, headers)
-    if isinstance(raw, MultipartBody):
+    if _built_by(raw, "pactdsl.multipart", "MultipartBody"):
         return _multipart_body(raw, where, parts, headers)
     example = parts.body(raw)
     try:
@@ -239,6 +239,16 @@ def _body(raw: Any, where: str, parts: _Parts, headers: dict[str, tuple[str, ...
             declared = "application/json"
         headers["Content-Type"] = (declared,)
     return Body(example, declared)
+
+
+def _built_by(raw: Any, module: str, class_name: str) -> bool:
+    """Whether `raw` is an instance of `module`'s class, without importing `module`.
+
+    XML and multipart bodies are rare: their modules load only when a contract
+    builds one, and until then no value can be one.
+    """
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(raw, getattr(loaded, class_name))
 
 
 def _xml_body(raw: XmlBody, where: str, parts: _Parts, headers: dict[str, tuple[str, ...]]) -> Body:
@@ -272,8 +282,11 @@ def _multipart_body(
         )
         raise ContractError(msg)
     headers["Content-Type"] = (raw.content_type,)
+    from pactdsl.match import regex
+    from pactdsl.multipart import CONTENT_TYPE_PATTERN
+
     # A client picks its own boundary: the header is matched by pattern.
-    header_rule = regex(MULTIPART_CONTENT_TYPE, raw.content_type).rule_group()
+    header_rule = regex(CONTENT_TYPE_PATTERN, raw.content_type).rule_group()
     parts.rules.setdefault("header", {})["Content-Type"] = header_rule
     if raw.rules():
         parts.rules["body"] = raw.rules()
@@ -557,6 +570,8 @@ def generate_pact(
         PactMergeWarning: when the merged file keeps interactions the contract
             does not produce (renamed or removed ones linger otherwise), naming them.
     """
+    from pactdsl._pactfile import write_pact_file  # only a pact being written needs the writer
+
     pact = resolve_pact(contract)
     written = write_pact_file(pact, output, PactSpec.parse(spec), mode)
     if written.kept:

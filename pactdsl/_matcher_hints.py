@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import regex
-
 from pactdsl._regex import PatternLimitError, compile_cached, fullmatch_within_limit
 
 __all__ = ["java_format_hint", "regex_portability_problem", "regex_swap_hint", "strftime_to_java"]
@@ -76,6 +74,8 @@ def regex_swap_hint(first: Any, second: Any) -> str | None:
     """
     if not isinstance(first, str) or not isinstance(second, str):
         return None
+    import regex  # loads with the first pattern (pactdsl._regex): most sessions have none
+
     try:
         compiled = compile_cached(second)
         fits = fullmatch_within_limit(compiled, first)

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-import regex
 
 from pactdsl._errors import InvalidMatcher
 from pactdsl._json_value import check_json_value
@@ -42,6 +41,9 @@ from pactdsl._rule import (
     parse_rule_group,
     rule_group_json,
 )
+
+if TYPE_CHECKING:
+    import regex
 
 __all__ = [
     "UNSET",
@@ -96,6 +98,8 @@ def compile_regex(pattern: str, where: str) -> regex.Pattern[str]:
     if not isinstance(pattern, str):
         msg = f"{where}: pattern={pattern!r} must be a str"
         raise InvalidMatcher(msg)
+    import regex  # loads with the first pattern (pactdsl._regex): most sessions have none
+
     try:
         return compile_cached(pattern)
     except PatternLimitError as exc:

@@ -35,7 +35,6 @@ Like the plugin module, this module imports only pytest at load time.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -155,6 +154,8 @@ class _States:
         try:
             found = self._request.getfixturevalue(_STATE_FIXTURE_PREFIX + name)
         except pytest.FixtureLookupError:
+            import difflib  # only to name a close guess in this error
+
             near = difflib.get_close_matches(name, sorted(_REGISTERED_STATES), n=1)
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             if name in _REGISTERED_STATES:

@@ -16,11 +16,12 @@ import contextlib
 import contextvars
 import time
 from collections.abc import Callable, Iterator
-from typing import TypeVar
-
-import regex
+from typing import TYPE_CHECKING, TypeVar
 
 from pactdsl._limits import current_limits
+
+if TYPE_CHECKING:
+    import regex
 
 _R = TypeVar("_R")
 
@@ -219,6 +220,8 @@ def compile_cached(pattern: str) -> regex.Pattern[str]:
     hit = _cache.get(pattern)
     if hit is not None:
         return hit[0]
+    import regex  # the package loads with the first pattern: most sessions have none
+
     compiled = regex.compile(pattern)
     if _cache_total + size > _CACHE_SIZE:
         _cache, _cache_total = {}, 0

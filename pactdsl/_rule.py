@@ -13,14 +13,11 @@ Pure: it imports only the other pure helpers (regex compilation, Java formats).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeAlias, get_args
 
 import attrs
-import regex
 
-from pactdsl._javatime import check_java_format
 from pactdsl._regex import PatternLimitError, compile_cached
 
 __all__ = [
@@ -308,6 +305,8 @@ def _kind(raw: Mapping[str, Any], where: str) -> str:
 
 def _unknown(kind: str, where: str) -> RuleError:
     known = ", ".join(sorted(MATCHER_NAMES))
+    import difflib  # only to name a close guess in this error
+
     same_but_case = [name for name in MATCHER_NAMES if name.lower() == kind.lower()]
     close = same_but_case or difflib.get_close_matches(kind, MATCHER_ALIASES, n=1)
     guess = f"did you mean {close[0]!r}? " if close else ""
@@ -381,6 +380,8 @@ def _text(raw: Mapping[str, Any], key: str, kind: str, where: str) -> str:
 
 def _regex(name: MatcherName, kind: str, raw: Mapping[str, Any], where: str) -> Rule:
     pattern = _text(raw, "regex", kind, where)
+    import regex  # loads with the first pattern (pactdsl._regex): most sessions have none
+
     try:
         compile_cached(pattern)
     except PatternLimitError as exc:
@@ -403,6 +404,8 @@ def _date_like(name: MatcherName, kind: str, raw: Mapping[str, Any], where: str)
         fmt = FORMAT_WHEN_ABSENT[name]
     if not isinstance(fmt, str):
         raise RuleError(where, f"format={fmt!r} must be a string such as 'yyyy-MM-dd'")
+    from pactdsl._javatime import check_java_format  # date rules only: most pacts have none
+
     try:
         check_java_format(fmt)
     except ValueError as exc:

@@ -33,9 +33,6 @@ if _typing.TYPE_CHECKING:
 from pactdsl._errors import InvalidMatcher as _InvalidMatcher
 from pactdsl._errors import PactCompatibilityWarning as _PactCompatibilityWarning
 from pactdsl._flatten import flatten as _flatten
-from pactdsl._matcher_hints import java_format_hint as _java_format_hint
-from pactdsl._matcher_hints import regex_portability_problem as _regex_portability_problem
-from pactdsl._matcher_hints import regex_swap_hint as _regex_swap_hint
 from pactdsl._matchers import (
     _STATUS_DEFAULT_EXAMPLE,
     UNSET,
@@ -241,11 +238,14 @@ def regex(pattern: str, example: str) -> Matcher:
             (``(?P<name>...)``, ``(?P=name)``, the inline flags ``s``, ``a``,
             ``u``, ``L``) that the Pact core's verifiers cannot compile.
     """
+    # Regex and date matchers load their hints (and the regex package) on first use.
+    from pactdsl._matcher_hints import regex_portability_problem, regex_swap_hint
+
     where = f"regex({pattern!r}, {example!r})"
     try:
         compiled = _compile_regex(pattern, where)
     except _InvalidMatcher:
-        swapped = _regex_swap_hint(pattern, example)
+        swapped = regex_swap_hint(pattern, example)
         if swapped is None:
             raise
         raise _InvalidMatcher(f"{where}: {swapped}") from None
@@ -253,14 +253,14 @@ def regex(pattern: str, example: str) -> Matcher:
         msg = f"{where}: example={example!r} must be a str"
         raise _InvalidMatcher(msg)
     if not _regex_fullmatch(compiled, example):
-        swapped = _regex_swap_hint(pattern, example)
+        swapped = regex_swap_hint(pattern, example)
         msg = f"{where}: " + (
             swapped
             or f"example={example!r} does not match the whole pattern; give an example "
             "the pattern matches from start to end"
         )
         raise _InvalidMatcher(msg)
-    problem = _regex_portability_problem(pattern)
+    problem = regex_portability_problem(pattern)
     if problem is not None:
         what, advice = problem
         _warnings.warn(
@@ -321,13 +321,14 @@ def _date_like(
     cls: type[_DateLike], name: str, format: str | None, example: str | Unset
 ) -> Matcher:
     from pactdsl._javatime import check_java_format, format_java, java_format_matches
+    from pactdsl._matcher_hints import java_format_hint
 
     fmt = _DEFAULT_FORMATS[cls.pact_type] if format is None else format
     where = f"{name}({fmt!r})"
     if not isinstance(fmt, str) or not fmt:
         msg = f"{name}(): format={fmt!r} must be a non-empty Java date pattern"
         raise _InvalidMatcher(msg)
-    hint = _java_format_hint(fmt, _DEFAULT_FORMATS[cls.pact_type])
+    hint = java_format_hint(fmt, _DEFAULT_FORMATS[cls.pact_type])
     if hint is not None:
         raise _InvalidMatcher(f"{where}: {hint}")
     try:

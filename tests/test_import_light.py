@@ -67,3 +67,27 @@ def test_only_the_in_process_mock_loads_httpx() -> None:
     )
     result = _run(code)
     assert result.returncode == 0, result.stderr
+
+
+def test_consumer_path_loads_only_what_it_uses() -> None:
+    """A JSON contract served by the mock loads no regex, XML, multipart or date support."""
+    code = (
+        "import sys, json, urllib.request\n"
+        "from pactdsl import define_contract, interaction, mock_provider\n"
+        "from pactdsl.match import integer, like\n"
+        "body = {'id': integer(1), 'n': like('a')}\n"
+        "c = define_contract('c', consumer='a', provider='b', interactions=[\n"
+        "    interaction('x').request(path='/x').responds(body=body)])\n"
+        "with mock_provider(c, port=0) as mock:\n"
+        "    assert json.load(urllib.request.urlopen(mock.url + '/x'))['id'] == 1\n"
+        "rare = {'regex', 'difflib', 'filelock', 'pactdsl._javatime', 'pactdsl._matcher_hints',\n"
+        "        'pactdsl.xml', 'pactdsl.multipart', 'pactdsl.matching._xml',\n"
+        "        'pactdsl.matching._multipart'}\n"
+        "loaded = sorted(rare & set(sys.modules))\n"
+        "assert not loaded, f'loaded {loaded}'\n"
+        "from pactdsl.match import regex\n"
+        "regex(r'\\d+', '1')\n"
+        "assert 'regex' in sys.modules, 'the guard above would pass vacuously'\n"
+    )
+    result = _run(code)
+    assert result.returncode == 0, result.stderr

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
-from filelock import FileLock
 
 from pactdsl._errors import PactFileError
 from pactdsl._json_value import json_dumps_canonical
@@ -121,6 +120,8 @@ def _write_locked(
     pact: Pact, target: Path, spec: PactSpec, mode: WriteMode, unmerged: dict[str, Any]
 ) -> WrittenPactFile:
     target.parent.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock  # loads when a file is written, not when pacts are read
+
     with FileLock(str(_lock_path(target))):
         _remove_stale_temp_files(target)
         existing_json: Mapping[str, Any] | None = None

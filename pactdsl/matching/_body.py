@@ -14,12 +14,10 @@ from pactdsl.matching._content import body_kind, sniff_content_type
 from pactdsl.matching._form import match_parameters, parse_parameters
 from pactdsl.matching._json import JsonComparer
 from pactdsl.matching._mismatch import Mismatch, describe_value
-from pactdsl.matching._multipart import match_multipart
 from pactdsl.matching._parse import parse_rules
 from pactdsl.matching._regex import bounded_match_call
 from pactdsl.matching._rules import RuleCursor, RuleSet
 from pactdsl.matching._text import match_binary, match_text
-from pactdsl.matching._xml import match_xml
 
 __all__ = ["match_body", "match_content"]
 
@@ -102,6 +100,8 @@ def match_content(
     if kind == "xml":
         if actual is None:
             return [Mismatch("body", "$.body", expected, None, "expected an XML body, got none")]
+        from pactdsl.matching._xml import match_xml  # XML and multipart load when first met
+
         return match_xml(expected, actual, cursor, allow_unexpected=allow_unexpected_keys)
     if kind == "form":
         return match_parameters(
@@ -116,6 +116,8 @@ def match_content(
     if kind == "text":
         return match_text(expected, actual, cursor)
     if kind == "multipart":
+        from pactdsl.matching._multipart import match_multipart
+
         return match_multipart(
             expected,
             actual,

@@ -12,8 +12,6 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-import regex
-
 from pactdsl._regex import (
     PatternLimitError,
     cached_pattern,
@@ -75,6 +73,8 @@ def compile_pattern(pattern: str, rule_path: str) -> Any:
         raise MatchingError(
             f"regex={pattern!r} at {rule_path} must be a string; give the pattern as a JSON string."
         )
+    import regex  # loads with the first pattern (pactdsl._regex): most sessions have none
+
     try:
         return compile_cached(pattern)
     except PatternLimitError as error:
