@@ -221,6 +221,8 @@ def _format_uuid(value: uuid.UUID, fmt: str | None) -> str:
     return str(value)
 
 
+# Subclasses that add no field are plain classes with empty __slots__ (see _Simple in
+# pactdsl._matchers): they inherit attrs' methods rather than having them built again.
 @attrs.frozen(repr=False)
 class _DateLikeGenerator(Generator):
     format: str | None = None
@@ -238,10 +240,10 @@ class _DateLikeGenerator(Generator):
         return format_java(self.format or self.default_format, _dt.datetime.now(_dt.UTC))
 
 
-@attrs.frozen(repr=False)
 class Date(_DateLikeGenerator):
     """``Date``: today's date in a Java format."""
 
+    __slots__ = ()
     pact_type: ClassVar[str] = "Date"
     factory_name: ClassVar[str] = "date"
     default_format: ClassVar[str] = "yyyy-MM-dd"
@@ -250,10 +252,10 @@ class Date(_DateLikeGenerator):
         return _Date(self.format or self.default_format, self.example_value())
 
 
-@attrs.frozen(repr=False)
 class Time(_DateLikeGenerator):
     """``Time``: the current time in a Java format."""
 
+    __slots__ = ()
     pact_type: ClassVar[str] = "Time"
     factory_name: ClassVar[str] = "time"
     default_format: ClassVar[str] = "HH:mm:ss"
@@ -262,10 +264,10 @@ class Time(_DateLikeGenerator):
         return _Time(self.format or self.default_format, self.example_value())
 
 
-@attrs.frozen(repr=False)
 class DateTime(_DateLikeGenerator):
     """``DateTime``: the current timestamp in a Java format."""
 
+    __slots__ = ()
     pact_type: ClassVar[str] = "DateTime"
     factory_name: ClassVar[str] = "datetime"
     default_format: ClassVar[str] = "yyyy-MM-dd'T'HH:mm:ss"
@@ -274,10 +276,10 @@ class DateTime(_DateLikeGenerator):
         return _DateTime(self.format or self.default_format, self.example_value())
 
 
-@attrs.frozen(repr=False)
 class RandomBoolean(Generator):
     """``RandomBoolean``: true or false."""
 
+    __slots__ = ()
     pact_type: ClassVar[str] = "RandomBoolean"
     factory_name: ClassVar[str] = "random_boolean"
 
