@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import attrs
 
+from pactdsl._javatime import java_format_matches
 from pactdsl._rule import SEMVER_PATTERN, STATUS_CLASSES, Combine, Rule
 from pactdsl.matching._mismatch import count_of, describe_value, json_text, show_pattern
 from pactdsl.matching._paths import (
@@ -404,8 +405,6 @@ def _check_number(actual: Any, text: bool) -> bool:
 
 
 def _check_date(rule: Rule, actual: Any) -> bool:
-    from pactdsl._javatime import java_format_matches  # date rules only: most pacts have none
-
     return isinstance(actual, str) and java_format_matches(rule.format or "", actual)
 
 
