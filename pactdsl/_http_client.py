@@ -188,14 +188,18 @@ def _proxy(url: str, name: str) -> _Proxy:
     Raises:
         ProxyError: when it is not an http:// proxy URL with a host.
     """
+    full = url if "://" in url else "http://" + url
+    if not full.lower().startswith("http://"):
+        msg = (
+            f"{name}={url!r}: only http:// proxies are supported (https:// sites are "
+            "reached through them by CONNECT); give http://host:port"
+        )
+        raise ProxyError(msg)
     try:
-        where = split_url(url if "://" in url else "http://" + url)
+        where = split_url(full)
     except InvalidURL as exc:
         msg = f"{name}={url!r} is not a proxy URL ({exc}); give http://host:port"
         raise ProxyError(msg) from None
-    if where.scheme != "http":
-        msg = f"{name}={url!r}: only http:// proxies are supported (https:// goes through them)"
-        raise ProxyError(msg)
     return _Proxy(where.host, where.port, f"http://{where.authority}", where.authorization)
 
 
