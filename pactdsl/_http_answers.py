@@ -1,7 +1,7 @@
 """What a request to a server gets back, with no HTTP library: an answer or a failure.
 
 `RawResponse` (an answer, as plain data) and `TransportFailure` (no answer, and
-why) are what `_http.py` hands its callers, so none of them sees an httpx type.
+why) are what `_http.py` hands its callers, so none of them sees how it was sent.
 The body bounds live here too: the inflater that stops at a byte cap.
 """
 

@@ -1,7 +1,7 @@
 """HTTP requests and responses as Pact JSON, and the model's examples as bytes.
 
 Pure conversions, with no HTTP library: the mock provider's core reads what a
-carrier received through them, and `_http.py` (which owns httpx) uses them for
+carrier received through them, and `_http.py` (which sends requests) uses them for
 the verifier. The Pact JSON is V4's, as the matching engine reads it: headers
 and query as lists, bodies as ``{content, contentType, encoded}`` objects.
 """

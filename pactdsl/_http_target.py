@@ -81,7 +81,7 @@ def target_url(base_url: str, path: str, query: Sequence[tuple[str, str]]) -> st
 
 
 def tls_error(exc: BaseException) -> ssl.SSLError | None:
-    """The TLS error behind `exc` (httpx wraps it in ConnectError), if any."""
+    """The TLS error behind `exc` (a ConnectError carries it as its cause), if any."""
     seen: BaseException | None = exc
     for _ in range(8):  # a short chain; never loop on a cycle
         if seen is None:
@@ -93,7 +93,7 @@ def tls_error(exc: BaseException) -> ssl.SSLError | None:
 
 
 def tls_verification(verify_tls: bool | str | PathLike[str]) -> bool | ssl.SSLContext:
-    """What httpx's ``verify=`` gets for `verify_tls`: a bool, or a context trusting a CA bundle.
+    """What the HTTP client's `verify_tls` gets: a bool, or a context trusting a CA bundle.
 
     Raises:
         ValueError: when the CA bundle cannot be read, naming it.

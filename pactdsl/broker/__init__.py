@@ -129,7 +129,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The Pact Broker client pulls in httpx; load it only when asked for.
+    # The Pact Broker client pulls in the HTTP client; load it only when asked for.
     if name == "PactBrokerClient":
         from pactdsl.broker._pact_broker import PactBrokerClient
 
