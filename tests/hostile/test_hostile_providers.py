@@ -143,6 +143,34 @@ def behave(connection):
     assert "another origin" in result["text"]
 
 
+def test_a_body_cut_short_of_its_content_length_is_an_error_not_a_pass() -> None:
+    """A provider declaring 100 bytes that sends the expected 11 and closes does not pass."""
+    result = verify_against(
+        """
+def behave(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\n"
+                       b"Content-Length: 100\\r\\n\\r\\n{\\"ok\\":true}")
+    connection.close()
+"""
+    )
+    assert result["success"] is False, result
+    assert "89 bytes before the end of the body" in result["text"]
+
+
+def test_a_provider_resetting_the_connection_is_an_error_naming_it() -> None:
+    """A provider that resets the connection instead of answering errors the interaction."""
+    result = verify_against(
+        """
+import struct
+def behave(connection):
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+"""
+    )
+    assert result["success"] is False, result
+    assert "closed the connection without answering" in result["text"]
+
+
 # An in-process app whose GET /hang never returns, beside a GET /ok that answers;
 # verifies both interactions with timeout=1 and reports each outcome and the time.
 IN_PROCESS = """
