@@ -387,6 +387,7 @@ class HttpClient:
         for attempt in range(2):
             connection, reused = self._checkout(route)
             connection.bounds.deadline = deadline
+            response: http.client.HTTPResponse | None = None
             try:
                 response = _exchange(connection, method, target, head, body, reused and not attempt)
                 status, pairs, reason = response.status, response.getheaders(), response.reason
@@ -395,6 +396,9 @@ class HttpClient:
                 connection.close()
                 continue
             except BaseException:
+                # The answer of a "Connection: close" holds the socket, not the connection.
+                if response is not None:
+                    response.close()
                 connection.close()
                 raise
             self._checkin(connection, response)
