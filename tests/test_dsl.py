@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -150,6 +151,7 @@ def test_redefining_same_pair_replaces(clean_registry: None) -> None:
 
 def test_name_clash_names_both_definitions(clean_registry: None) -> None:
     """A name reused for another consumer/provider pair is an error naming both definitions."""
+    first_line = inspect.currentframe().f_lineno + 2  # type: ignore[union-attr]
 
     @contract(consumer="shop", provider="stock", name="clash")
     def first():
@@ -163,7 +165,8 @@ def test_name_clash_names_both_definitions(clean_registry: None) -> None:
 
     text = str(caught.value)
     assert "contract name 'clash' is taken" in text
-    assert "test_dsl.test_name_clash_names_both_definitions.<locals>.first" in text
+    first_origin = "test_dsl.test_name_clash_names_both_definitions.<locals>.first"
+    assert f"{first_origin} (line {first_line})" in text
     assert "shop -> stock" in text
     assert "shop -> billing" in text
     assert "<locals>.second" in text
