@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from pactdsl._http_answers import BodyTooLarge, body_inflater, inflate_within
-from pactdsl._http_urls import split_url
+from pactdsl._http_urls import client_defaults, request_head, split_url
 
 __all__ = [
     "USER_AGENT",
@@ -32,18 +32,8 @@ __all__ = [
 ]
 
 USER_AGENT = "pactdsl-verifier"
-
-# What an HTTP client adds to every request (as httpx did for in-process apps);
-# the request's own headers replace them by name. Only the codings BodyReader
-# inflates are offered.
-_DEFAULT_HEADERS = (
-    ("Accept", "*/*"),
-    ("Accept-Encoding", "gzip, deflate"),
-    ("Connection", "keep-alive"),
-    ("User-Agent", USER_AGENT),
-)
-# Methods whose request says its (possibly empty) body's length, as clients do.
-_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# What an HTTP client adds to every request (as httpx did for in-process apps).
+_DEFAULT_HEADERS = client_defaults(USER_AGENT)
 
 
 class AppProtocolError(Exception):
@@ -82,18 +72,7 @@ def app_request(
     """
     where = split_url(url)  # percent-encodes what a redirect's Location left raw
     content = body or b""
-    own = {name.lower() for name, _ in headers}
-    sent: list[tuple[str, str]] = []
-    if "host" not in own:
-        sent.append(("Host", where.authority))
-    if not own & {"content-length", "transfer-encoding"} and (
-        content or method.upper() in _BODY_METHODS
-    ):
-        sent.append(("Content-Length", str(len(content))))
-    sent.extend((name, value) for name, value in _DEFAULT_HEADERS if name.lower() not in own)
-    sent.extend(headers)
-    if where.authorization is not None and "authorization" not in own:
-        sent.append(("Authorization", where.authorization))
+    sent = request_head(method, where, headers, content, _DEFAULT_HEADERS)
     path, _, query = where.target.partition("?")
     return AppRequest(
         method=method.upper(),

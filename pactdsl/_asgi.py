@@ -170,13 +170,26 @@ class AsgiRunner:
 
     Args:
         app: The ASGI 3 application.
-        timeout: Seconds for each request, and for the lifespan startup and shutdown.
+        timeout: Seconds for the lifespan startup and shutdown, and for each request.
         cap: The most bytes of an answer's body (Limits.max_body_bytes).
         lifespan: Whether to run the app's lifespan startup and shutdown.
+        request_seconds: A tighter bound for each request (Limits.response_seconds),
+            as a provider on a port gets; None: `timeout`.
     """
 
-    def __init__(self, app: Any, *, timeout: float, cap: int, lifespan: bool) -> None:
+    def __init__(
+        self,
+        app: Any,
+        *,
+        timeout: float,
+        cap: int,
+        lifespan: bool,
+        request_seconds: float | None = None,
+    ) -> None:
         self.timeout = timeout
+        self._request_seconds = (
+            timeout if request_seconds is None else min(timeout, request_seconds)
+        )
         self._cap = cap
         self._lifespan = Lifespan(app) if lifespan else None
         self._app = self._lifespan.app if self._lifespan is not None else app
@@ -204,30 +217,32 @@ class AsgiRunner:
         """Send one request to the app and gather its answer; redirects are the caller's.
 
         Raises:
-            AppTimeout: when the app does not answer within `timeout`.
+            AppTimeout: when the app does not answer within the request's bound.
             TransportFailure: "timeout", when an earlier request left the loop blocked.
             BodyTooLarge: when the body goes over the cap.
             AppProtocolError: when the app breaks the protocol.
             Exception: whatever the app raised.
         """
         request = app_request(method, url, headers, body)
-        return self._run(call_asgi(self._app, request, self._cap), self.timeout, f"{method} {url}")
+        answer = call_asgi(self._app, request, self._cap)
+        return self._run(answer, self._request_seconds, f"{method} {url}")
 
     def _run(self, coro: Coroutine[Any, Any, _T], seconds: float | None, label: str) -> _T:
         """Run `coro` on the app's loop, within `seconds` (None: `coro` bounds itself)."""
         self._refuse_when_stuck(label)
         bounded = coro if seconds is None else _within(coro, seconds)
+        waited = self.timeout if seconds is None else seconds
         future = asyncio.run_coroutine_threadsafe(bounded, self._loop)
         try:
             # The bound inside the loop ends an app awaiting too long; this wait
             # ends one that blocks its loop.
-            return future.result(self.timeout + _GRACE_SECONDS)
+            return future.result(waited + _GRACE_SECONDS)
         except concurrent.futures.TimeoutError:
             if future.done():  # raised inside the loop: the bound's, or the app's own
                 raise
             self._stuck = label
             future.cancel()
-            msg = f"the app blocked its event loop for over {self.timeout}s answering {label}"
+            msg = f"the app blocked its event loop for over {waited}s answering {label}"
             raise AppTimeout(msg) from None
 
     def _refuse_when_stuck(self, label: str) -> None:

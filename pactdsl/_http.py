@@ -287,11 +287,17 @@ def open_transport(
             limits=bounds,
         )
     runner: AsgiRunner | WsgiRunner
+    seconds = min(timeout, bounds.response_seconds)
     if app_kind(app) == "wsgi":
-        seconds = min(timeout, bounds.response_seconds)
         runner = WsgiRunner(app, timeout=seconds, cap=bounds.max_body_bytes)
     else:
-        runner = AsgiRunner(app, timeout=timeout, cap=bounds.max_body_bytes, lifespan=lifespan)
+        runner = AsgiRunner(
+            app,
+            timeout=timeout,
+            cap=bounds.max_body_bytes,
+            lifespan=lifespan,
+            request_seconds=seconds,
+        )
     return ProviderTransport(
         _APP_BASE_URL,
         timeout,

@@ -58,7 +58,7 @@ from pactdsl._http_errors import (
     WriteError,
     WriteTimeout,
 )
-from pactdsl._http_urls import SplitUrl, split_url
+from pactdsl._http_urls import SplitUrl, client_defaults, request_head, split_url
 
 __all__ = ["HttpClient"]
 
@@ -310,6 +310,11 @@ class _StaleConnection(Exception):
     """A reused keep-alive connection turned out closed before any answer: send again."""
 
 
+# Sent again on a fresh connection when a reused one closes before answering: a
+# method whose repeat the provider may act on twice (POST, PATCH) is not resent.
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+
 class HttpClient:
     """Keep-alive HTTP/1.1 connections per origin; each request bounded as asked.
 
@@ -344,12 +349,7 @@ class HttpClient:
         self._proxy = None if proxy is None else _proxy(proxy, "proxy")
         self._environment: dict[str, str] | None = None
         self._routes: dict[tuple[str, str, int], _Route] = {}
-        self._defaults = (
-            ("Accept", "*/*"),
-            ("Accept-Encoding", "gzip, deflate"),  # what `_read_body` can inflate
-            ("Connection", "keep-alive"),
-            ("User-Agent", user_agent),
-        )
+        self._defaults = client_defaults(user_agent)
         self._idle: dict[_Route, list[_Connection]] = {}
         self._lock = threading.Lock()
 
@@ -389,7 +389,8 @@ class HttpClient:
             connection.bounds.deadline = deadline
             response: http.client.HTTPResponse | None = None
             try:
-                response = _exchange(connection, method, target, head, body, reused and not attempt)
+                retry = reused and not attempt and method.upper() in _IDEMPOTENT
+                response = _exchange(connection, method, target, head, body, resendable=retry)
                 status, pairs, reason = response.status, response.getheaders(), response.reason
                 content = _read_answer(response, max_body_bytes)
             except _StaleConnection:
@@ -432,17 +433,7 @@ class HttpClient:
         headers: Sequence[tuple[str, str]],
         body: bytes | None,
     ) -> list[tuple[str, str]]:
-        given = {name.lower() for name, _ in headers}
-        head = [] if "host" in given else [("Host", where.authority)]
-        head += [(name, value) for name, value in self._defaults if name.lower() not in given]
-        head += headers
-        if where.authorization and "authorization" not in given:
-            head.append(("Authorization", where.authorization))
-        if not given & {"content-length", "transfer-encoding"}:
-            if body:
-                head.append(("Content-Length", str(len(body))))
-            elif method.upper() in ("POST", "PUT", "PATCH"):
-                head.append(("Content-Length", "0"))
+        head = request_head(method, where, headers, body, self._defaults)
         if route.proxy is not None and route.scheme == "http" and route.proxy.authorization:
             head.append(("Proxy-Authorization", route.proxy.authorization))
         return head
@@ -517,9 +508,13 @@ def _exchange(
     target: str,
     head: Sequence[tuple[str, str]],
     body: bytes | None,
-    reused: bool,
+    resendable: bool,
 ) -> http.client.HTTPResponse:
-    """Write the request on `connection` (opening it if new) and read the answer's head."""
+    """Write the request on `connection` (opening it if new) and read the answer's head.
+
+    `resendable`: a reused connection found closed before any answer raises
+    `_StaleConnection` (the caller sends again) rather than an error.
+    """
     if connection.sock is None:
         connection.connect()
     try:
@@ -535,7 +530,7 @@ def _exchange(
     except HttpError:
         raise
     except ConnectionError as exc:
-        if reused:
+        if resendable:
             raise _StaleConnection from exc
         raise WriteError(str(exc) or type(exc).__name__) from exc
     except OSError as exc:
@@ -544,7 +539,7 @@ def _exchange(
         try:
             return connection.getresponse()
         except (http.client.RemoteDisconnected, ConnectionResetError) as exc:
-            if reused:
+            if resendable:
                 raise _StaleConnection from exc
             msg = "the server closed the connection without answering"
             raise RemoteProtocolError(msg) from exc

@@ -23,6 +23,8 @@ __all__ = [
     "Redirects",
     "SendOnce",
     "SplitUrl",
+    "client_defaults",
+    "request_head",
     "send_following_redirects",
     "split_url",
 ]
@@ -39,6 +41,8 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _HOST_FORBIDDEN = frozenset(" \t\r\n\x00/\\#?@%<>^|[]")
+# Methods whose request says its (possibly empty) body's length, as clients do.
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 @attrs.frozen
@@ -74,6 +78,41 @@ class SplitUrl:
     def url(self) -> str:
         """The URL again, normalised (no credentials, no fragment)."""
         return f"{self.scheme}://{self.authority}{self.target}"
+
+
+def client_defaults(user_agent: str) -> tuple[tuple[str, str], ...]:
+    """The headers a client adds to every request; only the codings we inflate are offered."""
+    return (
+        ("Accept", "*/*"),
+        ("Accept-Encoding", "gzip, deflate"),
+        ("Connection", "keep-alive"),
+        ("User-Agent", user_agent),
+    )
+
+
+def request_head(
+    method: str,
+    where: SplitUrl,
+    headers: Sequence[tuple[str, str]],
+    body: bytes | None,
+    defaults: Sequence[tuple[str, str]],
+) -> list[tuple[str, str]]:
+    """The header pairs a client sends: Host, `defaults` and length unless `headers` name them.
+
+    Shared by the client on the network and the in-process drivers, so an app in
+    process sees the headers it would see behind a server.
+    """
+    given = {name.lower() for name, _ in headers}
+    head = [] if "host" in given else [("Host", where.authority)]
+    head += [(name, value) for name, value in defaults if name.lower() not in given]
+    head += headers
+    if where.authorization is not None and "authorization" not in given:
+        head.append(("Authorization", where.authorization))
+    if not given & {"content-length", "transfer-encoding"} and (
+        body or method.upper() in _BODY_METHODS
+    ):
+        head.append(("Content-Length", str(len(body or b""))))
+    return head
 
 
 def split_url(url: str) -> SplitUrl:

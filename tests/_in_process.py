@@ -26,9 +26,10 @@ def exchange(
     body: bytes | None = None,
     timeout: float = 5.0,
     follow_redirects: bool | Literal["any-origin"] = False,
+    response_seconds: float = 60.0,
 ) -> RawResponse:
     """Send one request to `app` as the verifier does (lifespan included), body cap `CAP`."""
-    with limits_in_force(Limits(max_body_bytes=CAP)):
+    with limits_in_force(Limits(max_body_bytes=CAP, response_seconds=response_seconds)):
         transport = open_transport(
             base_url=None,
             app=app,

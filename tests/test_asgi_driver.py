@@ -12,6 +12,7 @@ import gzip
 import json
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -261,6 +262,25 @@ def test_an_app_awaiting_too_long_is_a_timeout() -> None:
     problem = failure(app, timeout=0.2)
     assert problem.reason == "timeout"
     assert "within timeout=0.2s" in str(problem)
+
+
+@pytest.mark.parametrize("kind", ["asgi", "wsgi"])
+def test_limits_response_seconds_bounds_an_in_process_app_as_it_bounds_a_port(kind: str) -> None:
+    """Limits(response_seconds=0.3) ends a hanging app's request under a 30 s timeout."""
+
+    @http_only
+    async def asgi_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await asyncio.sleep(60)
+
+    def wsgi_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        time.sleep(60)
+        return []
+
+    started = time.monotonic()
+    app = asgi_app if kind == "asgi" else wsgi_app
+    problem = failure(app, timeout=30.0, response_seconds=0.3)
+    assert problem.reason == "timeout"
+    assert time.monotonic() - started < 10
 
 
 def test_an_app_that_returns_without_starting_a_response_is_named() -> None:

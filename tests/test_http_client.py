@@ -124,6 +124,37 @@ def test_an_idle_connection_the_server_closed_is_replaced(client: HttpClient) ->
     assert server.connections == 2
 
 
+def _close_second_request_unanswered(connection: socket.socket, first: bytes) -> None:
+    """Answer the first request; read the next one on the connection and close unanswered."""
+    connection.sendall(answer("200 OK", b"first"))
+    read_request(connection)
+
+
+@pytest.mark.parametrize(("method", "resent"), [("GET", True), ("PUT", True), ("POST", False)])
+def test_a_reused_connection_closed_unanswered_resends_only_idempotent_methods(
+    client: HttpClient, method: str, resent: bool
+) -> None:
+    """A kept-alive connection closed before answering is resent for GET/PUT, never for POST."""
+    connections: list[int] = []
+
+    def behaviour(connection: socket.socket, first: bytes) -> None:
+        connections.append(len(connections))
+        if len(connections) == 1:
+            _close_second_request_unanswered(connection, first)
+        else:
+            connection.sendall(answer("200 OK", b"again"))
+
+    with RawServer(behaviour) as server:
+        client.send_once(method, server.url + "/1", [], b"x")
+        if resent:
+            assert client.send_once(method, server.url + "/2", [], b"x").body == b"again"
+            assert server.connections == 2
+        else:
+            with pytest.raises(RemoteProtocolError, match="closed the connection without"):
+                client.send_once(method, server.url + "/2", [], b"x")
+            assert server.connections == 1
+
+
 def test_connection_close_answers_are_read_whole_and_not_pooled(client: HttpClient) -> None:
     """An answer saying Connection: close is read to its end before its socket closes."""
     reply = answer("200 OK", b"z" * 200_000, ("Connection: close",))
