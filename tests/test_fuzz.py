@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -40,12 +41,17 @@ def _catalog(name: str) -> Contract:
 
 _NO_EXPLAIN = [phase for phase in Phase if phase is not Phase.explain]
 
-# One client for every request: a new one per call loads the TLS store (slow).
-_CLIENT = httpx.Client()
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    """One client for a test's requests, closed after it so no kept-alive socket outlives it."""
+    # One client rather than one per request: a new client loads the TLS store (slow).
+    with httpx.Client() as shared:
+        yield shared
 
 
-def _items(url: str) -> list[dict[str, Any]]:
-    response = _CLIENT.get(f"{url}/items")
+def _items(client: httpx.Client, url: str) -> list[dict[str, Any]]:
+    response = client.get(f"{url}/items")
     items: list[dict[str, Any]] = response.json()["items"]
     return items
 
@@ -66,12 +72,14 @@ def test_seeded_factory_is_reproducible_and_fresh(clean_registry: None) -> None:
         assert [str(m) for m in match_response(expected, actual, "4.0")] == []
 
 
-def test_mock_provider_fuzz_serves_responses_within_the_contract(clean_registry: None) -> None:
+def test_mock_provider_fuzz_serves_responses_within_the_contract(
+    clean_registry: None, client: httpx.Client
+) -> None:
     """mock_provider(fuzz=True) outside hypothesis answers with responses the contract allows."""
     catalog = _catalog("fuzz_mock")
     with mock_provider(catalog, fuzz=True, interactions="list items") as mock:
         for _ in range(5):
-            response = _CLIENT.get(f"{mock.url}/items")
+            response = client.get(f"{mock.url}/items")
             assert response.status_code == 200
             assert response.headers["X-Page"].isdigit()
             for item in response.json()["items"]:
@@ -79,7 +87,9 @@ def test_mock_provider_fuzz_serves_responses_within_the_contract(clean_registry:
                 assert isinstance(item["name"], str)
 
 
-def test_fuzz_inside_a_given_test_draws_through_its_data(clean_registry: None) -> None:
+def test_fuzz_inside_a_given_test_draws_through_its_data(
+    clean_registry: None, client: httpx.Client
+) -> None:
     """In a user's own hypothesis test the fuzzed mock shrinks with the test."""
     catalog = _catalog("fuzz_given")
     lengths: list[int] = []
@@ -88,7 +98,7 @@ def test_fuzz_inside_a_given_test_draws_through_its_data(clean_registry: None) -
     @given(st.just(None))
     def consumer_test(_: None) -> None:
         with mock_provider(catalog, fuzz=True, interactions="list items") as mock:
-            items = _items(mock.url)
+            items = _items(client, mock.url)
             lengths.append(len(items))
             assert len(items) < 2
 
@@ -100,7 +110,7 @@ def test_fuzz_inside_a_given_test_draws_through_its_data(clean_registry: None) -
 
 
 def test_fuzz_contract_over_a_real_socket_shrinks_and_shows_the_response(
-    clean_registry: None,
+    clean_registry: None, client: httpx.Client
 ) -> None:
     """With port=0 responses are drawn on the server thread and still shrink and show."""
     catalog = _catalog("fuzz_socket")
@@ -108,7 +118,7 @@ def test_fuzz_contract_over_a_real_socket_shrinks_and_shows_the_response(
     @fuzz_contract(catalog, max_examples=100, interactions="list items", port=0)
     def consumer_test(pact_mock: Any) -> None:
         assert pact_mock.url.startswith("http://127.0.0.1:")
-        for item in _items(pact_mock.url):
+        for item in _items(client, pact_mock.url):
             assert item["id"] < 10
 
     with pytest.raises(AssertionError) as caught:
@@ -118,7 +128,7 @@ def test_fuzz_contract_over_a_real_socket_shrinks_and_shows_the_response(
     assert "headers={'X-Page': ['0']" in notes
 
 
-def test_fuzz_contract_is_reproducible_by_seed(clean_registry: None) -> None:
+def test_fuzz_contract_is_reproducible_by_seed(clean_registry: None, client: httpx.Client) -> None:
     """Two runs of a fuzzed test under the same @seed serve the same responses."""
     catalog = _catalog("fuzz_seed")
     runs: list[list[Any]] = []
@@ -127,7 +137,7 @@ def test_fuzz_contract_is_reproducible_by_seed(clean_registry: None) -> None:
         @seed(1234)
         @fuzz_contract(catalog, max_examples=15, interactions="list items")
         def consumer_test(pact_mock: Any) -> None:
-            runs[-1].append(_items(pact_mock.url))
+            runs[-1].append(_items(client, pact_mock.url))
 
         return consumer_test
 

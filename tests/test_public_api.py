@@ -62,7 +62,7 @@ def test_broker_namespace_holds_only_its_api() -> None:
         for name, value in vars(module).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType)
     }
-    lazy = {"PactBrokerClient"}  # loaded on first use: it pulls in httpx
+    lazy = {"PactBrokerClient"}  # loaded on first use: it imports http.client, ssl, asyncio
     assert bound == set(module.__all__) - lazy
     assert {getattr(module, name).__name__ for name in lazy} == lazy
     assert list(module.__all__) == sorted(module.__all__, key=_isort_key)
