@@ -25,6 +25,23 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_socket_left_open() -> Iterator[None]:
+    """Fail the session (each xdist worker's) if its tests leave a network socket open."""
+    yield
+    # Session fixtures are torn down last, after every other fixture has closed its own.
+    from tests._socket_leaks import sockets_left_open
+
+    left_open = sockets_left_open()
+    if left_open:
+        listing = "\n".join(left_open)
+        pytest.fail(
+            f"{len(left_open)} network socket(s) left open when the tests ended; "
+            f"close each in the test or code that opened it:\n{listing}",
+            pytrace=False,
+        )
+
+
 @pytest.fixture
 def clean_registry() -> Iterator[None]:
     """Run a test with an empty contract registry and restore it afterwards."""
