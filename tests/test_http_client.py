@@ -354,13 +354,16 @@ def test_split_url_normalises_host_port_target_and_credentials() -> None:
 def _redirecting(location: str, status: str = "302 Found") -> RawServer:
     """A server redirecting /start to `location` and answering every other path with its request."""
 
+    # RawServer closes each connection after one answer, so the answers say so: a
+    # client may otherwise reuse the connection before the close reaches it.
     def behave(connection: socket.socket, head: bytes) -> None:
         request = head.split(b"\r\n\r\n")[0]
         if b" /start " in head.split(b"\r\n", 1)[0]:
-            connection.sendall(answer(status, headers=(f"Location: {location}",)))
+            moved = (f"Location: {location}", "Connection: close")
+            connection.sendall(answer(status, headers=moved))
         else:
             body = head.split(b"\r\n\r\n", 1)[1]
-            connection.sendall(answer("200 OK", request + b"|" + body))
+            connection.sendall(answer("200 OK", request + b"|" + body, ("Connection: close",)))
 
     return RawServer(behave)
 
