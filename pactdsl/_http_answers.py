@@ -18,6 +18,7 @@ from pactdsl._http_json import content_charset
 
 __all__ = [
     "RETRYABLE_REASONS",
+    "BodyInflater",
     "BodyTooLarge",
     "FailureReason",
     "RawResponse",
@@ -135,3 +136,48 @@ def inflate_within(inflater: Any, data: bytes, room: int) -> bytes:
     if size > room:
         raise BodyTooLarge
     return b"".join(pieces)
+
+
+class BodyInflater:
+    """A gzip or deflate body inflated piece by piece, each piece held under a byte room.
+
+    Concatenated gzip members (RFC 1952 allows them) are inflated one after the
+    other; bytes after the end of a deflate stream, or a stream that stops
+    before its end, raise `zlib.error`: a body cut short must not pass as whole.
+
+    Raises:
+        KeyError: from the constructor, for a coding other than gzip or deflate.
+    """
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._inflater = body_inflater(coding)
+        if self._inflater is None:
+            raise KeyError(coding)
+        self._started = False
+
+    def feed(self, data: bytes, room: int | None) -> bytes:
+        """The bytes `data` inflates to; raises BodyTooLarge past `room` (None: no cap)."""
+        pieces: list[bytes] = []
+        size = 0
+        while data:
+            self._started = True
+            if room is None:
+                piece = self._inflater.decompress(data)
+            else:
+                piece = inflate_within(self._inflater, data, room - size)
+            pieces.append(piece)
+            size += len(piece)
+            data = self._inflater.unused_data if self._inflater.eof else b""
+            if data:
+                if self.coding == "deflate":
+                    msg = f"{len(data)} bytes follow the end of the deflate stream"
+                    raise zlib.error(msg)
+                self._inflater = body_inflater(self.coding)  # the next gzip member
+        return b"".join(pieces)
+
+    def finish(self) -> None:
+        """Check the stream ended; raises `zlib.error` when it was cut short."""
+        if self._started and not self._inflater.eof:
+            msg = f"the {self.coding} stream stops before its end (cut short)"
+            raise zlib.error(msg)

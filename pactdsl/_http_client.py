@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import io
+import re
 import select
 import socket
 import ssl
@@ -37,10 +38,9 @@ from typing import Any, cast
 import attrs
 
 from pactdsl._http_answers import (
+    BodyInflater,
     BodyTooLarge,
     RawResponse,
-    body_inflater,
-    inflate_within,
     standard_reason,
 )
 from pactdsl._http_errors import (
@@ -213,8 +213,62 @@ class _Route:
     proxy: _Proxy | None
 
 
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_OBSOLETE_FOLD = re.compile(r"\r?\n[ \t]+")
+
+
+class _Answer(http.client.HTTPResponse):
+    """An answer whose head is checked: what http.client lets through, we refuse.
+
+    Interim answers (102 Processing, 103 Early Hints: http.client skips only 100)
+    are skipped; folded header lines are unfolded; a line that is not a header,
+    a NUL or CR in a header, or a Content-Length that is not one number
+    raises `RemoteProtocolError` rather than reading a body framed by a guess.
+    """
+
+    def _read_status(self) -> tuple[str, int, str]:
+        while True:
+            version, status, reason = super()._read_status()  # type: ignore[misc]
+            if not (101 < status < 200):
+                return version, status, reason
+            http.client.parse_headers(self.fp)  # the interim answer's headers
+
+    def begin(self) -> None:
+        super().begin()
+        if self.msg.defects:  # the parser stopped at a line that is no header: the rest is lost
+            _refuse(f"a header line is not 'name: value' ({self.msg.defects[0]!r})")
+        for name, value in self.msg.items():
+            if not _TOKEN.fullmatch(name):
+                _refuse(f"the header name {name!r} is not a token")
+            unfolded = _OBSOLETE_FOLD.sub(" ", value)
+            if unfolded != value:
+                self.msg.replace_header(name, unfolded)
+            if any(bad in unfolded for bad in "\0\r\n"):
+                _refuse(f"the header {name}: {unfolded!r} holds a NUL, CR or LF")
+        if self.chunked:
+            return  # chunked framing: any Content-Length is ignored (RFC 9112 6.3)
+        lengths = {
+            part.strip()
+            for value in self.msg.get_all("Content-Length") or ()
+            for part in value.split(",")
+        }
+        if not lengths:
+            return
+        if len(lengths) > 1 or not all(part.isdigit() and part.isascii() for part in lengths):
+            _refuse(f"Content-Length {sorted(lengths)} is not one length in digits")
+        if self.length is None:  # "11, 11": http.client read that as no length at all
+            self.length = int(lengths.pop())
+
+
+def _refuse(why: str) -> None:
+    msg = f"the answer's head is malformed: {why}"
+    raise RemoteProtocolError(msg)
+
+
 class _Connection(http.client.HTTPConnection):
     """One keep-alive connection for a route, its socket bounded by `bounds`."""
+
+    response_class = _Answer
 
     def __init__(self, route: _Route, tls: ssl.SSLContext | None, timeout: float) -> None:
         super().__init__(route.host, route.port, timeout=timeout)
@@ -569,7 +623,7 @@ def _read_body(response: http.client.HTTPResponse, cap: int | None) -> bytes:
     """The body, inflated for gzip/deflate, at most `cap` bytes (after inflating)."""
     coding = (response.getheader("Content-Encoding") or "").strip().lower()
     try:
-        inflater = body_inflater(coding)
+        inflater: BodyInflater | None = BodyInflater(coding)
     except KeyError:
         # Only gzip and deflate are asked for (Accept-Encoding); a body in another
         # coding (br, zstd, a list of codings) is kept as its bytes came.
@@ -578,24 +632,22 @@ def _read_body(response: http.client.HTTPResponse, cap: int | None) -> bytes:
         raise BodyTooLarge  # a declared length over the cap: no need to read it
     kept: list[bytes] = []
     size = 0
-    while chunk := response.read(_CHUNK):
+    try:
+        while chunk := response.read(_CHUNK):
+            if inflater is not None:
+                chunk = inflater.feed(chunk, None if cap is None else cap - size)
+            size += len(chunk)
+            if cap is not None and size > cap:
+                raise BodyTooLarge
+            kept.append(chunk)
+        if response.length:  # http.client returns b"" when a Content-Length body is cut short
+            msg = f"the connection closed {response.length} bytes before the end of the body"
+            raise RemoteProtocolError(msg)
         if inflater is not None:
-            try:
-                chunk = (
-                    inflater.decompress(chunk)
-                    if cap is None
-                    else inflate_within(inflater, chunk, cap - size)
-                )
-            except zlib.error as exc:
-                msg = f"the body is not valid {coding} ({exc})"
-                raise DecodingError(msg) from None
-        size += len(chunk)
-        if cap is not None and size > cap:
-            raise BodyTooLarge
-        kept.append(chunk)
-    if response.length:  # http.client returns b"" when a Content-Length body is cut short
-        msg = f"the connection closed {response.length} bytes before the end of the body"
-        raise RemoteProtocolError(msg)
+            inflater.finish()
+    except zlib.error as exc:
+        msg = f"the body is not valid {coding} ({exc})"
+        raise DecodingError(msg) from None
     return b"".join(kept)
 
 
