@@ -61,7 +61,9 @@ class Limits:
     response_seconds: float = attrs.field(default=60.0, validator=_positive)
     """Total time for a provider's whole response, headers and body, when verifying."""
     max_nesting_depth: int = attrs.field(default=100, validator=_positive)
-    """Nesting of JSON arrays and objects in a pact file or a body."""
+    """Nesting of JSON arrays and objects in a pact file, a body or an OpenAPI document."""
+    max_document_values: int = attrs.field(default=5_000_000, validator=_positive)
+    """Values in one OpenAPI document file, each YAML alias counted again where it is used."""
     max_recorded_calls: int | None = attrs.field(default=10_000, validator=_positive_or_none)
     """Calls a mock keeps (the latest; counts stay exact, problems always fail); None keeps all."""
     mock_workers: int = attrs.field(default=32, validator=_positive)

@@ -26,6 +26,8 @@ from collections.abc import Mapping as _Mapping
 from typing import Any as _Any
 
 from pactdsl._errors import require_extra as _require_extra
+from pactdsl._limits import Limits as _Limits
+from pactdsl._limits import limits_in_force as _limits_in_force
 from pactdsl.openapi._result import OpenAPICheckResult, OpenAPIDocumentError, OpenAPIIssue
 
 __all__ = ["OpenAPICheckResult", "OpenAPIDocumentError", "OpenAPIIssue", "check_openapi"]
@@ -38,6 +40,7 @@ def check_openapi(
     spec: str | _os.PathLike[str] | _Mapping[str, _Any],
     *,
     base_path: str | None = None,
+    limits: _Limits | None = None,
 ) -> OpenAPICheckResult:
     """Check every HTTP interaction of a pact against an OpenAPI document.
 
@@ -51,6 +54,9 @@ def check_openapi(
         base_path: The path prefix of the provider's operations in the pact's
             paths; default: Swagger 2's ``basePath``, or the path of each
             OpenAPI 3 ``servers`` URL (none when there are no servers).
+        limits: The bounds on the pact and the document (default `Limits()`):
+            ``max_nesting_depth`` and ``max_document_values``, which counts
+            each YAML alias again where it is used ("billion laughs").
 
     Returns:
         The verdict: `ok` is False when any issue is an error.
@@ -66,8 +72,9 @@ def check_openapi(
     from pactdsl.openapi._check import check_pact
     from pactdsl.openapi._document import load_document
 
-    pact = _pact_of(pact_source)
-    document = load_document(spec)
+    with _limits_in_force(limits):
+        pact = _pact_of(pact_source)
+        document = load_document(spec)
     try:
         return check_pact(pact, document, base_path)
     except OpenAPIDocumentError as exc:

@@ -19,6 +19,7 @@ import referencing
 import referencing.exceptions
 import yaml
 
+from pactdsl._limits import current_limits
 from pactdsl.openapi._result import OpenAPIDocumentError
 
 __all__ = ["Document", "Node", "load_document", "pointer_escape"]
@@ -41,13 +42,50 @@ def pointer_escape(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+def _too_deep(where: str) -> OpenAPIDocumentError:
+    depth = current_limits().max_nesting_depth
+    msg = f"nests deeper than Limits(max_nesting_depth={depth}); flatten it or raise the limit"
+    return OpenAPIDocumentError(where, msg)
+
+
+def _check_size(data: Any, where: str) -> None:
+    """Refuse a document over the nesting or value-count bounds of the `Limits` in force.
+
+    YAML aliases are counted again at each use: a "billion laughs" document is
+    small on disk but explodes once its schemas are walked.
+    """
+    limits = current_limits()
+    left = limits.max_document_values
+    pending: list[tuple[Any, int]] = [(data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        left -= 1
+        if left < 0:
+            msg = (
+                f"holds more than Limits(max_document_values={limits.max_document_values}) "
+                "values (YAML aliases count at each use); split it or raise the limit"
+            )
+            raise OpenAPIDocumentError(where, msg)
+        if depth > limits.max_nesting_depth:
+            raise _too_deep(where)
+        if isinstance(value, Mapping):
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+
+
 def _parse_text(text: str, where: str) -> Any:
     try:
         if text.lstrip().startswith("{"):
-            return json.loads(text)
-        return yaml.load(text, Loader=_NoDatesLoader)  # a SafeLoader subclass: safe
+            data = json.loads(text)
+        else:
+            data = yaml.load(text, Loader=_NoDatesLoader)  # a SafeLoader subclass: safe
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise OpenAPIDocumentError(where, f"is neither valid JSON nor YAML: {exc}") from None
+    except RecursionError:
+        raise _too_deep(where) from None
+    _check_size(data, where)
+    return data
 
 
 def _read_file(path: Path, where: str) -> Any:
@@ -236,6 +274,7 @@ def load_document(spec: str | os.PathLike[str] | Mapping[str, Any]) -> Document:
     if isinstance(spec, Mapping):
         root: Any = spec
         base, folder, where = _DICT_BASE, None, "<dict>"
+        _check_size(root, where)
     elif isinstance(spec, str | os.PathLike):
         text = os.fspath(spec)
         if _is_url(text):
