@@ -516,3 +516,27 @@ def test_a_pact_with_messages_is_not_vouched_for_by_a_document(
     decision = can_i_deploy(pacticipant="shop", version="1.0.0", broker=broker)
     assert not decision.ok
     assert "1 interaction(s) are not HTTP ('a pet was adopted')" in decision.reasons[0]
+
+
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_provider_name_is_refused(broker: LocalBroker, tmp_path: Path, name: str) -> None:
+    """A contract for a provider with no name is refused by name before anything is stored."""
+    with pytest.raises(ValueError, match=r"provider=.* must be the provider's non-empty name"):
+        publish_provider_contract(
+            name, "1.0.0", _document(tmp_path), self_verified=True, broker=broker
+        )
+    assert not _counts(broker.path).get("provider_contracts")
+
+
+def test_a_missing_results_file_is_a_usage_error_naming_the_option(tmp_path: Path) -> None:
+    """--verification-results naming no file says which option and file, in click's way."""
+    _document(tmp_path)
+    missing = _pactdsl(
+        "publish-provider-contract", "pets.yaml", "--provider", "pets",
+        "--provider-app-version", "1", "--verification-success",
+        "--verification-results", "nope.txt", cwd=tmp_path,
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert "Invalid value for '--verification-results': File 'nope.txt' does not exist" in (
+        missing.stderr
+    )

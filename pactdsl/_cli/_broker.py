@@ -87,7 +87,7 @@ def publish_command(
 @click.option(
     "--verification-results",
     "results_file",
-    type=click.Path(dir_okay=False),
+    type=click.Path(exists=True, dir_okay=False),
     metavar="FILE",
     help="The output of those tests, kept with the contract.",
 )

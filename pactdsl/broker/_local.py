@@ -275,6 +275,9 @@ class LocalBroker(SqliteFile):
             PactConflictError: when `provider_version` already published a
                 different document.
         """
+        if not isinstance(provider, str) or not provider.strip():
+            msg = f"provider={provider!r} must be the provider's non-empty name"
+            raise ValueError(msg)
         _check_version("provider_version", provider_version)
         if not isinstance(self_verified, bool):
             msg = (
