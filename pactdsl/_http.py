@@ -96,6 +96,12 @@ def _provider_failure(
             f"cannot connect to {url} ({exc or type(exc).__name__}); is the provider running "
             "at base_url?"
         )
+    elif reason == "tls" and not isinstance(tls_error(exc), ssl.SSLCertVerificationError):
+        message = (
+            f"TLS failed with {url}: {tls_error(exc)}; the handshake itself failed, not "
+            "the certificate check: if the provider serves plain HTTP there, use an "
+            "http:// base_url"
+        )
     elif reason == "tls":
         message = (
             f"TLS failed with {url}: {tls_error(exc)}; if the provider's certificate is "

@@ -586,7 +586,8 @@ def _exchange(
     except ConnectionError as exc:
         if resendable:
             raise _StaleConnection from exc
-        raise WriteError(str(exc) or type(exc).__name__) from exc
+        msg = f"the connection broke while the request was sent ({exc or type(exc).__name__})"
+        raise WriteError(msg) from exc
     except OSError as exc:
         raise WriteError(str(exc) or type(exc).__name__) from exc
     with _reading("the answer is not HTTP/1.x"):

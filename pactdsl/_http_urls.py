@@ -202,7 +202,11 @@ def send_following_redirects(
         location = answer.header("Location")
         if answer.status not in _REDIRECT_STATUSES or location is None:
             return answer
-        target = urljoin(url, location.strip())
+        try:
+            target = urljoin(url, location.strip())
+        except ValueError as exc:  # e.g. "http://[::1/x": urllib's own traceback otherwise
+            msg = f"{url} redirected ({answer.status}) to Location {location!r}: {exc}"
+            raise InvalidURL(msg) from None
         if follow is True and _lenient_origin(target) != _lenient_origin(home):
             msg = (
                 f"{url} redirected ({answer.status}) to {target}, another origin than "

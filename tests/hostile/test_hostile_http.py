@@ -103,3 +103,48 @@ def test_a_folded_header_line_is_unfolded() -> None:
     with RawServer(lambda c, h: c.sendall(reply)) as server, HttpClient(timeout=5) as client:
         got = client.send_once("GET", server.url + "/x", [], None)
     assert got.header("X-Id") == "a b"
+
+
+def test_a_garbled_location_is_an_invalid_url_not_a_traceback() -> None:
+    """A Location urllib cannot split fails the interaction naming it, with no traceback."""
+    result = verify_against(
+        """
+def behave(connection):
+    connection.sendall(b"HTTP/1.1 302 Found\\r\\nLocation: http://[::1/x\\r\\n"
+                       b"Content-Length: 0\\r\\n\\r\\n")
+""",
+        follow_redirects=True,
+    )
+    assert result["success"] is False, result
+    assert "to Location 'http://[::1/x': Invalid IPv6 URL" in result["text"]
+    assert "Traceback" not in result["text"]
+
+
+def test_https_to_a_plain_http_provider_says_to_use_http() -> None:
+    """An https:// base_url on a plain HTTP port is named a failed handshake, not a CA issue."""
+    result = verify_against(
+        """
+def behave(connection):
+    connection.sendall(b"HTTP/1.1 400 Bad Request\\r\\nContent-Length: 0\\r\\n\\r\\n")
+verdict(serve(behave).replace("http://", "https://"))
+raise SystemExit
+"""
+    )
+    assert result["success"] is False, result
+    assert "if the provider serves plain HTTP there, use an http:// base_url" in result["text"]
+
+
+def test_an_answer_before_the_request_body_is_read_names_the_broken_send() -> None:
+    """A provider closing before reading a 16 MB body fails naming the request's sending."""
+    result = verify_against(
+        """
+contract = define_contract("web", consumer="web", provider="api", interactions=[
+    interaction("post").request(method="POST", path="/x", body={"a": "x" * 16_000_000})
+    .responds(status=200)])
+def behave(connection):
+    connection.sendall(b"HTTP/1.1 413 Too Large\\r\\nContent-Length: 0\\r\\n\\r\\n")
+    connection.close()
+""",
+    )
+    assert result["success"] is False, result
+    assert "the connection broke while the request was sent" in result["text"]
