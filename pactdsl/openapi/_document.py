@@ -22,7 +22,7 @@ import yaml
 from pactdsl._limits import current_limits
 from pactdsl.openapi._result import OpenAPIDocumentError
 
-__all__ = ["Document", "Node", "load_document", "pointer_escape"]
+__all__ = ["Document", "Node", "has_ref", "load_document", "pointer_escape"]
 
 _DICT_BASE = "urn:pactdsl:openapi-document"
 
@@ -166,6 +166,22 @@ class Document:
         return resolved.contents, file, unquote(fragment)
 
 
+def has_ref(value: Any, where: str) -> bool:
+    """True when `value` is a Reference Object; a `$ref` that is no string is a document error.
+
+    A mapping or boolean under ``$ref`` is left alone: it is a property named ``$ref``.
+    """
+    if not isinstance(value, Mapping) or "$ref" not in value:
+        return False
+    ref = value["$ref"]
+    if isinstance(ref, str):
+        return True
+    if isinstance(ref, Mapping | bool):
+        return False
+    msg = f"$ref={ref!r} must be a string such as '#/components/schemas/Pet'"
+    raise OpenAPIDocumentError(where, msg)
+
+
 @attrs.frozen
 class Node:
     """A place in the document: its value, the file it is in and its JSON pointer there."""
@@ -195,7 +211,7 @@ class Node:
         """This node, or what its `$ref` (and theirs, in turn) points to."""
         node = self
         seen: set[tuple[str, str]] = set()
-        while isinstance(node.value, Mapping) and isinstance(node.value.get("$ref"), str):
+        while has_ref(node.value, node.where):
             if (node.base, node.pointer) in seen:
                 raise OpenAPIDocumentError(node.where, "$ref points to itself in a loop")
             seen.add((node.base, node.pointer))
@@ -240,6 +256,12 @@ def _version_of(root: Any, where: str) -> str:
     version = root.get("openapi")
     if isinstance(version, str) and version.startswith(("3.0", "3.1")):
         return version
+    if isinstance(version, int | float) and not isinstance(version, bool):
+        msg = (
+            f"openapi={version!r} is a number, not a version string: YAML reads an unquoted "
+            f"{version} as one; write the full version in quotes, e.g. openapi: '3.0.3'"
+        )
+        raise OpenAPIDocumentError(f"{where}#/openapi", msg)
     msg = (
         f"openapi={version!r} is not a version pactdsl reads; give an OpenAPI 3.0 or 3.1 "
         "document, or a Swagger 2.0 one (swagger: '2.0')"

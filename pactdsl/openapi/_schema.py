@@ -25,7 +25,7 @@ import attrs
 import jsonschema
 import jsonschema.exceptions
 
-from pactdsl.openapi._document import Node, pointer_escape
+from pactdsl.openapi._document import Node, has_ref, pointer_escape
 from pactdsl.openapi._result import OpenAPIDocumentError
 
 __all__ = [
@@ -123,7 +123,7 @@ class _Compiler:
         if not isinstance(value, Mapping):
             msg = f"a schema must be an object, not {type(value).__name__} {value!r:.60}"
             raise OpenAPIDocumentError(node.where, msg)
-        if isinstance(value.get("$ref"), str):
+        if has_ref(value, node.where):
             ref = self._ref(node, closed=closed, keep_required=keep_required)
             if self.legacy or len(value) == 1:
                 return ref

@@ -1,4 +1,4 @@
-"""The bounds on an OpenAPI document: YAML bombs, deep nesting, the Limits that set them."""
+"""Hostile and malformed OpenAPI documents: YAML bombs, deep nesting, bad $refs and versions."""
 
 from __future__ import annotations
 
@@ -117,3 +117,40 @@ def test_cli_says_one_line_and_exits_2_on_a_bomb(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1, done.stderr
     assert "bomb.yaml: holds more than Limits(max_document_values=100000)" in done.stderr
+
+
+def _pets_document(schema: str) -> str:
+    return (
+        'openapi: 3.0.3\ninfo: {title: t, version: "1"}\npaths:\n  /pets:\n    get:\n'
+        "      responses:\n        '200':\n          description: ok\n"
+        f"          content: {{application/json: {{schema: {schema}}}}}\n"
+    )
+
+
+@pytest.mark.parametrize("schema", ["{$ref: 5}", "{type: array, items: {$ref: [a]}}"])
+def test_a_ref_that_is_no_string_is_a_document_error(tmp_path: Path, schema: str) -> None:
+    """`$ref: 5` is refused at its pointer instead of being read as a schema admitting all."""
+    spec = tmp_path / "pets.yaml"
+    spec.write_text(_pets_document(schema), encoding="utf-8")
+    with pytest.raises(OpenAPIDocumentError, match=r"\$ref=.* must be a string") as caught:
+        check_openapi(_PACT, spec)
+    assert caught.value.where.startswith(f"{spec}#/paths/~1pets/get/responses/200/content")
+
+
+def test_a_property_named_ref_is_still_a_property(tmp_path: Path) -> None:
+    """A property called `$ref` (its value a schema) is not taken for a Reference Object."""
+    spec = tmp_path / "pets.yaml"
+    items = "{type: object, properties: {$ref: {type: string}}}"
+    spec.write_text(_pets_document(f"{{type: array, items: {items}}}"), encoding="utf-8")
+    pact = json.loads(json.dumps(_PACT))
+    pact["interactions"][0]["response"]["body"] = [{"$ref": 1}]
+    result = check_openapi(pact, spec)
+    assert [issue.message for issue in result.errors] == ["1 is not of type 'string'"]
+
+
+def test_an_unquoted_version_number_says_to_quote_it(tmp_path: Path) -> None:
+    """`openapi: 3.1` (a YAML float) is explained as a number to quote, not as a bad version."""
+    spec = tmp_path / "pets.yaml"
+    spec.write_text('openapi: 3.1\ninfo: {title: t, version: "1"}\npaths: {}\n', encoding="utf-8")
+    with pytest.raises(OpenAPIDocumentError, match=r"openapi=3\.1 is a number.*openapi: '3\.0\.3'"):
+        check_openapi(_PACT, spec)
