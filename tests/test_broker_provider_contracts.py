@@ -492,6 +492,8 @@ def test_the_command_is_listed_and_every_option_explained() -> None:
             assert flag in shown or not flag.startswith("--")
         assert param.param_type_name != "option" or getattr(param, "help", None)
     assert "--no-verification-success" in shown
+    can_i_deploy_help = CliRunner().invoke(group, ["can-i-deploy", "--help"]).output
+    assert "(publish-provider-contract) counts as verified" in " ".join(can_i_deploy_help.split())
 
 
 def test_a_pact_with_messages_is_not_vouched_for_by_a_document(

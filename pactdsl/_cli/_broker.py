@@ -220,11 +220,13 @@ def can_i_deploy_command(
 
     With --pacticipant, every integration must have a successful
     verification: for a consumer, its pacts verified by the providers; for
-    a provider, the pacts it must honour. With --contract (the classic
-    form, by contract and version), VERSION is the contract's consumer
-    version: yes when the pact it published for that contract's provider
-    has a successful verification. With --dry-run the answer is printed
-    and the exit code is 0 either way.
+    a provider, the pacts it must honour. In the local broker, a pact that
+    passes check-openapi against the provider version's self-verified
+    document (publish-provider-contract) counts as verified too. With
+    --contract (the classic form, by contract and version), VERSION is the
+    contract's consumer version: yes when the pact it published for that
+    contract's provider has a successful verification. With --dry-run the
+    answer is printed and the exit code is 0 either way.
     """
     from pactdsl.broker import can_i_deploy
 
