@@ -107,14 +107,20 @@ class Lookup:
     message: str = ""
 
 
+def _prefix(path: str) -> str:
+    """``/api`` from ``api``, ``/api/`` or ``/api``: pact paths start with a slash."""
+    inner = path.strip("/")
+    return f"/{inner}" if inner else ""
+
+
 def base_paths(document: Document, explicit: str | None) -> list[str]:
     """The path prefixes a pact path may start with, longest first."""
     if explicit is not None:
-        return [explicit.rstrip("/")]
+        return [_prefix(explicit)]
     root = document.node()
     if document.is_swagger2:
         base = root.value.get("basePath")
-        return [str(base).rstrip("/")] if isinstance(base, str) else [""]
+        return [_prefix(base)] if isinstance(base, str) else [""]
     prefixes = set()
     for server in root.child("servers").elements():
         url = server.mapping().get("url")
@@ -123,7 +129,7 @@ def base_paths(document: Document, explicit: str | None) -> list[str]:
         for name, var in server.child("variables").items():
             default = var.mapping().get("default")
             url = url.replace("{" + name + "}", str(default))
-        prefixes.add(urlsplit(url).path.rstrip("/"))
+        prefixes.add(_prefix(urlsplit(url).path))
     return sorted(prefixes or {""}, key=len, reverse=True)
 
 

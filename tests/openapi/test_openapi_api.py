@@ -214,6 +214,17 @@ def test_base_path_argument_overrides_the_servers() -> None:
     assert not check_openapi(_pact(probe), SPEC_30).ok
 
 
+@pytest.mark.parametrize("prefix", ["v9", "v9/", "/v9/"])
+def test_a_base_path_or_server_path_without_slashes_is_a_prefix_all_the_same(prefix: str) -> None:
+    """`--base-path v9` and `servers: [{url: v9}]` mean /v9, as pact paths start with a slash."""
+    request = {"method": "GET", "path": "/v9/pets/1"}
+    probe = {"description": "get", "request": request, "response": {"status": 404}}
+    assert check_openapi(_pact(probe), SPEC_30, base_path=prefix).ok
+    spec = yaml.safe_load(SPEC_30.read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": prefix}]
+    assert check_openapi(_pact(probe), spec).ok
+
+
 def test_messages_are_skipped_and_named() -> None:
     """A V4 pact's messages are left out of the check and listed as skipped."""
     message = {"type": "Asynchronous/Messages", "description": "pet added", "contents": {}}
