@@ -25,6 +25,7 @@ __all__ = [
     "AppRequest",
     "AppTimeout",
     "BodyReader",
+    "answer_headers",
     "app_request",
     "first_header",
     "header_bytes",
@@ -102,6 +103,40 @@ def header_text(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+def answer_headers(headers: Any, *, raw: bool) -> list[tuple[str, str]]:
+    """An app's answer headers as text pairs, checked as a server would before sending them.
+
+    Args:
+        headers: What the app gave: (bytes, bytes) pairs from an ASGI app (`raw`),
+            (str, str) pairs from a WSGI app.
+        raw: Whether the pairs are bytes (ASGI) rather than str (WSGI).
+
+    Raises:
+        AppProtocolError: for headers that are not such pairs, or a name or
+            value holding a NUL, CR or LF (it could not be sent over HTTP).
+    """
+    kinds = (bytes, bytearray) if raw else (str,)
+    shown = "bytes" if raw else "str"
+    if isinstance(headers, str | bytes | dict) or not hasattr(headers, "__iter__"):
+        msg = f"its headers are a {type(headers).__name__}, not a list of ({shown}, {shown}) pairs"
+        raise AppProtocolError(msg)
+    pairs: list[tuple[str, str]] = []
+    for pair in headers:
+        if not (
+            isinstance(pair, tuple | list)
+            and len(pair) == 2
+            and all(isinstance(part, kinds) for part in pair)
+        ):
+            msg = f"its headers hold {pair!r:.80}, not a ({shown}, {shown}) pair"
+            raise AppProtocolError(msg)
+        name, value = (header_text(bytes(p) if raw else header_bytes(p)) for p in pair)
+        if any(bad in name + value for bad in "\0\r\n"):
+            msg = f"its header {name}: {value!r} holds a NUL, CR or LF"
+            raise AppProtocolError(msg)
+        pairs.append((name, value))
+    return pairs
+
+
 class BodyReader:
     """An answer's body gathered chunk by chunk, at most `cap` bytes sent or inflated.
 
@@ -148,6 +183,20 @@ class BodyReader:
     def body(self) -> bytes:
         """The body gathered so far."""
         return b"".join(self._chunks)
+
+    def check_length(self, headers: Sequence[tuple[str, str]], method: str, status: int) -> None:
+        """Check the body sent is as long as its Content-Length says (as a client would).
+
+        Raises:
+            AppProtocolError: when they differ: over HTTP the answer would be
+                cut short, or its end taken for the next answer.
+        """
+        declared = first_header(headers, "content-length").strip()
+        if not declared or method == "HEAD" or status in (204, 304):
+            return
+        if declared != str(self._sent):
+            msg = f"its Content-Length is {declared} but its body has {self._sent} bytes"
+            raise AppProtocolError(msg)
 
 
 def first_header(headers: Sequence[tuple[str, str]], name: str) -> str:

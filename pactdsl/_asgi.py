@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Coroutine, MutableMapping, Sequence
+from collections.abc import Coroutine, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
@@ -28,10 +28,10 @@ from pactdsl._app_request import (
     AppRequest,
     AppTimeout,
     BodyReader,
+    answer_headers,
     app_request,
     first_header,
     header_bytes,
-    header_text,
 )
 from pactdsl._http_answers import BodyTooLarge, RawResponse, TransportFailure, standard_reason
 from pactdsl._lifespan import Lifespan
@@ -68,6 +68,16 @@ def asgi_scope(request: AppRequest) -> dict[str, Any]:
     }
 
 
+def _status(status: Any) -> int:
+    """The status code of an http.response.start message."""
+    if isinstance(status, int) and not isinstance(status, bool):
+        return status
+    if isinstance(status, str) and status.isdigit():
+        return int(status)  # not ASGI, but unambiguous: taken as it always was
+    msg = f"its http.response.start has status={status!r}, not an int such as 200"
+    raise AppProtocolError(msg)
+
+
 class _Answer:
     """The app's side of one exchange: what it sent, checked against the protocol."""
 
@@ -90,16 +100,16 @@ class _Answer:
         return {"type": "http.disconnect"}
 
     async def send(self, message: Message) -> None:
+        if not isinstance(message, Mapping):
+            msg = f"it sent {message!r:.60}, not an ASGI message (a dict)"
+            raise AppProtocolError(msg)
         kind = message.get("type")
         if kind == "http.response.start":
             if self.status is not None:
                 msg = "it sent http.response.start twice"
                 raise AppProtocolError(msg)
-            self.status = int(message["status"])
-            self.headers = [
-                (header_text(bytes(name)), header_text(bytes(value)))
-                for name, value in message.get("headers", [])
-            ]
+            self.status = _status(message.get("status"))
+            self.headers = answer_headers(message.get("headers", []), raw=True)
             encoding = first_header(self.headers, "content-encoding")
             self.body = BodyReader(self._cap, encoding)
         elif kind == "http.response.body":
@@ -109,9 +119,12 @@ class _Answer:
             if self.ended:
                 msg = "it sent http.response.body after its last one (more_body=False)"
                 raise AppProtocolError(msg)
-            chunk = bytes(message.get("body", b""))
+            chunk = message.get("body", b"")
+            if not isinstance(chunk, bytes | bytearray):
+                msg = f"its http.response.body holds a {type(chunk).__name__} body, not bytes"
+                raise AppProtocolError(msg)
             if chunk and self._request.method != "HEAD":
-                self.body.add(chunk)  # over the cap: BodyTooLarge stops the app here
+                self.body.add(bytes(chunk))  # over the cap: BodyTooLarge stops the app here
             if not message.get("more_body", False):
                 self.ended = True
                 self.complete.set()
@@ -126,6 +139,7 @@ class _Answer:
         if not self.ended:
             msg = "it returned before ending its body (its last http.response.body had more_body)"
             raise AppProtocolError(msg)
+        self.body.check_length(self.headers, self._request.method, self.status)
         return RawResponse(
             self.status, tuple(self.headers), self.body.body(), standard_reason(self.status)
         )

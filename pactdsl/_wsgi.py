@@ -24,10 +24,10 @@ from pactdsl._app_request import (
     AppRequest,
     AppTimeout,
     BodyReader,
+    answer_headers,
     app_request,
     first_header,
     header_bytes,
-    header_text,
 )
 from pactdsl._app_thread import AppThread
 from pactdsl._http_answers import BodyTooLarge, RawResponse, standard_reason
@@ -104,10 +104,7 @@ class _Answer:
             msg = "it called start_response a second time without exc_info"
             raise AppProtocolError(msg)
         self.status = _status(status)
-        self.headers = [
-            (header_text(header_bytes(name)), header_text(header_bytes(value)))
-            for name, value in headers
-        ]
+        self.headers = answer_headers(headers, raw=False)
         self.body = BodyReader(self._cap, first_header(self.headers, "content-encoding"))
         return self.write
 
@@ -116,9 +113,12 @@ class _Answer:
         if self.body is None:
             msg = "it wrote a body before calling start_response"
             raise AppProtocolError(msg)
+        if not isinstance(chunk, bytes | bytearray):
+            msg = f"its body gave a {type(chunk).__name__}, not bytes: {chunk!r:.60}"
+            raise AppProtocolError(msg)
         if chunk and self._request.method != "HEAD":
             self.body_started = True
-            self.body.add(chunk)
+            self.body.add(bytes(chunk))
 
     def response(self) -> RawResponse:
         """The answer, once the iterable is read."""
@@ -128,6 +128,7 @@ class _Answer:
             msg = "it returned without calling start_response"
             raise AppProtocolError(msg)
         code, reason = self.status
+        self.body.check_length(self.headers, self._request.method, code)
         return RawResponse(code, tuple(self.headers), self.body.body(), reason)
 
 
@@ -144,11 +145,7 @@ def call_wsgi(app: Any, request: AppRequest, cap: int) -> RawResponse:
     result: Iterable[bytes] = app(wsgi_environ(request), answer.start_response)
     try:
         for chunk in result:
-            if not isinstance(chunk, bytes | bytearray):
-                msg = f"its body iterable gave a {type(chunk).__name__}, not bytes: {chunk!r:.60}"
-                raise AppProtocolError(msg)
-            if chunk:
-                answer.write(bytes(chunk))
+            answer.write(chunk)
     except Exception:
         if answer.body is not None and answer.body.over:
             raise BodyTooLarge from None
