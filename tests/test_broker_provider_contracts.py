@@ -542,3 +542,19 @@ def test_a_missing_results_file_is_a_usage_error_naming_the_option(tmp_path: Pat
     assert "Invalid value for '--verification-results': File 'nope.txt' does not exist" in (
         missing.stderr
     )
+
+
+def test_a_results_file_that_is_not_text_names_the_option(tmp_path: Path) -> None:
+    """--verification-results pointing at binary bytes: one line naming the option, exit 2."""
+    _document(tmp_path)
+    (tmp_path / "results.bin").write_bytes(b"\xff\xfe\x00junk")
+    binary = _pactdsl(
+        "publish-provider-contract", "pets.yaml", "--provider", "pets",
+        "--provider-app-version", "1", "--verification-success",
+        "--verification-results", "results.bin", cwd=tmp_path,
+    )  # fmt: skip
+    assert binary.returncode == 2
+    assert binary.stderr.startswith(
+        "Error: --verification-results='results.bin' is not UTF-8 text"
+    ), binary.stderr
+    assert binary.stderr.strip().count("\n") == 0

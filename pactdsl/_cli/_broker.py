@@ -128,22 +128,27 @@ def publish_provider_contract_command(
             "give --verification-success or --no-verification-success: whether the "
             "provider's own tests showed that it honours the document"
         )
-    with errors_as_exit_2():
+    try:
         results = Path(results_file).read_text(encoding="utf-8") if results_file else None
-        with open_broker(broker_choice) as broker:
-            done = publish_provider_contract(
-                provider,
-                provider_version,
-                spec,
-                self_verified=self_verified,
-                branch=branch,
-                tags=tags,
-                verifier=verifier,
-                verifier_version=verifier_version,
-                verification_results=results,
-                content_type=content_type,
-                broker=broker,
-            )
+    except UnicodeDecodeError as exc:
+        cannot_run(
+            f"--verification-results={results_file!r} is not UTF-8 text ({exc.reason}); "
+            "give the text output of the provider's tests"
+        )
+    with errors_as_exit_2(), open_broker(broker_choice) as broker:
+        done = publish_provider_contract(
+            provider,
+            provider_version,
+            spec,
+            self_verified=self_verified,
+            branch=branch,
+            tags=tags,
+            verifier=verifier,
+            verifier_version=verifier_version,
+            verification_results=results,
+            content_type=content_type,
+            broker=broker,
+        )
     outcome = "success" if self_verified else "failure"
     click.echo(
         f"published {provider} {provider_version}'s provider contract {done.filename} "
