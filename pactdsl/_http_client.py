@@ -222,8 +222,9 @@ class _Answer(http.client.HTTPResponse):
 
     Interim answers (102 Processing, 103 Early Hints: http.client skips only 100)
     are skipped; folded header lines are unfolded; a line that is not a header,
-    a NUL or CR in a header, or a Content-Length that is not one number
-    raises `RemoteProtocolError` rather than reading a body framed by a guess.
+    a NUL or CR in a header, a Transfer-Encoding other than chunked, or a
+    Content-Length that is not one number raises `RemoteProtocolError` rather
+    than reading a body framed by a guess.
     """
 
     def _read_status(self) -> tuple[str, int, str]:
@@ -245,19 +246,25 @@ class _Answer(http.client.HTTPResponse):
                 self.msg.replace_header(name, unfolded)
             if any(bad in unfolded for bad in "\0\r\n"):
                 _refuse(f"the header {name}: {unfolded!r} holds a NUL, CR or LF")
+        codings = _listed(self.msg.get_all("Transfer-Encoding"))
+        if codings and [coding.lower() for coding in codings] != ["chunked"]:
+            # http.client only de-chunks "chunked" alone: "gzip, chunked" would
+            # hand over the chunk framing as the body.
+            _refuse(f"Transfer-Encoding {codings} is not supported (only chunked is)")
         if self.chunked:
             return  # chunked framing: any Content-Length is ignored (RFC 9112 6.3)
-        lengths = {
-            part.strip()
-            for value in self.msg.get_all("Content-Length") or ()
-            for part in value.split(",")
-        }
+        lengths = set(_listed(self.msg.get_all("Content-Length")))
         if not lengths:
             return
         if len(lengths) > 1 or not all(part.isdigit() and part.isascii() for part in lengths):
             _refuse(f"Content-Length {sorted(lengths)} is not one length in digits")
         if self.length is None:  # "11, 11": http.client read that as no length at all
             self.length = int(lengths.pop())
+
+
+def _listed(values: list[str] | None) -> list[str]:
+    """The items of a comma-separated header, over all its lines."""
+    return [part.strip() for value in values or () for part in value.split(",")]
 
 
 def _refuse(why: str) -> None:

@@ -148,3 +148,23 @@ def behave(connection):
     )
     assert result["success"] is False, result
     assert "the connection broke while the request was sent" in result["text"]
+
+
+def test_a_transfer_coding_besides_chunked_fails_rather_than_keeping_the_framing() -> None:
+    """ "gzip, chunked" fails; read as unframed, the chunk sizes passed a type-matched text body."""
+    result = verify_against(
+        """
+from pactdsl.match import like
+contract = define_contract("web", consumer="web", provider="api", interactions=[
+    interaction("get x").request(method="GET", path="/x")
+    .responds(status=200, headers={"Content-Type": "text/plain"}, body=like("hello"))])
+def behave(connection):
+    connection.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\n"
+                       b"Transfer-Encoding: gzip, chunked\\r\\n\\r\\n"
+                       b"5\\r\\nhello\\r\\n0\\r\\n\\r\\n")
+    time.sleep(0.2)
+    connection.close()
+"""
+    )
+    assert result["success"] is False, result
+    assert "Transfer-Encoding ['gzip', 'chunked'] is not supported" in result["text"]
