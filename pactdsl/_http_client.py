@@ -33,6 +33,7 @@ import threading
 import time
 import zlib
 from collections.abc import Iterator, Sequence
+from email.errors import MissingHeaderBodySeparatorDefect
 from typing import Any, cast
 
 import attrs
@@ -236,8 +237,10 @@ class _Answer(http.client.HTTPResponse):
 
     def begin(self) -> None:
         super().begin()
-        if self.msg.defects:  # the parser stopped at a line that is no header: the rest is lost
-            _refuse(f"a header line is not 'name: value' ({self.msg.defects[0]!r})")
+        # The parser stopped at a line that is no header: the headers after it are
+        # lost. (Other defects are about a body it expected, as for multipart.)
+        if any(isinstance(d, MissingHeaderBodySeparatorDefect) for d in self.msg.defects):
+            _refuse("a header line is not 'name: value'")
         for name, value in self.msg.items():
             if not _TOKEN.fullmatch(name):
                 _refuse(f"the header name {name!r} is not a token")

@@ -151,7 +151,7 @@ def behave(connection):
 
 
 def test_a_transfer_coding_besides_chunked_fails_rather_than_keeping_the_framing() -> None:
-    """ "gzip, chunked" fails; read as unframed, the chunk sizes passed a type-matched text body."""
+    """Coding "gzip, chunked" fails; unframed, its chunk sizes passed a type-matched text body."""
     result = verify_against(
         """
 from pactdsl.match import like
