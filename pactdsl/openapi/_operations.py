@@ -213,6 +213,12 @@ def find_operation(
     if not candidates:
         bases = ", ".join(repr(p) for p in prefixes if p)
         hint = f" after the base path ({bases})" if bases else ""
+        if (
+            bases
+            and "" not in prefixes
+            and not any(path == p or path.startswith(p + "/") for p in prefixes)
+        ):
+            hint += ", which it does not start with; give the prefix with --base-path (base_path=)"
         msg = f"no path of the document matches {path!r}{hint}"
         return Lookup(None, paths.where, msg)
     candidates.sort(key=lambda c: -c[0])
