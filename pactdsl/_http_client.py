@@ -235,6 +235,19 @@ class _Answer(http.client.HTTPResponse):
                 return version, status, reason
             http.client.parse_headers(self.fp)  # the interim answer's headers
 
+    def _read_next_chunk_size(self) -> int:
+        # As http.client's, but a garbled size is named (it reports IncompleteRead,
+        # a body cut short) and Python's int() leniency ("0x5", "1_0", "-5") refused.
+        line = self.fp.readline(_CHUNK + 1)
+        if len(line) > _CHUNK:
+            raise http.client.LineTooLong("chunk size")
+        if not line:
+            raise http.client.IncompleteRead(b"")
+        size = line.split(b";", 1)[0].strip()
+        if not size or size.strip(b"0123456789abcdefABCDEF"):
+            _refuse(f"the chunk size {size[:40]!r} is not a hexadecimal number", part="body")
+        return int(size, 16)
+
     def begin(self) -> None:
         super().begin()
         # The parser stopped at a line that is no header: the headers after it are
@@ -270,8 +283,8 @@ def _listed(values: list[str] | None) -> list[str]:
     return [part.strip() for value in values or () for part in value.split(",")]
 
 
-def _refuse(why: str) -> None:
-    msg = f"the answer's head is malformed: {why}"
+def _refuse(why: str, part: str = "head") -> None:
+    msg = f"the answer's {part} is malformed: {why}"
     raise RemoteProtocolError(msg)
 
 

@@ -168,3 +168,10 @@ def behave(connection):
     )
     assert result["success"] is False, result
     assert "Transfer-Encoding ['gzip', 'chunked'] is not supported" in result["text"]
+
+
+def test_a_chunk_size_that_is_not_hexadecimal_is_named() -> None:
+    """A chunk size "zz" is named as such, not reported as a body cut short."""
+    result = verify_answer(r'answer(JSON + b"Transfer-Encoding: chunked\r\n", b"zz\r\n" + OK)')
+    assert result["success"] is False, result
+    assert "malformed: the chunk size b'zz' is not a hexadecimal" in result["text"]
