@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from pactdsl._http_answers import BodyTooLarge, body_inflater, inflate_within
+from pactdsl._http_answers import BodyTooLarge, body_inflater, header_text, inflate_within
 from pactdsl._http_urls import client_defaults, request_head, split_url
 
 __all__ = [
@@ -29,7 +29,6 @@ __all__ = [
     "app_request",
     "first_header",
     "header_bytes",
-    "header_text",
 ]
 
 USER_AGENT = "pactdsl-verifier"
@@ -93,14 +92,6 @@ def header_bytes(text: str) -> bytes:
         return text.encode("latin-1")
     except UnicodeEncodeError:
         return text.encode("utf-8")
-
-
-def header_text(raw: bytes) -> str:
-    """An answered header value as text: UTF-8 when it is valid UTF-8, else Latin-1."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
 
 
 def answer_headers(headers: Any, *, raw: bool) -> list[tuple[str, str]]:

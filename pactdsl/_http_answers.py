@@ -24,6 +24,7 @@ __all__ = [
     "RawResponse",
     "TransportFailure",
     "body_inflater",
+    "header_text",
     "inflate_within",
     "standard_reason",
 ]
@@ -99,6 +100,14 @@ class TransportFailure(Exception):
     def retryable(self) -> bool:
         """Whether sending the same request again may get an answer."""
         return self.reason in RETRYABLE_REASONS
+
+
+def header_text(raw: bytes) -> str:
+    """An answered header value as text: UTF-8 when it is valid UTF-8, else Latin-1."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def standard_reason(status: int) -> str:

@@ -42,6 +42,7 @@ from pactdsl._http_answers import (
     BodyInflater,
     BodyTooLarge,
     RawResponse,
+    header_text,
     standard_reason,
 )
 from pactdsl._http_errors import (
@@ -482,7 +483,7 @@ class HttpClient:
             self._checkin(connection, response)
             return RawResponse(
                 status,
-                tuple((name, _header_text(value)) for name, value in pairs),
+                tuple((name, header_text(value.encode("latin-1"))) for name, value in pairs),
                 content,
                 reason or standard_reason(status),
             )
@@ -673,13 +674,3 @@ def _read_body(response: http.client.HTTPResponse, cap: int | None) -> bytes:
         msg = f"the body is not valid {coding} ({exc})"
         raise DecodingError(msg) from None
     return b"".join(kept)
-
-
-def _header_text(value: str) -> str:
-    """A header value as UTF-8 text when its bytes are UTF-8 (http.client reads Latin-1)."""
-    if value.isascii():
-        return value
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        return value

@@ -532,3 +532,14 @@ def test_a_state_change_url_elsewhere_is_bounded_like_the_provider() -> None:
             transport.close()
     assert caught.value.reason == "limit"
     assert b'{"state": "x"}' in states.heads[0]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_header_values_read_as_utf8_when_they_are_else_latin1(
+    client: HttpClient, encoding: str
+) -> None:
+    """A header value's bytes read as UTF-8 when valid UTF-8, else as Latin-1: 'café' both ways."""
+    head = "HTTP/1.1 200 OK\r\nX-Name: café\r\nContent-Length: 0\r\n\r\n".encode(encoding)
+    with RawServer(lambda c, h: c.sendall(head)) as server:
+        got = client.send_once("GET", server.url, [], None)
+    assert got.header("X-Name") == "café"
