@@ -558,3 +558,26 @@ def test_a_results_file_that_is_not_text_names_the_option(tmp_path: Path) -> Non
         "Error: --verification-results='results.bin' is not UTF-8 text"
     ), binary.stderr
     assert binary.stderr.strip().count("\n") == 0
+
+
+def test_describe_version_shows_the_provider_contract_a_version_published(
+    broker: LocalBroker, tmp_path: Path
+) -> None:
+    """describe_version names a provider version's document, its sha and self-verification."""
+    publish(_pact(tmp_path, 1), "1.0.0", broker=broker)
+    published = publish_provider_contract(
+        "pets", "2.0.0", _document(tmp_path), self_verified=False, broker=broker
+    )
+    described = broker.describe_version("pets", "2.0.0")
+    assert described.provider_contract is not None
+    contract = described.provider_contract
+    assert (contract.provider, contract.provider_version) == ("pets", "2.0.0")
+    assert (contract.contract_sha, contract.filename) == (published.contract_sha, "pets.yaml")
+    assert contract.self_verified is False
+    assert (
+        f"provider contract: pets.yaml (sha {published.contract_sha[:12]}), "
+        "self-verification: failure"
+    ) in described.report()
+    consumer = broker.describe_version("shop", "1.0.0")
+    assert consumer.provider_contract is None
+    assert "provider contract" not in consumer.report()

@@ -23,6 +23,7 @@ import attrs
 
 from pactdsl._json_value import json_dumps_canonical
 from pactdsl._model import Pact, PactSpec
+from pactdsl.broker._provider_contract import ProviderContractPublication
 
 __all__ = [
     "BROKER_LINKS_KEY",
@@ -377,6 +378,8 @@ class VersionDescription:
             consumer) and by it (as a provider), oldest first.
         deployments: The environments it is currently deployed to.
         releases: The environments it is released to and supported in.
+        provider_contract: The OpenAPI document it published as a provider (local
+            broker), or None.
     """
 
     pacticipant: str
@@ -387,6 +390,7 @@ class VersionDescription:
     verifications: tuple[VerificationRecord, ...] = ()
     deployments: tuple[Deployment, ...] = ()
     releases: tuple[Release, ...] = ()
+    provider_contract: ProviderContractPublication | None = None
 
     def report(self) -> str:
         """A human-readable summary, one fact per line."""
@@ -413,6 +417,13 @@ class VersionDescription:
         lines.append(f"  currently deployed to: {', '.join(deployed) or 'none'}")
         released = [r.environment for r in self.releases]
         lines.append(f"  released to: {', '.join(released) or 'none'}")
+        contract = self.provider_contract
+        if contract is not None:
+            outcome = "success" if contract.self_verified else "failure"
+            lines.append(
+                f"  provider contract: {contract.filename or 'a document'} "
+                f"(sha {contract.contract_sha[:12]}), self-verification: {outcome}"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:

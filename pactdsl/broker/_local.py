@@ -509,8 +509,32 @@ class LocalBroker(SqliteFile):
                     (version_id,),
                 )
             )
+            contract = conn.execute(
+                "SELECT sha, filename, self_verified FROM provider_contracts "
+                "WHERE provider_version_id = ?",
+                (version_id,),
+            ).fetchone()
+        provider_contract = (
+            None
+            if contract is None
+            else ProviderContractPublication(
+                pacticipant,
+                version,
+                contract["sha"],
+                contract["filename"],
+                bool(contract["self_verified"]),
+            )
+        )
         return VersionDescription(
-            pacticipant, version, branch, tags, pacts, verifications, deployments, releases
+            pacticipant,
+            version,
+            branch,
+            tags,
+            pacts,
+            verifications,
+            deployments,
+            releases,
+            provider_contract,
         )
 
     def deployed_versions(self, pacticipant: str, environment: str) -> list[Deployment]:
