@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from pactdsl._http_answers import BodyTooLarge, body_inflater, header_text, inflate_within
+from pactdsl._http_answers import BodyInflater, BodyTooLarge, header_text
 from pactdsl._http_urls import client_defaults, request_head, split_url
 
 __all__ = [
@@ -139,8 +139,8 @@ class BodyReader:
         self._cap = cap
         self._encoding = content_encoding.strip().lower()
         try:
-            self._inflater: Any = body_inflater(self._encoding)
-        except KeyError:
+            self._inflater: BodyInflater | None = BodyInflater(self._encoding)
+        except KeyError:  # identity, or a coding kept as sent
             self._inflater = None
         self._chunks: list[bytes] = []
         self._sent = 0
@@ -161,19 +161,32 @@ class BodyReader:
         data = chunk
         if self._inflater is not None:
             try:
-                data = inflate_within(self._inflater, chunk, self._cap - self._size)
+                data = self._inflater.feed(chunk, self._cap - self._size)
             except BodyTooLarge:
                 self.over = True
                 raise
             except zlib.error as exc:
-                msg = f"its body is not valid {self._encoding} (its Content-Encoding): {exc}"
-                raise AppProtocolError(msg) from None
+                raise self._not_inflatable(exc) from None
         self._size += len(data)
         self._chunks.append(data)
 
     def body(self) -> bytes:
-        """The body gathered so far."""
+        """The whole body, once the app has sent all of it.
+
+        Raises:
+            AppProtocolError: when a gzip or deflate body stops before its end.
+        """
+        if self._inflater is not None:
+            try:
+                self._inflater.finish()
+            except zlib.error as exc:
+                raise self._not_inflatable(exc) from None
         return b"".join(self._chunks)
+
+    def _not_inflatable(self, exc: zlib.error) -> AppProtocolError:
+        return AppProtocolError(
+            f"its body is not valid {self._encoding} (its Content-Encoding): {exc}"
+        )
 
     def check_length(self, headers: Sequence[tuple[str, str]], method: str, status: int) -> None:
         """Check the body sent is as long as its Content-Length says (as a client would).

@@ -23,9 +23,7 @@ __all__ = [
     "FailureReason",
     "RawResponse",
     "TransportFailure",
-    "body_inflater",
     "header_text",
-    "inflate_within",
     "standard_reason",
 ]
 
@@ -121,7 +119,7 @@ class BodyTooLarge(Exception):
     """A body went over `Limits.max_body_bytes` (turned into a "limit" `TransportFailure`)."""
 
 
-def body_inflater(encoding: str) -> Any:
+def _body_inflater(encoding: str) -> Any:
     """A zlib decompressor for `encoding`, None for identity; raises KeyError for others."""
     if encoding in ("", "identity"):
         return None
@@ -132,7 +130,7 @@ def body_inflater(encoding: str) -> Any:
     raise KeyError(encoding)
 
 
-def inflate_within(inflater: Any, data: bytes, room: int) -> bytes:
+def _inflate_within(inflater: Any, data: bytes, room: int) -> bytes:
     """Inflate `data` but stop as soon as the output would exceed `room` bytes."""
     pieces = [inflater.decompress(data, room + 1)]
     size = len(pieces[0])
@@ -160,7 +158,7 @@ class BodyInflater:
 
     def __init__(self, coding: str) -> None:
         self.coding = coding
-        self._inflater = body_inflater(coding)
+        self._inflater = _body_inflater(coding)
         if self._inflater is None:
             raise KeyError(coding)
         self._started = False
@@ -174,7 +172,7 @@ class BodyInflater:
             if room is None:
                 piece = self._inflater.decompress(data)
             else:
-                piece = inflate_within(self._inflater, data, room - size)
+                piece = _inflate_within(self._inflater, data, room - size)
             pieces.append(piece)
             size += len(piece)
             data = self._inflater.unused_data if self._inflater.eof else b""
@@ -182,7 +180,7 @@ class BodyInflater:
                 if self.coding == "deflate":
                     msg = f"{len(data)} bytes follow the end of the deflate stream"
                     raise zlib.error(msg)
-                self._inflater = body_inflater(self.coding)  # the next gzip member
+                self._inflater = _body_inflater(self.coding)  # the next gzip member
         return b"".join(pieces)
 
     def finish(self) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from tests._in_process import failure
+from tests._in_process import exchange, failure
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 START = {"type": "http.response.start", "status": 200, "headers": []}
@@ -79,3 +80,38 @@ def wsgi_answering(headers: Any, body: Any, *, written: Any = None) -> Any:
 def test_a_wsgi_answer_no_server_could_send_is_named(app: Any, named: str) -> None:
     """Bytes or dict headers, a CR in a value, a str written, or a lying length are named."""
     assert named in str(failure(app))
+
+
+GZIP = [(b"content-encoding", b"gzip")]
+OK_GZIP = gzip.compress(b'{"ok":true}')
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (OK_GZIP[:-6], "the gzip stream stops before its end (cut short)"),
+        (OK_GZIP + b"JUNKJUNK", "its body is not valid gzip"),
+    ],
+    ids=["cut-short", "junk-after"],
+)
+@pytest.mark.parametrize("kind", ["asgi", "wsgi"])
+def test_an_app_gzip_body_cut_short_or_trailed_by_junk_is_named(
+    kind: str, body: bytes, named: str
+) -> None:
+    """An app's gzip body missing its trailer, or with bytes after it, fails as over a port."""
+    if kind == "asgi":
+        app = asgi_sending({**START, "headers": GZIP}, {**BODY, "body": body})
+    else:
+        app = wsgi_answering([("Content-Encoding", "gzip")], [body])
+    assert named in str(failure(app))
+
+
+@pytest.mark.parametrize("kind", ["asgi", "wsgi"])
+def test_an_app_gzip_body_of_two_members_inflates_whole(kind: str) -> None:
+    """Two gzip members (RFC 1952) from an app inflate to the whole body, as over a port."""
+    body = gzip.compress(b'{"ok":') + gzip.compress(b"true}")
+    if kind == "asgi":
+        app = asgi_sending({**START, "headers": GZIP}, {**BODY, "body": body})
+    else:
+        app = wsgi_answering([("Content-Encoding", "gzip")], [body])
+    assert exchange(app, "GET", "/x").body == b'{"ok":true}'
