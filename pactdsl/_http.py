@@ -145,6 +145,11 @@ class ProviderTransport:
         # returns costs one timeout, not the whole run.
         self._app = app
 
+    @property
+    def answer_seconds(self) -> float:
+        """How long a whole answer may take: `timeout`, or `Limits.response_seconds` if less."""
+        return min(self.timeout, self.limits.response_seconds)
+
     def url_for(self, path: str, query: Sequence[tuple[str, str]] = ()) -> str:
         """The absolute URL for a pact path, refusing any that leaves the provider.
 
@@ -179,7 +184,7 @@ class ProviderTransport:
             TransportFailure: on connection refused, timeout, an app that raised,
                 a redirect to another origin, or an answer over the limits.
         """
-        seconds = min(self.timeout, self.limits.response_seconds)
+        seconds = self.answer_seconds
         deadline = time.monotonic() + seconds
         try:
             return send_following_redirects(
@@ -247,7 +252,7 @@ class ProviderTransport:
             self._http = HttpClient(
                 timeout=self.timeout, verify_tls=self._verify_tls, user_agent=USER_AGENT
             )
-        seconds = min(self.timeout, self.limits.response_seconds)
+        seconds = self.answer_seconds
         try:
             return self._bounded(time.monotonic() + seconds)("POST", url, headers, body)
         except BodyTooLarge:
