@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -106,6 +106,7 @@ class ProviderContractDocument:
         _require_openapi_extra("publish_provider_contract()")
         from pactdsl._model import Pact
         from pactdsl.openapi import OpenAPIDocumentError, check_openapi
+        from pactdsl.openapi._document import load_document, refs_in
 
         fmt: DocumentFormat
         if isinstance(spec, Mapping):
@@ -114,7 +115,7 @@ class ProviderContractDocument:
             except (TypeError, ValueError) as exc:
                 msg = f"spec=<dict> cannot be published: it is not JSON ({exc})"
                 raise ProviderContractError(msg) from None
-            filename, fmt, parsed = None, "json", spec
+            filename, fmt = None, "json"
         elif isinstance(spec, str | os.PathLike):
             path = Path(spec)
             try:
@@ -125,7 +126,7 @@ class ProviderContractDocument:
                     "path of the provider's OpenAPI document (download a URL first)"
                 )
                 raise ProviderContractError(msg) from None
-            filename, fmt, parsed = path.name, _format_of(path, content), None
+            filename, fmt = path.name, _format_of(path, content)
         else:
             msg = f"spec={spec!r} ({type(spec).__name__}) must be a file path or a dict"
             raise TypeError(msg)
@@ -137,9 +138,8 @@ class ProviderContractDocument:
             text = " ".join(str(exc).split())  # YAML's marks span lines: keep one
             msg = f"spec={name!r} cannot be the provider contract of {provider}: {text}"
             raise ProviderContractError(msg) from None
-        if parsed is None:
-            parsed = _parse(content)
-        for pointer, ref in _refs(parsed, ""):
+        # check_openapi has just read it, so this read cannot fail.
+        for pointer, ref in refs_in(load_document(spec).root):
             if not ref.startswith("#"):
                 msg = (
                     f"spec={name!r}: $ref={ref!r} at #{pointer} names another document; a "
@@ -157,38 +157,6 @@ def _format_of(path: Path, content: bytes) -> DocumentFormat:
     if suffix in (".yaml", ".yml"):
         return "yaml"
     return "json" if content.lstrip().startswith(b"{") else "yaml"
-
-
-def _parse(content: bytes) -> Any:
-    import yaml
-
-    class NoDates(yaml.SafeLoader):
-        """Safe YAML that keeps `2024-02-30` text, as check_openapi's reader does."""
-
-    NoDates.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    # As check_openapi reads it (it has, so this cannot fail): UTF-8, JSON when it
-    # starts with a brace, else YAML.
-    text = content.decode("utf-8")
-    if text.lstrip().startswith("{"):
-        return json.loads(text)
-    return yaml.load(text, Loader=NoDates)
-
-
-def _refs(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """(JSON pointer, target) of every ``$ref`` in a parsed document."""
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if key == "$ref" and isinstance(item, str):
-                yield pointer, item
-            else:
-                token = str(key).replace("~", "~0").replace("/", "~1")
-                yield from _refs(item, f"{pointer}/{token}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _refs(item, f"{pointer}/{index}")
 
 
 def check_against_contract(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -22,7 +22,7 @@ import yaml
 from pactdsl._limits import current_limits
 from pactdsl.openapi._result import OpenAPIDocumentError
 
-__all__ = ["Document", "Node", "has_ref", "load_document", "pointer_escape"]
+__all__ = ["Document", "Node", "has_ref", "load_document", "pointer_escape", "refs_in"]
 
 _DICT_BASE = "urn:pactdsl:openapi-document"
 
@@ -40,6 +40,19 @@ _NoDatesLoader.yaml_implicit_resolvers = {
 def pointer_escape(token: object) -> str:
     """One JSON-pointer token (RFC 6901: ``~`` as ``~0``, ``/`` as ``~1``)."""
     return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def refs_in(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(JSON pointer, target) of every string ``$ref`` in a parsed document, in order."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key == "$ref" and isinstance(item, str):
+                yield pointer, item
+            else:
+                yield from refs_in(item, f"{pointer}/{pointer_escape(key)}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from refs_in(item, f"{pointer}/{index}")
 
 
 def _too_deep(where: str) -> OpenAPIDocumentError:
